@@ -1,0 +1,181 @@
+/**
+ * @module client/contract
+ * The adapter contract: what a team implements to put its sync engine under syncstorm.
+ *
+ * A client is a factory, `start(env)`, that returns a running `SyncClient`. The simulator
+ * calls `start` once per device, and again after every kill with the same storage: the new
+ * instance must pick up from what storage holds. Everything that touches the outside world
+ * goes through `env` (network, time, randomness, ids, storage), which is what keeps a run
+ * deterministic. The client decides itself when to sync (after writes, on reconnect, on a
+ * timer); the simulator calls `sync()` only where a user would pull to refresh.
+ *
+ * @example
+ * ```ts
+ * import type { ClientFactory } from 'syncstorm';
+ * export const myClient: ClientFactory = {
+ *   name: 'my-client',
+ *   policy: { default: 'manual', fields: { title: 'lww' } },
+ *   async start(env) {
+ *     const db = env.storage.open('app');
+ *     db.exec('CREATE TABLE IF NOT EXISTS outbox (op_id TEXT PRIMARY KEY, body TEXT)');
+ *     return new MyClient(env, db); // implements SyncClient
+ *   },
+ * };
+ * ```
+ */
+import type Database from 'better-sqlite3';
+import type { Clock } from '../kernel/clock.ts';
+import type { Fields, FieldValue, PatchOp } from '../server/protocol.ts';
+
+export type { Fields, FieldValue, PatchOp, Scalar } from '../server/protocol.ts';
+
+/**
+ * How the client merges a field when the server holds a concurrent change to it.
+ * - `manual`: a three-way merge; the same field changed on both sides becomes a conflict
+ *   the user resolves (nothing is lost silently);
+ * - `lww`: last writer wins; the loser's write is a declared, acceptable loss;
+ * - `set-union`: concurrent adds and removes of a set field both survive;
+ * - `counter`: concurrent increments add up.
+ */
+export type FieldPolicy = 'manual' | 'lww' | 'set-union' | 'counter';
+
+export interface MergePolicy {
+  /** Policy of every field not listed in `fields`. */
+  default: FieldPolicy;
+  fields?: Record<string, FieldPolicy>;
+}
+
+/** SQLite databases that survive kills. A kill closes every handle (open transactions roll back). */
+export interface ClientStorage {
+  /** Opens (or creates) the database `name` of this device. Same name ⇒ same file across restarts. */
+  open(name: string): Database.Database;
+  /** A folder of this device's that survives kills, for clients that keep other files. */
+  readonly directory: string;
+}
+
+export type SurroundingsEvent = 'online' | 'offline' | 'foreground' | 'background';
+
+/**
+ * The app's surroundings as the OS reports them. `online` may lie: the OS can say online
+ * while the server is unreachable (a captive portal, a partition).
+ */
+export interface Surroundings {
+  readonly online: boolean;
+  readonly foreground: boolean;
+  /** Subscribes; returns an unsubscribe function. */
+  on(event: SurroundingsEvent, listener: () => void): () => void;
+}
+
+/** A structured event for the trace; `type` becomes `client.<type>`. */
+export interface ClientLogEvent {
+  type: string;
+  syncRunId?: string;
+  outboxItemId?: string;
+  result?: string;
+  [field: string]: unknown;
+}
+
+export interface ClientEnv {
+  readonly deviceId: string;
+  /** 0 on first start, +1 on every restart after a kill. */
+  readonly incarnation: number;
+  /** The server's base URL; requests go through `fetch`. */
+  readonly baseUrl: string;
+  /** A standard fetch routed through the simulated network (errors look like Node's). */
+  readonly fetch: typeof fetch;
+  /** Virtual time, possibly skewed for this device. */
+  readonly clock: Clock;
+  /** Seeded randomness in [0, 1). */
+  readonly random: () => number;
+  /** A deterministic UUID v4. */
+  readonly uuid: () => string;
+  readonly storage: ClientStorage;
+  readonly log: (event: ClientLogEvent) => void;
+  /**
+   * Named points where the simulator may kill the device (e.g. 'after-push-before-commit').
+   * When it chooses to, the call throws a `DeviceKilled` error and every handle is closed;
+   * let it propagate. Otherwise it returns and costs nothing.
+   */
+  readonly crashPoint: (name: string) => void;
+  readonly surroundings: Surroundings;
+}
+
+export type RecordStatus = 'synced' | 'pending' | 'error' | 'needs-review';
+
+/** A record as the app shows it. */
+export interface LocalRecord {
+  id: string;
+  collection: string;
+  fields: Fields;
+  status: RecordStatus;
+  /** The server rev this local state is based on; null if never synced. */
+  rev: number | null;
+}
+
+/** A concurrent change the client could not merge on its own. */
+export interface Conflict {
+  /** Stable id of this conflict, to pass to `resolve`. */
+  id: string;
+  collection: string;
+  recordId: string;
+  /** The contested field; absent when the whole record is contested (edit vs delete). */
+  field?: string;
+  local: FieldValue | Fields | null;
+  remote: FieldValue | Fields | null;
+}
+
+export type Resolution =
+  | { choice: 'keep-local' }
+  | { choice: 'keep-remote' }
+  | { choice: 'merged'; value: FieldValue | Fields };
+
+export interface SyncRunResult {
+  pushed: number;
+  pulled: number;
+  /** Ops still waiting in the outbox after this run. */
+  pending: number;
+  /** Why the run stopped early, if it did (offline, backoff, ...). */
+  error?: string;
+}
+
+/** The app API of one running client instance. All methods are local-first. */
+export interface SyncClient {
+  /** Creates a record locally; the client mints and returns its id. */
+  create(collection: string, fields: Fields): Promise<string>;
+  update(collection: string, id: string, patch: PatchOp[]): Promise<void>;
+  delete(collection: string, id: string): Promise<void>;
+  /** Every live record of the collection as the app would show it, with its status. */
+  list(collection: string): Promise<LocalRecord[]>;
+  /** One sync run (push, then pull). Never throws for network or server errors. */
+  sync(): Promise<SyncRunResult>;
+  pendingCount(): Promise<number>;
+  conflicts(): Promise<Conflict[]>;
+  resolve(conflictId: string, resolution: Resolution): Promise<void>;
+}
+
+/** What an adapter module exports. */
+export interface ClientFactory {
+  readonly name: string;
+  readonly description?: string;
+  /** Merge policy per field, so the checkers know which losses the client accepts. */
+  readonly policy: MergePolicy;
+  /** Collections the client syncs (the workload writes only these). */
+  readonly collections?: readonly string[];
+  start(env: ClientEnv): Promise<SyncClient>;
+}
+
+/** Thrown by `env.crashPoint` when the simulator kills the device there. */
+export class DeviceKilled extends Error {
+  override name = 'DeviceKilled';
+  constructor(
+    readonly deviceId: string,
+    readonly point: string,
+  ) {
+    super(`[syncstorm] device ${deviceId} killed at crash point '${point}'`);
+  }
+}
+
+/** The policy of one field. */
+export function fieldPolicy(policy: MergePolicy, field: string): FieldPolicy {
+  return policy.fields?.[field] ?? policy.default;
+}

@@ -1,0 +1,144 @@
+/**
+ * @module kernel/scheduler
+ * Virtual time. Events sit in a binary heap ordered by (time, sequence number); the run
+ * loop takes one, runs it, then lets every promise continuation it started settle (one
+ * macrotask turn: better-sqlite3 is synchronous and the simulated network is made of
+ * events, so nothing else is pending) before it takes the next. Between two events only
+ * the continuations of the first run, which is what makes async client code deterministic.
+ */
+import { assert } from './assert.ts';
+import { BinaryHeap } from './heap.ts';
+import type { Incarnation } from './incarnation.ts';
+
+export interface EventHandle {
+  readonly time: number;
+  readonly seq: number;
+  readonly label: string;
+  cancelled: boolean;
+}
+
+interface ScheduledEvent extends EventHandle {
+  readonly owner: Incarnation | undefined;
+  readonly callback: () => void;
+}
+
+export interface RunOptions {
+  /** Hard bound on events taken by this call; exceeding it is reported, not silently cut. */
+  eventsMax: number;
+  /** Stop before the first event later than this virtual time. */
+  until?: number;
+  /** Checked after each event; stop as soon as it returns true. */
+  stopWhen?: () => boolean;
+}
+
+export interface RunResult {
+  events: number;
+  stoppedBy: 'idle' | 'until' | 'condition' | 'events-max';
+}
+
+/** Lets every promise continuation started by the last event run. */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export class Scheduler {
+  private readonly queue = new BinaryHeap<ScheduledEvent>(
+    (a, b) => a.time < b.time || (a.time === b.time && a.seq < b.seq),
+  );
+  private time = 0;
+  private seqNext = 0;
+  private eventsTotal = 0;
+  private running = false;
+  /** Errors thrown by event callbacks (a client's timer that throws, say). */
+  onError: (error: unknown, label: string) => void = (error) => {
+    throw error;
+  };
+
+  /** Virtual milliseconds since the start of the simulation. */
+  now(): number {
+    return this.time;
+  }
+
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  get eventsRun(): number {
+    return this.eventsTotal;
+  }
+
+  /** Runs `callback` at virtual time `time` (not before now), unless cancelled or its owner died. */
+  at(time: number, label: string, callback: () => void, owner?: Incarnation): EventHandle {
+    assert(Number.isFinite(time), `Scheduler.at(${label}): time ${time} is not finite`);
+    const event: ScheduledEvent = {
+      time: Math.max(time, this.time),
+      seq: this.seqNext++,
+      label,
+      cancelled: false,
+      owner,
+      callback,
+    };
+    this.queue.push(event);
+    return event;
+  }
+
+  after(delayMs: number, label: string, callback: () => void, owner?: Incarnation): EventHandle {
+    assert(delayMs >= 0, `Scheduler.after(${label}): negative delay ${delayMs}`);
+    return this.at(this.time + delayMs, label, callback, owner);
+  }
+
+  cancel(handle: EventHandle): void {
+    handle.cancelled = true;
+  }
+
+  /** Takes the next live event and runs it. Returns false when the queue is empty. */
+  async step(until = Number.POSITIVE_INFINITY): Promise<boolean | 'until'> {
+    for (;;) {
+      const event = this.queue.peek();
+      if (event === undefined) return false;
+      if (event.time > until) return 'until';
+      this.queue.pop();
+      if (event.cancelled) continue;
+      if (event.owner !== undefined && !event.owner.alive) continue;
+      assert(event.time >= this.time, 'Scheduler: time went backwards');
+      this.time = event.time;
+      this.eventsTotal++;
+      try {
+        event.callback();
+      } catch (error) {
+        this.onError(error, event.label);
+      }
+      await settle();
+      return true;
+    }
+  }
+
+  async run(options: RunOptions): Promise<RunResult> {
+    assert(!this.running, 'Scheduler.run: already running (nested run loops are not allowed)');
+    assert(options.eventsMax > 0, 'Scheduler.run: eventsMax must be positive');
+    this.running = true;
+    let events = 0;
+    try {
+      for (;;) {
+        if (options.stopWhen?.()) return { events, stoppedBy: 'condition' };
+        if (events >= options.eventsMax) return { events, stoppedBy: 'events-max' };
+        const stepped = await this.step(options.until);
+        if (stepped === false) return { events, stoppedBy: 'idle' };
+        if (stepped === 'until') {
+          this.time = Math.max(this.time, options.until ?? this.time);
+          return { events, stoppedBy: 'until' };
+        }
+        events++;
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Advances virtual time to `time` with no event (the queue must hold nothing earlier). */
+  advanceTo(time: number): void {
+    const next = this.queue.peek();
+    assert(next === undefined || next.time >= time, 'Scheduler.advanceTo: would skip events');
+    this.time = Math.max(this.time, time);
+  }
+}
