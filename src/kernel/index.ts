@@ -12,6 +12,7 @@ export {
   type TimerId,
   VIRTUAL_EPOCH_MS,
 } from './clock.ts';
+export { isUsageError, USAGE_EXIT_CODE, UsageError } from './errors.ts';
 export { BinaryHeap } from './heap.ts';
 export { uuidV4, uuidV7 } from './ids.ts';
 export { Incarnation } from './incarnation.ts';

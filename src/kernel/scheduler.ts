@@ -18,9 +18,11 @@ export interface EventHandle {
 }
 
 interface ScheduledEvent extends EventHandle {
-  readonly owner: Incarnation | undefined;
-  readonly callback: () => void;
+  owner: Incarnation | undefined;
+  callback: () => void;
 }
+
+function cancelled(): void {}
 
 export interface RunOptions {
   /** Hard bound on events taken by this call; exceeding it is reported, not silently cut. */
@@ -87,8 +89,15 @@ export class Scheduler {
     return this.at(this.time + delayMs, label, callback, owner);
   }
 
+  /**
+   * A cancelled event stays in the heap until its time comes, but lets go of its callback
+   * at once: a long timeout that is cancelled must not keep a whole exchange alive.
+   */
   cancel(handle: EventHandle): void {
-    handle.cancelled = true;
+    const event = handle as ScheduledEvent;
+    event.cancelled = true;
+    event.callback = cancelled;
+    event.owner = undefined;
   }
 
   /** Takes the next live event and runs it. Returns false when the queue is empty. */

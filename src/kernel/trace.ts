@@ -30,7 +30,9 @@ export interface TraceOptions {
 export const TRACE_EVENTS_MAX = 5_000_000;
 
 export class Trace {
-  private readonly kept: TraceEvent[] = [];
+  /** Kept lines, exactly as hashed; parsed into events only when someone asks (checkers, at the end). */
+  private readonly lines: string[] = [];
+  private readonly parsed: TraceEvent[] = [];
   private readonly digest: Hash = createHash('sha256');
   private seqNext = 0;
   private fd: number | undefined;
@@ -44,10 +46,9 @@ export class Trace {
     if (this.seqNext >= TRACE_EVENTS_MAX) throw new Error(`[syncstorm] trace exceeded ${TRACE_EVENTS_MAX} events`);
     const event: TraceEvent = { seq: this.seqNext++, t: this.options.now(), type, ...data };
     const line = JSON.stringify(event);
-    this.digest.update(line);
-    this.digest.update('\n');
+    this.digest.update(`${line}\n`);
     if (this.fd !== undefined) writeSync(this.fd, `${line}\n`);
-    if (this.options.keep !== false) this.kept.push(JSON.parse(line) as TraceEvent);
+    if (this.options.keep !== false) this.lines.push(line);
     return event;
   }
 
@@ -55,8 +56,12 @@ export class Trace {
     return this.seqNext;
   }
 
+  /** Every kept event, parsed from its line (so it holds exactly what was hashed). */
   events(): readonly TraceEvent[] {
-    return this.kept;
+    for (let index = this.parsed.length; index < this.lines.length; index++) {
+      this.parsed.push(JSON.parse(this.lines[index] as string) as TraceEvent);
+    }
+    return this.parsed;
   }
 
   /** sha256 (hex) of every line so far, each followed by a newline. */
@@ -66,7 +71,7 @@ export class Trace {
 
   /** The trace as JSON lines. */
   toJsonLines(): string {
-    return this.kept.map((event) => `${JSON.stringify(event)}\n`).join('');
+    return this.lines.map((line) => `${line}\n`).join('');
   }
 
   close(): void {

@@ -74,7 +74,8 @@ export type ErrorCode =
   | 'precondition-failed'
   | 'rate-limited'
   | 'server-error'
-  | 'unavailable';
+  | 'unavailable'
+  | 'method-not-allowed';
 
 /** Body of every other 4xx/5xx answer. `path` names the offending input, when there is one. */
 export interface ErrorBody {
@@ -105,6 +106,18 @@ export interface ChangesPage {
   hasMore: boolean;
 }
 
+/**
+ * `GET /snapshot` answer. `since` is the `/changes` cursor taken when the snapshot started (the
+ * same on every page): after the last page, pull `/changes?since=<since>` to catch the writes
+ * that landed while the snapshot was being paged.
+ */
+export interface SnapshotPage extends ChangesPage {
+  since: string;
+}
+
+/** How a page of records was selected (the `mode` of a `server.changes` trace event). */
+export type ChangesMode = 'cursor' | 'checkpoint' | 'snapshot';
+
 /** `POST /auth/refresh` request and answer. `expiresAt` is server epoch ms. */
 export interface RefreshRequest {
   deviceId: string;
@@ -125,5 +138,7 @@ export const ROUTES = {
 
 /** Header that carries the op id on `POST /sync/ops`. */
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+/** Header set to `true` on an answer replayed from the idempotency store. */
+export const REPLAYED_HEADER = 'Idempotent-Replayed';
 /** Header the simulated network sets so the server knows which device sent a request. */
 export const DEVICE_HEADER = 'X-Syncstorm-Device';

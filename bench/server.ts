@@ -1,0 +1,149 @@
+/**
+ * Server cost per request (issue 3). Run: `npx tsx bench/server.ts [--quick]`.
+ *
+ * Prints µs per exchange, one JSON op (`POST /sync/ops`, an update) and one page
+ * (`GET /changes?limit=10`), through:
+ *   floor          new Request → json() → new Response → json(), no server at all;
+ *   direct         ReferenceServer, route table straight into the pipeline (no msw);
+ *   one-handler    route table, then msw getResponse([the one matching handler]) (the default);
+ *   all-handlers   msw getResponse(all 5 handlers) (plain msw usage);
+ * each including the server's own work and its trace events (kept in memory, hashed).
+ * Then @msw/data 1.x against a Map, at 1k and 10k records: the numbers behind the store's
+ * decision (src/server/store.ts) to keep records in a Map with sorted indexes.
+ */
+import { performance } from 'node:perf_hooks';
+import { Collection } from '@msw/data';
+import { z } from 'zod';
+import { Rng } from '../src/kernel/rng.ts';
+import { Scheduler } from '../src/kernel/scheduler.ts';
+import { Trace } from '../src/kernel/trace.ts';
+import type { DispatchMode } from '../src/server/dispatch.ts';
+import { ReferenceServer, type TokenResponse } from '../src/server/index.ts';
+
+const quick = process.argv.includes('--quick');
+const ITERATIONS = quick ? 2_000 : 20_000;
+const WARMUP = quick ? 500 : 3_000;
+const URL_BASE = 'http://sync.test';
+
+async function timeUs(iterations: number, body: (index: number) => Promise<unknown>): Promise<number> {
+  for (let index = 0; index < WARMUP; index++) await body(-1 - index);
+  const start = performance.now();
+  for (let index = 0; index < iterations; index++) await body(index);
+  return ((performance.now() - start) * 1000) / iterations;
+}
+
+async function floor(): Promise<number> {
+  const payload = { opId: 'x', collection: 'notes', id: 'n1', kind: 'update', baseRev: null, patch: [] };
+  return timeUs(ITERATIONS, async () => {
+    const request = new Request(`${URL_BASE}/sync/ops`, { method: 'POST', body: JSON.stringify(payload) });
+    const parsed = await request.json();
+    const response = new Response(JSON.stringify(parsed), { status: 200 });
+    return response.json();
+  });
+}
+
+async function serverFor(mode: DispatchMode): Promise<{ server: ReferenceServer; token: string }> {
+  const scheduler = new Scheduler();
+  const trace = new Trace({ now: () => scheduler.now() });
+  const server = new ReferenceServer({ scheduler, rng: new Rng('bench').fork('server'), trace, dispatch: mode });
+  const login = await server.handle(
+    new Request(`${URL_BASE}/auth/refresh`, { method: 'POST', body: JSON.stringify({ deviceId: 'A' }) }),
+    { deviceId: 'A' },
+  );
+  const { token } = (await login.json()) as TokenResponse;
+  for (let index = 0; index < 100; index++) {
+    const op = { opId: `seed-${index}`, collection: 'notes', id: `n${index}`, kind: 'create', baseRev: null, patch: [] };
+    await server.handle(
+      new Request(`${URL_BASE}/sync/ops`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'idempotency-key': op.opId },
+        body: JSON.stringify(op),
+      }),
+      { deviceId: 'A' },
+    );
+  }
+  return { server, token };
+}
+
+async function opCost(mode: DispatchMode): Promise<number> {
+  const { server, token } = await serverFor(mode);
+  return timeUs(ITERATIONS, async (index) => {
+    const op = {
+      opId: `op-${index}`,
+      collection: 'notes',
+      id: `n${Math.abs(index) % 100}`,
+      kind: 'update',
+      baseRev: null,
+      patch: [{ op: 'set', field: 'title', value: `v${index}` }],
+    };
+    const request = new Request(`${URL_BASE}/sync/ops`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'idempotency-key': op.opId },
+      body: JSON.stringify(op),
+    });
+    return (await server.handle(request, { deviceId: 'A' })).json();
+  });
+}
+
+async function changesCost(mode: DispatchMode): Promise<number> {
+  const { server, token } = await serverFor(mode);
+  return timeUs(ITERATIONS, async () => {
+    const request = new Request(`${URL_BASE}/changes?since=c50&limit=10`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return (await server.handle(request, { deviceId: 'A' })).json();
+  });
+}
+
+async function mswDataCost(records: number): Promise<Record<string, number>> {
+  const schema = z.object({ key: z.string(), rev: z.number(), fields: z.record(z.string(), z.string()) });
+  const collection = new Collection({ schema });
+  let start = performance.now();
+  for (let index = 0; index < records; index++) await collection.create({ key: `k${index}`, rev: 1, fields: {} });
+  const createUs = ((performance.now() - start) * 1000) / records;
+  const lookups = quick ? 50 : 300;
+  start = performance.now();
+  for (let index = 0; index < lookups; index++) {
+    collection.findFirst((query) => query.where({ key: `k${(index * 7919) % records}` }));
+  }
+  const findFirstUs = ((performance.now() - start) * 1000) / lookups;
+  start = performance.now();
+  for (let index = 0; index < lookups; index++) {
+    const record = collection.all()[(index * 7919) % records];
+    if (record === undefined) throw new Error('missing record');
+    await collection.update(record, { data: (draft) => void (draft.rev += 1) });
+  }
+  const updateUs = ((performance.now() - start) * 1000) / lookups;
+  const map = new Map(collection.all().map((record) => [record.key, record]));
+  start = performance.now();
+  let found = 0;
+  for (let index = 0; index < lookups * 1000; index++) if (map.get(`k${(index * 7919) % records}`)) found++;
+  const mapGetUs = ((performance.now() - start) * 1000) / (lookups * 1000);
+  if (found === 0) throw new Error('map lookups found nothing');
+  return { createUs, findFirstUs, updateUs, mapGetUs };
+}
+
+const fmt = (value: number) => value.toFixed(1).padStart(7);
+
+async function main(): Promise<void> {
+  console.log(`server bench: ${ITERATIONS} exchanges per row, Node ${process.version}`);
+  const floorUs = await floor();
+  console.log(`floor (Request/Response + JSON)      ${fmt(floorUs)} µs`);
+  console.log('dispatch        POST /sync/ops (×floor)   GET /changes (×floor)');
+  for (const mode of ['direct', 'one-handler', 'all-handlers'] as const) {
+    const op = await opCost(mode);
+    const changes = await changesCost(mode);
+    console.log(
+      `${mode.padEnd(14)} ${fmt(op)} µs (${(op / floorUs).toFixed(1)}×)   ${fmt(changes)} µs (${(changes / floorUs).toFixed(1)}×)`,
+    );
+  }
+  console.log('@msw/data 1.x      create   findFirst   update (by record)   Map.get');
+  for (const records of [1_000, 10_000]) {
+    const cost = await mswDataCost(records);
+    console.log(
+      `${String(records).padStart(6)} records ${fmt(cost.createUs ?? 0)} ${fmt(cost.findFirstUs ?? 0)} µs ${fmt(cost.updateUs ?? 0)} µs         ${(cost.mapGetUs ?? 0).toFixed(3)} µs`,
+    );
+  }
+}
+
+await main();

@@ -1,0 +1,85 @@
+/**
+ * @module check/invariants/convergence
+ * After heal, every device shows exactly the server's live records with the server's fields,
+ * apart from records it lists in its conflicts, and has nothing pending. Judged on sim.final.
+ * See docs/invariants.md.
+ */
+import type { LocalRecord } from '../../client/contract.ts';
+import type { ServerRecord } from '../../server/protocol.ts';
+import type { FinalDeviceState, History, SimFinal } from '../history.ts';
+import { differingFields, type RecordKey, recordKey, show } from '../values.ts';
+import { type Checker, type Violation, violation } from '../violation.ts';
+
+/** Collections the devices deal with: those users wrote to or devices show. */
+function collectionsInScope(history: History, final: SimFinal): Set<string> {
+  const collections = new Set<string>();
+  for (const record of history.byRecord.values()) {
+    if (record.writes.length > 0 || record.interrupted.length > 0) collections.add(record.collection);
+  }
+  for (const state of Object.values(final.devices)) {
+    for (const record of state.records) collections.add(record.collection);
+  }
+  return collections;
+}
+
+function lastApplySeq(history: History, key: RecordKey): number[] {
+  const apply = history.byRecord.get(key)?.applies.at(-1);
+  return apply === undefined ? [] : [apply.seq];
+}
+
+function checkDevice(
+  history: History,
+  final: SimFinal,
+  device: string,
+  state: FinalDeviceState,
+  live: Map<RecordKey, ServerRecord>,
+): Violation[] {
+  const violations: Violation[] = [];
+  const view = history.byDevice.get(device)?.views.findLast((candidate) => candidate.reason === 'final');
+  const base = [final.seq, ...(view === undefined ? [] : [view.seq])];
+  if (state.pending > 0) {
+    const message = `${device} still has ${state.pending} pending op(s) after heal`;
+    violations.push(violation('convergence', message, base, { device, expected: 0, actual: state.pending }));
+  }
+  const contested = new Set(state.conflicts.map((conflict) => recordKey(conflict.collection, conflict.recordId)));
+  const shown = new Map<RecordKey, LocalRecord>();
+  for (const record of state.records) shown.set(recordKey(record.collection, record.id), record);
+  for (const key of new Set([...live.keys(), ...shown.keys()])) {
+    if (contested.has(key)) continue;
+    const [server, local] = [live.get(key), shown.get(key)];
+    const record = (server ?? local)!;
+    const where = { device, collection: record.collection, recordId: record.id };
+    const events = [...base, ...lastApplySeq(history, key)];
+    if (local === undefined) {
+      const message = `${device} does not show ${key}, which is live on the server at rev ${server!.rev}`;
+      violations.push(violation('convergence', message, events, { ...where, expected: server!.fields, actual: null }));
+    } else if (server === undefined) {
+      const status = history.byRecord.get(key)?.final?.deleted ? 'deleted on' : 'absent from';
+      const message = `${device} shows ${key}, which is ${status} the server`;
+      violations.push(violation('convergence', message, events, { ...where, expected: null, actual: local.fields }));
+    } else {
+      const fields = differingFields(server.fields, local.fields);
+      if (fields.length === 0) continue;
+      const expected = Object.fromEntries(fields.map((field) => [field, server.fields[field] ?? null]));
+      const actual = Object.fromEntries(fields.map((field) => [field, local.fields[field] ?? null]));
+      const message = `${device} shows ${key} with ${show(actual)} where the server (rev ${server.rev}) holds ${show(expected)}`;
+      violations.push(violation('convergence', message, events, { ...where, expected, actual }));
+    }
+  }
+  return violations;
+}
+
+export const checkConvergence: Checker = (history) => {
+  const final = history.final;
+  if (final === undefined) {
+    const last = history.events.at(-1);
+    const message = 'the run recorded no sim.final, so convergence (and the end state) cannot be judged';
+    return [violation('convergence', message, last === undefined ? [] : [last.seq])];
+  }
+  const scope = collectionsInScope(history, final);
+  const live = new Map<RecordKey, ServerRecord>();
+  for (const record of final.server) {
+    if (!record.deleted && scope.has(record.collection)) live.set(recordKey(record.collection, record.id), record);
+  }
+  return Object.entries(final.devices).flatMap(([device, state]) => checkDevice(history, final, device, state, live));
+};

@@ -1,0 +1,235 @@
+/**
+ * @module check/invariants/durability-acknowledged
+ * Durability when no before-kill view can be trusted (a crash-point kill): every write the
+ * device acknowledged before the kill is visible after the restart, unless the server had
+ * since replaced it (a pull may legitimately bring a newer value); and a write the server had
+ * not applied before the kill is still pending (or in conflict) after the restart.
+ */
+import type { LocalRecord } from '../../client/contract.ts';
+import type { FieldValue } from '../../server/protocol.ts';
+import type { DeviceHistory, DeviceKill, DeviceView, History, RecordHistory, UserDelete } from '../history.ts';
+import { writeKey } from '../history-index.ts';
+import { holds, type RecordKey, recordKey, sameValue, show } from '../values.ts';
+import { type Violation, violation } from '../violation.ts';
+
+interface Expected<Value> {
+  value: Value;
+  seq: number;
+}
+
+/** What the device's own acknowledged writes say one record must look like. */
+interface RecordExpectation {
+  key: RecordKey;
+  collection: string;
+  id: string;
+  /** The last write is a resolve: whether it sends an op is up to the client. */
+  lastIsResolve: boolean;
+  deleted: UserDelete | undefined;
+  scalars: Map<string, Expected<FieldValue>>;
+  /** Set elements added and not removed since, keyed `field\0value`. */
+  elements: Map<string, Expected<string> & { field: string }>;
+  lastSeq: number;
+}
+
+export interface AcknowledgedInput {
+  history: History;
+  device: DeviceHistory;
+  kill: DeviceKill;
+  after: DeviceView;
+  /** Seqs of writes already reported lost (each is reported once, at the first kill that lost it). */
+  reported: Set<number>;
+}
+
+function expectations(device: DeviceHistory, kill: DeviceKill): Map<RecordKey, RecordExpectation> {
+  const result = new Map<RecordKey, RecordExpectation>();
+  for (const write of device.writes) {
+    if (write.seq > kill.seq) break;
+    const key = writeKey(write);
+    let entry = result.get(key);
+    if (entry === undefined) {
+      const [collection, id] =
+        write.type === 'user.resolve'
+          ? [write.conflict.collection, write.conflict.recordId]
+          : [write.collection, write.id];
+      entry = {
+        key,
+        collection,
+        id,
+        lastIsResolve: false,
+        deleted: undefined,
+        scalars: new Map(),
+        elements: new Map(),
+        lastSeq: write.seq,
+      };
+      result.set(key, entry);
+    }
+    entry.lastSeq = write.seq;
+    entry.lastIsResolve = write.type === 'user.resolve';
+    const seq = write.seq;
+    if (write.type === 'user.create') {
+      for (const [field, value] of Object.entries(write.fields)) {
+        if (!Array.isArray(value)) entry.scalars.set(field, { value, seq });
+        else
+          for (const element of value) entry.elements.set(`${field}\u0000${element}`, { field, value: element, seq });
+      }
+    } else if (write.type === 'user.update') {
+      for (const op of write.patch) {
+        if (op.op === 'set') entry.scalars.set(op.field, { value: op.value, seq });
+        if (op.op === 'inc') entry.scalars.delete(op.field);
+        if (op.op === 'add')
+          for (const value of op.values)
+            entry.elements.set(`${op.field}\u0000${value}`, { field: op.field, value, seq });
+        if (op.op === 'remove') for (const value of op.values) entry.elements.delete(`${op.field}\u0000${value}`);
+      }
+    } else if (write.type === 'user.delete') {
+      entry.deleted = write;
+      entry.scalars.clear();
+      entry.elements.clear();
+    } else {
+      // A resolution's outcome depends on the other side; its fields are not predicted.
+      const field = write.conflict.field;
+      if (field === undefined) entry.scalars.clear();
+      else entry.scalars.delete(field);
+      for (const [name, element] of entry.elements)
+        if (field === undefined || element.field === field) entry.elements.delete(name);
+    }
+  }
+  return result;
+}
+
+/** True when the server replaced a scalar after `seq` with exactly what the restarted view shows. */
+function serverReplacedScalar(
+  record: RecordHistory | undefined,
+  field: string,
+  seq: number,
+  shown: FieldValue | undefined,
+  until: number,
+): boolean {
+  return (record?.applies ?? []).some(
+    (apply) => apply.seq > seq && apply.seq < until && sameValue(apply.fields[field], shown),
+  );
+}
+
+/** True when the element was on the server after `seq` and then removed there. */
+function serverRemovedElement(
+  record: RecordHistory | undefined,
+  field: string,
+  value: string,
+  seq: number,
+  until: number,
+): boolean {
+  let carried = false;
+  for (const apply of record?.applies ?? []) {
+    if (apply.seq <= seq || apply.seq >= until) continue;
+    if (!apply.deleted && holds(apply.fields[field], value)) carried = true;
+    else if (carried) return true;
+  }
+  return false;
+}
+
+function deletedOnServer(record: RecordHistory | undefined, from: number, until: number): boolean {
+  return (record?.applies ?? []).some((apply) => apply.deleted && apply.seq > from && apply.seq < until);
+}
+
+function revivedOnServer(record: RecordHistory | undefined, from: number, until: number): boolean {
+  return (record?.applies ?? []).some((apply) => !apply.deleted && apply.seq > from && apply.seq < until);
+}
+
+function confirmed(device: DeviceHistory, key: RecordKey, from: number, until: number): boolean {
+  return device.applies.some(
+    (apply) => apply.seq > from && apply.seq < until && recordKey(apply.collection, apply.id) === key,
+  );
+}
+
+function judgeRecord(
+  input: AcknowledgedInput,
+  expectation: RecordExpectation,
+  shown: LocalRecord | undefined,
+): Violation[] {
+  const { device, kill, after } = input;
+  const record = input.history.byRecord.get(expectation.key);
+  const inConflict = after.conflicts.some(
+    (conflict) => recordKey(conflict.collection, conflict.recordId) === expectation.key,
+  );
+  const lost: { message: string; seq: number; expected: unknown; actual: unknown }[] = [];
+  const prefix = `${device.device} killed at '${kill.point}' (seq ${kill.seq}):`;
+  if (expectation.deleted !== undefined) {
+    const seq = expectation.deleted.seq;
+    if (shown !== undefined && !inConflict && !revivedOnServer(record, seq, after.seq)) {
+      lost.push({
+        message: `${prefix} its delete of ${expectation.key} (seq ${seq}) is undone after the restart`,
+        seq,
+        expected: null,
+        actual: shown,
+      });
+    }
+  } else if (shown === undefined) {
+    if (!inConflict && !deletedOnServer(record, 0, after.seq)) {
+      lost.push({
+        message: `${prefix} ${expectation.key}, written by it (seq ${expectation.lastSeq}), is gone after the restart`,
+        seq: expectation.lastSeq,
+        expected: 'present',
+        actual: null,
+      });
+    }
+  } else if (!inConflict) {
+    for (const [field, expected] of expectation.scalars) {
+      const value = shown.fields[field];
+      if (sameValue(value, expected.value) || serverReplacedScalar(record, field, expected.seq, value, after.seq))
+        continue;
+      lost.push({
+        message: `${prefix} ${expectation.key}.${field} = ${show(expected.value)} (seq ${expected.seq}) shows ${show(value ?? null)} after the restart`,
+        seq: expected.seq,
+        expected: expected.value,
+        actual: value ?? null,
+      });
+    }
+    for (const expected of expectation.elements.values()) {
+      const value = shown.fields[expected.field];
+      if (
+        holds(value, expected.value) ||
+        serverRemovedElement(record, expected.field, expected.value, expected.seq, after.seq)
+      )
+        continue;
+      lost.push({
+        message: `${prefix} ${expectation.key}.${expected.field} lost ${show(expected.value)} (added at seq ${expected.seq}) across the restart`,
+        seq: expected.seq,
+        expected: expected.value,
+        actual: value ?? null,
+      });
+    }
+  }
+  const neverOnServer = expectation.deleted !== undefined && (record?.applies.length ?? 0) === 0;
+  const settled = after.pending > 0 || inConflict || (shown !== undefined && shown.status !== 'synced');
+  if (
+    !expectation.lastIsResolve &&
+    !neverOnServer &&
+    !settled &&
+    !confirmed(device, expectation.key, expectation.lastSeq, kill.seq)
+  ) {
+    const message = `${prefix} its write on ${expectation.key} (seq ${expectation.lastSeq}) was not applied by the server before the kill, yet after the restart nothing is pending and the record shows as synced`;
+    lost.push({ message, seq: expectation.lastSeq, expected: 'pending > 0', actual: after.pending });
+  }
+  return lost
+    .filter((entry) => !input.reported.has(entry.seq))
+    .map((entry) => {
+      input.reported.add(entry.seq);
+      return violation('durability', entry.message, [entry.seq, kill.seq, after.seq], {
+        device: device.device,
+        collection: expectation.collection,
+        recordId: expectation.id,
+        expected: entry.expected,
+        actual: entry.actual,
+      });
+    });
+}
+
+/** Violations of the acknowledged writes of `device` before `kill`, judged on the after-restart view. */
+export function acknowledgedWritesLost(input: AcknowledgedInput): Violation[] {
+  const shown = new Map(input.after.records.map((record) => [recordKey(record.collection, record.id), record]));
+  const violations: Violation[] = [];
+  for (const expectation of expectations(input.device, input.kill).values()) {
+    violations.push(...judgeRecord(input, expectation, shown.get(expectation.key)));
+  }
+  return violations;
+}

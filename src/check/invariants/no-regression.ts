@@ -1,0 +1,66 @@
+/**
+ * @module check/invariants/no-regression
+ * A device never goes back to an older revision of a record: across all its views (kills and
+ * restarts included) the rev it shows for a record never decreases, nor goes from a rev back
+ * to null; and a record shown as synced twice at the same rev shows the same fields both
+ * times, unless the device itself wrote to it in between. See docs/invariants.md.
+ */
+import type { LocalRecord } from '../../client/contract.ts';
+import type { DeviceHistory, DeviceView } from '../history.ts';
+import { writeKey } from '../history-index.ts';
+import { differingFields, type RecordKey, recordKey, show } from '../values.ts';
+import { type Checker, type Violation, violation } from '../violation.ts';
+
+interface Shown {
+  record: LocalRecord;
+  view: DeviceView;
+}
+
+/** True when the device wrote (or may have written) the record between two seqs. */
+function wroteBetween(device: DeviceHistory, key: RecordKey, from: number, until: number): boolean {
+  const inside = (seq: number) => seq > from && seq < until;
+  if (device.writes.some((write) => inside(write.seq) && writeKey(write) === key)) return true;
+  return device.interrupted.some(
+    (event) =>
+      inside(event.seq) &&
+      (event.collection === undefined || event.id === undefined || recordKey(event.collection, event.id) === key),
+  );
+}
+
+function compare(device: DeviceHistory, key: RecordKey, previous: Shown, current: Shown): Violation | undefined {
+  const [before, after] = [previous.record, current.record];
+  const where = { device: device.device, collection: after.collection, recordId: after.id };
+  const seqs = [previous.view.seq, current.view.seq];
+  const when = `${device.device}'s ${current.view.reason} view (seq ${current.view.seq})`;
+  if (before.rev !== null && (after.rev === null || after.rev < before.rev)) {
+    const message = `${when} shows ${key} at rev ${after.rev}, older than the rev ${before.rev} it showed at seq ${previous.view.seq}`;
+    return violation('no-regression', message, seqs, { ...where, expected: `rev >= ${before.rev}`, actual: after.rev });
+  }
+  const sameSyncedRev =
+    after.rev !== null && after.rev === before.rev && before.status === 'synced' && after.status === 'synced';
+  if (!sameSyncedRev || wroteBetween(device, key, previous.view.seq, current.view.seq)) return undefined;
+  const fields = differingFields(before.fields, after.fields);
+  if (fields.length === 0) return undefined;
+  const message = `${when} shows ${key} synced at rev ${after.rev} with ${fields.join(', ')} changed since seq ${previous.view.seq} (${show(Object.fromEntries(fields.map((field) => [field, before.fields[field] ?? null])))} became ${show(Object.fromEntries(fields.map((field) => [field, after.fields[field] ?? null])))}), with no write of its own in between: one of the two is not what rev ${after.rev} holds`;
+  return violation('no-regression', message, seqs, { ...where, expected: before.fields, actual: after.fields });
+}
+
+function checkDevice(device: DeviceHistory): Violation[] {
+  const violations: Violation[] = [];
+  const last = new Map<RecordKey, Shown>();
+  for (const view of device.views) {
+    for (const record of view.records) {
+      const key = recordKey(record.collection, record.id);
+      const previous = last.get(key);
+      const current = { record, view };
+      if (previous !== undefined && previous.view.seq !== view.seq) {
+        const found = compare(device, key, previous, current);
+        if (found !== undefined) violations.push(found);
+      }
+      last.set(key, current);
+    }
+  }
+  return violations;
+}
+
+export const checkNoRegression: Checker = (history) => [...history.byDevice.values()].flatMap(checkDevice);

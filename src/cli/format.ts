@@ -1,0 +1,33 @@
+/**
+ * @module cli/format
+ * One line per run for humans: a mark, the name, what went wrong, and how to replay it.
+ */
+import { failureHeadline, runStatus } from '../report/index.ts';
+import type { RunResult } from '../sim/result.ts';
+import { type Paint, seconds } from './io.ts';
+
+export function runLine(result: RunResult, paint: Paint, source?: string, options: { time?: boolean } = {}): string {
+  const status = runStatus(result);
+  const where = source === undefined ? '' : paint.dim(` (${source})`);
+  const time = options.time === false ? '' : paint.dim(` ${seconds(result.stats.wallMs)}`);
+  if (status === 'passed') {
+    const caught = result.expectedViolations.length > 0 ? ` caught ${result.expectedViolations.join(', ')} as expected` : '';
+    return `${paint.pass('✓')} ${result.name}${caught}${where}${time}`;
+  }
+  const mark = status === 'error' ? paint.fail('✗ error') : paint.fail('✗');
+  const replay = source === undefined ? '' : `\n    reproduce with: syncstorm replay ${source}`;
+  return `${mark} ${result.name}${where}: ${oneLine(failureHeadline(result))}${replay}`;
+}
+
+/** Collapses whitespace so a message stays on one line. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+export function countsLine(results: readonly RunResult[], paint: Paint): string {
+  const counts = { passed: 0, failed: 0, error: 0 };
+  for (const result of results) counts[runStatus(result)] += 1;
+  const failed = counts.failed + counts.error;
+  const text = `${results.length} runs: ${counts.passed} passed, ${counts.failed} failed, ${counts.error} errors`;
+  return failed === 0 ? paint.pass(text) : paint.fail(text);
+}

@@ -1,0 +1,165 @@
+/**
+ * @module cli/main
+ * The `syncstorm` command. Exit codes: 0 everything held (or failed as expected), 1 an
+ * invariant failed or an expected violation did not happen, 2 bad input: an unreadable
+ * scenario, an unknown client, a bad flag; then one line on stderr, never a stack trace.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { isUsageError, USAGE_EXIT_CODE } from '../kernel/errors.ts';
+import { PROFILES } from '../sim/profiles.ts';
+import { ClientCache, DEFAULT_CLIENT } from './clients.ts';
+import { LISTS } from './commands/list.ts';
+import type { FuzzFlags } from './commands/fuzz.ts';
+import type { GateFlags } from './commands/gate.ts';
+import type { ReplayFlags } from './commands/replay.ts';
+import type { RunFlags } from './commands/run.ts';
+import { type CliIo, processIo } from './io.ts';
+import {
+  parseDevices,
+  parseOps,
+  parseSeeds,
+  parseSeedStart,
+  parseShard,
+  parseTimeLimit,
+  parseWorkers,
+} from './options.ts';
+
+/** Defaults of `fuzz`: a campaign that finds every mutant's bug within 200 seeds. */
+export const FUZZ_DEFAULTS = { seeds: 100, seedStart: 1, devices: 3, ops: 10, profile: 'flaky' } as const;
+/** Defaults of `gate`: modest, so CI stays within a few minutes on 2 cores. */
+export const GATE_DEFAULTS = { seeds: 24, seedStart: 1, devices: 3, ops: 10, profile: 'flaky', scenarios: 'scenarios' } as const;
+export const SHRINK_TIME_LIMIT_S_DEFAULT = 30;
+
+const EXIT_FAILED = 1;
+const PROFILE_NAMES = Object.keys(PROFILES);
+
+function reportOptions(command: Command): Command {
+  return command
+    .option('--report <dir>', 'root folder for the report (<dir>/<run>/ and <dir>/latest)')
+    .option('--junit <file>', 'also write JUnit XML to this file')
+    .option('--json', 'print one JSON summary on stdout (human lines go to stderr)');
+}
+
+function campaignOptions(command: Command, defaults: typeof FUZZ_DEFAULTS | typeof GATE_DEFAULTS, seedsZeroOk: boolean): Command {
+  const seeds = seedsZeroOk ? (value: string) => (value.trim() === '0' ? 0 : parseSeeds(value)) : parseSeeds;
+  return command
+    .option('--client <spec>', "client under test: reference | reference:<coalescing> | mutant:<name> | <module path>", DEFAULT_CLIENT)
+    .option('--seeds <count>', `seeds to run${seedsZeroOk ? ' (0: none)' : ''}`, seeds, defaults.seeds)
+    .option('--seed-start <n>', 'first seed', parseSeedStart, defaults.seedStart)
+    .option('--devices <count>', 'devices per run', parseDevices, defaults.devices)
+    .option('--ops <count>', 'user actions per device', parseOps, defaults.ops)
+    .addOption(new Option('--profile <name>', 'fault profile').choices(PROFILE_NAMES).default(defaults.profile))
+    .option('--workers <count>', 'worker processes (default: one per core)', parseWorkers)
+    .option('--time-limit <seconds>', 'stop handing out seeds after this long', parseTimeLimit)
+    .option('--shrink-time-limit <seconds>', 'bound on shrinking one failure', parseTimeLimit, SHRINK_TIME_LIMIT_S_DEFAULT * 1000)
+    .option('--shard <i/n>', "run only this shard's share of the seeds (and scenarios)", parseShard);
+}
+
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const clients = new ClientCache();
+  const program = new Command('syncstorm')
+    .description('Deterministic network-chaos simulator and conformance suite for offline-first sync engines.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} })
+    .showSuggestionAfterError(true)
+    .helpCommand(true);
+
+  campaignOptions(reportOptions(program.command('gate')), GATE_DEFAULTS, true)
+    .description('run every scenario and a fuzz campaign: the one command for CI')
+    .option('--scenarios <dir>', 'scenario folder', GATE_DEFAULTS.scenarios)
+    .action(async (flags: GateFlags) => {
+      const { gateCommand } = await import('./commands/gate.ts');
+      setExit(await gateCommand(flags, io, clients));
+    });
+
+  reportOptions(program.command('run'))
+    .description('run scenario files (folders are searched for *.json)')
+    .argument('<paths...>', 'scenario files or folders')
+    .option('--client <spec>', 'client for scenarios that name none', DEFAULT_CLIENT)
+    .option('--shard <i/n>', "run only this shard's share of the files", parseShard)
+    .action(async (paths: string[], flags: RunFlags) => {
+      const { runCommand } = await import('./commands/run.ts');
+      setExit(await runCommand(paths, flags, io, clients));
+    });
+
+  campaignOptions(reportOptions(program.command('fuzz')), FUZZ_DEFAULTS, false)
+    .description('draw runs from seeds; shrink each failure into a repro scenario')
+    .action(async (flags: FuzzFlags) => {
+      const { fuzzCommand } = await import('./commands/fuzz.ts');
+      setExit(await fuzzCommand(flags, io, clients));
+    });
+
+  program
+    .command('replay')
+    .description('run one scenario and print its trace hash')
+    .argument('<scenario>', 'scenario file')
+    .option('--client <spec>', 'client if the scenario names none', DEFAULT_CLIENT)
+    .option('--trace <file>', 'write the trace as JSON lines')
+    .option('--json', 'print the result as JSON')
+    .action(async (path: string, flags: ReplayFlags) => {
+      const { replayCommand } = await import('./commands/replay.ts');
+      setExit(await replayCommand(path, flags, io, clients));
+    });
+
+  program
+    .command('list')
+    .description(`list a catalogue: ${LISTS.join(' | ')}`)
+    .argument('<what>', LISTS.join(' | '))
+    .option('--json', 'print JSON')
+    .action(async (what: string, flags: { json?: boolean }) => {
+      const { listCommand } = await import('./commands/list.ts');
+      setExit(listCommand(what, flags, io));
+    });
+
+  const report = program.command('report').description('work with report folders');
+  report
+    .command('merge')
+    .description('merge the reports of sharded runs (--shard i/n) into one')
+    .argument('<dirs...>', 'report folders (reports/<run>)')
+    .option('--report <dir>', 'root folder for the merged report')
+    .option('--json', 'print the merged JSON summary on stdout')
+    .action(async (dirs: string[], flags: { report?: string; json?: boolean }) => {
+      const { reportMergeCommand } = await import('./commands/report.ts');
+      setExit(reportMergeCommand(dirs, flags, io));
+    });
+  return program;
+}
+
+/** The first line of a commander message, in our format. */
+function commanderMessage(error: CommanderError, argv: readonly string[], program: Command): string {
+  let text = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim();
+  if (!/[.?!)]$/.test(text)) text += '.';
+  const command = argv.find((arg) => !arg.startsWith('-'));
+  const known = program.commands.some((sub) => sub.name() === command);
+  const help = known ? `syncstorm ${command} --help` : 'syncstorm --help';
+  return `[syncstorm] ${text.charAt(0).toUpperCase()}${text.slice(1)} See '${help}'.`;
+}
+
+/** Runs the CLI on `args` (without node and script); returns the exit code. */
+export async function main(args: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    if (args.length === 0) {
+      program.outputHelp();
+      return USAGE_EXIT_CODE;
+    }
+    await program.parseAsync([...args], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return 0;
+      io.err(`${commanderMessage(error, args, program)}\n`);
+      return USAGE_EXIT_CODE;
+    }
+    if (isUsageError(error)) {
+      io.err(`${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      return USAGE_EXIT_CODE;
+    }
+    const detail = error instanceof Error ? (process.env.SYNCSTORM_DEBUG ? error.stack : `${error.name}: ${error.message}`) : String(error);
+    io.err(`[syncstorm] internal error (a bug in syncstorm, please report it): ${detail}\n`);
+    return EXIT_FAILED;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * @module client/mutants/mutant
+ * What a mutant is: the reference client with one classic bug, the invariant the bug must
+ * break (so the suite can be checked for naming the right one), and a factory.
+ */
+import type { ClientFactory } from '../contract.ts';
+import { type CreateReferenceClientOptions, createReferenceClient } from '../reference/index.ts';
+
+/** The invariants of src/check, by name. */
+export type InvariantName =
+  | 'no-duplicates'
+  | 'no-silent-loss'
+  | 'durability'
+  | 'no-resurrection'
+  | 'no-regression'
+  | 'convergence'
+  | 'liveness'
+  | 'polite-retries';
+
+export interface Mutant {
+  /** kebab-case; the client spec is `mutant:<name>`. */
+  readonly name: string;
+  /** The bug, in one or two sentences. */
+  readonly description: string;
+  /** The invariant the bug must violate. */
+  readonly invariant: InvariantName;
+  readonly factory: ClientFactory;
+  /** Same as `factory` (the name src/client/resolve.ts uses). */
+  readonly client: ClientFactory;
+}
+
+export interface MutantSpec {
+  name: string;
+  description: string;
+  invariant: InvariantName;
+  /** The diff against the reference client: hooks and options. */
+  options: CreateReferenceClientOptions;
+}
+
+export function defineMutant(spec: MutantSpec): Mutant {
+  const factory = createReferenceClient({ ...spec.options, name: `mutant:${spec.name}`, description: spec.description });
+  return Object.freeze({ name: spec.name, description: spec.description, invariant: spec.invariant, factory, client: factory });
+}

@@ -1,0 +1,107 @@
+/**
+ * @module client/reference/merge
+ * The reference answer to a 409: a three-way merge per field between the base the local
+ * writes were made on, the local view, and the server's current record.
+ * - a field changed on one side only keeps that side's change;
+ * - `add`/`remove`/`inc` commute, so they are simply resent on the new base (sets union,
+ *   counters add up); `lww` fields resend the local value;
+ * - a `manual` field `set` on both sides to different values becomes a needs-review
+ *   conflict holding both values; its local `set`s leave the outbox until resolved;
+ * - an edit against a delete (either way round) becomes a whole-record conflict.
+ * The rejected op gets a new op id: its old key is spent on a rejection, and its body
+ * (new baseRev) changes. Runs inside one transaction.
+ */
+import type { ConflictBody, Fields, PatchOp, ServerRecord } from '../../server/protocol.ts';
+import { fieldPolicy } from '../contract.ts';
+import { type ClientContext, log } from './context.ts';
+import { sameValue } from './patch.ts';
+import { acknowledge } from './outbox.ts';
+import { adoptBase, refreshRecord } from './records.ts';
+import type { OutboxRow, RecordRow } from './schema.ts';
+
+/** Records a needs-review conflict. `field` null: the whole record is contested. */
+export function openConflict(
+  ctx: ClientContext,
+  record: RecordRow,
+  current: ServerRecord,
+  field: string | null,
+  values: { local: unknown; remote: unknown },
+): void {
+  const id = ctx.env.uuid();
+  ctx.store.insertConflict({
+    id,
+    collection: record.collection,
+    recordId: record.id,
+    field,
+    local: values.local,
+    remote: values.remote,
+    remoteRev: current.rev,
+    createdAt: ctx.env.clock.now(),
+  });
+  log(ctx, 'conflict', { conflictId: id, collection: record.collection, id: record.id, field, remoteRev: current.rev });
+}
+
+/** Manual fields this device `set` and the server changed to something else since the base. */
+function contestedFields(ctx: ClientContext, record: RecordRow, ops: readonly OutboxRow[], current: ServerRecord): string[] {
+  const base: Fields = record.baseFields ?? {};
+  const fields = new Set<string>();
+  for (const op of ops) {
+    for (const patchOp of op.patch) {
+      if (patchOp.op !== 'set' || fieldPolicy(ctx.options.policy, patchOp.field) !== 'manual') continue;
+      const field = patchOp.field;
+      const changedRemotely = !sameValue(current.fields[field], base[field]);
+      if (changedRemotely && !sameValue(current.fields[field], record.fields[field])) fields.add(field);
+    }
+  }
+  return [...fields];
+}
+
+/** Drops every op of the record and opens a whole-record conflict. */
+function recordConflict(ctx: ClientContext, record: RecordRow, ops: readonly OutboxRow[], current: ServerRecord): void {
+  const local = record.deleted ? null : record.fields;
+  const remote = current.deleted ? null : current.fields;
+  for (const op of ops) ctx.store.deleteOp(op.seq);
+  openConflict(ctx, record, current, null, { local, remote });
+  adoptBase(ctx, current);
+}
+
+/** Strips the contested fields' sets, rebases the remaining ops on `current`, renames the rejected one. */
+function rebaseOps(ctx: ClientContext, rejected: OutboxRow, ops: readonly OutboxRow[], contested: readonly string[], current: ServerRecord): void {
+  for (const op of ops) {
+    const patch: PatchOp[] = op.patch.filter((patchOp) => !(patchOp.op === 'set' && contested.includes(patchOp.field)));
+    const kind = op.kind === 'create' ? 'update' : op.kind;
+    if (kind === 'update' && patch.length === 0) {
+      ctx.store.deleteOp(op.seq);
+      continue;
+    }
+    const renew = op.seq === rejected.seq || op.state === 'in-flight';
+    const opId = renew ? ctx.env.uuid() : op.opId;
+    ctx.store.updateOp({ ...op, opId, kind, patch, baseRev: current.rev, ...(renew ? { attemptCount: 0, state: 'pending' } : {}) });
+    if (renew) log(ctx, 'rebase', { outboxItemId: op.opId, newOutboxItemId: opId, baseRev: current.rev });
+  }
+}
+
+/** The reference 409 handler: a three-way merge per field. */
+export function mergeOnConflict(ctx: ClientContext, row: OutboxRow, body: ConflictBody): void {
+  const current = body.current;
+  const record = ctx.store.record(row.collection, row.recordId);
+  const ops = ctx.store.opsFor(row.collection, row.recordId);
+  if (record === undefined) {
+    // Nothing local to merge (the row outlived its record): take the server's state.
+    for (const op of ops) ctx.store.deleteOp(op.seq);
+    adoptBase(ctx, current);
+  } else if (current.deleted && row.kind === 'delete') {
+    acknowledge(ctx, row, current);
+    return;
+  } else if (current.deleted || row.kind === 'delete') {
+    recordConflict(ctx, record, ops, current);
+  } else {
+    const contested = contestedFields(ctx, record, ops, current);
+    for (const field of contested) {
+      openConflict(ctx, record, current, field, { local: record.fields[field] ?? null, remote: current.fields[field] ?? null });
+    }
+    rebaseOps(ctx, row, ops, contested, current);
+    adoptBase(ctx, current);
+  }
+  refreshRecord(ctx, row.collection, row.recordId);
+}

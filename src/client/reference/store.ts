@@ -1,0 +1,208 @@
+/**
+ * @module client/reference/store
+ * Typed access to the reference client's tables: one prepared statement per question,
+ * rows decoded and checked on the way out. Everything above this file speaks rows, not SQL.
+ */
+import type Database from 'better-sqlite3';
+import { assert } from '../../kernel/assert.ts';
+import type { ServerRecord } from '../../server/protocol.ts';
+import type { Fields, RecordStatus } from '../contract.ts';
+import type { ConflictRow, OutboxRow } from './schema.ts';
+import { migrate, type RecordRow } from './schema.ts';
+
+type Row = Record<string, unknown>;
+
+function json<T>(text: unknown): T {
+  assert(typeof text === 'string', 'store: expected a JSON column');
+  return JSON.parse(text) as T;
+}
+
+function decodeRecord(row: Row): RecordRow {
+  const record: RecordRow = {
+    collection: row.collection as string,
+    id: row.id as string,
+    fields: json<Fields>(row.fields),
+    deleted: row.deleted === 1,
+    status: row.status as RecordStatus,
+    error: (row.error as string | null) ?? null,
+    baseFields: row.base_fields === null ? null : json<Fields>(row.base_fields),
+    baseDeleted: row.base_deleted === 1,
+    rev: (row.rev as number | null) ?? null,
+    serverUpdatedAt: (row.server_updated_at as number | null) ?? null,
+    shadow: row.shadow === null ? null : json<ServerRecord>(row.shadow),
+  };
+  assert(record.rev === null || record.baseFields !== null, `store: record ${record.id} has a rev but no base`);
+  return record;
+}
+
+function decodeOp(row: Row): OutboxRow {
+  const op: OutboxRow = {
+    seq: row.seq as number,
+    opId: row.op_id as string,
+    collection: row.collection as string,
+    recordId: row.record_id as string,
+    kind: row.kind as OutboxRow['kind'],
+    patch: json(row.patch),
+    baseRev: (row.base_rev as number | null) ?? null,
+    createdAt: row.created_at as number,
+    attemptCount: row.attempt_count as number,
+    state: row.state as OutboxRow['state'],
+  };
+  assert(op.attemptCount >= 0, `store: outbox row ${op.opId} has a negative attempt count`);
+  return op;
+}
+
+function decodeConflict(row: Row): ConflictRow {
+  return {
+    id: row.id as string,
+    collection: row.collection as string,
+    recordId: row.record_id as string,
+    field: (row.field as string | null) ?? null,
+    local: json(row.local),
+    remote: json(row.remote),
+    remoteRev: row.remote_rev as number,
+    createdAt: row.created_at as number,
+  };
+}
+
+export class Store {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(readonly db: Database.Database) {
+    migrate(db);
+  }
+
+  /** A prepared statement, prepared once per connection. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (statement === undefined) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  /** Runs `fn` in one transaction (all or nothing, also across a kill). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  kvGet(key: string): string | undefined {
+    const row = this.sql('SELECT value FROM kv WHERE key = ?').get(key) as Row | undefined;
+    return row === undefined ? undefined : (row.value as string);
+  }
+
+  kvSet(key: string, value: string): void {
+    this.sql('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  kvDelete(key: string): void {
+    this.sql('DELETE FROM kv WHERE key = ?').run(key);
+  }
+
+  record(collection: string, id: string): RecordRow | undefined {
+    const row = this.sql('SELECT * FROM records WHERE collection = ? AND id = ?').get(collection, id) as Row | undefined;
+    return row === undefined ? undefined : decodeRecord(row);
+  }
+
+  /** Live (not deleted) records of a collection, ordered by id. */
+  liveRecords(collection: string): RecordRow[] {
+    const rows = this.sql('SELECT * FROM records WHERE collection = ? AND deleted = 0 ORDER BY id').all(collection);
+    return (rows as Row[]).map(decodeRecord);
+  }
+
+  putRecord(record: RecordRow): void {
+    this.sql(
+        `INSERT INTO records (collection, id, fields, deleted, status, error, base_fields, base_deleted, rev, server_updated_at, shadow)
+         VALUES (@collection, @id, @fields, @deleted, @status, @error, @baseFields, @baseDeleted, @rev, @serverUpdatedAt, @shadow)
+         ON CONFLICT (collection, id) DO UPDATE SET fields = excluded.fields, deleted = excluded.deleted,
+           status = excluded.status, error = excluded.error, base_fields = excluded.base_fields,
+           base_deleted = excluded.base_deleted, rev = excluded.rev, server_updated_at = excluded.server_updated_at,
+           shadow = excluded.shadow`,
+      )
+      .run({
+        ...record,
+        fields: JSON.stringify(record.fields),
+        deleted: record.deleted ? 1 : 0,
+        baseFields: record.baseFields === null ? null : JSON.stringify(record.baseFields),
+        baseDeleted: record.baseDeleted ? 1 : 0,
+        shadow: record.shadow === null ? null : JSON.stringify(record.shadow),
+      });
+  }
+
+  deleteRecord(collection: string, id: string): void {
+    this.sql('DELETE FROM records WHERE collection = ? AND id = ?').run(collection, id);
+  }
+
+  insertOp(op: Omit<OutboxRow, 'seq'>): number {
+    const result = this.sql(
+        `INSERT INTO outbox (op_id, collection, record_id, kind, patch, base_rev, created_at, attempt_count, state)
+         VALUES (@opId, @collection, @recordId, @kind, @patch, @baseRev, @createdAt, @attemptCount, @state)`,
+      )
+      .run({ ...op, patch: JSON.stringify(op.patch) });
+    return Number(result.lastInsertRowid);
+  }
+
+  updateOp(op: OutboxRow): void {
+    const result = this.sql(
+        `UPDATE outbox SET op_id = @opId, kind = @kind, patch = @patch, base_rev = @baseRev,
+           attempt_count = @attemptCount, state = @state WHERE seq = @seq`,
+      )
+      .run({ ...op, patch: JSON.stringify(op.patch) });
+    assert(result.changes === 1, `store: outbox row ${op.seq} to update is gone`);
+  }
+
+  /** Moves every outbox row of record `from` to record `to` (a record that changed id). */
+  moveOps(collection: string, from: string, to: string): void {
+    this.sql('UPDATE outbox SET record_id = ? WHERE collection = ? AND record_id = ?').run(to, collection, from);
+  }
+
+  deleteOp(seq: number): void {
+    this.sql('DELETE FROM outbox WHERE seq = ?').run(seq);
+  }
+
+  op(seq: number): OutboxRow | undefined {
+    const row = this.sql('SELECT * FROM outbox WHERE seq = ?').get(seq) as Row | undefined;
+    return row === undefined ? undefined : decodeOp(row);
+  }
+
+  /** The first `limit` outbox rows, oldest first. */
+  headOps(limit: number): OutboxRow[] {
+    return (this.sql('SELECT * FROM outbox ORDER BY seq LIMIT ?').all(limit) as Row[]).map(decodeOp);
+  }
+
+  opsFor(collection: string, recordId: string): OutboxRow[] {
+    const rows = this.sql('SELECT * FROM outbox WHERE collection = ? AND record_id = ? ORDER BY seq').all(collection, recordId);
+    return (rows as Row[]).map(decodeOp);
+  }
+
+  outboxSize(): number {
+    return (this.sql('SELECT count(*) AS n FROM outbox').get() as Row).n as number;
+  }
+
+  insertConflict(conflict: ConflictRow): void {
+    this.sql(
+        `INSERT INTO conflicts (id, collection, record_id, field, local, remote, remote_rev, created_at)
+         VALUES (@id, @collection, @recordId, @field, @local, @remote, @remoteRev, @createdAt)`,
+      )
+      .run({ ...conflict, local: JSON.stringify(conflict.local), remote: JSON.stringify(conflict.remote) });
+  }
+
+  conflict(id: string): ConflictRow | undefined {
+    const row = this.sql('SELECT * FROM conflicts WHERE id = ?').get(id) as Row | undefined;
+    return row === undefined ? undefined : decodeConflict(row);
+  }
+
+  conflictsFor(collection: string, recordId: string): ConflictRow[] {
+    const rows = this.sql('SELECT * FROM conflicts WHERE collection = ? AND record_id = ? ORDER BY created_at, id');
+    return (rows.all(collection, recordId) as Row[]).map(decodeConflict);
+  }
+
+  allConflicts(): ConflictRow[] {
+    return (this.sql('SELECT * FROM conflicts ORDER BY created_at, id').all() as Row[]).map(decodeConflict);
+  }
+
+  deleteConflict(id: string): void {
+    this.sql('DELETE FROM conflicts WHERE id = ?').run(id);
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * @module client/resolve
+ * Turns a client spec, as typed after `--client` or written in a scenario's `client`, into
+ * a ClientFactory:
+ * - `reference`, or `reference:<coalescing>` (none | per-record | per-field);
+ * - `mutant:<name>`: the reference client with one classic bug, from the mutant registry;
+ * - a path to a .ts/.js module exporting a ClientFactory (default export or `client`);
+ * - `process:<command>`: a client in another language (not supported yet).
+ * A spec that cannot be resolved is bad input: a UsageError naming what and where.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { extname, isAbsolute, resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UsageError } from '../kernel/errors.ts';
+import type { ClientFactory, FieldPolicy } from './contract.ts';
+import { MUTANTS } from './mutants/index.ts';
+import { createReferenceClient } from './reference/index.ts';
+import type { Coalescing } from './reference/options.ts';
+
+export const COALESCING_MODES: readonly Coalescing[] = ['none', 'per-record', 'per-field'];
+const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+const FIELD_POLICIES: readonly FieldPolicy[] = ['manual', 'lww', 'set-union', 'counter'];
+
+/** The client specs `syncstorm list clients` shows (module paths aside). */
+export function builtInClientSpecs(): string[] {
+  return [
+    'reference',
+    ...COALESCING_MODES.map((mode) => `reference:${mode}`),
+    ...MUTANTS.map((mutant) => `mutant:${mutant.name}`),
+  ];
+}
+
+/** The invariant a `mutant:<name>` spec declares it breaks; undefined for other specs. */
+export function declaredInvariant(spec: string): string | undefined {
+  if (!spec.startsWith('mutant:')) return undefined;
+  return MUTANTS.find((entry) => entry.name === spec.slice('mutant:'.length))?.invariant;
+}
+
+export async function resolveClient(spec: string): Promise<ClientFactory> {
+  const trimmed = spec.trim();
+  if (trimmed === '') throw new UsageError("Client spec is empty. Use 'reference', 'mutant:<name>' or a module path.");
+  if (trimmed === 'reference') return createReferenceClient();
+  if (trimmed.startsWith('reference:')) return referenceWith(trimmed.slice('reference:'.length));
+  if (trimmed.startsWith('mutant:')) return mutant(trimmed.slice('mutant:'.length));
+  if (trimmed.startsWith('process:')) {
+    throw new UsageError(
+      `Client '${trimmed}': process clients (JSON lines over stdin/stdout) are not supported yet. Use 'reference', 'mutant:<name>' or a .ts/.js module.`,
+    );
+  }
+  if (looksLikePath(trimmed)) return fromModule(trimmed);
+  throw new UsageError(
+    `Unknown client '${trimmed}'. Use 'reference', 'reference:<${COALESCING_MODES.join('|')}>', 'mutant:<name>' (see 'syncstorm list mutants') or a path to a .ts/.js module.`,
+  );
+}
+
+function referenceWith(mode: string): ClientFactory {
+  const coalescing = COALESCING_MODES.find((known) => known === mode);
+  if (coalescing === undefined) {
+    throw new UsageError(`Client 'reference:${mode}': unknown coalescing '${mode}'. Known: ${COALESCING_MODES.join(', ')}.`);
+  }
+  return createReferenceClient({ coalescing, name: `reference:${coalescing}` });
+}
+
+function mutant(name: string): ClientFactory {
+  const found = MUTANTS.find((entry) => entry.name === name);
+  if (found === undefined) {
+    const known = MUTANTS.map((entry) => entry.name).join(', ');
+    throw new UsageError(`Client 'mutant:${name}': no mutant named '${name}'. Known mutants: ${known}.`);
+  }
+  return found.client;
+}
+
+function looksLikePath(spec: string): boolean {
+  return MODULE_EXTENSIONS.includes(extname(spec)) || spec.startsWith('.') || isAbsolute(spec) || spec.includes('/');
+}
+
+async function fromModule(spec: string): Promise<ClientFactory> {
+  const path = resolvePath(spec);
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new UsageError(`Client module '${spec}' not found (looked for ${path}).`);
+  }
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new UsageError(`Client module '${spec}' failed to load: ${reason}`, { cause: error });
+  }
+  const candidate = loaded.default ?? loaded.client;
+  if (candidate === undefined) {
+    const names = Object.keys(loaded).join(', ') || 'nothing';
+    throw new UsageError(
+      `Client module '${spec}' exports no client: expected a default export or an export named 'client' (it exports ${names}).`,
+    );
+  }
+  const problem = factoryProblem(candidate);
+  if (problem !== undefined) throw new UsageError(`Client module '${spec}': the exported client ${problem}.`);
+  return candidate as ClientFactory;
+}
+
+/** What is wrong with a value that should be a ClientFactory, or undefined. */
+export function factoryProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return `is ${value === null ? 'null' : typeof value}, not an object`;
+  const factory = value as Record<string, unknown>;
+  if (typeof factory.name !== 'string' || factory.name === '') return 'has no `name` (a non-empty string)';
+  if (typeof factory.start !== 'function') return 'has no `start(env)` function';
+  const policy = factory.policy as Record<string, unknown> | undefined;
+  if (typeof policy !== 'object' || policy === null) return "has no `policy` (e.g. { default: 'manual' })";
+  if (!FIELD_POLICIES.includes(policy.default as FieldPolicy)) {
+    return `has policy.default ${JSON.stringify(policy.default)}; expected one of ${FIELD_POLICIES.join(', ')}`;
+  }
+  const fields = policy.fields;
+  if (fields !== undefined) {
+    if (typeof fields !== 'object' || fields === null) return 'has a `policy.fields` that is not an object';
+    for (const [field, fieldPolicy] of Object.entries(fields)) {
+      if (!FIELD_POLICIES.includes(fieldPolicy as FieldPolicy)) {
+        return `has policy.fields.${field} ${JSON.stringify(fieldPolicy)}; expected one of ${FIELD_POLICIES.join(', ')}`;
+      }
+    }
+  }
+  const collections = factory.collections;
+  if (collections !== undefined && (!Array.isArray(collections) || !collections.every((c) => typeof c === 'string'))) {
+    return 'has `collections` that is not a list of strings';
+  }
+  return undefined;
+}

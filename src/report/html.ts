@@ -1,0 +1,148 @@
+/**
+ * @module report/html
+ * report.html: one self-contained page (inline CSS and script, no external URL). The header
+ * and overview table are rendered here with every string HTML-escaped; the per-run details
+ * are drawn by the inline script from a JSON block in which `<` is written `\u003c`. A CSP
+ * allows that one script by its hash, so nothing injected could run even if it got through.
+ */
+import { createHash } from 'node:crypto';
+import type { RunResult } from '../sim/result.ts';
+import { escapeHtml, jsonForScript } from './escape.ts';
+import {
+  buildReportModel,
+  type HtmlOptions,
+  MODEL_FORMAT_VERSION,
+  type OverviewRow,
+  type ReportModel,
+} from './html-model.ts';
+import { REPORT_SCRIPT } from './html-script.ts';
+import { REPORT_STYLE } from './html-style.ts';
+import type { ReportOptions } from './runs.ts';
+import { buildSummary } from './summary.ts';
+
+const DATA_ID = 'syncstorm-data';
+const DATA_OPEN = `<script type="application/json" id="${DATA_ID}">`;
+const DATA_CLOSE = '</script>';
+
+function contentSecurityPolicy(): string {
+  const scriptHash = createHash('sha256').update(REPORT_SCRIPT, 'utf8').digest('base64');
+  return [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    `script-src 'sha256-${scriptHash}'`,
+    "img-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+function cell(text: string, className = ''): string {
+  return `<td${className === '' ? '' : ` class="${className}"`}>${escapeHtml(text)}</td>`;
+}
+
+/** A count as text; a merged model is read from disk, so numbers are not taken on trust. */
+function count(value: unknown): string {
+  return String(Number.isFinite(value) ? value : 0);
+}
+
+function overviewRow(row: OverviewRow): string {
+  const detail = Number.isInteger(row.detail) ? row.detail : null;
+  const name = detail === null ? escapeHtml(row.name) : `<a href="#run-${detail}">${escapeHtml(row.name)}</a>`;
+  const repro = row.repro === null ? '' : row.repro + (row.steps === null ? '' : ` (${count(row.steps)} steps)`);
+  const status = escapeHtml(row.status);
+  return [
+    '<tr>',
+    `<td><span class="status status-${status}">${status}</span></td>`,
+    `<td>${name}</td>`,
+    cell(row.seed, 'mono'),
+    cell(row.invariants.join(', ')),
+    cell(row.headline),
+    cell(repro, 'mono'),
+    cell(row.client),
+    cell(row.profile),
+    cell(`${count(Math.round(row.wallMs))} ms`),
+    '</tr>',
+  ].join('');
+}
+
+function overview(model: ReportModel): string {
+  const head = ['status', 'run', 'seed', 'invariant', 'why', 'repro', 'client', 'profile', 'wall time'];
+  const lines = [
+    '<h2>Runs</h2>',
+    '<table class="overview">',
+    `<tr>${head.map((name) => `<th>${name}</th>`).join('')}</tr>`,
+    ...model.rows.map(overviewRow),
+    '</table>',
+  ];
+  if (model.rowsOmitted > 0)
+    lines.push(`<p class="note">${count(model.rowsOmitted)} more passing runs not listed.</p>`);
+  return lines.join('\n');
+}
+
+function header(model: ReportModel): string {
+  const { summary } = model;
+  const facts = [
+    summary.runId === undefined ? '' : `report ${escapeHtml(summary.runId)}`,
+    summary.startedAt === undefined ? '' : `started ${escapeHtml(summary.startedAt)}`,
+    `client ${escapeHtml(summary.client)}`,
+    `profile ${escapeHtml(summary.profile)}`,
+  ].filter((fact) => fact !== '');
+  const counts = [
+    `<span>${count(summary.runs)} runs</span>`,
+    `<span>${count(summary.seeds)} seeds</span>`,
+    `<span class="status status-passed">${count(summary.passed)} passed</span>`,
+    `<span class="status status-failed">${count(summary.failed)} failed</span>`,
+    `<span class="status status-error">${count(summary.errors)} errors</span>`,
+  ];
+  return [
+    '<header>',
+    '<h1>syncstorm report</h1>',
+    `<p class="note">${facts.join(' · ')}</p>`,
+    `<p class="counts">${counts.join('')}</p>`,
+    '</header>',
+  ].join('\n');
+}
+
+/** The page for a report model. */
+export function renderReportHtml(model: ReportModel): string {
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy())}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>syncstorm report${model.summary.runId === undefined ? '' : ` ${escapeHtml(model.summary.runId)}`}</title>`,
+    `<style>${REPORT_STYLE}</style>`,
+    '</head>',
+    '<body>',
+    header(model),
+    '<main>',
+    overview(model),
+    '<div id="runs"></div>',
+    '<noscript><p class="note">Enable JavaScript to see the per-run timelines and final states.</p></noscript>',
+    '</main>',
+    `${DATA_OPEN}${jsonForScript(model)}${DATA_CLOSE}`,
+    `<script>${REPORT_SCRIPT}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+/** report.html for a campaign's results. */
+export function renderHtml(results: readonly RunResult[], options: ReportOptions & HtmlOptions = {}): string {
+  return renderReportHtml(buildReportModel(results, buildSummary(results, options), options));
+}
+
+/** The model embedded in a report.html written by this module (for `report merge`). */
+export function readReportModel(html: string): ReportModel {
+  const start = html.indexOf(DATA_OPEN);
+  const end = start < 0 ? -1 : html.indexOf(DATA_CLOSE, start + DATA_OPEN.length);
+  if (start < 0 || end < 0) throw new Error('[syncstorm] report.html has no syncstorm data block');
+  const model = JSON.parse(html.slice(start + DATA_OPEN.length, end)) as ReportModel;
+  if (model.format !== MODEL_FORMAT_VERSION) {
+    throw new Error(`[syncstorm] report.html data format ${String(model.format)} is not ${MODEL_FORMAT_VERSION}`);
+  }
+  return model;
+}

@@ -1,0 +1,135 @@
+/**
+ * @module scenario/fuzz
+ * The fuzzer. Each seed stands for a Plan (workload and nemesis drawn together by
+ * sim/generate); a campaign runs the seeds in worker processes; the failures are then
+ * shrunk in this process with fast-check (scenario/shrink) and each smallest failing plan
+ * becomes a repro scenario (scenario/repro) that `syncstorm run` replays to the same
+ * violation and the same trace hash.
+ */
+import fc from 'fast-check';
+import type { ClientFactory } from '../client/contract.ts';
+import { runCampaign } from '../sim/campaign.ts';
+import type { Plan, ProfileName } from '../sim/plan.ts';
+import type { RunResult } from '../sim/result.ts';
+import { planForSeed } from '../sim/seed-run.ts';
+import { type FuzzRepro, makeRepro } from './repro.ts';
+
+export interface DrawOptions {
+  profile: ProfileName;
+  devices: number;
+  opsPerDevice: number;
+  chaosMs?: number;
+}
+
+/** Seeds the fuzzer draws from (a positive 31-bit integer, as a string). */
+export const SEED_MAX = 2 ** 31 - 1;
+
+/**
+ * A fast-check arbitrary of drawn runs: a seed and the plan it stands for. Its shrinks are
+ * other seeds; shrinking a failing plan itself is `PlanShrinkArbitrary`'s job.
+ */
+export function seededPlanArbitrary(options: DrawOptions): fc.Arbitrary<{ seed: string; plan: Plan }> {
+  return fc.integer({ min: 1, max: SEED_MAX }).map((seed) => ({ seed: String(seed), plan: planForSeed({ seed: String(seed), ...options }) }));
+}
+
+export interface FuzzOptions extends DrawOptions {
+  /** The client as the workers resolve it ('reference', 'mutant:x', a module path). */
+  clientSpec: string;
+  /** The same client, resolved in this process, for shrinking. */
+  client: ClientFactory;
+  seeds: number;
+  seedStart: number;
+  workers?: number;
+  /** Stop handing out seeds once this many failed. Default 1. */
+  failuresMax?: number;
+  /** Failing seeds to shrink into repros. Default 1. */
+  shrinkMax?: number;
+  /** Invariant to prefer when choosing what to shrink (a mutant's declared one). */
+  preferInvariant?: string;
+  /** Real-time source (ms) for the time limits; only the caller may read the clock. */
+  now?: () => number;
+  /** Stop handing out seeds after this long. */
+  timeLimitMs?: number;
+  /** Bound on shrinking one failure. */
+  shrinkTimeLimitMs?: number;
+  onResult?: (result: RunResult, done: number, total: number) => void;
+  onShrinkStart?: (result: RunResult, invariant: string) => void;
+}
+
+export interface FuzzOutcome {
+  /** One result per seed run, in seed order; a shrunk failure is replaced by its repro's run. */
+  results: RunResult[];
+  repros: FuzzRepro[];
+  seedsRun: number;
+  /** Why the campaign ran fewer seeds than asked, if it did. */
+  stoppedBy?: 'failures-max' | 'time-limit';
+}
+
+export const SHRINK_TIME_LIMIT_MS_DEFAULT = 30_000;
+/** Seeds per campaign slice when a time limit is checked between slices. */
+const SLICE_SEEDS_PER_WORKER = 8;
+
+async function explore(options: FuzzOptions): Promise<{ results: RunResult[]; stoppedBy?: FuzzOutcome['stoppedBy'] }> {
+  const failuresMax = options.failuresMax ?? 1;
+  const workers = options.workers ?? 2;
+  const timed = options.timeLimitMs !== undefined && options.now !== undefined;
+  const startMs = options.now?.() ?? 0;
+  const slice = timed ? Math.max(workers * SLICE_SEEDS_PER_WORKER, 1) : options.seeds;
+  const results: RunResult[] = [];
+  let failures = 0;
+  let done = 0;
+  for (let offset = 0; offset < options.seeds; offset += slice) {
+    if (timed && (options.now as () => number)() - startMs >= (options.timeLimitMs as number)) return { results, stoppedBy: 'time-limit' };
+    const batch = await runCampaign({
+      clientSpec: options.clientSpec,
+      seeds: Math.min(slice, options.seeds - offset),
+      seedStart: options.seedStart + offset,
+      profile: options.profile,
+      devices: options.devices,
+      opsPerDevice: options.opsPerDevice,
+      ...(options.chaosMs !== undefined ? { chaosMs: options.chaosMs } : {}),
+      workers,
+      failuresMax: failuresMax - failures,
+      onResult: (result) => options.onResult?.(result, ++done, options.seeds),
+    });
+    for (const result of batch) {
+      results.push(result);
+      if (!result.passed) failures++;
+    }
+    if (failures >= failuresMax && results.length < options.seeds) return { results, stoppedBy: 'failures-max' };
+  }
+  return { results };
+}
+
+/** Failing runs to shrink: those showing the preferred invariant first, then by seed. */
+function chooseFailures(results: readonly RunResult[], options: FuzzOptions): { result: RunResult; invariant: string }[] {
+  const failing = results.filter((result) => !result.passed && result.violations.length > 0);
+  const shows = (result: RunResult) => options.preferInvariant !== undefined && result.violations.some((v) => v.invariant === options.preferInvariant);
+  const ordered = [...failing].sort((a, b) => Number(shows(b)) - Number(shows(a)) || Number(a.seed) - Number(b.seed));
+  return ordered.slice(0, options.shrinkMax ?? 1).map((result) => ({
+    result,
+    invariant: shows(result) ? (options.preferInvariant as string) : (result.violations[0]?.invariant as string),
+  }));
+}
+
+export async function runFuzz(options: FuzzOptions): Promise<FuzzOutcome> {
+  const explored = await explore(options);
+  const results = [...explored.results];
+  const repros: FuzzRepro[] = [];
+  for (const { result, invariant } of chooseFailures(results, options)) {
+    options.onShrinkStart?.(result, invariant);
+    const repro = await makeRepro({
+      seed: result.seed,
+      plan: planForSeed({ seed: result.seed, ...options }),
+      draw: options,
+      client: options.client,
+      clientSpec: options.clientSpec,
+      invariant,
+      ...(options.now !== undefined ? { now: options.now } : {}),
+      timeLimitMs: options.shrinkTimeLimitMs ?? SHRINK_TIME_LIMIT_MS_DEFAULT,
+    });
+    repros.push(repro);
+    if (repro.reproduced) results[results.indexOf(result)] = repro.result;
+  }
+  return { results, repros, seedsRun: explored.results.length, ...(explored.stoppedBy ? { stoppedBy: explored.stoppedBy } : {}) };
+}

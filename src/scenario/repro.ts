@@ -1,0 +1,131 @@
+/**
+ * @module scenario/repro
+ * From a failing seed to a repro scenario: shrink the seed's plan to the smallest plan
+ * that still violates the same invariant, then write it as a scenario that carries the
+ * seed, the client and everything else the run used, and run that scenario once more
+ * exactly as `syncstorm run` will, so the hash it reports is the one the file reproduces.
+ * A repro expects every invariant to hold: it fails until the bug is fixed.
+ */
+import { basename, extname } from 'node:path';
+import type { ClientFactory } from '../client/contract.ts';
+import type { Plan } from '../sim/plan.ts';
+import type { RunResult } from '../sim/result.ts';
+import { runSimulation } from '../sim/simulation.ts';
+import { planToScenario, scenarioToPlan } from './convert.ts';
+import { parseScenario } from './load.ts';
+import { renumberRefs, tidy } from './plan-edit.ts';
+import { runScenario } from './run.ts';
+import type { Scenario } from './schema.ts';
+import { shrinkPlan } from './shrink.ts';
+
+export interface ReproOptions {
+  seed: string;
+  /** The failing plan the seed stands for. */
+  plan: Plan;
+  /** How the plan was drawn (for the description). */
+  draw: { profile: string; devices: number; opsPerDevice: number };
+  client: ClientFactory;
+  clientSpec: string;
+  /** The invariant the repro must keep violating. */
+  invariant: string;
+  now?: () => number;
+  timeLimitMs?: number;
+  runsMax?: number;
+}
+
+export interface FuzzRepro {
+  /** `<client>-<invariant>-seed<seed>`: the scenario's name and its file name. */
+  name: string;
+  seed: string;
+  invariant: string;
+  /** The violation's message in the repro's run. */
+  message: string;
+  scenario: Scenario;
+  stepsBefore: number;
+  stepsAfter: number;
+  rulesBefore: number;
+  rulesAfter: number;
+  /** Candidate runs the shrinker made. */
+  shrinkRuns: number;
+  /** Real ms spent shrinking and checking the repro (0 without a clock). */
+  shrinkMs: number;
+  /** The search stopped on its time limit or run bound. */
+  stoppedEarly: boolean;
+  /** The repro scenario violates the invariant when run (false: the seed did not fail again in this process). */
+  reproduced: boolean;
+  /** The repro's run, trace kept. */
+  result: RunResult;
+}
+
+/** `mutant:no-idempotency-key` → `mutant-no-idempotency-key`; `./clients/mine.ts` → `mine`. */
+export function clientStem(spec: string): string {
+  const named = spec.includes('/') || extname(spec) !== '' ? basename(spec, extname(spec)) : spec;
+  return named.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'client';
+}
+
+export function reproName(clientSpec: string, invariant: string, seed: string): string {
+  return `${clientStem(clientSpec)}-${invariant}-seed${seed}`;
+}
+
+const rulesOf = (plan: Plan) => plan.networkRules.length + plan.serverRules.length;
+
+/** The plan as a scenario file would give it back (validated, keys in schema order). */
+export function normalizePlan(plan: Plan, seed: string): Plan {
+  const scenario = planToScenario(plan, { name: 'candidate', description: 'shrink candidate', seed, client: 'reference' });
+  return scenarioToPlan(parseScenario(JSON.stringify(scenario), 'a drawn plan'));
+}
+
+function describe(options: ReproOptions, before: Plan, after: Plan, message: string): string {
+  const { profile, devices, opsPerDevice } = options.draw;
+  return (
+    `Found by syncstorm fuzz: client ${options.clientSpec}, seed ${options.seed} (profile ${profile}, ${devices} devices, ` +
+    `${opsPerDevice} actions each) violated ${options.invariant}: ${message} Shrunk from ${before.steps.length} steps and ` +
+    `${rulesOf(before)} fault rules to ${after.steps.length} steps and ${rulesOf(after)}. It fails until the bug is fixed.`
+  );
+}
+
+export async function makeRepro(options: ReproOptions): Promise<FuzzRepro> {
+  const startMs = options.now?.() ?? 0;
+  const violates = (result: RunResult) => result.violations.find((violation) => violation.invariant === options.invariant);
+  let lastMessage = 'the violation did not recur.';
+  const fails = async (plan: Plan): Promise<boolean> => {
+    try {
+      const result = await runSimulation({ seed: options.seed, plan: normalizePlan(plan, options.seed), client: options.client });
+      const found = violates(result);
+      if (found !== undefined) lastMessage = found.message;
+      return found !== undefined;
+    } catch {
+      return false;
+    }
+  };
+  const expired = () => options.now !== undefined && options.timeLimitMs !== undefined && options.now() - startMs >= options.timeLimitMs;
+  const shrunk = await shrinkPlan(options.plan, { fails, expired, ...(options.runsMax ? { runsMax: options.runsMax } : {}) });
+  const name = reproName(options.clientSpec, options.invariant, options.seed);
+  let last: { scenario: Scenario; result: RunResult } | undefined;
+  for (const plan of [renumberRefs(tidy(shrunk.plan)), shrunk.plan]) {
+    const description = describe(options, options.plan, plan, lastMessage);
+    const draft = planToScenario(plan, { name, description, seed: options.seed, client: options.clientSpec });
+    const scenario = parseScenario(JSON.stringify(draft), name);
+    const result = await runScenario(scenario, options.client, { keepTrace: true });
+    last = { scenario, result };
+    if (violates(result) !== undefined) break;
+  }
+  const { scenario, result } = last as { scenario: Scenario; result: RunResult };
+  const violation = violates(result);
+  return {
+    name,
+    seed: options.seed,
+    invariant: options.invariant,
+    message: violation?.message ?? `${options.invariant} did not recur when the repro was run`,
+    scenario,
+    stepsBefore: options.plan.steps.length,
+    stepsAfter: scenario.steps.length,
+    rulesBefore: rulesOf(options.plan),
+    rulesAfter: (scenario.networkRules?.length ?? 0) + (scenario.serverRules?.length ?? 0),
+    shrinkRuns: shrunk.runs,
+    shrinkMs: (options.now?.() ?? 0) - startMs,
+    stoppedEarly: shrunk.stoppedEarly,
+    reproduced: shrunk.reproduced && violation !== undefined,
+    result,
+  };
+}

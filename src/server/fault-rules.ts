@@ -1,0 +1,118 @@
+/**
+ * @module server/fault-rules
+ * Server faults as plain data (JSON from a scenario, or drawn by the fuzzer): a rule matches
+ * requests by device, route, op kind, time window and nth occurrence, and names one fault.
+ * docs/protocol.md ("Server faults") describes each fault's effect; faults.ts applies them.
+ *
+ * Each fault belongs to one decision point of a request, in this order:
+ * - `delay`:   `slow` (the answer is held, then the request is handled normally);
+ * - `gateway`: `token-expired`, `412`, `429`, `500`, `503` (the request is not handled);
+ * - `op`:      `concurrent-write`, `spurious-409` (per op, batches included, replays excluded);
+ * - `page`:    `changes-out-of-order`, `short-page`, `overlapping-page`, `write-between-pages`,
+ *              `checkpoint-tie` (on `/changes` and `/snapshot` answers).
+ */
+import { z } from 'zod';
+import type { OpKind } from './protocol.ts';
+
+export type ServerRoute = 'op' | 'batch' | 'changes' | 'snapshot' | 'refresh';
+
+export type ServerFault =
+  | { type: 'spurious-409' }
+  | { type: 'concurrent-write' }
+  | { type: '412' }
+  | { type: '429'; retryAfterS: number }
+  | { type: '500' }
+  | { type: '503'; retryAfterS?: number }
+  | { type: 'token-expired' }
+  | { type: 'changes-out-of-order' }
+  | { type: 'short-page'; limit: number }
+  | { type: 'overlapping-page' }
+  | { type: 'write-between-pages' }
+  | { type: 'checkpoint-tie' }
+  | { type: 'slow'; ms: number };
+
+export type ServerFaultType = ServerFault['type'];
+
+export interface ServerFaultMatch {
+  /** Only requests from this device. */
+  device?: string;
+  route?: ServerRoute;
+  /** Only ops of this kind (a batch matches when one of its ops does); never matches other routes. */
+  kind?: OpKind;
+  /** Fire on the nth request (1-based) that matches everything else, and only on it. */
+  nth?: number;
+  /** Virtual ms since the start of the run (scheduler time): fromMs <= t < untilMs. */
+  fromMs?: number;
+  untilMs?: number;
+  /** Fire with this probability (drawn from the server's fault stream). */
+  probability?: number;
+}
+
+export interface ServerFaultRule {
+  /** Name in `server.fault` trace events; defaults to `rule-<n>` (n = order of addition, from 1). */
+  id?: string;
+  match: ServerFaultMatch;
+  fault: ServerFault;
+  /** Fire at most this many times (default: unbounded). */
+  times?: number;
+}
+
+export type DecisionPoint = 'delay' | 'gateway' | 'op' | 'page';
+
+export const DECISION_POINT: Readonly<Record<ServerFaultType, DecisionPoint>> = Object.freeze({
+  slow: 'delay',
+  'token-expired': 'gateway',
+  '412': 'gateway',
+  '429': 'gateway',
+  '500': 'gateway',
+  '503': 'gateway',
+  'concurrent-write': 'op',
+  'spurious-409': 'op',
+  'changes-out-of-order': 'page',
+  'short-page': 'page',
+  'overlapping-page': 'page',
+  'write-between-pages': 'page',
+  'checkpoint-tie': 'page',
+});
+
+/** Bound on `slow` and `Retry-After`, so a typo cannot stall a run for years of virtual time. */
+export const FAULT_DELAY_MS_MAX = 24 * 60 * 60 * 1000;
+
+const seconds = z
+  .number()
+  .int()
+  .min(0)
+  .max(FAULT_DELAY_MS_MAX / 1000);
+
+export const serverFaultSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('spurious-409') }),
+  z.strictObject({ type: z.literal('concurrent-write') }),
+  z.strictObject({ type: z.literal('412') }),
+  z.strictObject({ type: z.literal('429'), retryAfterS: seconds }),
+  z.strictObject({ type: z.literal('500') }),
+  z.strictObject({ type: z.literal('503'), retryAfterS: seconds.optional() }),
+  z.strictObject({ type: z.literal('token-expired') }),
+  z.strictObject({ type: z.literal('changes-out-of-order') }),
+  z.strictObject({ type: z.literal('short-page'), limit: z.number().int().min(1) }),
+  z.strictObject({ type: z.literal('overlapping-page') }),
+  z.strictObject({ type: z.literal('write-between-pages') }),
+  z.strictObject({ type: z.literal('checkpoint-tie') }),
+  z.strictObject({ type: z.literal('slow'), ms: z.number().int().min(0).max(FAULT_DELAY_MS_MAX) }),
+]);
+
+const virtualMs = z.number().int().min(0);
+
+export const serverFaultRuleSchema = z.strictObject({
+  id: z.string().min(1).max(128).optional(),
+  match: z.strictObject({
+    device: z.string().min(1).optional(),
+    route: z.enum(['op', 'batch', 'changes', 'snapshot', 'refresh']).optional(),
+    kind: z.enum(['create', 'update', 'delete']).optional(),
+    nth: z.number().int().min(1).optional(),
+    fromMs: virtualMs.optional(),
+    untilMs: virtualMs.optional(),
+    probability: z.number().min(0).max(1).optional(),
+  }),
+  fault: serverFaultSchema,
+  times: z.number().int().min(1).optional(),
+});

@@ -1,0 +1,23 @@
+/**
+ * @module server
+ * The reference sync server: protocol types, the server (msw handlers over an in-memory store,
+ * in virtual time), its fault rules, and a node:http host for the same handlers.
+ */
+export { AUTOMATION_DEVICE, AUTOMATION_FIELD } from './automation.ts';
+export { DEFAULT_SERVER_CONFIG, LIMITS, resolveServerConfig, type ServerConfig } from './config.ts';
+export type { DispatchMode } from './dispatch.ts';
+export {
+  type DecisionPoint,
+  DECISION_POINT,
+  type ServerFault,
+  type ServerFaultMatch,
+  type ServerFaultRule,
+  type ServerFaultType,
+  type ServerRoute,
+  serverFaultRuleSchema,
+  serverFaultSchema,
+} from './fault-rules.ts';
+export { createHttpHost, type HttpHost, type HttpHostOptions } from './http-host.ts';
+export { normalizeSet } from './patch.ts';
+export * from './protocol.ts';
+export { ReferenceServer, type ReferenceServerOptions } from './reference-server.ts';

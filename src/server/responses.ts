@@ -1,0 +1,37 @@
+/**
+ * @module server/responses
+ * Building answers: every body is JSON (`content-type: application/json`). A `Reply` is what
+ * a route computes (status, body, extra headers) before it becomes a Response, so that the
+ * pipeline can record rejections in one place and batches can embed per-op replies.
+ */
+import type { ErrorBody, ErrorCode } from './protocol.ts';
+
+export interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  /** The op concerned, for `server.reject` (ops route only). */
+  opId?: string;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+export function toResponse(reply: Reply): Response {
+  const headers = reply.headers === undefined ? JSON_HEADERS : { ...JSON_HEADERS, ...reply.headers };
+  return new Response(JSON.stringify(reply.body), { status: reply.status, headers });
+}
+
+export function errorReply(status: number, error: ErrorCode, reason: string, path?: string): Reply {
+  const body: ErrorBody = path === undefined ? { error, reason } : { error, reason, path };
+  return { status, body };
+}
+
+export function badRequestReply(body: ErrorBody, opId?: string): Reply {
+  return opId === undefined ? { status: 400, body } : { status: 400, body, opId };
+}
+
+/** The machine-readable reason of a non-2xx reply, for `server.reject`. */
+export function replyReason(reply: Reply): string {
+  const body = reply.body as { reason?: unknown } | null;
+  return typeof body?.reason === 'string' ? body.reason : String(reply.status);
+}

@@ -1,0 +1,296 @@
+/**
+ * @module sim/device
+ * The host of one device: builds the `ClientEnv` of each incarnation (fetch through the
+ * simulated network, a skewed clock whose timers die with the incarnation, seeded random
+ * and uuid, tracked SQLite storage, log into the trace, crash points, the OS surroundings),
+ * starts the client, kills it and restarts it from the same files. Errors of the client
+ * under test (a throwing start, a throwing or hanging app call) are recorded as
+ * `device.error` and kept in `errors`; they never crash the simulator.
+ */
+import { join } from 'node:path';
+import type { ClientEnv, ClientFactory, ClientLogEvent, Surroundings, SurroundingsEvent, SyncClient } from '../client/contract.ts';
+import { DeviceKilled } from '../client/contract.ts';
+import { assert } from '../kernel/assert.ts';
+import { DeviceClock } from '../kernel/clock.ts';
+import { uuidV4 } from '../kernel/ids.ts';
+import { Incarnation } from '../kernel/incarnation.ts';
+import type { Rng } from '../kernel/rng.ts';
+import type { Scheduler } from '../kernel/scheduler.ts';
+import type { Trace } from '../kernel/trace.ts';
+import type { Network } from '../net/index.ts';
+import { DeviceStorage } from './storage.ts';
+import { drive, within } from './watchdog.ts';
+
+/** Arms every crash point: the device dies at the next one its client reaches. */
+export const ANY_POINT = '*';
+
+/** Default bound on one app call, in virtual ms. */
+export const CALL_TIMEOUT_MS_DEFAULT = 10 * 60_000;
+
+export interface DeviceHostOptions {
+  deviceId: string;
+  scheduler: Scheduler;
+  /** This device's stream (forked per device by the caller); each incarnation forks its own. */
+  rng: Rng;
+  trace: Trace;
+  network: Network;
+  factory: ClientFactory;
+  /** The device keeps its files under `<storageDir>/<deviceId>/` (wiped on first start). */
+  storageDir: string;
+  skewMs?: number;
+  /** Default: the network's base URL. */
+  baseUrl?: string;
+}
+
+/** An app call's outcome, as a value. `killed`: the device died during the call (not the client's fault). */
+export type CallOutcome<T> = { ok: true; value: T } | { ok: false; error: string; hung: boolean; killed: boolean };
+
+export interface CallOptions {
+  timeoutMs?: number;
+  /** Step the scheduler until the call settles (outside a run loop); default: race a timer (inside one). */
+  drive?: boolean;
+  /** With `drive`: bound on events. */
+  eventsMax?: number;
+}
+
+export interface HostError {
+  incarnation: number;
+  message: string;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+const CLIENT_METHODS = ['create', 'update', 'delete', 'list', 'sync', 'pendingCount', 'conflicts', 'resolve'] as const;
+
+export class DeviceHost {
+  readonly deviceId: string;
+  readonly errors: HostError[] = [];
+  private readonly options: DeviceHostOptions;
+  private life: Incarnation | undefined;
+  private storage: DeviceStorage | undefined;
+  private clock: DeviceClock | undefined;
+  private current: SyncClient | undefined;
+  private armed: string | undefined;
+  private skewMs: number;
+  private onlineFlag = true;
+  private foregroundFlag = true;
+  private listeners: { event: SurroundingsEvent; listener: () => void }[] = [];
+
+  constructor(options: DeviceHostOptions) {
+    assert(options.deviceId.length > 0, 'DeviceHost: deviceId must not be empty');
+    this.options = options;
+    this.deviceId = options.deviceId;
+    this.skewMs = options.skewMs ?? 0;
+  }
+
+  /** The running client, or undefined before start, after a kill or after a failed start. */
+  get client(): SyncClient | undefined {
+    return this.life?.alive ? this.current : undefined;
+  }
+
+  get alive(): boolean {
+    return this.life?.alive ?? false;
+  }
+
+  /** Number of the current (or last) incarnation; -1 before start. */
+  get incarnation(): number {
+    return this.life?.number ?? -1;
+  }
+
+  get online(): boolean {
+    return this.onlineFlag;
+  }
+
+  get foreground(): boolean {
+    return this.foregroundFlag;
+  }
+
+  get directory(): string {
+    return join(this.options.storageDir, this.deviceId);
+  }
+
+  /** Open SQLite handles of the current incarnation. */
+  get openHandles(): number {
+    return this.storage?.openHandles ?? 0;
+  }
+
+  /** First start, on empty storage. Rejects (after recording device.error) if the client's start throws. */
+  async start(): Promise<void> {
+    assert(this.life === undefined, `DeviceHost.start: device ${this.deviceId} already started`);
+    DeviceStorage.wipe(this.directory);
+    this.life = new Incarnation(this.deviceId, 0);
+    await this.boot('device.start');
+  }
+
+  /** Starts the next incarnation from the same files. */
+  async restart(): Promise<void> {
+    assert(this.life !== undefined && !this.life.alive, `DeviceHost.restart: device ${this.deviceId} is not down`);
+    this.life = this.life.next();
+    await this.boot('device.restart');
+  }
+
+  /** Kills the current incarnation: handles closed (open transactions roll back), timers and responses dropped. */
+  kill(point = 'random'): void {
+    const life = this.life;
+    if (life === undefined || !life.alive) return;
+    this.shutDown(life);
+    this.options.trace.record('device.kill', { device: this.deviceId, incarnation: life.number, point });
+  }
+
+  /** The device dies at the next crash point named `point` ('*': any) its client reaches; undefined disarms. */
+  armCrashPoint(point: string | undefined): void {
+    this.armed = point;
+  }
+
+  get armedCrashPoint(): string | undefined {
+    return this.armed;
+  }
+
+  /** What the OS reports, and what the network does: offline refuses connections. */
+  setOnline(online: boolean): void {
+    this.options.network.setOnline(this.deviceId, online);
+    if (online === this.onlineFlag) return;
+    this.onlineFlag = online;
+    this.emit(online ? 'online' : 'offline');
+  }
+
+  setForeground(foreground: boolean): void {
+    if (foreground === this.foregroundFlag) return;
+    this.foregroundFlag = foreground;
+    this.emit(foreground ? 'foreground' : 'background');
+  }
+
+  /** A wrong device clock from now on (this and later incarnations). */
+  setSkew(skewMs: number): void {
+    assert(Number.isFinite(skewMs), `DeviceHost.setSkew: ${skewMs} is not finite`);
+    this.skewMs = skewMs;
+    if (this.clock !== undefined) this.clock.skewMs = skewMs;
+  }
+
+  /**
+   * Runs an app call with a bound, returning its outcome as a value. A throw or a hang of a
+   * live client is recorded as device.error; a call cut short by a kill is not.
+   */
+  async call<T>(label: string, fn: (client: SyncClient) => Promise<T>, options: CallOptions = {}): Promise<CallOutcome<T>> {
+    const life = this.life;
+    const client = this.client;
+    if (life === undefined || client === undefined) return { ok: false, error: `${label}: device is down`, hung: false, killed: true };
+    let promise: Promise<T>;
+    try {
+      promise = Promise.resolve(fn(client));
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    const timeoutMs = options.timeoutMs ?? CALL_TIMEOUT_MS_DEFAULT;
+    const outcome = options.drive
+      ? await drive(this.options.scheduler, promise, { timeoutMs, eventsMax: options.eventsMax ?? 1_000_000, label })
+      : await within(this.options.scheduler, promise, timeoutMs, label);
+    if (outcome.ok) return outcome;
+    const killed = !life.alive;
+    if (!killed) this.report(life, `${label}: ${outcome.error}`);
+    return { ...outcome, killed };
+  }
+
+  private async boot(eventType: 'device.start' | 'device.restart'): Promise<void> {
+    const life = this.life as Incarnation;
+    this.storage = new DeviceStorage(this.directory, life);
+    this.clock = new DeviceClock({ scheduler: this.options.scheduler, owner: life, skewMs: this.skewMs });
+    let client: SyncClient;
+    try {
+      client = await this.options.factory.start(this.env(life));
+      const missing = CLIENT_METHODS.filter((method) => typeof (client as unknown as Record<string, unknown>)?.[method] !== 'function');
+      if (missing.length > 0) throw new TypeError(`start(env) returned no SyncClient (missing ${missing.join(', ')})`);
+    } catch (error) {
+      if (!life.alive) return; // killed at a crash point during start: a kill, not an error
+      this.shutDown(life);
+      const message = `start of ${this.deviceId} (incarnation ${life.number}) failed: ${describe(error)}`;
+      this.report(life, message);
+      throw new Error(`[syncstorm] ${message}`, { cause: error });
+    }
+    if (!life.alive) return;
+    this.current = client;
+    this.options.trace.record(eventType, { device: this.deviceId, incarnation: life.number });
+  }
+
+  private shutDown(life: Incarnation): void {
+    life.kill();
+    this.current = undefined;
+    this.listeners = [];
+    this.storage?.closeAll();
+  }
+
+  private report(life: Incarnation, message: string): void {
+    this.errors.push({ incarnation: life.number, message });
+    this.options.trace.record('device.error', { device: this.deviceId, message });
+  }
+
+  private emit(event: SurroundingsEvent): void {
+    const life = this.life;
+    if (life === undefined || !life.alive) return;
+    for (const entry of this.listeners.filter((candidate) => candidate.event === event)) {
+      try {
+        entry.listener();
+      } catch (error) {
+        if (life.alive) this.report(life, `'${event}' listener threw: ${describe(error)}`);
+      }
+    }
+  }
+
+  private env(life: Incarnation): ClientEnv {
+    const { deviceId, options } = this;
+    const rng = options.rng.fork(`incarnation-${life.number}`);
+    const uuidRng = rng.fork('uuid');
+    const randomRng = rng.fork('random');
+    return {
+      deviceId,
+      incarnation: life.number,
+      baseUrl: options.baseUrl ?? options.network.baseUrl,
+      fetch: options.network.fetchFor(life),
+      clock: this.clock as DeviceClock,
+      random: () => randomRng.next(),
+      uuid: () => uuidV4(uuidRng),
+      storage: this.storage as DeviceStorage,
+      log: (event) => this.log(life, event),
+      crashPoint: (name) => this.crashPoint(life, name),
+      surroundings: this.surroundings(life),
+    };
+  }
+
+  private log(life: Incarnation, event: ClientLogEvent): void {
+    assert(typeof event?.type === 'string' && event.type.length > 0, 'env.log: event.type must be a non-empty string');
+    if (!life.alive) return;
+    const { type, seq: _seq, t: _t, device: _device, ...data } = event;
+    this.options.trace.record(`client.${type}`, { device: this.deviceId, ...data });
+  }
+
+  private crashPoint(life: Incarnation, name: string): void {
+    if (!life.alive) throw new DeviceKilled(this.deviceId, name);
+    const armed = this.armed;
+    if (armed === undefined || (armed !== ANY_POINT && armed !== name)) return;
+    this.armed = undefined;
+    this.kill(name);
+    throw new DeviceKilled(this.deviceId, name);
+  }
+
+  private surroundings(life: Incarnation): Surroundings {
+    const host = this;
+    return {
+      get online() {
+        return host.onlineFlag;
+      },
+      get foreground() {
+        return host.foregroundFlag;
+      },
+      on(event: SurroundingsEvent, listener: () => void): () => void {
+        assert(life.alive, `surroundings.on('${event}') called by a killed incarnation`);
+        const entry = { event, listener };
+        host.listeners.push(entry);
+        return () => {
+          host.listeners = host.listeners.filter((candidate) => candidate !== entry);
+        };
+      },
+    };
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * @module sim/executor
+ * Carries out a plan's steps. User actions (create, update, delete, resolve, sync) run one
+ * at a time per device, as a person does, each bounded by a watchdog; network and device
+ * steps (offline, partition, kill ...) take effect at once. Before each write the device's
+ * view of the record is read and recorded with the write, so the checkers know what the
+ * writer had seen.
+ */
+import type { Resolution, SyncClient } from '../client/contract.ts';
+import type { Scheduler } from '../kernel/scheduler.ts';
+import type { DeviceHost } from './device.ts';
+import { writtenValue } from './fields.ts';
+import { ANY_CRASH_POINT } from './nemesis.ts';
+import type { Step } from './plan.ts';
+import { initialFields, patchFor } from './values.ts';
+import { readRecord, readView } from './views.ts';
+import { drive, type Outcome, within } from './watchdog.ts';
+import type { World } from './world.ts';
+
+export const ACTION_TIMEOUT_MS = 10 * 60_000;
+
+interface RecordRef {
+  collection: string;
+  id: string;
+}
+
+type UserStep = Extract<Step, { do: 'create' | 'update' | 'delete' | 'resolve' | 'sync' }>;
+
+const USER_ACTIONS = new Set(['create', 'update', 'delete', 'resolve', 'sync']);
+
+export class StepExecutor {
+  private readonly refs = new Map<string, RecordRef>();
+  /** Per device: the queue of user actions, and the incarnation it belongs to. */
+  private readonly chains = new Map<string, { incarnation: number; tail: Promise<void> }>();
+
+  constructor(
+    private readonly world: World,
+    private readonly collections: readonly string[],
+  ) {}
+
+  private get scheduler(): Scheduler {
+    return this.world.scheduler;
+  }
+
+  private host(device: string): DeviceHost {
+    const host = this.world.hosts.get(device);
+    if (host === undefined) throw new Error(`[syncstorm] step names device '${device}', which the plan does not declare`);
+    return host;
+  }
+
+  /** Schedules every step at its time. */
+  scheduleAll(steps: readonly Step[]): void {
+    steps.forEach((step, index) => {
+      if (step.do === 'heal') return;
+      this.scheduler.at(step.at, `step:${index}:${step.do}`, () => this.start(step, index));
+    });
+  }
+
+  private start(step: Step, index: number): void {
+    if (USER_ACTIONS.has(step.do)) {
+      const userStep = step as UserStep;
+      const incarnation = this.host(userStep.device).incarnation;
+      const chain = this.chains.get(userStep.device);
+      // A queue left by a dead incarnation (killed at a crash point mid-action) never drains.
+      const previous = chain !== undefined && chain.incarnation === incarnation ? chain.tail : Promise.resolve();
+      const tail = previous.then(() => this.runUserStep(userStep, index));
+      this.chains.set(userStep.device, { incarnation, tail });
+      return;
+    }
+    void this.runWorldStep(step as Exclude<Step, UserStep>, index).catch((error: unknown) => {
+      this.world.trace.record('sim.error', { step: index, message: String(error) });
+    });
+  }
+
+  private async runUserStep(step: UserStep, index: number): Promise<void> {
+    const host = this.host(step.device);
+    const client = host.client;
+    if (client === undefined || !host.alive) {
+      this.world.trace.record('user.skip', { device: step.device, step: index, reason: 'device is down' });
+      return;
+    }
+    const incarnation = host.incarnation;
+    const outcome = await within(this.scheduler, this.userAction(client, step, index), ACTION_TIMEOUT_MS, `${step.do} on ${step.device}`);
+    if (!outcome.ok && host.alive && host.incarnation === incarnation) {
+      this.world.trace.record('user.error', { device: step.device, step: index, action: step.do, message: outcome.error, hung: outcome.hung });
+    }
+  }
+
+  private async userAction(client: SyncClient, step: UserStep, index: number): Promise<void> {
+    const trace = this.world.trace;
+    const device = step.device;
+    switch (step.do) {
+      case 'create': {
+        const fields = initialFields(device, index, step.fields);
+        const id = await client.create(step.collection, fields);
+        this.refs.set(step.ref, { collection: step.collection, id });
+        trace.record('user.create', { device, incarnation: this.host(device).incarnation, step: index, collection: step.collection, id, fields });
+        return;
+      }
+      case 'update': {
+        const target = this.refs.get(step.ref);
+        const seen = target ? await readRecord(client, target.collection, target.id) : null;
+        if (!target || !seen) return this.skip(device, index, `record ${step.ref} is not on the device`);
+        const patch = patchFor(device, index, step.ops, seen);
+        if (patch.length === 0) return this.skip(device, index, 'nothing to change');
+        await client.update(target.collection, target.id, patch);
+        trace.record('user.update', { device, step: index, collection: target.collection, id: target.id, patch, seen });
+        return;
+      }
+      case 'delete': {
+        const target = this.refs.get(step.ref);
+        const seen = target ? await readRecord(client, target.collection, target.id) : null;
+        if (!target || !seen) return this.skip(device, index, `record ${step.ref} is not on the device`);
+        await client.delete(target.collection, target.id);
+        trace.record('user.delete', { device, step: index, collection: target.collection, id: target.id, seen });
+        return;
+      }
+      case 'resolve': {
+        const conflicts = await client.conflicts();
+        const conflict = conflicts[0];
+        if (conflict === undefined) return this.skip(device, index, 'no conflict to resolve');
+        const resolution = this.resolution(step.choice, device, index, conflict.field, conflict.local, conflict.remote);
+        await client.resolve(conflict.id, resolution);
+        trace.record('user.resolve', { device, step: index, conflict, resolution });
+        return;
+      }
+      case 'sync': {
+        const result = await client.sync();
+        trace.record('user.sync', { device, step: index, result });
+        const view = await readView(client, this.collections);
+        trace.record('device.view', { device, reason: 'step', ...view });
+        return;
+      }
+    }
+  }
+
+  private resolution(choice: 'keep-local' | 'keep-remote' | 'merged', device: string, index: number, field: string | undefined, local: unknown, remote: unknown): Resolution {
+    if (choice !== 'merged' || field === undefined) return { choice: choice === 'merged' ? 'keep-local' : choice };
+    if (Array.isArray(local) || Array.isArray(remote)) {
+      const union = new Set<string>([...(Array.isArray(local) ? local : []), ...(Array.isArray(remote) ? remote : [])]);
+      return { choice: 'merged', value: [...union].sort() };
+    }
+    return { choice: 'merged', value: writtenValue(device, index, field) };
+  }
+
+  private skip(device: string, index: number, reason: string): void {
+    this.world.trace.record('user.skip', { device, step: index, reason });
+  }
+
+  private async runWorldStep(step: Exclude<Step, UserStep>, index: number): Promise<void> {
+    const { network, server, trace } = this.world;
+    if (step.do === 'server-write') {
+      const target = this.refs.get(step.ref);
+      if (!target) return;
+      const patch = patchFor('server', index, step.ops, null);
+      server.automationWrite(target.collection, target.id, patch);
+      return;
+    }
+    if (step.do === 'heal') return;
+    const host = this.host(step.device);
+    trace.record('sim.step', { device: step.device, step: index, do: step.do });
+    switch (step.do) {
+      case 'offline':
+        return host.setOnline(false);
+      case 'online':
+        return host.setOnline(true);
+      case 'partition':
+        return network.partition(step.device, step.direction);
+      case 'repair':
+        return network.repair(step.device);
+      case 'background':
+        return host.setForeground(false);
+      case 'foreground':
+        return host.setForeground(true);
+      case 'skew':
+        return host.setSkew(step.ms);
+      case 'kill':
+        return this.kill(host, step.point);
+      case 'restart':
+        return this.restart(host);
+    }
+  }
+
+  private async kill(host: DeviceHost, point: string | undefined): Promise<void> {
+    if (!host.alive) return;
+    if (point !== undefined) {
+      host.armCrashPoint(point === ANY_CRASH_POINT ? ANY_CRASH_POINT : point);
+      return;
+    }
+    const client = host.client;
+    if (client !== undefined) {
+      // A list read resolves within promise continuations (storage is synchronous), so
+      // nothing else happens between this view and the kill.
+      const view = await readView(client, this.collections).catch(() => undefined);
+      if (view) this.world.trace.record('device.view', { device: host.deviceId, reason: 'before-kill', ...view });
+    }
+    this.chains.delete(host.deviceId);
+    host.kill('random');
+  }
+
+  /** Starts a device's first incarnation (its client's `start`), bounded by the watchdog. */
+  startDevice(host: DeviceHost): Promise<Outcome<void>> {
+    return drive(this.scheduler, host.start(), { timeoutMs: ACTION_TIMEOUT_MS, eventsMax: 100_000, label: `start of ${host.deviceId}` });
+  }
+
+  /** Restarts a killed device and records what it shows right after. */
+  restartDevice(host: DeviceHost): Promise<void> {
+    return this.restart(host);
+  }
+
+  private async restart(host: DeviceHost): Promise<void> {
+    if (host.alive) return;
+    this.chains.delete(host.deviceId);
+    await host.restart();
+    const client = host.client;
+    if (client === undefined) return;
+    const view = await readView(client, this.collections).catch(() => undefined);
+    if (view) this.world.trace.record('device.view', { device: host.deviceId, reason: 'after-restart', ...view });
+  }
+
+  /** Forgets queued user actions of a device (after a kill, its queue belonged to the dead app). */
+  forget(device: string): void {
+    this.chains.delete(device);
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * @module sim/heal
+ * The second phase of a run. Faults stop, every device is restarted, brought online and to
+ * the foreground. Then the clients get a bounded stretch of virtual time to drain their
+ * outboxes and converge by themselves, as a real app would on reconnect; only after that
+ * does the simulator pull to refresh (`sync()`), and a device that needed it is reported.
+ */
+import type { SyncClient } from '../client/contract.ts';
+import type { Fields, ServerRecord } from '../server/protocol.ts';
+import type { DeviceHost } from './device.ts';
+import type { StepExecutor } from './executor.ts';
+import { type DeviceView, readView } from './views.ts';
+import { drive } from './watchdog.ts';
+import type { World } from './world.ts';
+
+export interface HealOptions {
+  /** Virtual time the clients get to converge on their own. */
+  healAutoMs: number;
+  /** How often convergence is looked at during that time. */
+  sliceMs: number;
+  /** Manual sync rounds allowed per device after the auto stretch. */
+  syncRoundsMax: number;
+  /** Bound on one client call (virtual ms). */
+  callTimeoutMs: number;
+  eventsMax: number;
+}
+
+export const HEAL_DEFAULTS: HealOptions = {
+  healAutoMs: 10 * 60_000,
+  sliceMs: 5_000,
+  syncRoundsMax: 5,
+  callTimeoutMs: 10 * 60_000,
+  eventsMax: 200_000,
+};
+
+export interface HealOutcome {
+  /** Virtual ms from the start of heal until every device had converged (or the bound). */
+  convergeMs: number;
+  converged: boolean;
+}
+
+function canonical(fields: Fields): string {
+  const keys = Object.keys(fields).sort();
+  return JSON.stringify(keys.map((key) => [key, fields[key]]));
+}
+
+/** Whether a device shows exactly the server's live records, conflicts aside, with nothing pending. */
+export function viewMatchesServer(view: DeviceView, server: readonly ServerRecord[]): boolean {
+  if (view.pending > 0) return false;
+  const contested = new Set(view.conflicts.map((conflict) => `${conflict.collection}/${conflict.recordId}`));
+  const live = new Map<string, string>();
+  for (const record of server) {
+    if (!record.deleted) live.set(`${record.collection}/${record.id}`, canonical(record.fields));
+  }
+  const shown = new Map<string, string>();
+  for (const record of view.records) shown.set(`${record.collection}/${record.id}`, canonical(record.fields));
+  for (const key of new Set([...live.keys(), ...shown.keys()])) {
+    if (contested.has(key)) continue;
+    if (live.get(key) !== shown.get(key)) return false;
+  }
+  return true;
+}
+
+export class Healer {
+  constructor(
+    private readonly world: World,
+    private readonly executor: StepExecutor,
+    private readonly collections: readonly string[],
+    private readonly options: HealOptions,
+  ) {}
+
+  private call<T>(promise: Promise<T>, label: string) {
+    return drive(this.world.scheduler, promise, {
+      timeoutMs: this.options.callTimeoutMs,
+      eventsMax: this.options.eventsMax,
+      label,
+    });
+  }
+
+  async view(host: DeviceHost): Promise<DeviceView | undefined> {
+    const client = host.client;
+    if (client === undefined) return undefined;
+    const outcome = await this.call(readView(client, this.collections), `reading the view of ${host.deviceId}`);
+    if (outcome.ok) return outcome.value;
+    this.world.trace.record('device.error', { device: host.deviceId, message: outcome.error });
+    return undefined;
+  }
+
+  private async allConverged(): Promise<boolean> {
+    const server = this.world.server.records();
+    for (const host of this.world.hosts.values()) {
+      const view = await this.view(host);
+      if (view === undefined || !viewMatchesServer(view, server)) return false;
+    }
+    return true;
+  }
+
+  private async stopFaults(): Promise<void> {
+    const { network, server, hosts } = this.world;
+    network.setFaultsEnabled(false);
+    server.setFaultsEnabled(false);
+    for (const host of hosts.values()) {
+      host.armCrashPoint(undefined);
+      network.repair(host.deviceId);
+      if (!host.alive) await this.call(this.executor.restartDevice(host), `restarting ${host.deviceId}`);
+      host.setForeground(true);
+      host.setOnline(true);
+    }
+  }
+
+  private async nudge(host: DeviceHost, client: SyncClient): Promise<number> {
+    let rounds = 0;
+    while (rounds < this.options.syncRoundsMax) {
+      rounds++;
+      const outcome = await this.call(client.sync(), `sync() on ${host.deviceId}`);
+      if (!outcome.ok) this.world.trace.record('device.error', { device: host.deviceId, message: outcome.error });
+      const view = await this.view(host);
+      if (view !== undefined && view.pending === 0) break;
+    }
+    return rounds;
+  }
+
+  async run(): Promise<HealOutcome> {
+    const { scheduler, trace, hosts } = this.world;
+    trace.record('sim.phase', { phase: 'heal' });
+    await this.stopFaults();
+    const start = scheduler.now();
+    let converged = false;
+    while (!converged && scheduler.now() - start < this.options.healAutoMs) {
+      await scheduler.run({ until: scheduler.now() + this.options.sliceMs, eventsMax: this.options.eventsMax });
+      converged = await this.allConverged();
+    }
+    const convergeMs = scheduler.now() - start;
+    for (const host of hosts.values()) {
+      const view = converged ? undefined : await this.view(host);
+      const behind = !converged && (view === undefined || !viewMatchesServer(view, this.world.server.records()));
+      const client = host.client;
+      const rounds = behind && client !== undefined ? await this.nudge(host, client) : 0;
+      const after = behind ? await this.view(host) : view;
+      trace.record('sim.heal', {
+        device: host.deviceId,
+        drained: converged || (after !== undefined && after.pending === 0),
+        nudged: behind,
+        rounds,
+      });
+    }
+    if (!converged) converged = await this.settleAll();
+    return { convergeMs: converged ? convergeMs : scheduler.now() - start, converged };
+  }
+
+  /** After nudges: every device pulls once more, so each has seen every other's pushes. */
+  private async settleAll(): Promise<boolean> {
+    for (let round = 0; round < 2; round++) {
+      for (const host of this.world.hosts.values()) {
+        const client = host.client;
+        if (client !== undefined) await this.call(client.sync(), `final sync() on ${host.deviceId}`);
+      }
+    }
+    return this.allConverged();
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * @module sim/profiles
+ * Fault profiles: how hostile the world is. A profile sets the ambient link behaviour
+ * (latency, jitter, random loss) and how often the nemesis schedules device, network and
+ * server faults. `calm` has none, `flaky` is a bad mobile day, `hostile` is everything.
+ */
+import type { LinkProfile } from '../net/index.ts';
+import type { ProfileName } from './plan.ts';
+
+export interface NemesisRates {
+  /** Offline windows per device per hour of chaos. */
+  offlinePerHour: number;
+  offlineMsMax: number;
+  /** Kills per device per hour (half at random moments, half at crash points). */
+  killsPerHour: number;
+  partitionsPerHour: number;
+  backgroundPerHour: number;
+  /** Server fault windows per hour (429, 5xx, expired tokens, paging faults ...). */
+  serverFaultsPerHour: number;
+  /** Network fault rules per hour (bursts of loss, duplicates, resets on one route). */
+  networkFaultsPerHour: number;
+  /** Largest clock skew drawn per device, ms (0: none). */
+  skewMsMax: number;
+}
+
+export interface Profile {
+  name: ProfileName;
+  description: string;
+  link: Partial<LinkProfile>;
+  rates: NemesisRates;
+}
+
+const NO_FAULTS: NemesisRates = {
+  offlinePerHour: 0,
+  offlineMsMax: 0,
+  killsPerHour: 0,
+  partitionsPerHour: 0,
+  backgroundPerHour: 0,
+  serverFaultsPerHour: 0,
+  networkFaultsPerHour: 0,
+  skewMsMax: 0,
+};
+
+export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
+  calm: {
+    name: 'calm',
+    description: 'A good office network: 20-60 ms, nothing lost, no kills.',
+    link: { latencyMs: 20, jitterMs: 40 },
+    rates: NO_FAULTS,
+  },
+  flaky: {
+    name: 'flaky',
+    description: 'A bad mobile day: 50-400 ms, a few % loss, duplicates and resets, offline spells, kills, 429/5xx.',
+    link: {
+      latencyMs: 50,
+      jitterMs: 350,
+      requestLossProbability: 0.02,
+      responseLossProbability: 0.03,
+      duplicateProbability: 0.02,
+      resetProbability: 0.02,
+      reorderProbability: 0.05,
+      reorderDelayMsMax: 2_000,
+    },
+    rates: {
+      offlinePerHour: 4,
+      offlineMsMax: 10 * 60_000,
+      killsPerHour: 6,
+      partitionsPerHour: 1,
+      backgroundPerHour: 1,
+      serverFaultsPerHour: 12,
+      networkFaultsPerHour: 3,
+      skewMsMax: 0,
+    },
+  },
+  hostile: {
+    name: 'hostile',
+    description: 'Everything at once: slow links, heavy loss, long offline spells, many kills, skewed clocks.',
+    link: {
+      latencyMs: 100,
+      jitterMs: 2_000,
+      requestLossProbability: 0.06,
+      responseLossProbability: 0.08,
+      duplicateProbability: 0.05,
+      resetProbability: 0.05,
+      reorderProbability: 0.15,
+      reorderDelayMsMax: 10_000,
+    },
+    rates: {
+      offlinePerHour: 8,
+      offlineMsMax: 4 * 60 * 60_000,
+      killsPerHour: 15,
+      partitionsPerHour: 3,
+      backgroundPerHour: 3,
+      serverFaultsPerHour: 30,
+      networkFaultsPerHour: 8,
+      skewMsMax: 6 * 60 * 60_000,
+    },
+  },
+};
+
+export function isProfileName(name: string): name is ProfileName {
+  return Object.hasOwn(PROFILES, name);
+}

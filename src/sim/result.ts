@@ -1,0 +1,57 @@
+/**
+ * @module sim/result
+ * What one simulation run hands back: the verdict as data, its fingerprint, and numbers.
+ */
+import type { TraceEvent } from '../kernel/trace.ts';
+
+/** A violation as the checkers report it (kept structurally equal to check's Violation). */
+export interface RunViolation {
+  invariant: string;
+  message: string;
+  /** Trace seqs of the events that witness it. */
+  events: number[];
+  expected?: unknown;
+  actual?: unknown;
+  device?: string;
+  recordId?: string;
+}
+
+export interface RunStats {
+  devices: number;
+  /** Scheduler events taken. */
+  events: number;
+  /** HTTP exchanges the network carried (duplicates included). */
+  exchanges: number;
+  requestBytes: number;
+  responseBytes: number;
+  /** Ops the server applied (replays excluded). */
+  opsApplied: number;
+  conflicts: number;
+  /** Virtual milliseconds simulated. */
+  virtualMs: number;
+  /** Virtual ms from the start of heal until every device converged (or the heal bound). */
+  convergeMs: number;
+  /** Real milliseconds the run took (measured outside the simulated world). */
+  wallMs: number;
+  traceEvents: number;
+}
+
+export interface RunResult {
+  /** Scenario name, or `seed-<seed>` for a drawn run. */
+  name: string;
+  seed: string;
+  client: string;
+  profile: string;
+  traceHash: string;
+  /** True when the outcome matched what was expected (no violation, or exactly the expected ones). */
+  passed: boolean;
+  violations: RunViolation[];
+  declaredLosses: number;
+  /** Invariants the scenario expected to fail; empty when all must hold. */
+  expectedViolations: string[];
+  /** A client that threw or hung, or a run that hit a bound: reported, not a crash. */
+  errors: string[];
+  stats: RunStats;
+  /** The trace, kept when asked (for failures and reports). */
+  trace?: readonly TraceEvent[];
+}

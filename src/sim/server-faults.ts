@@ -1,0 +1,51 @@
+/**
+ * @module sim/server-faults
+ * Draws one window of server misbehaviour for the nemesis: which fault, on which route,
+ * how often within the window. `flaky` sticks to what every backend does on a bad day
+ * (429, 503, expired tokens, spurious conflicts, paging hiccups); `hostile` adds the rest.
+ */
+import type { Rng } from '../kernel/rng.ts';
+import type { ServerFault, ServerFaultRule } from '../server/index.ts';
+import type { ProfileName } from './plan.ts';
+
+export interface ServerRuleOptions {
+  id: string;
+  fromMs: number;
+  untilMs: number;
+  profile: ProfileName;
+}
+
+type Drawn = { fault: ServerFault; route?: ServerFaultRule['match']['route']; probability: number };
+
+const FLAKY: readonly (readonly [(rng: Rng) => Drawn, number])[] = [
+  [(rng) => ({ fault: { type: '429', retryAfterS: rng.int(1, 30) }, probability: 0.5 }), 3],
+  [() => ({ fault: { type: '503' }, probability: 0.4 }), 3],
+  [() => ({ fault: { type: '500' }, probability: 0.3 }), 1],
+  [() => ({ fault: { type: 'token-expired' }, probability: 0.3 }), 2],
+  [() => ({ fault: { type: 'spurious-409' }, route: 'op', probability: 0.3 }), 1],
+  [() => ({ fault: { type: 'concurrent-write' }, route: 'op', probability: 0.3 }), 1],
+  [(rng) => ({ fault: { type: 'short-page', limit: rng.int(1, 3) }, route: 'changes', probability: 0.5 }), 1],
+  [() => ({ fault: { type: 'write-between-pages' }, route: 'changes', probability: 0.3 }), 1],
+];
+
+const HOSTILE_EXTRA: readonly (readonly [(rng: Rng) => Drawn, number])[] = [
+  [() => ({ fault: { type: 'changes-out-of-order' }, route: 'changes', probability: 0.5 }), 2],
+  [() => ({ fault: { type: 'overlapping-page' }, route: 'changes', probability: 0.5 }), 2],
+  [() => ({ fault: { type: '412' }, route: 'op', probability: 0.2 }), 1],
+  [(rng) => ({ fault: { type: 'slow', ms: rng.int(1_000, 60_000) }, probability: 0.3 }), 2],
+];
+
+export function drawServerRule(rng: Rng, options: ServerRuleOptions): ServerFaultRule {
+  const table = options.profile === 'hostile' ? [...FLAKY, ...HOSTILE_EXTRA] : FLAKY;
+  const drawn = rng.weighted(table)(rng);
+  return {
+    id: options.id,
+    match: {
+      ...(drawn.route !== undefined ? { route: drawn.route } : {}),
+      fromMs: options.fromMs,
+      untilMs: options.untilMs,
+      probability: drawn.probability,
+    },
+    fault: drawn.fault,
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * @module sim/simulation
+ * One run: build the world from a seed and a plan, run the chaos phase, heal, record the
+ * final state of the server and every device, and hand the history to the checkers.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkAll } from '../check/index.ts';
+import { buildHistory } from '../check/history.ts';
+import type { ClientFactory } from '../client/contract.ts';
+import type { ServerConfig } from '../server/index.ts';
+import { StepExecutor } from './executor.ts';
+import { WORKLOAD_COLLECTIONS } from './fields.ts';
+import { HEAL_DEFAULTS, type HealOptions, Healer } from './heal.ts';
+import { type Plan, undeclaredDevices } from './plan.ts';
+import type { RunResult, RunViolation } from './result.ts';
+import { createWorld, type World } from './world.ts';
+
+export interface SimulationOptions {
+  seed: string;
+  plan: Plan;
+  client: ClientFactory;
+  /** Shown in reports; defaults to `seed-<seed>`. */
+  name?: string;
+  /** Invariants the run is expected to violate (a scenario showing a bug). */
+  expectedViolations?: string[];
+  /** Keep the trace in the result (reports need it). */
+  keepTrace?: boolean;
+  traceFile?: string;
+  serverConfig?: Partial<ServerConfig>;
+  heal?: Partial<HealOptions>;
+  /** Bound on scheduler events in the chaos phase. */
+  eventsMax?: number;
+}
+
+export const CHAOS_EVENTS_MAX = 2_000_000;
+
+/** When the chaos phase ends: the plan's heal step, or just after its last step. */
+export function chaosEnd(plan: Plan): number {
+  const heal = plan.steps.find((step) => step.do === 'heal');
+  if (heal) return heal.at;
+  return plan.steps.reduce((latest, step) => Math.max(latest, step.at), 0) + 1;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Errors a client raised outside any call we made (a timer callback, a floating promise). */
+function catchStrayErrors(world: World, errors: string[]): () => void {
+  const onRejection = (reason: unknown) => {
+    if (reason instanceof Error && reason.name === 'DeviceKilled') return;
+    errors.push(`unhandled rejection: ${describe(reason)}`);
+    world.trace.record('device.error', { message: `unhandled rejection: ${describe(reason)}` });
+  };
+  world.scheduler.onError = (error, label) => {
+    if (error instanceof Error && error.name === 'DeviceKilled') return;
+    errors.push(`${label} threw: ${describe(error)}`);
+    world.trace.record('device.error', { message: `${label} threw: ${describe(error)}` });
+  };
+  process.on('unhandledRejection', onRejection);
+  return () => process.off('unhandledRejection', onRejection);
+}
+
+async function finalState(world: World, healer: Healer, client: ClientFactory): Promise<void> {
+  const devices: Record<string, unknown> = {};
+  for (const host of world.hosts.values()) {
+    const view = await healer.view(host);
+    if (view === undefined) continue;
+    world.trace.record('device.view', { device: host.deviceId, reason: 'final', ...view });
+    devices[host.deviceId] = view;
+  }
+  world.trace.record('sim.final', { policy: client.policy, server: world.server.records(), devices });
+}
+
+export async function runSimulation(options: SimulationOptions): Promise<RunResult> {
+  const wallStart = performance.now(); // allowed: wall time of the run, reported only
+  const missing = undeclaredDevices(options.plan);
+  if (missing.length > 0) throw new Error(`[syncstorm] plan steps name undeclared devices: ${missing.join(', ')}`);
+  const storageDir = mkdtempSync(join(tmpdir(), 'syncstorm-'));
+  const world = createWorld({ seed: options.seed, plan: options.plan, client: options.client, storageDir, ...(options.traceFile ? { traceFile: options.traceFile } : {}), ...(options.serverConfig ? { serverConfig: options.serverConfig } : {}) });
+  const errors: string[] = [];
+  const release = catchStrayErrors(world, errors);
+  const collections = options.client.collections ?? WORKLOAD_COLLECTIONS;
+  const heal = { ...HEAL_DEFAULTS, ...options.heal };
+  try {
+    world.trace.record('sim.start', { seed: options.seed, client: options.client.name, profile: options.plan.profile, devices: options.plan.devices.map((device) => device.id) });
+    const executor = new StepExecutor(world, collections);
+    const healer = new Healer(world, executor, collections, heal);
+    for (const host of world.hosts.values()) {
+      const started = await executor.startDevice(host);
+      if (!started.ok) errors.push(`device ${host.deviceId}: start failed: ${started.error}`);
+    }
+    for (const device of options.plan.devices) if (device.offline) world.hosts.get(device.id)?.setOnline(false);
+    executor.scheduleAll(options.plan.steps);
+    world.trace.record('sim.phase', { phase: 'chaos' });
+    const chaos = await world.scheduler.run({ until: chaosEnd(options.plan), eventsMax: options.eventsMax ?? CHAOS_EVENTS_MAX });
+    if (chaos.stoppedBy === 'events-max') errors.push(`chaos phase hit its bound of ${options.eventsMax ?? CHAOS_EVENTS_MAX} events`);
+    const healed = await healer.run();
+    world.trace.record('sim.phase', { phase: 'check' });
+    await finalState(world, healer, options.client);
+    return summarise(options, world, errors, healed.convergeMs, performance.now() - wallStart); // allowed: wall time, reported only
+  } finally {
+    release();
+    for (const host of world.hosts.values()) host.kill('end-of-run');
+    world.trace.close();
+    rmSync(storageDir, { recursive: true, force: true });
+  }
+}
+
+function summarise(options: SimulationOptions, world: World, errors: string[], convergeMs: number, wallMs: number): RunResult {
+  const events = world.trace.events();
+  const checked = checkAll(buildHistory(events));
+  const violations: RunViolation[] = checked.violations.map((violation) => ({ ...violation }));
+  for (const message of errors) violations.push({ invariant: 'client-error', message, events: [] });
+  const expected = [...(options.expectedViolations ?? [])].sort();
+  const found = [...new Set(violations.map((violation) => violation.invariant))].sort();
+  const passed = expected.length === 0 ? violations.length === 0 : expected.every((name) => found.includes(name));
+  const stats = world.network.stats();
+  return {
+    name: options.name ?? `seed-${options.seed}`,
+    seed: options.seed,
+    client: options.client.name,
+    profile: options.plan.profile,
+    traceHash: world.trace.hash(),
+    passed,
+    violations,
+    declaredLosses: checked.declaredLosses.length,
+    expectedViolations: expected,
+    errors,
+    stats: {
+      devices: options.plan.devices.length,
+      events: world.scheduler.eventsRun,
+      exchanges: stats.requests,
+      requestBytes: stats.requestBytes,
+      responseBytes: stats.responseBytes,
+      opsApplied: events.filter((event) => event.type === 'server.apply').length,
+      conflicts: events.filter((event) => event.type === 'net.receive' && event.status === 409).length,
+      virtualMs: world.scheduler.now(),
+      convergeMs,
+      wallMs,
+      traceEvents: world.trace.length,
+    },
+    ...(options.keepTrace ? { trace: events } : {}),
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * @module sim/storage
+ * A device's SQLite storage for one incarnation: every better-sqlite3 handle the client
+ * opens is tracked, so that a kill can close them all. Closing a handle with an open
+ * transaction rolls it back, which is exactly what an app kill does; committed
+ * transactions survive (WAL, synchronous=NORMAL: an app kill, not a power loss). Files
+ * live under `<storageDir>/<deviceId>/`, one per database name, and outlive incarnations.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ClientStorage } from '../client/contract.ts';
+import { assert } from '../kernel/assert.ts';
+import type { Incarnation } from '../kernel/incarnation.ts';
+
+/** Bound on databases one incarnation may open; a client that opens one per call leaks. */
+export const HANDLES_PER_INCARNATION_MAX = 64;
+
+/** A database name: letters, digits, `-` and `_`, so it maps to one file in the device folder. */
+const DATABASE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+export class DeviceStorage implements ClientStorage {
+  private readonly handles: Database.Database[] = [];
+
+  constructor(
+    readonly directory: string,
+    private readonly owner: Incarnation,
+  ) {}
+
+  /** Removes a device's folder (before its first start, so a run never sees an older run's files). */
+  static wipe(directory: string): void {
+    rmSync(directory, { recursive: true, force: true });
+  }
+
+  open(name: string): Database.Database {
+    assert(this.owner.alive, `storage.open('${name}') called by killed incarnation ${this.owner.number} of ${this.owner.deviceId}`);
+    assert(DATABASE_NAME.test(name), `storage.open('${name}'): a name is 1-64 letters, digits, '-' or '_'`);
+    assert(this.handles.length < HANDLES_PER_INCARNATION_MAX, `device ${this.owner.deviceId} opened ${HANDLES_PER_INCARNATION_MAX} databases`);
+    mkdirSync(this.directory, { recursive: true });
+    const db = new Database(join(this.directory, `${name}.sqlite`));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    this.handles.push(db);
+    return db;
+  }
+
+  /** Handles opened and not yet closed. */
+  get openHandles(): number {
+    return this.handles.filter((db) => db.open).length;
+  }
+
+  /** Closes every handle (open transactions roll back). Returns how many were open. */
+  closeAll(): number {
+    let closed = 0;
+    for (const db of this.handles) {
+      if (!db.open) continue;
+      db.close();
+      closed++;
+    }
+    this.handles.length = 0;
+    return closed;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * @module sim/world
+ * Everything one run is made of, wired together from one seed: virtual time, the seeded
+ * generator, the trace, the reference server, the simulated network and a host per
+ * device. Every component gets its own fork of the generator, named by a stable label.
+ */
+import type { ClientFactory } from '../client/contract.ts';
+import { Rng } from '../kernel/rng.ts';
+import { Scheduler } from '../kernel/scheduler.ts';
+import { Trace } from '../kernel/trace.ts';
+import { Network } from '../net/index.ts';
+import { ReferenceServer, type ServerConfig } from '../server/index.ts';
+import { DeviceHost } from './device.ts';
+import type { Plan } from './plan.ts';
+import { PROFILES } from './profiles.ts';
+
+export const BASE_URL = 'http://sync.test';
+
+export interface WorldOptions {
+  seed: string;
+  plan: Plan;
+  client: ClientFactory;
+  /** Folder under which each device keeps its SQLite files. */
+  storageDir: string;
+  traceFile?: string;
+  serverConfig?: Partial<ServerConfig>;
+}
+
+export interface World {
+  scheduler: Scheduler;
+  rng: Rng;
+  trace: Trace;
+  server: ReferenceServer;
+  network: Network;
+  hosts: Map<string, DeviceHost>;
+}
+
+export function createWorld(options: WorldOptions): World {
+  const scheduler = new Scheduler();
+  const rng = new Rng(options.seed);
+  const trace = new Trace({ now: () => scheduler.now(), ...(options.traceFile ? { file: options.traceFile } : {}) });
+  const server = new ReferenceServer({
+    scheduler,
+    rng: rng.fork('server'),
+    trace,
+    ...(options.serverConfig ? { config: options.serverConfig } : {}),
+  });
+  const network = new Network({
+    scheduler,
+    rng: rng.fork('network'),
+    trace,
+    server,
+    baseUrl: BASE_URL,
+    defaultLink: PROFILES[options.plan.profile].link,
+  });
+  for (const rule of options.plan.networkRules) network.addRule(rule);
+  for (const rule of options.plan.serverRules) server.addRule(rule);
+  const hosts = new Map<string, DeviceHost>();
+  for (const device of options.plan.devices) {
+    if (device.link) network.setLink(device.id, device.link);
+    const host = new DeviceHost({
+      deviceId: device.id,
+      scheduler,
+      rng: rng.fork(`device/${device.id}`),
+      trace,
+      network,
+      factory: options.client,
+      storageDir: options.storageDir,
+      skewMs: device.skewMs ?? 0,
+      baseUrl: BASE_URL,
+    });
+    hosts.set(device.id, host);
+  }
+  return { scheduler, rng, trace, server, network, hosts };
+}
