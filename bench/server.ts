@@ -52,7 +52,14 @@ async function serverFor(mode: DispatchMode): Promise<{ server: ReferenceServer;
   );
   const { token } = (await login.json()) as TokenResponse;
   for (let index = 0; index < 100; index++) {
-    const op = { opId: `seed-${index}`, collection: 'notes', id: `n${index}`, kind: 'create', baseRev: null, patch: [] };
+    const op = {
+      opId: `seed-${index}`,
+      collection: 'notes',
+      id: `n${index}`,
+      kind: 'create',
+      baseRev: null,
+      patch: [],
+    };
     await server.handle(
       new Request(`${URL_BASE}/sync/ops`, {
         method: 'POST',

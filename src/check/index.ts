@@ -42,7 +42,7 @@ export type {
 export { buildHistory, SERVER_DEVICE } from './history.ts';
 export { checkConvergence } from './invariants/convergence.ts';
 export { checkDurability } from './invariants/durability.ts';
-export { CONFLICT_REJECTS_PER_OP_MAX, checkLiveness } from './invariants/liveness.ts';
+export { CONFLICTS_PER_OP_MAX, checkLiveness } from './invariants/liveness.ts';
 export { checkNoDuplicates } from './invariants/no-duplicates.ts';
 export { checkNoRegression } from './invariants/no-regression.ts';
 export { checkNoResurrection } from './invariants/no-resurrection.ts';

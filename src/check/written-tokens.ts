@@ -7,7 +7,7 @@ import type { Conflict, Resolution } from '../client/contract.ts';
 import type { Fields } from '../server/protocol.ts';
 import type { History, RecordHistory, ServerApply, UserInterrupted, UserResolve, UserWrite } from './history.ts';
 import { writeKey } from './history-index.ts';
-import { conflictShows, revHolds } from './server-facts.ts';
+import { applyAtRev, conflictShows, finalLive, revHolds } from './server-facts.ts';
 import {
   holds,
   patchReplaces,
@@ -164,4 +164,15 @@ export function competingWrite(record: RecordHistory, token: WrittenToken): User
   });
   if (write !== undefined) return write;
   return record.applies.find((apply) => apply.seq > after && apply.device !== token.write.device);
+}
+
+/**
+ * True when the token was written onto a deletion its writer had seen (the writer's base rev
+ * is the tombstone) and the record ends deleted: the write had nothing to land on, and the
+ * writer knew it. Clients differ here (some restore the record, some drop the write).
+ */
+export function writtenOntoSeenDeletion(record: RecordHistory, token: WrittenToken): boolean {
+  const write = token.write;
+  if (write.type !== 'user.update' || write.seen?.rev == null || finalLive(record)) return false;
+  return applyAtRev(record, write.seen.rev)?.deleted === true;
 }

@@ -14,6 +14,7 @@ import type { GateFlags } from './commands/gate.ts';
 import type { ReplayFlags } from './commands/replay.ts';
 import type { RunFlags } from './commands/run.ts';
 import { type CliIo, processIo } from './io.ts';
+import { useFastScratch } from './scratch.ts';
 import {
   parseDevices,
   parseOps,
@@ -137,6 +138,7 @@ function commanderMessage(error: CommanderError, argv: readonly string[], progra
 
 /** Runs the CLI on `args` (without node and script); returns the exit code. */
 export async function main(args: readonly string[], io: CliIo = processIo()): Promise<number> {
+  useFastScratch();
   let exitCode = 0;
   const program = buildProgram(io, (code) => {
     exitCode = code;

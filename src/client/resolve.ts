@@ -56,7 +56,9 @@ export async function resolveClient(spec: string): Promise<ClientFactory> {
 function referenceWith(mode: string): ClientFactory {
   const coalescing = COALESCING_MODES.find((known) => known === mode);
   if (coalescing === undefined) {
-    throw new UsageError(`Client 'reference:${mode}': unknown coalescing '${mode}'. Known: ${COALESCING_MODES.join(', ')}.`);
+    throw new UsageError(
+      `Client 'reference:${mode}': unknown coalescing '${mode}'. Known: ${COALESCING_MODES.join(', ')}.`,
+    );
   }
   return createReferenceClient({ coalescing, name: `reference:${coalescing}` });
 }

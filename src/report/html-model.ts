@@ -5,6 +5,7 @@
  * page's script draws it, and `report merge` reads it back to join shards.
  */
 import type { RunResult, RunStats } from '../sim/result.ts';
+import { shellQuote } from './escape.ts';
 import { witnessSeqs } from './events.ts';
 import { failedInvariants, failureHeadline, type ReportOptions, type RunStatus, reproOf, runStatus } from './runs.ts';
 import { finalEvent, type StateTable, stateTable } from './state.ts';
@@ -65,6 +66,8 @@ export interface HtmlRun {
   expectedViolations: string[];
   repro: string | null;
   steps: number | null;
+  /** The command that replays the repro, shell-quoted; null without a repro. */
+  replay: string | null;
   stats: RunStats;
   declaredLosses: number;
   artifacts: { trace?: string; diagram?: string };
@@ -129,6 +132,7 @@ function htmlRun(result: RunResult, options: ReportOptions & HtmlOptions): HtmlR
     expectedViolations: [...result.expectedViolations],
     repro: repro?.path ?? null,
     steps: repro?.steps ?? null,
+    replay: repro === undefined ? null : `syncstorm run ${shellQuote(repro.path)}`,
     stats: { ...result.stats },
     declaredLosses: result.declaredLosses,
     artifacts: { ...options.artifacts?.[result.name] },

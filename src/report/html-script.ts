@@ -36,7 +36,7 @@ export const REPORT_SCRIPT = String.raw`(function () {
     row('profile', run.profile);
     row('trace hash', run.traceHash, true);
     row('repro', run.repro === null ? 'none written' : run.repro + (run.steps === null ? '' : ' (' + run.steps + ' steps)'), true);
-    if (run.repro !== null) row('replay', 'syncstorm run ' + run.repro, true);
+    row('replay', run.replay, true);
     row('expected violations', run.expectedViolations.join(', '));
     row('stats', 'virtual ' + ms(run.stats.virtualMs) + ', ' + run.stats.exchanges + ' exchanges, ' + run.stats.opsApplied +
       ' ops applied, ' + run.stats.conflicts + ' conflicts, ' + run.stats.traceEvents + ' trace events');

@@ -6,11 +6,12 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { shellQuote } from './escape.ts';
 import { readReportModel, renderReportHtml } from './html.ts';
 import { MODEL_FORMAT_VERSION, type OverviewRow, type ReportModel } from './html-model.ts';
 import { junitDocument, type SuiteCounts } from './junit.ts';
 import { addStats, emptyStats, type ReportSummary, renderSummary, SUMMARY_FORMAT_VERSION } from './summary.ts';
-import { assertRunId, updateLatest, type WrittenReports } from './write.ts';
+import { assertRunId, freshRunDir, updateLatest, type WrittenReports } from './write.ts';
 
 /** Bad input to a merge (a folder that is not a syncstorm report): the CLI exits 2 on it. */
 export class ReportInputError extends Error {
@@ -178,9 +179,9 @@ export function mergeReportDirs(dirs: readonly string[], root: string, options: 
   assertRunId(options.runId);
   if (dirs.length === 0) throw new ReportInputError('[syncstorm] report merge: name at least one report folder.');
   const summaries = dirs.map(readSummary);
-  const target = join(root, options.runId);
-  if (existsSync(target)) throw new ReportInputError(`[syncstorm] report merge: ${target} exists already.`);
-  mkdirSync(target, { recursive: true });
+  mkdirSync(root, { recursive: true });
+  const { dir: target, runId } = freshRunDir(root, options.runId);
+  mkdirSync(target);
   const taken = new Set<string>(REBUILT);
   const models: ReportModel[] = [];
   const junits: string[] = [];
@@ -198,6 +199,7 @@ export function mergeReportDirs(dirs: readonly string[], root: string, options: 
     for (const row of model.rows) row.repro = path(row.repro);
     for (const run of model.runs) {
       run.repro = path(run.repro);
+      run.replay = run.repro === null ? null : `syncstorm run ${shellQuote(run.repro)}`;
       run.artifacts = { trace: file(run.artifacts.trace), diagram: file(run.artifacts.diagram) };
     }
     models.push(model);
@@ -208,6 +210,6 @@ export function mergeReportDirs(dirs: readonly string[], root: string, options: 
   writeFileSync(join(target, 'junit.xml'), mergeJunit(junits));
   writeFileSync(join(target, 'report.html'), renderReportHtml(mergeModels(models, summary)));
   files.push(...[...taken].filter((name) => !REBUILT.has(name)).sort());
-  const latest = options.latest === false ? 'none' : updateLatest(root, options.runId);
-  return { dir: target, runId: options.runId, files, latest, summary };
+  const latest = options.latest === false ? 'none' : updateLatest(root, runId);
+  return { dir: target, runId, files, latest, summary };
 }

@@ -6,7 +6,7 @@
  * red `rect` blocks. Bounded to the events around the witnesses; every text is escaped.
  */
 import type { RunResult } from '../sim/result.ts';
-import { escapeMermaid, shellQuote } from './escape.ts';
+import { escapeMermaid as escapeText, shellQuote } from './escape.ts';
 import { classify, type DisplayEvent, devicesOf, witnessSeqs } from './events.ts';
 import { missingExpected, type ReportOptions, reproOf } from './runs.ts';
 import { selectAround } from './select.ts';
@@ -20,6 +20,12 @@ export const MERMAID_EVENTS_MAX_DEFAULT = 60;
 /** Violations listed in closing notes. */
 const VIOLATION_NOTES_MAX = 5;
 const SERVER_ID = 'S';
+
+/** Escaped text that is never empty (Mermaid rejects an empty note, message or alias). */
+function escapeMermaid(text: string, lengthMax?: number): string {
+  const escaped = escapeText(text, lengthMax);
+  return escaped.trim() === '' ? '(empty)' : escaped;
+}
 const WITNESS_COLOUR = 'rgb(255, 205, 210)';
 
 class Participants {

@@ -63,7 +63,8 @@ export function assertRunId(runId: string): void {
   }
 }
 
-function freshRunDir(root: string, runId: string): { dir: string; runId: string } {
+/** `<root>/<runId>`, or the first of `<runId>-2`, `-3`… that does not exist yet. */
+export function freshRunDir(root: string, runId: string): { dir: string; runId: string } {
   for (let attempt = 1; attempt <= RUN_DIR_SUFFIX_MAX; attempt += 1) {
     const id = attempt === 1 ? runId : `${runId}-${attempt}`;
     const dir = join(root, id);

@@ -6,6 +6,7 @@
  * becomes a repro scenario (scenario/repro) that `syncstorm run` replays to the same
  * violation and the same trace hash.
  */
+import { availableParallelism } from 'node:os';
 import fc from 'fast-check';
 import type { ClientFactory } from '../client/contract.ts';
 import { runCampaign } from '../sim/campaign.ts';
@@ -40,7 +41,7 @@ export interface FuzzOptions extends DrawOptions {
   seeds: number;
   seedStart: number;
   workers?: number;
-  /** Stop handing out seeds once this many failed. Default 1. */
+  /** Stop handing out seeds once this many failed (showing `preferInvariant`, when set). Default 1. */
   failuresMax?: number;
   /** Failing seeds to shrink into repros. Default 1. */
   shrinkMax?: number;
@@ -69,14 +70,26 @@ export const SHRINK_TIME_LIMIT_MS_DEFAULT = 30_000;
 /** Seeds per campaign slice when a time limit is checked between slices. */
 const SLICE_SEEDS_PER_WORKER = 8;
 
+/** A failure that counts towards `failuresMax`: one showing the preferred invariant, if there is one. */
+function wanted(result: RunResult, options: FuzzOptions): boolean {
+  if (result.passed) return false;
+  if (options.preferInvariant === undefined) return true;
+  return result.violations.some((violation) => violation.invariant === options.preferInvariant);
+}
+
+/**
+ * Runs the seeds. The campaign is cut into slices when something must be looked at
+ * between them (the time limit, or whether a failure showed the preferred invariant).
+ */
 async function explore(options: FuzzOptions): Promise<{ results: RunResult[]; stoppedBy?: FuzzOutcome['stoppedBy'] }> {
   const failuresMax = options.failuresMax ?? 1;
-  const workers = options.workers ?? 2;
+  const workers = options.workers ?? availableParallelism();
   const timed = options.timeLimitMs !== undefined && options.now !== undefined;
+  const sliced = timed || options.preferInvariant !== undefined;
   const startMs = options.now?.() ?? 0;
-  const slice = timed ? Math.max(workers * SLICE_SEEDS_PER_WORKER, 1) : options.seeds;
+  const slice = sliced ? workers * SLICE_SEEDS_PER_WORKER : options.seeds;
   const results: RunResult[] = [];
-  let failures = 0;
+  let found = 0;
   let done = 0;
   for (let offset = 0; offset < options.seeds; offset += slice) {
     if (timed && (options.now as () => number)() - startMs >= (options.timeLimitMs as number)) return { results, stoppedBy: 'time-limit' };
@@ -89,14 +102,12 @@ async function explore(options: FuzzOptions): Promise<{ results: RunResult[]; st
       opsPerDevice: options.opsPerDevice,
       ...(options.chaosMs !== undefined ? { chaosMs: options.chaosMs } : {}),
       workers,
-      failuresMax: failuresMax - failures,
+      ...(options.preferInvariant === undefined ? { failuresMax: failuresMax - found } : {}),
       onResult: (result) => options.onResult?.(result, ++done, options.seeds),
     });
-    for (const result of batch) {
-      results.push(result);
-      if (!result.passed) failures++;
-    }
-    if (failures >= failuresMax && results.length < options.seeds) return { results, stoppedBy: 'failures-max' };
+    results.push(...batch);
+    found += batch.filter((result) => wanted(result, options)).length;
+    if (found >= failuresMax) return { results, ...(results.length < options.seeds ? { stoppedBy: 'failures-max' as const } : {}) };
   }
   return { results };
 }

@@ -9,7 +9,9 @@ import { assert } from '../kernel/assert.ts';
 import type { Rng } from '../kernel/rng.ts';
 import type { TokenResponse } from './protocol.ts';
 
-export type TokenVerdict = { ok: true; token: string } | { ok: false; reason: 'missing-token' | 'invalid-token' | 'token-expired' };
+export type TokenVerdict =
+  | { ok: true; token: string }
+  | { ok: false; reason: 'missing-token' | 'invalid-token' | 'token-expired' };
 
 interface IssuedToken {
   deviceId: string;

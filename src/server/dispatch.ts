@@ -42,8 +42,7 @@ export class Dispatcher {
   }
 
   /** The device a request came from, for resolvers run by msw. */
-  deviceOf = (request: Request): string =>
-    this.devices.get(request) ?? request.headers.get(DEVICE_HEADER) ?? 'unknown';
+  deviceOf = (request: Request): string => this.devices.get(request) ?? request.headers.get(DEVICE_HEADER) ?? 'unknown';
 
   async dispatch(request: Request, device: string): Promise<Response> {
     const path = new URL(request.url).pathname;

@@ -61,7 +61,11 @@ function toRequest(req: IncomingMessage, origin: string, body: Buffer): Request 
   }
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(new URL(req.url ?? '/', origin), { method, headers, body: hasBody ? new Uint8Array(body) : undefined });
+  return new Request(new URL(req.url ?? '/', origin), {
+    method,
+    headers,
+    body: hasBody ? new Uint8Array(body) : undefined,
+  });
 }
 
 async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
@@ -78,7 +82,13 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   res.end(body);
 }
 
-async function serve(server: ReferenceServer, limitBytes: number, origin: string, req: IncomingMessage, res: ServerResponse) {
+async function serve(
+  server: ReferenceServer,
+  limitBytes: number,
+  origin: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
   if (Number(req.headers['content-length'] ?? 0) > limitBytes) return sendError(res, 400, 'body-too-large');
   const body = await readBody(req, limitBytes).catch(() => undefined);
   if (body === undefined) return sendError(res, 400, 'body-too-large');

@@ -47,7 +47,10 @@ export class IdempotencyStore {
 
   remember(key: string, answer: StoredAnswer): void {
     assert(!this.entries.has(key), `IdempotencyStore: key ${key} stored twice`);
-    assert(this.entries.size < IDEMPOTENCY_ENTRIES_MAX, `IdempotencyStore: more than ${IDEMPOTENCY_ENTRIES_MAX} entries`);
+    assert(
+      this.entries.size < IDEMPOTENCY_ENTRIES_MAX,
+      `IdempotencyStore: more than ${IDEMPOTENCY_ENTRIES_MAX} entries`,
+    );
     this.entries.set(key, answer);
   }
 

@@ -7,8 +7,8 @@ export { AUTOMATION_DEVICE, AUTOMATION_FIELD } from './automation.ts';
 export { DEFAULT_SERVER_CONFIG, LIMITS, resolveServerConfig, type ServerConfig } from './config.ts';
 export type { DispatchMode } from './dispatch.ts';
 export {
-  type DecisionPoint,
   DECISION_POINT,
+  type DecisionPoint,
   type ServerFault,
   type ServerFaultMatch,
   type ServerFaultRule,

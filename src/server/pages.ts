@@ -6,12 +6,7 @@
  * then compute `hasMore` from the store, so it accounts for any write the fault made.
  */
 import type { ServerContext } from './context.ts';
-import {
-  encodeCheckpoint,
-  encodeSeqCursor,
-  encodeSnapshotCursor,
-  type SnapshotPosition,
-} from './cursors.ts';
+import { encodeCheckpoint, encodeSeqCursor, encodeSnapshotCursor, type SnapshotPosition } from './cursors.ts';
 import type { ServerFault, ServerRoute } from './fault-rules.ts';
 import type { ChangesMode, ChangesPage, SnapshotPage } from './protocol.ts';
 import type { Reply } from './responses.ts';
@@ -110,4 +105,3 @@ export function buildPage(
   const body: SnapshotPage = { ...page, since: encodeSeqCursor(query.position.startSeq) };
   return { status: 200, body };
 }
-

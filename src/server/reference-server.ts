@@ -5,11 +5,12 @@
  * handlers serve real HTTP through http-host.ts. Everything it applies, replays, rejects and
  * hands out goes into the trace (history.ts), which is what the checkers judge.
  */
+
+import type { RequestHandler } from 'msw';
 import { assert } from '../kernel/assert.ts';
 import type { Rng } from '../kernel/rng.ts';
 import type { Scheduler } from '../kernel/scheduler.ts';
 import type { Trace } from '../kernel/trace.ts';
-import type { RequestHandler } from 'msw';
 import { resolveServerConfig, type ServerConfig } from './config.ts';
 import { createContext, type ServerContext } from './context.ts';
 import { Dispatcher, type DispatchMode } from './dispatch.ts';
@@ -73,7 +74,8 @@ export class ReferenceServer {
    */
   automationWrite(collection: string, id: string, patch: PatchOp[]): ServerRecord | undefined {
     assert(this.context.collections.has(collection), `automationWrite: unknown collection '${collection}'`);
-    for (const op of patch) assert(patchOpSchema.safeParse(op).success, `automationWrite: bad patch op ${JSON.stringify(op)}`);
+    for (const op of patch)
+      assert(patchOpSchema.safeParse(op).success, `automationWrite: bad patch op ${JSON.stringify(op)}`);
     const record = this.context.automation.write(collection, id, patch);
     return record === undefined ? undefined : toWire(record);
   }

@@ -8,7 +8,14 @@
  * `device.error` and kept in `errors`; they never crash the simulator.
  */
 import { join } from 'node:path';
-import type { ClientEnv, ClientFactory, ClientLogEvent, Surroundings, SurroundingsEvent, SyncClient } from '../client/contract.ts';
+import type {
+  ClientEnv,
+  ClientFactory,
+  ClientLogEvent,
+  Surroundings,
+  SurroundingsEvent,
+  SyncClient,
+} from '../client/contract.ts';
 import { DeviceKilled } from '../client/contract.ts';
 import { assert } from '../kernel/assert.ts';
 import { DeviceClock } from '../kernel/clock.ts';
@@ -173,10 +180,15 @@ export class DeviceHost {
    * Runs an app call with a bound, returning its outcome as a value. A throw or a hang of a
    * live client is recorded as device.error; a call cut short by a kill is not.
    */
-  async call<T>(label: string, fn: (client: SyncClient) => Promise<T>, options: CallOptions = {}): Promise<CallOutcome<T>> {
+  async call<T>(
+    label: string,
+    fn: (client: SyncClient) => Promise<T>,
+    options: CallOptions = {},
+  ): Promise<CallOutcome<T>> {
     const life = this.life;
     const client = this.client;
-    if (life === undefined || client === undefined) return { ok: false, error: `${label}: device is down`, hung: false, killed: true };
+    if (life === undefined || client === undefined)
+      return { ok: false, error: `${label}: device is down`, hung: false, killed: true };
     let promise: Promise<T>;
     try {
       promise = Promise.resolve(fn(client));
@@ -200,7 +212,9 @@ export class DeviceHost {
     let client: SyncClient;
     try {
       client = await this.options.factory.start(this.env(life));
-      const missing = CLIENT_METHODS.filter((method) => typeof (client as unknown as Record<string, unknown>)?.[method] !== 'function');
+      const missing = CLIENT_METHODS.filter(
+        (method) => typeof (client as unknown as Record<string, unknown>)?.[method] !== 'function',
+      );
       if (missing.length > 0) throw new TypeError(`start(env) returned no SyncClient (missing ${missing.join(', ')})`);
     } catch (error) {
       if (!life.alive) return; // killed at a crash point during start: a kill, not an error

@@ -33,9 +33,15 @@ export class DeviceStorage implements ClientStorage {
   }
 
   open(name: string): Database.Database {
-    assert(this.owner.alive, `storage.open('${name}') called by killed incarnation ${this.owner.number} of ${this.owner.deviceId}`);
+    assert(
+      this.owner.alive,
+      `storage.open('${name}') called by killed incarnation ${this.owner.number} of ${this.owner.deviceId}`,
+    );
     assert(DATABASE_NAME.test(name), `storage.open('${name}'): a name is 1-64 letters, digits, '-' or '_'`);
-    assert(this.handles.length < HANDLES_PER_INCARNATION_MAX, `device ${this.owner.deviceId} opened ${HANDLES_PER_INCARNATION_MAX} databases`);
+    assert(
+      this.handles.length < HANDLES_PER_INCARNATION_MAX,
+      `device ${this.owner.deviceId} opened ${HANDLES_PER_INCARNATION_MAX} databases`,
+    );
     mkdirSync(this.directory, { recursive: true });
     const db = new Database(join(this.directory, `${name}.sqlite`));
     db.pragma('journal_mode = WAL');

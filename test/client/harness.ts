@@ -13,6 +13,7 @@ import { Trace, type TraceEvent } from '../../src/kernel/trace.ts';
 import { Network, type NetworkFaultRule, type SimServer } from '../../src/net/index.ts';
 import { ReferenceServer, type ServerFaultRule, type ServerRecord } from '../../src/server/index.ts';
 import { DeviceHost } from '../../src/sim/device.ts';
+import { drive } from '../../src/sim/watchdog.ts';
 
 export const BASE_URL = 'http://sync.test';
 const EVENTS_MAX = 2_000_000;
@@ -43,7 +44,8 @@ export class LaggingReplica implements SimServer {
       return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
     }
     const response = await this.primary.handle(request, context);
-    if (isChanges && response.status === 200) this.pages.push({ device: context.deviceId, body: await response.clone().text() });
+    if (isChanges && response.status === 200)
+      this.pages.push({ device: context.deviceId, body: await response.clone().text() });
     return response;
   }
 }
@@ -109,22 +111,29 @@ export class Harness {
 
   /** Runs until `condition` holds (checked after each event) or `msMax` pass; returns whether it held. */
   async runUntil(condition: () => boolean, msMax: number): Promise<boolean> {
-    const result = await this.scheduler.run({ until: this.scheduler.now() + msMax, eventsMax: EVENTS_MAX, stopWhen: condition });
+    const result = await this.scheduler.run({
+      until: this.scheduler.now() + msMax,
+      eventsMax: EVENTS_MAX,
+      stopWhen: condition,
+    });
     return result.stoppedBy === 'condition';
   }
 
-  /** Steps the scheduler until `promise` settles. */
-  private async settle<T>(promise: Promise<T>): Promise<T> {
-    let done = false;
-    const guarded = promise.finally(() => {
-      done = true;
+  /** Steps the scheduler until `promise` settles; throws if it fails or hangs. */
+  async settle<T>(promise: Promise<T>): Promise<T> {
+    const outcome = await drive(this.scheduler, promise, {
+      timeoutMs: 10 * 60_000,
+      eventsMax: EVENTS_MAX,
+      label: 'settle',
     });
-    await this.runUntil(() => done, 10 * 60_000);
-    return guarded;
+    if (!outcome.ok) throw new Error(outcome.error);
+    return outcome.value;
   }
 
   events(type: string, device?: string): TraceEvent[] {
-    return this.trace.events().filter((event) => event.type === type && (device === undefined || event.device === device));
+    return this.trace
+      .events()
+      .filter((event) => event.type === type && (device === undefined || event.device === device));
   }
 
   /** `net.send` events of `device` to `path`. */
@@ -160,7 +169,11 @@ export class Harness {
 }
 
 /** Creates a record on `host` and lets it sync; returns its id. */
-export async function createSynced(harness: Harness, host: DeviceHost, fields: Record<string, string | number | string[]>): Promise<string> {
+export async function createSynced(
+  harness: Harness,
+  host: DeviceHost,
+  fields: Record<string, string | number | string[]>,
+): Promise<string> {
   const id = await harness.call(host, (client) => client.create('notes', fields), 'create');
   await harness.call(host, (client) => client.sync(), 'sync');
   return id;

@@ -49,7 +49,12 @@ describe('reference client: outbox', () => {
     const sendsBefore = harness.sends('a', '/sync/ops').length;
     a.setOnline(false);
     for (let step = 1; step <= 5; step++) {
-      await harness.call(a, (client) => client.update('notes', id, [{ op: 'set', field: 'title', value: `t${step}` }, { op: 'inc', field: 'likes', by: 1 }]));
+      await harness.call(a, (client) =>
+        client.update('notes', id, [
+          { op: 'set', field: 'title', value: `t${step}` },
+          { op: 'inc', field: 'likes', by: 1 },
+        ]),
+      );
     }
     expect(await harness.call(a, (client) => client.pendingCount())).toBe(1);
     a.setOnline(true);
@@ -88,7 +93,9 @@ describe('reference client: outbox', () => {
     const updates = harness.sends('a', '/sync/ops').slice(1);
     expect(updates.length).toBeGreaterThanOrEqual(2);
     expect(new Set(updates.map((event) => event.key)).size).toBe(1);
-    expect(harness.events('server.apply').filter((event) => event.id === id && event.kind === 'update')).toHaveLength(1);
+    expect(harness.events('server.apply').filter((event) => event.id === id && event.kind === 'update')).toHaveLength(
+      1,
+    );
     expect(harness.events('server.replay', 'a').length).toBeGreaterThanOrEqual(1);
     expect(harness.serverRecord('notes', id)).toMatchObject({ rev: 2, fields: { likes: 1 } });
     expect(await harness.record(a, 'notes', id)).toMatchObject({ status: 'synced', rev: 2, fields: { likes: 1 } });

@@ -121,6 +121,7 @@ describe.skipIf(skip)(
       }
       expect(shown).toContain(flat(MESSAGE));
       expect(shown).toContain(`client threw ${HOSTILE.img}`);
+      expect(shown).toContain(`syncstorm run 'reports/r1/repro/it'\\''s`);
     });
 
     it('draws a swimlane per device plus the server for each drawn run', async () => {

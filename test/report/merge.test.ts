@@ -79,6 +79,9 @@ describe('mergeReportDirs', () => {
       expect(existsSync(join(merged.dir, file))).toBe(true);
     expect(existsSync(second.repro!)).toBe(true);
     expect(model.runs[3]!.artifacts.trace).toBe(`trace-${stem}.s2.jsonl`);
+    expect(model.runs[3]!.replay).toBe(`syncstorm run ${second.repro}`);
+    expect(mergeReportDirs([one.dir], root, { runId: 'merged' }).runId).toBe('merged-2');
+    expect(readFileSync(join(root, 'latest', 'summary.json'), 'utf8')).toContain('"runs": 5');
   });
 
   it('rejects a folder that is not a report, naming it', () => {

@@ -33,8 +33,15 @@ test('a missing or unknown token is a 401 on every route but refresh', async () 
     ['GET', '/snapshot'],
   ] as const) {
     const missing = await h.call<ErrorBody>(method, path, { token: null, body: method === 'POST' ? {} : undefined });
-    expect([path, missing.status, missing.body]).toEqual([path, 401, { error: 'unauthorized', reason: 'missing-token' }]);
-    const unknown = await h.call<ErrorBody>(method, path, { token: 'forged', body: method === 'POST' ? {} : undefined });
+    expect([path, missing.status, missing.body]).toEqual([
+      path,
+      401,
+      { error: 'unauthorized', reason: 'missing-token' },
+    ]);
+    const unknown = await h.call<ErrorBody>(method, path, {
+      token: 'forged',
+      body: method === 'POST' ? {} : undefined,
+    });
     expect(unknown.body.reason).toBe('invalid-token');
   }
   const bad = await h.call<ErrorBody>('POST', '/auth/refresh', { token: null, body: { deviceId: '' } });

@@ -25,8 +25,9 @@ test('some ops apply while others conflict; one result per op, in order', async 
     [ops[2]?.opId, 404],
     [ops[3]?.opId, 200],
   ]);
-  expect((answer.body.results[0]?.body as OpApplied).record?.rev).toBe(1);
-  expect((answer.body.results[1]?.body as ConflictBody).current.rev).toBe(2);
+  const [applied, conflicted] = answer.body.results.map((result) => result.body);
+  expect((applied as OpApplied).record?.rev).toBe(1);
+  expect((conflicted as ConflictBody).current.rev).toBe(2);
   expect(h.server.records().map((record) => record.id)).toEqual(['n1', 'n2']);
   expect(h.eventData('server.reject')).toEqual([
     { device: 'A', opId: ops[1]?.opId, status: 409, reason: 'stale-base-rev' },

@@ -11,7 +11,8 @@ import type { ChangesPage, ErrorBody, ServerRecord } from '../../src/server/inde
 import { type Answer, Harness } from './harness.ts';
 
 async function seed(h: Harness, count: number): Promise<void> {
-  for (let index = 0; index < count; index++) await h.op(h.create('notes', `n${index}`, [{ op: 'set', field: 'i', value: index }]));
+  for (let index = 0; index < count; index++)
+    await h.op(h.create('notes', `n${index}`, [{ op: 'set', field: 'i', value: index }]));
 }
 
 describe('cursor mode', () => {
@@ -105,22 +106,36 @@ describe('checkpoint mode', () => {
 
 describe('paging with concurrent writes skips nothing', () => {
   /** Pages to the end while a writer changes records between fetches; returns the reader's view. */
-  async function pageThroughWrites(h: Harness, mode: 'since' | 'checkpoint', rng: Rng): Promise<Map<string, ServerRecord>> {
+  async function pageThroughWrites(
+    h: Harness,
+    mode: 'since' | 'checkpoint',
+    rng: Rng,
+  ): Promise<Map<string, ServerRecord>> {
     const view = new Map<string, ServerRecord>();
     let position = '';
     let revs = new Map<string, number>();
     for (let round = 0; round < 200; round++) {
-      const answer: Answer<ChangesPage> = await h.call('GET', `/changes?${mode}=${encodeURIComponent(position)}&limit=3`, { device: 'R' });
+      const answer: Answer<ChangesPage> = await h.call(
+        'GET',
+        `/changes?${mode}=${encodeURIComponent(position)}&limit=3`,
+        { device: 'R' },
+      );
       for (const record of answer.body.changes) view.set(record.id, record);
       position = answer.body.next;
       if (!answer.body.hasMore && round > 20) break;
       for (let writes = rng.int(0, 3); writes > 0; writes--) {
         const id = `n${rng.int(0, 14)}`;
         const rev = revs.get(id);
-        if (rev === undefined) await h.op(h.create('notes', id, [{ op: 'set', field: 'v', value: round }]), { device: 'W' });
+        if (rev === undefined)
+          await h.op(h.create('notes', id, [{ op: 'set', field: 'v', value: round }]), { device: 'W' });
         else if (rng.chance(0.2)) await h.op(h.remove('notes', id, rev), { device: 'W' });
         else await h.op(h.update('notes', id, rev, [{ op: 'inc', field: 'v', by: 1 }]), { device: 'W' });
-        revs = new Map(h.server.records().filter((record) => !record.deleted).map((record) => [record.id, record.rev]));
+        revs = new Map(
+          h.server
+            .records()
+            .filter((record) => !record.deleted)
+            .map((record) => [record.id, record.rev]),
+        );
         if (rng.chance(0.3)) await h.advance(rng.int(0, 2));
       }
     }

@@ -13,6 +13,7 @@ import {
   type PatchOp,
   ReferenceServer,
   type ServerConfig,
+  type ServerFaultRule,
   type SyncOp,
   type TokenResponse,
 } from '../../src/server/index.ts';
@@ -125,4 +126,23 @@ export class Harness {
     await this.scheduler.run({ eventsMax: 100_000, until: target });
     if (this.scheduler.now() < target) this.scheduler.advanceTo(target);
   }
+}
+
+/** A title patch (the fault tests' usual write). */
+export const setTitle = (value: string) => [{ op: 'set' as const, field: 'title', value }];
+
+/** A server holding `count` notes n0..n(count-1) with titles t0.., then `rule` added. */
+export async function withRecords(count: number, rule?: ServerFaultRule): Promise<Harness> {
+  const h = new Harness();
+  for (let index = 0; index < count; index++) await h.op(h.create('notes', `n${index}`, setTitle(`t${index}`)));
+  if (rule !== undefined) h.server.addRule(rule);
+  return h;
+}
+
+/** The types of the trace events recorded after the first `skip` events. */
+export function typesAfter(h: Harness, skip: number): string[] {
+  return h.trace
+    .events()
+    .slice(skip)
+    .map((event) => event.type);
 }

@@ -52,7 +52,12 @@ describe('applyPatch', () => {
 
   test('a type mismatch fails the whole patch and leaves the input untouched', () => {
     const fields = Object.freeze({ title: 'a', tags: Object.freeze(['x']) as string[] });
-    expect(applyPatch(fields, [{ op: 'add', field: 'tags', values: ['y'] }, { op: 'add', field: 'title', values: ['z'] }])).toEqual({
+    expect(
+      applyPatch(fields, [
+        { op: 'add', field: 'tags', values: ['y'] },
+        { op: 'add', field: 'title', values: ['z'] },
+      ]),
+    ).toEqual({
       ok: false,
       error: { error: 'bad-request', reason: 'type-mismatch', path: 'patch[1]' },
     });

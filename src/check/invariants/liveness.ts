@@ -7,8 +7,8 @@
 import type { History } from '../history.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
 
-/** An op refused with 409 more often than this is in a conflict loop (the client never rebases). */
-export const CONFLICT_REJECTS_PER_OP_MAX = 5;
+/** An op answered 409 more often than this is in a conflict loop (the client never merges and moves on). */
+export const CONFLICTS_PER_OP_MAX = 5;
 
 function healViolations(history: History): Violation[] {
   const violations: Violation[] = [];
@@ -35,25 +35,29 @@ function healViolations(history: History): Violation[] {
   return violations;
 }
 
+/** 409 answers that reached the device, per Idempotency-Key (a 409 lost on the way is no loop). */
 function conflictLoops(history: History): Violation[] {
   const violations: Violation[] = [];
-  for (const op of history.byOp.values()) {
-    const conflicts = op.rejects.filter((reject) => reject.status === 409);
-    if (conflicts.length <= CONFLICT_REJECTS_PER_OP_MAX) continue;
-    const device = conflicts[0]!.device;
-    const message = `op ${op.opId} from ${device} was refused with 409 ${conflicts.length} times (bound ${CONFLICT_REJECTS_PER_OP_MAX}): the client resends it instead of merging`;
-    violations.push(
-      violation(
-        'liveness',
-        message,
-        conflicts.map((reject) => reject.seq),
-        {
-          device,
-          expected: `<= ${CONFLICT_REJECTS_PER_OP_MAX}`,
-          actual: conflicts.length,
-        },
-      ),
-    );
+  for (const device of history.byDevice.values()) {
+    const keys = new Map<string, string>();
+    for (const send of device.sends) if (send.key !== undefined) keys.set(String(send.requestId), send.key);
+    const answers = new Map<string, number[]>();
+    for (const receive of device.receives) {
+      const key = keys.get(String(receive.requestId));
+      if (receive.status !== 409 || key === undefined) continue;
+      answers.set(key, [...(answers.get(key) ?? []), receive.seq]);
+    }
+    for (const [key, seqs] of answers) {
+      if (seqs.length <= CONFLICTS_PER_OP_MAX) continue;
+      const message = `op ${key} from ${device.device} was answered 409 ${seqs.length} times (bound ${CONFLICTS_PER_OP_MAX}): the client resends it instead of merging`;
+      violations.push(
+        violation('liveness', message, seqs, {
+          device: device.device,
+          expected: `<= ${CONFLICTS_PER_OP_MAX}`,
+          actual: seqs.length,
+        }),
+      );
+    }
   }
   return violations;
 }

@@ -2,7 +2,8 @@
  * @module check/invariants/no-resurrection
  * A record deleted by a writer that had seen its latest state stays deleted (on the server
  * and on every device) unless someone restored it afterwards: a user resolving a conflict on
- * it, or a server-side automation write. See docs/invariants.md.
+ * it or editing it from a view based on the deletion, or a server-side automation write.
+ * See docs/invariants.md.
  */
 import type { History, RecordHistory, ServerApply, SimFinal, UserDelete } from '../history.ts';
 import { conflictsOn } from '../server-facts.ts';
@@ -56,10 +57,20 @@ function informedDeletions(history: History): InformedDeletion[] {
   return deletions;
 }
 
-/** A user resolving a conflict on the record, or automation reviving it, after the deletion. */
+/**
+ * Restored knowingly after the deletion: a user resolved a conflict on the record, or a
+ * user wrote to it from a view based on the deletion's rev (editing a record shown as
+ * deleted-remotely is how some clients let the user keep it), or automation revived it.
+ */
 function restored(deletion: InformedDeletion): boolean {
-  const { record, decided } = deletion;
-  if (record.writes.some((write) => write.type === 'user.resolve' && write.seq > decided)) return true;
+  const { record, decided, applied } = deletion;
+  const knowing = record.writes.some((write) => {
+    if (write.seq <= decided) return false;
+    if (write.type === 'user.resolve') return true;
+    const seen = write.type === 'user.update' ? write.seen : null;
+    return applied !== undefined && seen?.rev != null && seen.rev >= applied.revAfter;
+  });
+  if (knowing) return true;
   return record.applies.some((apply) => apply.seq > decided && apply.device === SERVER_DEVICE && !apply.deleted);
 }
 

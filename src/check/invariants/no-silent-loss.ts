@@ -8,9 +8,15 @@
 import { counterMin, counterTallies } from '../counters.ts';
 import type { History, RecordHistory, SimFinal, UserCreate } from '../history.ts';
 import { anyConflictOn, carryingApply, finalHolds, removingApply, surfacedBy } from '../server-facts.ts';
-import { policyOf, show } from '../values.ts';
+import { policyOf, recordKey, show } from '../values.ts';
 import { type Checker, type DeclaredLoss, type Violation, violation } from '../violation.ts';
-import { competingWrite, informedOverwriter, type WrittenToken, writtenTokens } from '../written-tokens.ts';
+import {
+  competingWrite,
+  informedOverwriter,
+  type WrittenToken,
+  writtenOntoSeenDeletion,
+  writtenTokens,
+} from '../written-tokens.ts';
 
 /** How each committed token ended. */
 export interface WriteOutcomes {
@@ -63,7 +69,7 @@ function lostViolation(token: WrittenToken, record: RecordHistory, final: SimFin
 
 function judge(token: WrittenToken, record: RecordHistory, final: SimFinal, result: LossAnalysis): Outcome {
   if (finalHolds(record, token.field, token.value)) return 'kept';
-  if (informedOverwriter(record, token) !== undefined) return 'overwritten';
+  if (informedOverwriter(record, token) !== undefined || writtenOntoSeenDeletion(record, token)) return 'overwritten';
   if (surfacedBy(final, token.key, token.field, token.value).length > 0) return 'surfaced';
   const policy = policyOf(final.policy, token.field);
   const competitor = policy === 'lww' ? competingWrite(record, token) : undefined;
@@ -131,7 +137,7 @@ export function analyzeLosses(history: History): LossAnalysis {
     const lostRecords = new Set<string>();
     for (const write of history.writes) {
       if (write.type !== 'user.create') continue;
-      const record = history.byRecord.get(`${write.collection}/${write.id}`)!;
+      const record = history.byRecord.get(recordKey(write.collection, write.id))!;
       const lost = lostCreate(write, record, final);
       if (lost !== undefined && !lostRecords.has(record.key)) {
         lostRecords.add(record.key);

@@ -15,7 +15,14 @@ export const forceOverwrite409 = defineMutant({
     hooks: {
       onConflict(ctx, row, body) {
         if (body.current.deleted) return;
-        ctx.store.updateOp({ ...row, opId: ctx.env.uuid(), kind: 'update', baseRev: body.current.rev, attemptCount: 0, state: 'pending' });
+        ctx.store.updateOp({
+          ...row,
+          opId: ctx.env.uuid(),
+          kind: 'update',
+          baseRev: body.current.rev,
+          attemptCount: 0,
+          state: 'pending',
+        });
         adoptBase(ctx, body.current);
         refreshRecord(ctx, row.collection, row.recordId);
       },

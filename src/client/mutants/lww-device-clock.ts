@@ -10,14 +10,21 @@ import { defineMutant } from './mutant.ts';
 
 export const lwwDeviceClock = defineMutant({
   name: 'lww-device-clock',
-  description: 'Resolves a 409 by last-writer-wins on the device clock; a device with a slow clock silently loses writes.',
+  description:
+    'Resolves a 409 by last-writer-wins on the device clock; a device with a slow clock silently loses writes.',
   invariant: 'no-silent-loss',
   options: {
     hooks: {
       onConflict(ctx, row, body) {
         if (row.createdAt > body.current.updatedAtServer) {
           // "Mine is newer": resend on the server's rev, overwriting whatever it holds.
-          ctx.store.updateOp({ ...row, opId: ctx.env.uuid(), baseRev: body.current.rev, attemptCount: 0, state: 'pending' });
+          ctx.store.updateOp({
+            ...row,
+            opId: ctx.env.uuid(),
+            baseRev: body.current.rev,
+            attemptCount: 0,
+            state: 'pending',
+          });
           return;
         }
         // "Theirs is newer": drop the local write and take the server's record.

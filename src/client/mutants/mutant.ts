@@ -38,6 +38,16 @@ export interface MutantSpec {
 }
 
 export function defineMutant(spec: MutantSpec): Mutant {
-  const factory = createReferenceClient({ ...spec.options, name: `mutant:${spec.name}`, description: spec.description });
-  return Object.freeze({ name: spec.name, description: spec.description, invariant: spec.invariant, factory, client: factory });
+  const factory = createReferenceClient({
+    ...spec.options,
+    name: `mutant:${spec.name}`,
+    description: spec.description,
+  });
+  return Object.freeze({
+    name: spec.name,
+    description: spec.description,
+    invariant: spec.invariant,
+    factory,
+    client: factory,
+  });
 }

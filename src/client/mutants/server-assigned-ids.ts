@@ -10,7 +10,8 @@ import { defineMutant } from './mutant.ts';
 
 export const serverAssignedIds = defineMutant({
   name: 'server-assigned-ids',
-  description: 'Lets each create attempt get a new id (as if the server assigned it); a retried create duplicates the record.',
+  description:
+    'Lets each create attempt get a new id (as if the server assigned it); a retried create duplicates the record.',
   invariant: 'no-duplicates',
   options: {
     hooks: {

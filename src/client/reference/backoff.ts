@@ -21,7 +21,12 @@ export const RETRY_AFTER_JITTER = 0.1;
 const EXPONENT_MAX = 30;
 
 /** Delay before the next attempt after `failures` consecutive failures (>= 1). */
-export function backoffDelayMs(failure: RetryableFailure, failures: number, timing: Timing, random: () => number): number {
+export function backoffDelayMs(
+  failure: RetryableFailure,
+  failures: number,
+  timing: Timing,
+  random: () => number,
+): number {
   if (failure.kind === 'rate-limited') {
     return Math.ceil(failure.retryAfterMs * (1 + RETRY_AFTER_JITTER * random()));
   }

@@ -17,8 +17,8 @@ import type {
 } from '../contract.ts';
 import { DeviceKilled } from '../contract.ts';
 import { AutoSync, type SyncTrigger } from './autosync.ts';
-import { toConflict, resolveConflict } from './conflicts.ts';
-import { type ClientContext, log } from './context.ts';
+import { resolveConflict, toConflict } from './conflicts.ts';
+import { type ClientContext, log, logApp } from './context.ts';
 import type { ReferenceHooks } from './hooks.ts';
 import type { ResolvedOptions } from './options.ts';
 import { syncRun } from './run.ts';
@@ -47,7 +47,7 @@ export class ReferenceClient implements SyncClient {
     hooks.afterSchema(db);
     const state = { syncRunId: undefined, requests: 0, failures: 0, runs: 0 };
     const client = new ReferenceClient({ env, store, options, hooks, state });
-    log(client.ctx, 'start', { incarnation: env.incarnation, pending: store.outboxSize() });
+    logApp(client.ctx, 'start', { incarnation: env.incarnation, pending: store.outboxSize() });
     client.auto.start();
     return client;
   }
@@ -89,13 +89,16 @@ export class ReferenceClient implements SyncClient {
   async resolve(conflictId: string, resolution: Resolution): Promise<void> {
     const row = this.ctx.store.conflict(conflictId);
     if (row === undefined) {
-      log(this.ctx, 'resolve-ignored', { conflictId, reason: 'unknown-conflict' });
+      logApp(this.ctx, 'resolve-ignored', { conflictId, reason: 'unknown-conflict' });
       return;
     }
     if (resolution.choice === 'merged') {
-      const isObject = typeof resolution.value === 'object' && resolution.value !== null && !Array.isArray(resolution.value);
+      const isObject =
+        typeof resolution.value === 'object' && resolution.value !== null && !Array.isArray(resolution.value);
       if (isObject !== (row.field === null)) {
-        throw new TypeError(`[syncstorm] resolve(${conflictId}): a merged value must be ${row.field === null ? 'a record' : 'a field value'}`);
+        throw new TypeError(
+          `[syncstorm] resolve(${conflictId}): a merged value must be ${row.field === null ? 'a record' : 'a field value'}`,
+        );
       }
     }
     this.ctx.store.transaction(() => resolveConflict(this.ctx, row, resolution));
@@ -121,7 +124,10 @@ export class ReferenceClient implements SyncClient {
       this.queued = undefined;
       return this.runExclusive(trigger);
     };
-    this.queued = this.running.then(next, next);
+    // A run cut short by a kill ends the instance: the queued run must not start on closed storage.
+    this.queued = this.running.then(next, (error: unknown) =>
+      error instanceof DeviceKilled ? Promise.reject(error) : next(),
+    );
     return this.queued;
   }
 

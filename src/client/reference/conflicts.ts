@@ -10,7 +10,7 @@
  *   edited record; merged fields are written over it.
  */
 import type { Conflict, Fields, FieldValue, PatchOp, Resolution } from '../contract.ts';
-import { type ClientContext, log } from './context.ts';
+import { type ClientContext, logApp } from './context.ts';
 import { enqueue } from './outbox.ts';
 import { patchFromFields, sameValue } from './patch.ts';
 import { refreshRecord } from './records.ts';
@@ -45,7 +45,8 @@ function patchTo(current: Fields, target: Fields): PatchOp[] {
     if (sameValue(before, after)) continue;
     if (Array.isArray(after)) {
       const had = Array.isArray(before) ? before : [];
-      if (!Array.isArray(before) && before !== undefined && before !== null) patch.push({ op: 'set', field, value: null });
+      if (!Array.isArray(before) && before !== undefined && before !== null)
+        patch.push({ op: 'set', field, value: null });
       const added = after.filter((value) => !had.includes(value));
       const removed = had.filter((value) => !after.includes(value));
       if (added.length > 0) patch.push({ op: 'add', field, values: added });
@@ -59,7 +60,8 @@ function patchTo(current: Fields, target: Fields): PatchOp[] {
 
 function resolveField(ctx: ClientContext, row: ConflictRow, resolution: Resolution): void {
   const field = row.field as string;
-  const value = resolution.choice === 'keep-local' ? row.local : resolution.choice === 'merged' ? resolution.value : undefined;
+  const value =
+    resolution.choice === 'keep-local' ? row.local : resolution.choice === 'merged' ? resolution.value : undefined;
   if (value === undefined) return;
   const record = ctx.store.record(row.collection, row.recordId);
   const patch = patchTo({ [field]: record?.baseFields?.[field] ?? null }, { [field]: value as FieldValue });
@@ -67,7 +69,8 @@ function resolveField(ctx: ClientContext, row: ConflictRow, resolution: Resoluti
 }
 
 function resolveRecord(ctx: ClientContext, row: ConflictRow, resolution: Resolution): void {
-  const target = resolution.choice === 'keep-local' ? row.local : resolution.choice === 'merged' ? resolution.value : undefined;
+  const target =
+    resolution.choice === 'keep-local' ? row.local : resolution.choice === 'merged' ? resolution.value : undefined;
   const write = { collection: row.collection, recordId: row.recordId };
   const record = ctx.store.record(row.collection, row.recordId);
   if (record === undefined || target === undefined) return;
@@ -86,6 +89,11 @@ export function resolveConflict(ctx: ClientContext, row: ConflictRow, resolution
   ctx.store.deleteConflict(row.id);
   if (row.field === null) resolveRecord(ctx, row, resolution);
   else resolveField(ctx, row, resolution);
-  log(ctx, 'resolve', { conflictId: row.id, collection: row.collection, id: row.recordId, choice: resolution.choice });
+  logApp(ctx, 'resolve', {
+    conflictId: row.id,
+    collection: row.collection,
+    id: row.recordId,
+    choice: resolution.choice,
+  });
   refreshRecord(ctx, row.collection, row.recordId);
 }

@@ -28,7 +28,12 @@ export interface ClientContext {
   readonly state: RuntimeState;
 }
 
-/** Logs `client.<type>` with the current sync run id. */
+/** Logs `client.<type>` as part of the sync run in progress (with its `syncRunId`). */
 export function log(ctx: ClientContext, type: string, data: Record<string, unknown> = {}): void {
   ctx.env.log({ type, ...(ctx.state.syncRunId === undefined ? {} : { syncRunId: ctx.state.syncRunId }), ...data });
+}
+
+/** Logs `client.<type>` for something the app did (a write, a resolve), outside any sync run. */
+export function logApp(ctx: ClientContext, type: string, data: Record<string, unknown> = {}): void {
+  ctx.env.log({ type, ...data });
 }

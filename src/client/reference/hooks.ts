@@ -12,8 +12,8 @@ import type { ClientContext } from './context.ts';
 import { mergeOnConflict } from './merge.ts';
 import type { Coalescing } from './options.ts';
 import { recordAttempt, syncOpOf } from './outbox.ts';
-import { revIsNewer } from './records.ts';
 import { applyPage, decideRemote, type RemoteDecision } from './pull.ts';
+import { revIsNewer } from './records.ts';
 import type { OutboxRow, RecordRow } from './schema.ts';
 
 export interface WireOp {
@@ -42,7 +42,12 @@ export interface ReferenceHooks {
   /** Whether a server state of rev `remoteRev` may replace a local base of rev `localRev` (null: none). */
   isNewer(localRev: number | null, remoteRev: number): boolean;
   /** What a pulled change does to its local record. */
-  remoteDecision(ctx: ClientContext, local: RecordRow | undefined, remote: ServerRecord, pendingOps: number): RemoteDecision;
+  remoteDecision(
+    ctx: ClientContext,
+    local: RecordRow | undefined,
+    remote: ServerRecord,
+    pendingOps: number,
+  ): RemoteDecision;
   /** Applies a pulled page and saves its cursor (the reference: one transaction for both). */
   applyPage(ctx: ClientContext, page: ChangesPage): void;
 }

@@ -37,7 +37,8 @@ const TOKEN_KEY = 'token';
 function errorCode(error: unknown): string {
   if (error instanceof Error && error.name === 'AbortError') return 'ABORTED';
   const cause = error instanceof Error ? (error as { cause?: unknown }).cause : undefined;
-  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') return cause.code;
+  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string')
+    return cause.code;
   return error instanceof Error ? error.name : 'UNKNOWN';
 }
 

@@ -35,16 +35,22 @@ export function createReferenceClient(options: CreateReferenceClientOptions = {}
 /** The reference client with default options (per-record coalescing, no batching). */
 export const referenceClient: ClientFactory = createReferenceClient();
 
-export { CRASH_POINTS, type CrashPointName } from './crash-points.ts';
-export { DATABASE_NAME, ReferenceClient } from './client.ts';
-export type { ClientContext } from './context.ts';
-export type { CoalesceResult, PendingWrite } from './coalesce.ts';
-export { coalesceWrites } from './coalesce.ts';
 export type { RetryableFailure } from './backoff.ts';
 export { backoffDelayMs } from './backoff.ts';
+export { DATABASE_NAME, ReferenceClient } from './client.ts';
+export type { CoalesceResult, PendingWrite } from './coalesce.ts';
+export { coalesceWrites } from './coalesce.ts';
+export type { ClientContext } from './context.ts';
+export { CRASH_POINTS, type CrashPointName } from './crash-points.ts';
 export { REFERENCE_HOOKS, type ReferenceHooks, type WireOp } from './hooks.ts';
 export { mergeOnConflict } from './merge.ts';
-export { type Coalescing, DEFAULT_BOUNDS, DEFAULT_TIMING, REFERENCE_POLICY, type ReferenceClientOptions } from './options.ts';
+export {
+  type Coalescing,
+  DEFAULT_BOUNDS,
+  DEFAULT_TIMING,
+  REFERENCE_POLICY,
+  type ReferenceClientOptions,
+} from './options.ts';
 export { recordAttempt, syncOpOf } from './outbox.ts';
 export { applyChange, applyPage, CURSOR_KEY, decideRemote, type RemoteDecision } from './pull.ts';
 export { adoptBase, isNewer, refreshRecord, revIsNewer } from './records.ts';

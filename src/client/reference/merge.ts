@@ -14,35 +14,19 @@
 import type { ConflictBody, Fields, PatchOp, ServerRecord } from '../../server/protocol.ts';
 import { fieldPolicy } from '../contract.ts';
 import { type ClientContext, log } from './context.ts';
-import { sameValue } from './patch.ts';
+import { openConflict } from './open-conflict.ts';
 import { acknowledge } from './outbox.ts';
+import { sameValue } from './patch.ts';
 import { adoptBase, refreshRecord } from './records.ts';
 import type { OutboxRow, RecordRow } from './schema.ts';
 
-/** Records a needs-review conflict. `field` null: the whole record is contested. */
-export function openConflict(
+/** Manual fields this device `set` and the server changed to something else since the base. */
+function contestedFields(
   ctx: ClientContext,
   record: RecordRow,
+  ops: readonly OutboxRow[],
   current: ServerRecord,
-  field: string | null,
-  values: { local: unknown; remote: unknown },
-): void {
-  const id = ctx.env.uuid();
-  ctx.store.insertConflict({
-    id,
-    collection: record.collection,
-    recordId: record.id,
-    field,
-    local: values.local,
-    remote: values.remote,
-    remoteRev: current.rev,
-    createdAt: ctx.env.clock.now(),
-  });
-  log(ctx, 'conflict', { conflictId: id, collection: record.collection, id: record.id, field, remoteRev: current.rev });
-}
-
-/** Manual fields this device `set` and the server changed to something else since the base. */
-function contestedFields(ctx: ClientContext, record: RecordRow, ops: readonly OutboxRow[], current: ServerRecord): string[] {
+): string[] {
   const base: Fields = record.baseFields ?? {};
   const fields = new Set<string>();
   for (const op of ops) {
@@ -57,16 +41,22 @@ function contestedFields(ctx: ClientContext, record: RecordRow, ops: readonly Ou
 }
 
 /** Drops every op of the record and opens a whole-record conflict. */
-function recordConflict(ctx: ClientContext, record: RecordRow, ops: readonly OutboxRow[], current: ServerRecord): void {
-  const local = record.deleted ? null : record.fields;
+function recordConflict(ctx: ClientContext, record: RecordRow, row: OutboxRow, ops: readonly OutboxRow[], current: ServerRecord): void {
+  const local = row.kind === 'delete' ? null : record.fields;
   const remote = current.deleted ? null : current.fields;
   for (const op of ops) ctx.store.deleteOp(op.seq);
-  openConflict(ctx, record, current, null, { local, remote });
+  openConflict(ctx, record, current.rev, null, { local, remote });
   adoptBase(ctx, current);
 }
 
 /** Strips the contested fields' sets, rebases the remaining ops on `current`, renames the rejected one. */
-function rebaseOps(ctx: ClientContext, rejected: OutboxRow, ops: readonly OutboxRow[], contested: readonly string[], current: ServerRecord): void {
+function rebaseOps(
+  ctx: ClientContext,
+  rejected: OutboxRow,
+  ops: readonly OutboxRow[],
+  contested: readonly string[],
+  current: ServerRecord,
+): void {
   for (const op of ops) {
     const patch: PatchOp[] = op.patch.filter((patchOp) => !(patchOp.op === 'set' && contested.includes(patchOp.field)));
     const kind = op.kind === 'create' ? 'update' : op.kind;
@@ -76,7 +66,14 @@ function rebaseOps(ctx: ClientContext, rejected: OutboxRow, ops: readonly Outbox
     }
     const renew = op.seq === rejected.seq || op.state === 'in-flight';
     const opId = renew ? ctx.env.uuid() : op.opId;
-    ctx.store.updateOp({ ...op, opId, kind, patch, baseRev: current.rev, ...(renew ? { attemptCount: 0, state: 'pending' } : {}) });
+    ctx.store.updateOp({
+      ...op,
+      opId,
+      kind,
+      patch,
+      baseRev: current.rev,
+      ...(renew ? { attemptCount: 0, state: 'pending' } : {}),
+    });
     if (renew) log(ctx, 'rebase', { outboxItemId: op.opId, newOutboxItemId: opId, baseRev: current.rev });
   }
 }
@@ -94,11 +91,14 @@ export function mergeOnConflict(ctx: ClientContext, row: OutboxRow, body: Confli
     acknowledge(ctx, row, current);
     return;
   } else if (current.deleted || row.kind === 'delete') {
-    recordConflict(ctx, record, ops, current);
+    recordConflict(ctx, record, row, ops, current);
   } else {
     const contested = contestedFields(ctx, record, ops, current);
     for (const field of contested) {
-      openConflict(ctx, record, current, field, { local: record.fields[field] ?? null, remote: current.fields[field] ?? null });
+      openConflict(ctx, record, current.rev, field, {
+        local: record.fields[field] ?? null,
+        remote: current.fields[field] ?? null,
+      });
     }
     rebaseOps(ctx, row, ops, contested, current);
     adoptBase(ctx, current);

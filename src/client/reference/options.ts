@@ -94,14 +94,23 @@ export interface ReferenceClientOptions {
 
 export function resolveOptions(options: ReferenceClientOptions): ResolvedOptions {
   const coalescing = options.coalescing ?? 'per-record';
-  assert(['none', 'per-record', 'per-field'].includes(coalescing), `createReferenceClient: unknown coalescing '${coalescing}'`);
+  assert(
+    ['none', 'per-record', 'per-field'].includes(coalescing),
+    `createReferenceClient: unknown coalescing '${coalescing}'`,
+  );
   const timing = { ...DEFAULT_TIMING, ...options.timing };
   const bounds = { ...DEFAULT_BOUNDS, ...options.bounds };
   for (const [key, value] of Object.entries({ ...timing, ...bounds })) {
     assert(Number.isFinite(value) && value >= 0, `createReferenceClient: ${key} must be a number >= 0, got ${value}`);
   }
-  assert(timing.pageLimit >= 1 && bounds.requestsPerRunMax >= 1, 'createReferenceClient: pageLimit and requestsPerRunMax must be >= 1');
-  assert(bounds.batchOpsMax >= 1 && bounds.pagesPerRunMax >= 1, 'createReferenceClient: batchOpsMax and pagesPerRunMax must be >= 1');
+  assert(
+    timing.pageLimit >= 1 && bounds.requestsPerRunMax >= 1,
+    'createReferenceClient: pageLimit and requestsPerRunMax must be >= 1',
+  );
+  assert(
+    bounds.batchOpsMax >= 1 && bounds.pagesPerRunMax >= 1,
+    'createReferenceClient: batchOpsMax and pagesPerRunMax must be >= 1',
+  );
   return {
     name: options.name ?? 'reference',
     description: options.description ?? 'The reference client: SQLite outbox, three-way merge, polite retries.',

@@ -31,7 +31,8 @@ export function enqueue(ctx: ClientContext, write: LocalWrite): { opId: string |
     if (result.action === 'cancel') {
       store.deleteOp(last.seq);
       const record = store.record(write.collection, write.recordId);
-      if (record !== undefined && record.rev === null && ops.length === 1) store.deleteRecord(write.collection, write.recordId);
+      if (record !== undefined && record.rev === null && ops.length === 1)
+        store.deleteRecord(write.collection, write.recordId);
       return { opId: undefined, coalesced: true };
     }
   }
@@ -53,7 +54,14 @@ export function enqueue(ctx: ClientContext, write: LocalWrite): { opId: string |
 
 /** The op as the protocol carries it. */
 export function syncOpOf(row: OutboxRow): SyncOp {
-  return { opId: row.opId, collection: row.collection, id: row.recordId, kind: row.kind, baseRev: row.baseRev, patch: row.patch };
+  return {
+    opId: row.opId,
+    collection: row.collection,
+    id: row.recordId,
+    kind: row.kind,
+    baseRev: row.baseRev,
+    patch: row.patch,
+  };
 }
 
 /** The reference `beforeSend`: the attempt is on disk before the request leaves. */

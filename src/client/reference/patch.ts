@@ -62,7 +62,8 @@ function combine(previous: PatchOp, next: PatchOp): PatchOp | undefined {
   if (previous.op === 'set' && next.op === 'inc' && typeof previous.value === 'number') {
     return { ...previous, value: previous.value + next.by };
   }
-  if (previous.op === 'add' && next.op === 'add') return { ...next, values: sortedUnique([...previous.values, ...next.values]) };
+  if (previous.op === 'add' && next.op === 'add')
+    return { ...next, values: sortedUnique([...previous.values, ...next.values]) };
   if (previous.op === 'remove' && next.op === 'remove') {
     return { ...next, values: sortedUnique([...previous.values, ...next.values]) };
   }

@@ -26,7 +26,12 @@ export interface PullResult {
 }
 
 /** The reference decision: older or equal revs are skipped; pending local edits defer the change. */
-export function decideRemote(ctx: ClientContext, local: RecordRow | undefined, remote: ServerRecord, pendingOps: number): RemoteDecision {
+export function decideRemote(
+  ctx: ClientContext,
+  local: RecordRow | undefined,
+  remote: ServerRecord,
+  pendingOps: number,
+): RemoteDecision {
   if (!isNewer(ctx, local, remote)) return 'skip';
   return pendingOps > 0 ? 'defer' : 'apply';
 }

@@ -64,7 +64,11 @@ function settle(ctx: ClientContext, row: OutboxRow, outcome: HttpOutcome): Settl
     ctx.store.transaction(() => reject(ctx, row, outcome.status, outcome.body));
     return { applied: 0 };
   }
-  log(ctx, 'push-result', { ...base, result: outcome.kind, ...('status' in outcome ? { status: outcome.status } : {}) });
+  log(ctx, 'push-result', {
+    ...base,
+    result: outcome.kind,
+    ...('status' in outcome ? { status: outcome.status } : {}),
+  });
   return { applied: 0, ...(failureOf(outcome) ? { stop: failureOf(outcome) } : {}) };
 }
 
@@ -109,7 +113,11 @@ function batchOutcome(result: BatchResult): HttpOutcome {
 async function pushBatch(ctx: ClientContext, rows: readonly OutboxRow[]): Promise<Settled> {
   const wires = send(ctx, rows);
   ctx.env.crashPoint('before-push');
-  const outcome = await request(ctx, { method: 'POST', path: ROUTES.batch, body: { ops: wires.map((wire) => wire.op) } });
+  const outcome = await request(ctx, {
+    method: 'POST',
+    path: ROUTES.batch,
+    body: { ops: wires.map((wire) => wire.op) },
+  });
   if (outcome.kind !== 'ok') {
     // A batch-level answer is the answer to every op in it (a 400 means: send them one by one).
     if (outcome.kind === 'rejected') return pushOne(ctx, rows[0] as OutboxRow);
@@ -120,7 +128,11 @@ async function pushBatch(ctx: ClientContext, rows: readonly OutboxRow[]): Promis
   let applied = 0;
   for (const [index, row] of rows.entries()) {
     const result = results.find((candidate) => candidate.opId === wires[index]?.op.opId);
-    const settled = settle(ctx, row, result === undefined ? { kind: 'unavailable', status: 502 } : batchOutcome(result));
+    const settled = settle(
+      ctx,
+      row,
+      result === undefined ? { kind: 'unavailable', status: 502 } : batchOutcome(result),
+    );
     applied += settled.applied;
     if (settled.stop !== undefined) return { applied, stop: settled.stop };
   }
@@ -135,7 +147,8 @@ export async function push(ctx: ClientContext): Promise<PushResult> {
     const rows = nextOps(ctx, ctx.options.batching ? bounds.batchOpsMax : 1);
     if (rows.length === 0) return { pushed };
     if (ctx.state.requests >= bounds.requestsPerRunMax) return { pushed, bounded: true };
-    const settled = ctx.options.batching && rows.length > 1 ? await pushBatch(ctx, rows) : await pushOne(ctx, rows[0] as OutboxRow);
+    const settled =
+      ctx.options.batching && rows.length > 1 ? await pushBatch(ctx, rows) : await pushOne(ctx, rows[0] as OutboxRow);
     pushed += settled.applied;
     if (settled.stop !== undefined) return { pushed, stop: settled.stop };
   }

@@ -7,6 +7,7 @@
  */
 import type { ServerRecord } from '../../server/protocol.ts';
 import type { ClientContext } from './context.ts';
+import { foldIntoRecordConflict } from './open-conflict.ts';
 import type { RecordRow } from './schema.ts';
 import { localView, recordStatus } from './view.ts';
 
@@ -52,7 +53,8 @@ export function adoptBase(ctx: ClientContext, server: ServerRecord): RecordRow {
   if (record.shadow !== null && record.shadow.rev <= server.rev) record.shadow = null;
   ctx.store.putRecord(record);
   for (const op of ctx.store.opsFor(server.collection, server.id)) {
-    if (op.state === 'pending' && (op.kind !== 'create' || op.baseRev !== null)) ctx.store.updateOp({ ...op, baseRev: server.rev });
+    if (op.state === 'pending' && (op.kind !== 'create' || op.baseRev !== null))
+      ctx.store.updateOp({ ...op, baseRev: server.rev });
   }
   return record;
 }
@@ -77,6 +79,7 @@ export function refreshRecord(ctx: ClientContext, collection: string, id: string
     ctx.store.putRecord(record);
     record = adoptBase(ctx, shadow);
   }
+  if (record.baseDeleted && ops.length === 0) foldIntoRecordConflict(ctx, record);
   const conflicts = ctx.store.conflictsFor(collection, id);
   const view = localView(record, ops, conflicts);
   record.fields = view.fields;

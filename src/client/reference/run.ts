@@ -68,6 +68,11 @@ export async function syncRun(ctx: ClientContext, auto: AutoSync, trigger: SyncT
     pending: store.outboxSize(),
     ...(error === undefined ? {} : { error }),
   };
-  log(ctx, 'sync-end', { result: error ?? 'ok', pushed: result.pushed, pulled: result.pulled, pending: result.pending });
+  log(ctx, 'sync-end', {
+    result: error ?? 'ok',
+    pushed: result.pushed,
+    pulled: result.pulled,
+    pending: result.pending,
+  });
   return result;
 }

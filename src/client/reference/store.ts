@@ -93,7 +93,10 @@ export class Store {
   }
 
   kvSet(key: string, value: string): void {
-    this.sql('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.sql('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+      key,
+      value,
+    );
   }
 
   kvDelete(key: string): void {
@@ -101,7 +104,9 @@ export class Store {
   }
 
   record(collection: string, id: string): RecordRow | undefined {
-    const row = this.sql('SELECT * FROM records WHERE collection = ? AND id = ?').get(collection, id) as Row | undefined;
+    const row = this.sql('SELECT * FROM records WHERE collection = ? AND id = ?').get(collection, id) as
+      | Row
+      | undefined;
     return row === undefined ? undefined : decodeRecord(row);
   }
 
@@ -113,21 +118,20 @@ export class Store {
 
   putRecord(record: RecordRow): void {
     this.sql(
-        `INSERT INTO records (collection, id, fields, deleted, status, error, base_fields, base_deleted, rev, server_updated_at, shadow)
+      `INSERT INTO records (collection, id, fields, deleted, status, error, base_fields, base_deleted, rev, server_updated_at, shadow)
          VALUES (@collection, @id, @fields, @deleted, @status, @error, @baseFields, @baseDeleted, @rev, @serverUpdatedAt, @shadow)
          ON CONFLICT (collection, id) DO UPDATE SET fields = excluded.fields, deleted = excluded.deleted,
            status = excluded.status, error = excluded.error, base_fields = excluded.base_fields,
            base_deleted = excluded.base_deleted, rev = excluded.rev, server_updated_at = excluded.server_updated_at,
            shadow = excluded.shadow`,
-      )
-      .run({
-        ...record,
-        fields: JSON.stringify(record.fields),
-        deleted: record.deleted ? 1 : 0,
-        baseFields: record.baseFields === null ? null : JSON.stringify(record.baseFields),
-        baseDeleted: record.baseDeleted ? 1 : 0,
-        shadow: record.shadow === null ? null : JSON.stringify(record.shadow),
-      });
+    ).run({
+      ...record,
+      fields: JSON.stringify(record.fields),
+      deleted: record.deleted ? 1 : 0,
+      baseFields: record.baseFields === null ? null : JSON.stringify(record.baseFields),
+      baseDeleted: record.baseDeleted ? 1 : 0,
+      shadow: record.shadow === null ? null : JSON.stringify(record.shadow),
+    });
   }
 
   deleteRecord(collection: string, id: string): void {
@@ -136,19 +140,17 @@ export class Store {
 
   insertOp(op: Omit<OutboxRow, 'seq'>): number {
     const result = this.sql(
-        `INSERT INTO outbox (op_id, collection, record_id, kind, patch, base_rev, created_at, attempt_count, state)
+      `INSERT INTO outbox (op_id, collection, record_id, kind, patch, base_rev, created_at, attempt_count, state)
          VALUES (@opId, @collection, @recordId, @kind, @patch, @baseRev, @createdAt, @attemptCount, @state)`,
-      )
-      .run({ ...op, patch: JSON.stringify(op.patch) });
+    ).run({ ...op, patch: JSON.stringify(op.patch) });
     return Number(result.lastInsertRowid);
   }
 
   updateOp(op: OutboxRow): void {
     const result = this.sql(
-        `UPDATE outbox SET op_id = @opId, kind = @kind, patch = @patch, base_rev = @baseRev,
+      `UPDATE outbox SET op_id = @opId, kind = @kind, patch = @patch, base_rev = @baseRev,
            attempt_count = @attemptCount, state = @state WHERE seq = @seq`,
-      )
-      .run({ ...op, patch: JSON.stringify(op.patch) });
+    ).run({ ...op, patch: JSON.stringify(op.patch) });
     assert(result.changes === 1, `store: outbox row ${op.seq} to update is gone`);
   }
 
@@ -172,7 +174,10 @@ export class Store {
   }
 
   opsFor(collection: string, recordId: string): OutboxRow[] {
-    const rows = this.sql('SELECT * FROM outbox WHERE collection = ? AND record_id = ? ORDER BY seq').all(collection, recordId);
+    const rows = this.sql('SELECT * FROM outbox WHERE collection = ? AND record_id = ? ORDER BY seq').all(
+      collection,
+      recordId,
+    );
     return (rows as Row[]).map(decodeOp);
   }
 
@@ -182,10 +187,9 @@ export class Store {
 
   insertConflict(conflict: ConflictRow): void {
     this.sql(
-        `INSERT INTO conflicts (id, collection, record_id, field, local, remote, remote_rev, created_at)
+      `INSERT INTO conflicts (id, collection, record_id, field, local, remote, remote_rev, created_at)
          VALUES (@id, @collection, @recordId, @field, @local, @remote, @remoteRev, @createdAt)`,
-      )
-      .run({ ...conflict, local: JSON.stringify(conflict.local), remote: JSON.stringify(conflict.remote) });
+    ).run({ ...conflict, local: JSON.stringify(conflict.local), remote: JSON.stringify(conflict.remote) });
   }
 
   conflict(id: string): ConflictRow | undefined {

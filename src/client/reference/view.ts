@@ -47,7 +47,11 @@ export function localView(record: RecordRow, ops: readonly OutboxRow[], conflict
   return view;
 }
 
-export function recordStatus(record: RecordRow, ops: readonly OutboxRow[], conflicts: readonly ConflictRow[]): RecordStatus {
+export function recordStatus(
+  record: RecordRow,
+  ops: readonly OutboxRow[],
+  conflicts: readonly ConflictRow[],
+): RecordStatus {
   if (conflicts.length > 0) return 'needs-review';
   if (ops.length > 0) return 'pending';
   if (record.error !== null) return 'error';

@@ -7,9 +7,9 @@
  * conflict in favour of the new value (the user has seen both).
  */
 import type { Fields, PatchOp } from '../contract.ts';
-import { type ClientContext, log } from './context.ts';
 import { resolveConflict, visibleChoice } from './conflicts.ts';
-import { type LocalWrite, enqueue } from './outbox.ts';
+import { type ClientContext, logApp as log } from './context.ts';
+import { enqueue, type LocalWrite } from './outbox.ts';
 import { patchFromFields, touchedFields } from './patch.ts';
 import { emptyRecord, refreshRecord } from './records.ts';
 
@@ -17,7 +17,13 @@ import { emptyRecord, refreshRecord } from './records.ts';
 export function writeLocal(ctx: ClientContext, write: LocalWrite): void {
   const { opId, coalesced } = enqueue(ctx, write);
   refreshRecord(ctx, write.collection, write.recordId);
-  log(ctx, 'write', { kind: write.kind, collection: write.collection, id: write.recordId, outboxItemId: opId ?? null, coalesced });
+  log(ctx, 'write', {
+    kind: write.kind,
+    collection: write.collection,
+    id: write.recordId,
+    outboxItemId: opId ?? null,
+    coalesced,
+  });
 }
 
 export function createLocal(ctx: ClientContext, collection: string, fields: Fields): string {

@@ -23,10 +23,16 @@ export const opsRoute: RouteSpec<SyncOp> = {
     if (!op.ok) return { ok: false, reply: badRequestReply(op.error) };
     const key = request.headers.get(IDEMPOTENCY_HEADER);
     if (key === null || key === '') {
-      return { ok: false, reply: badRequestReply(badRequest('missing-idempotency-key', IDEMPOTENCY_HEADER), op.value.opId) };
+      return {
+        ok: false,
+        reply: badRequestReply(badRequest('missing-idempotency-key', IDEMPOTENCY_HEADER), op.value.opId),
+      };
     }
     if (key !== op.value.opId) {
-      return { ok: false, reply: badRequestReply(badRequest('idempotency-key-mismatch', IDEMPOTENCY_HEADER), op.value.opId) };
+      return {
+        ok: false,
+        reply: badRequestReply(badRequest('idempotency-key-mismatch', IDEMPOTENCY_HEADER), op.value.opId),
+      };
     }
     return op;
   },

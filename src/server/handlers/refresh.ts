@@ -4,7 +4,7 @@
  */
 import { readJsonBody } from '../body.ts';
 import type { RouteSpec } from '../pipeline.ts';
-import { ROUTES, type RefreshRequest, type TokenResponse } from '../protocol.ts';
+import { type RefreshRequest, ROUTES, type TokenResponse } from '../protocol.ts';
 import { badRequestReply } from '../responses.ts';
 import { parseRefresh } from '../validation.ts';
 
