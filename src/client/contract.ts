@@ -120,7 +120,9 @@ export interface Conflict {
   recordId: string;
   /** The contested field; absent when the whole record is contested (edit vs delete). */
   field?: string;
+  /** This device's value (a field value, or the whole record; null: deleted here). */
   local: FieldValue | Fields | null;
+  /** The server's value (a field value, or the whole record; null: deleted there). */
   remote: FieldValue | Fields | null;
 }
 
@@ -142,7 +144,12 @@ export interface SyncRunResult {
 export interface SyncClient {
   /** Creates a record locally; the client mints and returns its id. */
   create(collection: string, fields: Fields): Promise<string>;
+  /**
+   * Changes a record locally. A write to a record the device does not show (unknown, or
+   * deleted meanwhile) is ignored, as an app would find it gone; it must not throw.
+   */
   update(collection: string, id: string, patch: PatchOp[]): Promise<void>;
+  /** Deletes a record locally (same rule as `update` for a record the device does not show). */
   delete(collection: string, id: string): Promise<void>;
   /** Every live record of the collection as the app would show it, with its status. */
   list(collection: string): Promise<LocalRecord[]>;
@@ -161,6 +168,8 @@ export interface ClientFactory {
   readonly policy: MergePolicy;
   /** Collections the client syncs (the workload writes only these). */
   readonly collections?: readonly string[];
+  /** Names the client passes to `env.crashPoint`, so the simulator can aim kills at them. */
+  readonly crashPoints?: readonly string[];
   start(env: ClientEnv): Promise<SyncClient>;
 }
 

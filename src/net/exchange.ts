@@ -15,14 +15,18 @@ export interface ExchangeInit {
   incarnation: Incarnation;
   request: Request;
   path: string;
+  /** The URL is on the server's origin (else: not found). */
+  inOrigin: boolean;
   scheduler: Scheduler;
 }
 
 export class Exchange {
   readonly id: string;
   readonly incarnation: Incarnation;
-  readonly request: Request;
+  /** Replaced once when a body that had to be read is rebuilt from its bytes. */
+  request: Request;
   readonly path: string;
+  readonly inOrigin: boolean;
   readonly promise: Promise<Response>;
   /** The fault decided at send time (a rule's verdict or a random link fault). */
   verdict: FaultVerdict = PASS;
@@ -45,6 +49,7 @@ export class Exchange {
     this.incarnation = init.incarnation;
     this.request = init.request;
     this.path = init.path;
+    this.inOrigin = init.inOrigin;
     this.scheduler = init.scheduler;
     this.promise = new Promise<Response>((resolve, reject) => {
       this.resolveClient = resolve;

@@ -52,7 +52,7 @@ export class Network {
   private readonly connectivity = new Connectivity();
   private readonly rules = new RuleBook();
   private readonly traffic = new TrafficStats();
-  private readonly open = new Map<string, Set<Exchange>>();
+  private readonly waitingByDevice = new Map<string, Set<Exchange>>();
   private readonly sent = new Map<string, number>();
   private faultsEnabled = true;
 
@@ -142,21 +142,26 @@ export class Network {
     }
     // Only a signal the client gave can fire; listening to every request's own signal costs time.
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const exchange = this.openExchange(incarnation, request, signal);
     const bytes = plainBodyBytes(input, init);
-    if (bytes !== undefined) return this.send(incarnation, request, bytes, signal);
-    return request
-      .arrayBuffer()
-      .then((body) => this.send(incarnation, new Request(request, { body }), body.byteLength, signal));
+    if (bytes !== undefined) {
+      this.start(exchange, bytes);
+    } else {
+      // A stream, Blob or form body: read it whole first (at the same virtual time), as it will be sent.
+      request.arrayBuffer().then(
+        (body) => {
+          exchange.request = new Request(request, { body });
+          this.start(exchange, body.byteLength);
+        },
+        (error: unknown) => exchange.reject(new TypeError('fetch failed', { cause: error })),
+      );
+    }
+    return exchange.promise;
   }
 
-  private send(
-    incarnation: Incarnation,
-    request: Request,
-    requestBytes: number,
-    signal: AbortSignal | undefined,
-  ): Promise<Response> {
-    if (!incarnation.alive) return new Promise<Response>(() => {});
-    if (signal?.aborted) return Promise.reject(signal.reason);
+  /** Records the send and starts tracking the exchange; its request id is its place in the device's sends. */
+  private openExchange(incarnation: Incarnation, request: Request, signal: AbortSignal | undefined): Exchange {
     const device = incarnation.deviceId;
     const number = (this.sent.get(device) ?? 0) + 1;
     this.sent.set(device, number);
@@ -167,6 +172,7 @@ export class Network {
       incarnation,
       request,
       path: inOrigin ? pathOf(url, this.origin.length) : new URL(url).pathname,
+      inOrigin,
       scheduler: this.scheduler,
     });
     const key = request.headers.get(IDEMPOTENCY_HEADER);
@@ -179,17 +185,23 @@ export class Network {
     });
     this.track(exchange);
     if (signal !== undefined) exchange.onAbort(signal, () => this.abort(exchange, signal));
-    if (!inOrigin) {
+    return exchange;
+  }
+
+  /** The request leaves the device: refused when offline, else put on the link. */
+  private start(exchange: Exchange, requestBytes: number): void {
+    if (!exchange.waiting) return;
+    const device = exchange.device;
+    if (!exchange.inOrigin) {
       this.failSoon(exchange, 'ENOTFOUND');
     } else if (!this.connectivity.isOnline(device)) {
       this.fault(exchange, 'offline');
       this.failSoon(exchange, 'ECONNREFUSED');
     } else {
-      request.headers.set(DEVICE_HEADER, device);
+      exchange.request.headers.set(DEVICE_HEADER, device);
       this.traffic.request(device, requestBytes);
       this.dispatch(exchange);
     }
-    return exchange.promise;
   }
 
   /** Decides the exchange's fate, arms its timeout and puts the request on the link. */
@@ -322,10 +334,10 @@ export class Network {
   }
 
   private track(exchange: Exchange): void {
-    let set = this.open.get(exchange.device);
+    let set = this.waitingByDevice.get(exchange.device);
     if (set === undefined) {
       set = new Set();
-      this.open.set(exchange.device, set);
+      this.waitingByDevice.set(exchange.device, set);
     }
     set.add(exchange);
     exchange.onClose = () => set.delete(exchange);
@@ -335,7 +347,7 @@ export class Network {
 
   /** The device's waiting exchanges, in send order; forgets those of killed incarnations. */
   private openOf(deviceId: string): Exchange[] {
-    const set = this.open.get(deviceId);
+    const set = this.waitingByDevice.get(deviceId);
     if (set === undefined) return [];
     const waiting: Exchange[] = [];
     for (const exchange of set) {

@@ -84,40 +84,38 @@ function remember(context: ServerContext, op: SyncOp, print: string, reply: Repl
   });
 }
 
+/** An op whose key is new: op faults, then the op against the record, committed if it applies. */
+function processFresh(context: ServerContext, device: string, op: SyncOp, route: ServerRoute): Reply {
+  const { history, store } = context;
+  const fired = context.faults.decide('op', { device, route, kinds: [op.kind] }, (fault) =>
+    opFaultApplies(context, op, fault),
+  );
+  if (fired?.fault.type === 'spurious-409')
+    return conflict(op, 'spurious', store.get(op.collection, op.id) as StoredRecord);
+  const concurrentWrite = fired?.fault.type === 'concurrent-write';
+  if (concurrentWrite) context.automation.writeMarker(store.get(op.collection, op.id) as StoredRecord);
+  const verdict = judge(context, op, concurrentWrite);
+  if ('answer' in verdict) return verdict.answer;
+  const revBefore = store.get(op.collection, op.id)?.rev ?? 0;
+  const record = store.commit(verdict.apply);
+  history.apply({ device, opId: op.opId, kind: op.kind, revBefore, record });
+  return { status: verdict.status, body: { opId: op.opId, record: toWire(record) } satisfies OpApplied };
+}
+
 /** Processes one validated op for `device`; the reply is final (rejections already recorded). */
 export function processOp(context: ServerContext, device: string, op: SyncOp, route: ServerRoute): Reply {
-  const { history, store } = context;
   const print = fingerprint(op);
   const stored = context.idempotency.lookup(op.opId);
-  let reply: Reply;
   if (stored !== undefined && stored.fingerprint === print) {
-    history.replay(device, op.opId, stored.collection, stored.id);
+    context.history.replay(device, op.opId, stored.collection, stored.id);
     return { status: stored.status, body: stored.body, headers: { [REPLAYED_HEADER]: 'true' }, opId: op.opId };
   }
-  if (stored !== undefined) {
-    reply = errorReply(422, 'idempotency-key-reused', 'different-body', 'opId');
-  } else {
-    const fired = context.faults.decide('op', { device, route, kinds: [op.kind] }, (fault) =>
-      opFaultApplies(context, op, fault),
-    );
-    const current = store.get(op.collection, op.id) as StoredRecord;
-    if (fired?.fault.type === 'concurrent-write') context.automation.writeMarker(current);
-    if (fired?.fault.type === 'spurious-409') {
-      reply = conflict(op, 'spurious', current);
-    } else {
-      const verdict = judge(context, op, fired?.fault.type === 'concurrent-write');
-      if ('answer' in verdict) {
-        reply = verdict.answer;
-      } else {
-        const revBefore = store.get(op.collection, op.id)?.rev ?? 0;
-        const record = store.commit(verdict.apply);
-        history.apply({ device, opId: op.opId, kind: op.kind, revBefore, record });
-        reply = { status: verdict.status, body: { opId: op.opId, record: toWire(record) } satisfies OpApplied };
-      }
-    }
-    if (reply.status < 300) remember(context, op, print, reply);
-  }
+  const reply =
+    stored === undefined
+      ? processFresh(context, device, op, route)
+      : errorReply(422, 'idempotency-key-reused', 'different-body', 'opId');
   reply.opId = op.opId;
-  if (reply.status >= 300) history.reject(device, op.opId, reply.status, replyReason(reply));
+  if (stored === undefined && reply.status < 300) remember(context, op, print, reply);
+  if (reply.status >= 300) context.history.reject(device, op.opId, reply.status, replyReason(reply));
   return reply;
 }

@@ -5,13 +5,15 @@
  *   handler, called without msw's wrapper;
  * - `one-handler`: msw's `getResponse([handler], request)` for the one matching handler;
  * - `all-handlers`: plain `getResponse(handlers, request)`, as msw is usually used.
- * Measured by bench/server.ts (Node 20, µs per exchange, × the bare Request/Response floor):
- * an op costs 1.2× the floor direct, 3.4× through one handler, 6.8× through all five; a
- * changes page 1.0×, 2.1×, 3.6×. msw's per-handler work (request clone with a body tee,
- * URL matching, cookies) is the difference and changes nothing the server computes, so the
- * simulation runs `direct` while the msw handlers stay the server's definition (both are built
- * from the same RouteSpecs; test/server/dispatch.test.ts proves all three modes give the
- * byte-identical trace).
+ * Measured by bench/server.ts (Node 20, CPU µs per exchange, best of 3 rounds, on a shared
+ * 2-core machine under load): the bare Request/Response floor 55 µs; an op 139 µs direct,
+ * 362 µs through one msw handler, 341 µs through all five (ops is the first handler); a
+ * changes page 66 µs, 238 µs, 256 µs. The direct numbers include the server's own work (zod
+ * validation, indexes, the trace event and its hash); the rest is msw's per-handler work
+ * (request clone with a body tee, URL matching, cookies), which changes nothing the server
+ * computes. So the simulation runs `direct` while the msw handlers stay the server's
+ * definition: both are built from the same RouteSpecs, and test/server/dispatch.test.ts proves
+ * all three modes give the same answers and the byte-identical trace.
  * An unknown path is 404 `no-route`; a known path with another method is 405.
  */
 import { getResponse, type HttpHandler } from 'msw';

@@ -18,6 +18,6 @@ export {
   serverFaultSchema,
 } from './fault-rules.ts';
 export { createHttpHost, type HttpHost, type HttpHostOptions } from './http-host.ts';
-export { normalizeSet } from './patch.ts';
+export { applyPatch, normalizeSet, type PatchResult } from './patch.ts';
 export * from './protocol.ts';
 export { ReferenceServer, type ReferenceServerOptions } from './reference-server.ts';

@@ -1,7 +1,7 @@
 /**
  * @module server/routes
  * The server's definition: one RouteSpec per endpoint, each turned into an msw request handler
- * (`http.get`/`http.post` on `*<path>`, any origin). The same specs feed the dispatcher's
+ * (`http.get`/`http.post` on `http*://:origin<path>`: any origin, exactly that path). The same specs feed the dispatcher's
  * method+path table, so the msw handlers and the fast path cannot drift apart.
  */
 import { type HttpHandler, http } from 'msw';
@@ -34,7 +34,9 @@ export type DeviceOf = (request: Request) => string;
 export function createRoutes(context: ServerContext, deviceOf: DeviceOf): RouteEntry[] {
   return ROUTE_SPECS.map((spec) => {
     const define = spec.method === 'GET' ? http.get : http.post;
-    const handler = define(`*${spec.path}`, ({ request }) => runPipeline(context, spec, request, deviceOf(request)));
+    const handler = define(`http*://:origin${spec.path}`, ({ request }) =>
+      runPipeline(context, spec, request, deviceOf(request)),
+    );
     return { spec, handler };
   });
 }

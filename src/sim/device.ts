@@ -151,10 +151,6 @@ export class DeviceHost {
     this.armed = point;
   }
 
-  get armedCrashPoint(): string | undefined {
-    return this.armed;
-  }
-
   /** What the OS reports, and what the network does: offline refuses connections. */
   setOnline(online: boolean): void {
     this.options.network.setOnline(this.deviceId, online);

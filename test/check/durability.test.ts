@@ -140,6 +140,23 @@ describe('durability: crash-point kill (acknowledged writes)', () => {
     ]);
   });
 
+  it('does not expect a delete to stay pending once the server holds the record deleted', () => {
+    const { b } = crashAfter((builder) => {
+      const seq = builder.remove('d1', 'r1', SHOWN);
+      builder.apply({ device: 'd2', opId: 'op3', id: 'r1', revAfter: 3, deleted: true, fields: {} });
+      return seq;
+    }, [], 0);
+    expect(checkDurability(b.build())).toEqual([]);
+  });
+
+  it("takes an edit after the device's own delete as taking the delete back", () => {
+    const { b } = crashAfter((builder) => {
+      builder.remove('d1', 'r1', SHOWN);
+      return builder.update('d1', 'r1', [{ op: 'set', field: 'title', value: 'd1.w4' }], local('r1', EDITED, 2, 'needs-review'));
+    }, [local('r1', { ...EDITED, title: 'd1.w4' }, 2, 'pending')], 1);
+    expect(checkDurability(b.build())).toEqual([]);
+  });
+
   it('reports a lost write once, at the first kill that lost it', () => {
     const { b, witnesses } = crashAfter(setTitle('d1.w4'), [local('r1', EDITED, 2, 'pending')], 1);
     b.at(300).kill('d1', 'before-push', 1);

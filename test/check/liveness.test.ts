@@ -1,6 +1,6 @@
 /**
  * Goal: liveness flags a device that did not drain after heal, one that needed a manual
- * sync, a 409 loop, a client error or hang, and a device with no heal record. Method: the
+ * sync, a 409 loop (answers that reached the device), a client error or hang, and a device with no heal record. Method: the
  * clean run plus one of each; assert the invariant and the witnessing seqs.
  */
 import { describe, expect, it } from 'vitest';
@@ -25,11 +25,23 @@ describe('liveness', () => {
     expect(violations[2]?.message).toMatch(/lesser severity/);
   });
 
-  it(`flags an op refused with 409 more than ${CONFLICTS_PER_OP_MAX} times, not one refused that often`, () => {
+  it(`flags an op answered 409 more than ${CONFLICTS_PER_OP_MAX} times, not fewer, nor 409s lost on the way`, () => {
     const b = new TraceBuilder();
-    const loop = Array.from({ length: CONFLICTS_PER_OP_MAX + 1 }, () => b.reject('d1', 'op1', 409));
-    for (let i = 0; i < CONFLICTS_PER_OP_MAX; i++) b.reject('d2', 'op2', 409);
-    b.reject('d2', 'op2', 503, 'server-error');
+    const loop: number[] = [];
+    for (let i = 0; i <= CONFLICTS_PER_OP_MAX; i++) {
+      b.send('d1', `d1#${i}`, '/sync/ops', 'op1');
+      b.reject('d1', 'op1', 409);
+      loop.push(b.receive('d1', `d1#${i}`, 409));
+    }
+    for (let i = 0; i < CONFLICTS_PER_OP_MAX; i++) {
+      b.send('d2', `d2#${i}`, '/sync/ops', 'op2');
+      b.receive('d2', `d2#${i}`, 409);
+    }
+    for (let i = 0; i < 10; i++) {
+      b.send('d3', `d3#${i}`, '/sync/ops', 'op3');
+      b.reject('d3', 'op3', 409);
+      b.fail('d3', `d3#${i}`, 'ETIMEDOUT');
+    }
     expect(checkLiveness(b.build())).toEqual([
       expect.objectContaining({ invariant: 'liveness', device: 'd1', events: loop, actual: CONFLICTS_PER_OP_MAX + 1 }),
     ]);

@@ -76,6 +76,22 @@ describe('no-resurrection', () => {
     expect(checkNoResurrection(listed.b.build())).toEqual([]);
   });
 
+  it('accepts a revival by a user who edited the record from a view based on the deletion', () => {
+    const { b } = informedDelete();
+    b.update('d2', 'r1', [{ op: 'set', field: 'title', value: 'd2.w8' }], local('r1', EDITED, 3, 'needs-review'));
+    b.apply({ device: 'd2', opId: 'op4', id: 'r1', kind: 'create', revAfter: 4, fields: { ...EDITED, title: 'd2.w8' } });
+    endRun(b, [stored('r1', { ...EDITED, title: 'd2.w8' }, 4)]);
+    expect(checkNoResurrection(b.build())).toEqual([]);
+  });
+
+  it("accepts a revival after the deleter's own device edited the record again", () => {
+    const { b } = informedDelete(false);
+    b.update('d1', 'r1', [{ op: 'set', field: 'title', value: 'd1.w8' }], local('r1', EDITED, 2, 'needs-review'));
+    b.apply({ device: 'd1', opId: 'op4', id: 'r1', revAfter: 3, fields: { ...EDITED, title: 'd1.w8' } });
+    endRun(b, [stored('r1', { ...EDITED, title: 'd1.w8' }, 3)]);
+    expect(checkNoResurrection(b.build())).toEqual([]);
+  });
+
   it('accepts a revival when the deleter had not seen the latest state', () => {
     const { builder: b } = cleanChaos();
     b.remove('d1', 'r1', local('r1', CREATED, 1));

@@ -110,6 +110,15 @@ describe('no-silent-loss', () => {
     expect(checkNoSilentLoss(informed.build())).toEqual([]);
   });
 
+  it('accepts a write onto a deletion its writer had seen when the record ends deleted', () => {
+    const { builder: b } = cleanChaos();
+    b.remove('d1', 'r1', FRESH);
+    b.apply({ device: 'd1', opId: 'op3', id: 'r1', revAfter: 3, deleted: true, fields: {} });
+    b.update('d2', 'r1', [{ op: 'set', field: 'body', value: 'd2.b1' }], local('r1', {}, 3, 'needs-review'));
+    endRun(b, [stored('r1', {}, 3, true)]);
+    expect(checkNoSilentLoss(b.build())).toEqual([]);
+  });
+
   it("declares a loss under 'lww' when a competing write exists, and fails one without", () => {
     const { builder: b } = cleanChaos();
     const mine = b.update('d1', 'r1', [{ op: 'set', field: 'note', value: 'd1.n1' }], FRESH);

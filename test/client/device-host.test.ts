@@ -25,7 +25,15 @@ function tinyClient(behaviour: (db: Db) => Promise<unknown>): ClientFactory {
       db.exec('CREATE TABLE IF NOT EXISTS t (v TEXT)');
       const call = () => behaviour(db);
       const count = async () => (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
-      const methods = { create: call, update: call, delete: call, list: call, sync: call, conflicts: call, resolve: call };
+      const methods = {
+        create: call,
+        update: call,
+        delete: call,
+        list: call,
+        sync: call,
+        conflicts: call,
+        resolve: call,
+      };
       return { ...methods, pendingCount: count } as unknown as SyncClient;
     },
   };
@@ -62,7 +70,9 @@ describe('DeviceHost', () => {
         throw new Error('no database');
       },
     };
-    await expect(harness.device('a', broken)).rejects.toThrow(/start of a \(incarnation 0\) failed: Error: no database/);
+    await expect(harness.device('a', broken)).rejects.toThrow(
+      /start of a \(incarnation 0\) failed: Error: no database/,
+    );
     const host = harness.hosts.get('a');
     expect(host?.alive).toBe(false);
     expect(host?.errors).toHaveLength(1);
@@ -71,10 +81,16 @@ describe('DeviceHost', () => {
 
   it('reports a hanging app call as hung, and a throwing one as an error, without throwing', async () => {
     harness = new Harness();
-    const hanging = await harness.device('a', tinyClient(() => new Promise(() => {})));
+    const hanging = await harness.device(
+      'a',
+      tinyClient(() => new Promise(() => {})),
+    );
     const hung = await hanging.call('sync', (client) => client.sync(), { drive: true, timeoutMs: 5_000 });
     expect(hung).toMatchObject({ ok: false, hung: true, killed: false });
-    const throwing = await harness.device('b', tinyClient(async () => Promise.reject(new TypeError('boom'))));
+    const throwing = await harness.device(
+      'b',
+      tinyClient(async () => Promise.reject(new TypeError('boom'))),
+    );
     const threw = await throwing.call('sync', (client) => client.sync(), { drive: true });
     expect(threw).toMatchObject({ ok: false, hung: false, killed: false, error: 'TypeError: boom' });
     expect(throwing.errors).toEqual([{ incarnation: 0, message: 'sync: TypeError: boom' }]);

@@ -119,4 +119,18 @@ describe('reference client: three-way merge on 409', () => {
     expect(harness.serverRecord('notes', id)).toMatchObject({ deleted: false, fields: { title: 'edited' } });
     expect(await harness.record(a, 'notes', id)).toMatchObject({ status: 'synced' });
   });
+
+  it('resends a delete after a spurious 409 instead of opening a conflict', async () => {
+    // Goal: a 409 on a record that did not change since the base is not an edit-vs-delete.
+    harness = new Harness();
+    const a = await harness.device('a', reference);
+    const id = await createSynced(harness, a, { title: 't0' });
+    harness.addServerRule({ match: { device: 'a', route: 'op', kind: 'delete', nth: 1 }, fault: { type: 'spurious-409' } });
+    await harness.call(a, (client) => client.delete('notes', id));
+    await harness.run(5_000);
+    expect(harness.events('server.reject', 'a').map((event) => event.status)).toEqual([409]);
+    expect(await harness.call(a, (client) => client.conflicts())).toEqual([]);
+    expect(harness.serverRecord('notes', id)?.deleted).toBe(true);
+    expect(await harness.call(a, (client) => client.list('notes'))).toEqual([]);
+  });
 });

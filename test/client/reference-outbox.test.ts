@@ -100,4 +100,24 @@ describe('reference client: outbox', () => {
     expect(harness.serverRecord('notes', id)).toMatchObject({ rev: 2, fields: { likes: 1 } });
     expect(await harness.record(a, 'notes', id)).toMatchObject({ status: 'synced', rev: 2, fields: { likes: 1 } });
   });
+
+  it('with batching, sends offline writes of several records in one POST /sync/batch', async () => {
+    // Goal: the batching option. Three offline creates and an update of one of them become
+    // one batch of three ops (the update is folded into its create); all reach the server.
+    harness = new Harness();
+    const a = await harness.device('a', createReferenceClient({ batching: true, coalescing: 'per-field' }));
+    a.setOnline(false);
+    const ids: string[] = [];
+    for (const title of ['one', 'two', 'three'])
+      ids.push(await harness.call(a, (client) => client.create('notes', { title })));
+    await harness.call(a, (client) =>
+      client.update('notes', ids[0] as string, [{ op: 'set', field: 'title', value: 'uno' }]),
+    );
+    a.setOnline(true);
+    await harness.run(5_000);
+    expect(harness.sends('a', '/sync/batch')).toHaveLength(1);
+    expect(harness.sends('a', '/sync/ops')).toHaveLength(0);
+    expect(ids.map((id) => harness.serverRecord('notes', id)?.fields.title)).toEqual(['uno', 'two', 'three']);
+    expect(await harness.call(a, (client) => client.pendingCount())).toBe(0);
+  });
 });

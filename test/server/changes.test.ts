@@ -193,6 +193,21 @@ describe('long-poll', () => {
     expect(h.events('server.changes').at(-1)?.t).toBe(30_000);
   });
 
+  test('works in checkpoint mode too: held until a change sorts after the checkpoint', async () => {
+    const h = new Harness();
+    await seed(h, 2);
+    const all = await h.call<ChangesPage>('GET', '/changes?checkpoint=');
+    const token = await h.login('A');
+    const poll = track(
+      h.call<ChangesPage>('GET', `/changes?checkpoint=${encodeURIComponent(all.body.next)}&live=1`, { token }),
+    );
+    await h.advance(1_000);
+    expect(poll.done()).toBe(false);
+    await h.op(h.remove('notes', 'n0', 1), { device: 'B' });
+    await h.advance(0);
+    expect((await poll.promise).body.changes).toEqual([expect.objectContaining({ id: 'n0', deleted: true })]);
+  });
+
   test('answers at once when changes already exist, and is released by an abort', async () => {
     const h = new Harness();
     await seed(h, 1);

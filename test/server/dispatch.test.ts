@@ -81,4 +81,6 @@ test('the msw handlers answer through plain getResponse, with the device from it
   expect(((await response.json()) as OpApplied).record?.rev).toBe(1);
   expect(h.eventData('server.apply')[0]).toMatchObject({ device: 'Z', opId: 'k1' });
   expect(h.server.handlers).toHaveLength(5);
+  const elsewhere = await getResponse(h.server.handlers, new Request('http://anywhere.example/api/changes'));
+  expect(elsewhere).toBeUndefined();
 });

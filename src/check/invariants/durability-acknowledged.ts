@@ -73,6 +73,8 @@ function expectations(device: DeviceHistory, kill: DeviceKill): Map<RecordKey, R
           for (const element of value) entry.elements.set(`${field}\u0000${element}`, { field, value: element, seq });
       }
     } else if (write.type === 'user.update') {
+      // Editing the record again (its app showed it again) takes back an earlier delete.
+      entry.deleted = undefined;
       for (const op of write.patch) {
         if (op.op === 'set') entry.scalars.set(op.field, { value: op.value, seq });
         if (op.op === 'inc') entry.scalars.delete(op.field);
@@ -87,6 +89,7 @@ function expectations(device: DeviceHistory, kill: DeviceKill): Map<RecordKey, R
       entry.elements.clear();
     } else {
       // A resolution's outcome depends on the other side; its fields are not predicted.
+      entry.deleted = undefined;
       const field = write.conflict.field;
       if (field === undefined) entry.scalars.clear();
       else entry.scalars.delete(field);
@@ -135,10 +138,21 @@ function revivedOnServer(record: RecordHistory | undefined, from: number, until:
   return (record?.applies ?? []).some((apply) => !apply.deleted && apply.seq > from && apply.seq < until);
 }
 
-function confirmed(device: DeviceHistory, key: RecordKey, from: number, until: number): boolean {
-  return device.applies.some(
-    (apply) => apply.seq > from && apply.seq < until && recordKey(apply.collection, apply.id) === key,
+/**
+ * True when the server had taken the device's last write on the record before the kill: the
+ * device's own op on it was applied after the write, or (a delete) the server already held
+ * the record deleted, whoever deleted it.
+ */
+function confirmed(input: AcknowledgedInput, expectation: RecordExpectation, record: RecordHistory | undefined): boolean {
+  const { device, kill } = input;
+  const own = device.applies.some(
+    (apply) =>
+      apply.seq > expectation.lastSeq &&
+      apply.seq < kill.seq &&
+      recordKey(apply.collection, apply.id) === expectation.key,
   );
+  if (own || expectation.deleted === undefined) return own;
+  return record?.applies.findLast((apply) => apply.seq < kill.seq)?.deleted === true;
 }
 
 function judgeRecord(
@@ -205,7 +219,7 @@ function judgeRecord(
     !expectation.lastIsResolve &&
     !neverOnServer &&
     !settled &&
-    !confirmed(device, expectation.key, expectation.lastSeq, kill.seq)
+    !confirmed(input, expectation, record)
   ) {
     const message = `${prefix} its write on ${expectation.key} (seq ${expectation.lastSeq}) was not applied by the server before the kill, yet after the restart nothing is pending and the record shows as synced`;
     lost.push({ message, seq: expectation.lastSeq, expected: 'pending > 0', actual: after.pending });

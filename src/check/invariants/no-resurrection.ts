@@ -58,15 +58,17 @@ function informedDeletions(history: History): InformedDeletion[] {
 }
 
 /**
- * Restored knowingly after the deletion: a user resolved a conflict on the record, or a
- * user wrote to it from a view based on the deletion's rev (editing a record shown as
- * deleted-remotely is how some clients let the user keep it), or automation revived it.
+ * Restored knowingly after the deletion: a user resolved a conflict on the record; or the
+ * deleter's own device edited it again (its app showed the record again, e.g. after the
+ * delete bounced as a conflict); or a user wrote to it from a view based on the deletion's
+ * rev (editing a record shown as deleted-remotely is how some clients let the user keep
+ * it); or automation revived it.
  */
 function restored(deletion: InformedDeletion): boolean {
   const { record, decided, applied } = deletion;
   const knowing = record.writes.some((write) => {
     if (write.seq <= decided) return false;
-    if (write.type === 'user.resolve') return true;
+    if (write.type === 'user.resolve' || (write.type === 'user.update' && write.device === deletion.by)) return true;
     const seen = write.type === 'user.update' ? write.seen : null;
     return applied !== undefined && seen?.rev != null && seen.rev >= applied.revAfter;
   });

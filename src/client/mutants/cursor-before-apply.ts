@@ -1,14 +1,12 @@
 /**
  * @module client/mutants/cursor-before-apply
  * Bug: the pull cursor is saved in its own transaction before the page's changes are
- * applied. A kill in between ('after-cursor-before-apply') leaves the cursor past changes
- * the device never applied; they are never pulled again.
+ * applied. A kill in between (the same 'after-pull-before-apply' point as the reference's,
+ * which commits both at once) leaves the cursor past changes the device never applied;
+ * they are never pulled again.
  */
 import { applyChange, CURSOR_KEY } from '../reference/index.ts';
 import { defineMutant } from './mutant.ts';
-
-/** The crash point between the two transactions. */
-export const CURSOR_SAVED_POINT = 'after-cursor-before-apply';
 
 export const cursorBeforeApply = defineMutant({
   name: 'cursor-before-apply',
@@ -18,7 +16,7 @@ export const cursorBeforeApply = defineMutant({
     hooks: {
       applyPage(ctx, page) {
         ctx.store.transaction(() => ctx.store.kvSet(CURSOR_KEY, page.next));
-        ctx.env.crashPoint(CURSOR_SAVED_POINT);
+        ctx.env.crashPoint('after-pull-before-apply');
         ctx.store.transaction(() => {
           for (const change of page.changes) applyChange(ctx, change);
         });

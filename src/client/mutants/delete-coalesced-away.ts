@@ -2,7 +2,8 @@
  * @module client/mutants/delete-coalesced-away
  * Bug: when a delete follows unsent updates of the same record, the coalescer keeps the
  * updates and drops the delete ("the record already has a pending op"). The server never
- * hears of the delete, and the record comes back on the device once the update is through.
+ * hears of the delete (a lost write), and the record comes back on the device once the
+ * update is through.
  */
 import { coalesceWrites } from '../reference/index.ts';
 import { defineMutant } from './mutant.ts';

@@ -22,7 +22,6 @@ import { pullOverwritesPending } from './pull-overwrites-pending.ts';
 import { removeBeforeAck } from './remove-before-ack.ts';
 import { serverAssignedIds } from './server-assigned-ids.ts';
 
-export { CURSOR_SAVED_POINT } from './cursor-before-apply.ts';
 export { defineMutant, type InvariantName, type Mutant, type MutantSpec } from './mutant.ts';
 
 /** Every mutant, in a stable order. */

@@ -15,7 +15,6 @@ export class AutoSync {
   private debounceTimer: TimerId | undefined;
   private retryTimer: TimerId | undefined;
   private intervalTimer: TimerId | undefined;
-  private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly env: ClientEnv,
@@ -25,9 +24,10 @@ export class AutoSync {
 
   start(): void {
     const { surroundings } = this.env;
-    if (this.options.syncOnReconnect) this.unsubscribe.push(surroundings.on('online', () => this.fire('online')));
-    this.unsubscribe.push(surroundings.on('foreground', () => this.onForeground()));
-    this.unsubscribe.push(surroundings.on('background', () => this.stopInterval()));
+    // Listeners live as long as this instance (a kill drops them with it).
+    if (this.options.syncOnReconnect) surroundings.on('online', () => this.fire('online'));
+    surroundings.on('foreground', () => this.onForeground());
+    surroundings.on('background', () => this.stopInterval());
     if (surroundings.foreground) this.startInterval();
     this.soon('start', 0);
   }

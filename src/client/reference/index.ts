@@ -9,12 +9,15 @@
  */
 import type { ClientEnv, ClientFactory, SyncClient } from '../contract.ts';
 import { ReferenceClient } from './client.ts';
+import { CRASH_POINTS } from './crash-points.ts';
 import { REFERENCE_HOOKS, type ReferenceHooks } from './hooks.ts';
 import { type ReferenceClientOptions, resolveOptions } from './options.ts';
 
 export interface CreateReferenceClientOptions extends ReferenceClientOptions {
   /** Replaces some decisions of the reference client (how mutants are made). */
   hooks?: Partial<ReferenceHooks>;
+  /** Crash points the hooks add to the reference ones. */
+  crashPoints?: readonly string[];
 }
 
 /** A factory for the reference client (or a variant of it, when `hooks` are given). */
@@ -26,6 +29,7 @@ export function createReferenceClient(options: CreateReferenceClientOptions = {}
     description: resolved.description,
     policy: resolved.policy,
     collections: resolved.collections,
+    crashPoints: [...CRASH_POINTS, ...(options.crashPoints ?? [])],
     async start(env: ClientEnv): Promise<SyncClient> {
       return ReferenceClient.start(env, resolved, hooks);
     },

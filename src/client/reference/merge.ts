@@ -7,7 +7,8 @@
  *   counters add up); `lww` fields resend the local value;
  * - a `manual` field `set` on both sides to different values becomes a needs-review
  *   conflict holding both values; its local `set`s leave the outbox until resolved;
- * - an edit against a delete (either way round) becomes a whole-record conflict.
+ * - an edit against a delete (either way round) becomes a whole-record conflict; a delete
+ *   whose record did not change on the server (a spurious 409) is simply resent.
  * The rejected op gets a new op id: its old key is spent on a rejection, and its body
  * (new baseRev) changes. Runs inside one transaction.
  */
@@ -40,8 +41,22 @@ function contestedFields(
   return [...fields];
 }
 
+/** True when the server's fields differ from the base the local writes were made on. */
+function changedRemotely(record: RecordRow, current: ServerRecord): boolean {
+  const base: Fields | null = record.baseFields;
+  if (base === null) return true;
+  const fields = new Set([...Object.keys(base), ...Object.keys(current.fields)]);
+  return [...fields].some((field) => !sameValue(base[field], current.fields[field]));
+}
+
 /** Drops every op of the record and opens a whole-record conflict. */
-function recordConflict(ctx: ClientContext, record: RecordRow, row: OutboxRow, ops: readonly OutboxRow[], current: ServerRecord): void {
+function recordConflict(
+  ctx: ClientContext,
+  record: RecordRow,
+  row: OutboxRow,
+  ops: readonly OutboxRow[],
+  current: ServerRecord,
+): void {
   const local = row.kind === 'delete' ? null : record.fields;
   const remote = current.deleted ? null : current.fields;
   for (const op of ops) ctx.store.deleteOp(op.seq);
@@ -90,7 +105,7 @@ export function mergeOnConflict(ctx: ClientContext, row: OutboxRow, body: Confli
   } else if (current.deleted && row.kind === 'delete') {
     acknowledge(ctx, row, current);
     return;
-  } else if (current.deleted || row.kind === 'delete') {
+  } else if (current.deleted || (row.kind === 'delete' && changedRemotely(record, current))) {
     recordConflict(ctx, record, row, ops, current);
   } else {
     const contested = contestedFields(ctx, record, ops, current);

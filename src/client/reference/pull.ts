@@ -50,6 +50,7 @@ export function applyChange(ctx: ClientContext, change: ServerRecord): RemoteDec
 
 /** The reference page commit: every change and the new cursor, in one transaction. */
 export function applyPage(ctx: ClientContext, page: ChangesPage): void {
+  ctx.env.crashPoint('after-pull-before-apply');
   ctx.store.transaction(() => {
     for (const change of page.changes) applyChange(ctx, change);
     ctx.store.kvSet(CURSOR_KEY, page.next);
@@ -86,7 +87,6 @@ export async function pull(ctx: ClientContext): Promise<PullResult> {
       return { pulled, stop: stop ?? { kind: 'unavailable', status: outcome.kind === 'ok' ? outcome.status : 409 } };
     }
     const page = outcome.body;
-    ctx.env.crashPoint('after-pull-before-apply');
     ctx.hooks.applyPage(ctx, page);
     pulled += page.changes.length;
     log(ctx, 'pull-page', { result: 'applied', changes: page.changes.length, hasMore: page.hasMore });

@@ -11,6 +11,7 @@ import type { BatchResponse, BatchResult, ConflictBody, ErrorBody, OpApplied } f
 import { IDEMPOTENCY_HEADER, ROUTES } from '../../server/protocol.ts';
 import type { RetryableFailure } from './backoff.ts';
 import { type ClientContext, log } from './context.ts';
+import type { WireOp } from './hooks.ts';
 import { type HttpOutcome, request } from './http.ts';
 import { acknowledge, nextOps, reject } from './outbox.ts';
 import type { OutboxRow } from './schema.ts';
@@ -72,7 +73,7 @@ function settle(ctx: ClientContext, row: OutboxRow, outcome: HttpOutcome): Settl
   return { applied: 0, ...(failureOf(outcome) ? { stop: failureOf(outcome) } : {}) };
 }
 
-function send(ctx: ClientContext, rows: readonly OutboxRow[]): ReturnType<ClientContext['hooks']['wireOp']>[] {
+function send(ctx: ClientContext, rows: readonly OutboxRow[]): WireOp[] {
   ctx.store.transaction(() => {
     for (const row of rows) ctx.hooks.beforeSend(ctx, row);
   });

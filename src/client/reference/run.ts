@@ -53,6 +53,7 @@ export async function syncRun(ctx: ClientContext, auto: AutoSync, trigger: SyncT
   if (waitMs > 0) {
     log(ctx, 'sync-skipped', { trigger, result: 'backoff', waitMs });
     auto.retryAfter(waitMs);
+    state.syncRunId = undefined;
     return { pushed: 0, pulled: 0, pending: store.outboxSize(), error: 'backoff' };
   }
   log(ctx, 'sync-start', { trigger, pending: store.outboxSize() });
@@ -74,5 +75,6 @@ export async function syncRun(ctx: ClientContext, auto: AutoSync, trigger: SyncT
     pulled: result.pulled,
     pending: result.pending,
   });
+  state.syncRunId = undefined;
   return result;
 }

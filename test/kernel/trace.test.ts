@@ -1,0 +1,82 @@
+// Goal: the trace is an exact, hashable record. Method: record the same events into two
+// traces and compare hashes; change one field, the order, or the time, and the hash changes;
+// read the kept events and the JSON lines back.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { Trace } from '../../src/kernel/trace.ts';
+
+function traceOf(events: [number, string, Record<string, unknown>][]): Trace {
+  let now = 0;
+  const trace = new Trace({ now: () => now });
+  for (const [time, type, data] of events) {
+    now = time;
+    trace.record(type, data);
+  }
+  return trace;
+}
+
+const SCRIPT: [number, string, Record<string, unknown>][] = [
+  [0, 'net.send', { device: 'A', requestId: 'A#1', method: 'POST', path: '/sync/ops' }],
+  [10, 'net.deliver', { device: 'A', requestId: 'A#1', copy: 0 }],
+  [20, 'net.receive', { device: 'A', requestId: 'A#1', status: 200 }],
+];
+
+describe('Trace', () => {
+  test('the same events give the same hash, stable across instances', () => {
+    const hash = traceOf(SCRIPT).hash();
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(traceOf(SCRIPT).hash()).toBe(hash);
+  });
+
+  test('the hash changes with a field, the order of events, or the virtual time', () => {
+    const hash = traceOf(SCRIPT).hash();
+    const changedField = SCRIPT.map(([t, type, data]) => [t, type, { ...data, device: 'B' }] as typeof SCRIPT[number]);
+    expect(traceOf(changedField).hash()).not.toBe(hash);
+    expect(traceOf([SCRIPT[1]!, SCRIPT[0]!, SCRIPT[2]!]).hash()).not.toBe(hash);
+    const shifted = SCRIPT.map(([t, type, data]) => [t + 1, type, data] as typeof SCRIPT[number]);
+    expect(traceOf(shifted).hash()).not.toBe(hash);
+    expect(traceOf(SCRIPT.slice(0, 2)).hash()).not.toBe(hash);
+  });
+
+  test('hash() can be read mid-run and keeps growing', () => {
+    const trace = traceOf(SCRIPT.slice(0, 2));
+    const partial = trace.hash();
+    expect(trace.hash()).toBe(partial);
+    trace.record('net.receive', { device: 'A', requestId: 'A#1', status: 200 });
+    expect(trace.hash()).not.toBe(partial);
+  });
+
+  test('events carry seq and t, and read back exactly as hashed', () => {
+    const trace = traceOf([...SCRIPT, [30, 'x', { dropped: undefined, kept: [1, { a: null }] }]]);
+    const events = trace.events();
+    expect(events.map((event) => [event.seq, event.t, event.type])).toEqual([
+      [0, 0, 'net.send'],
+      [1, 10, 'net.deliver'],
+      [2, 20, 'net.receive'],
+      [3, 30, 'x'],
+    ]);
+    expect(events[3]).toEqual({ seq: 3, t: 30, type: 'x', kept: [1, { a: null }] });
+    expect('dropped' in (events[3] as object)).toBe(false);
+    expect(trace.length).toBe(4);
+    const lines = trace.toJsonLines();
+    expect(lines.split('\n')).toHaveLength(5);
+    expect(lines.split('\n').slice(0, 4).map((line) => JSON.parse(line))).toEqual(events);
+  });
+
+  test('keep: false hashes the same without keeping events; file streams the lines', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'syncstorm-trace-'));
+    const file = join(dir, 'trace.jsonl');
+    let now = 0;
+    const trace = new Trace({ now: () => now, keep: false, file });
+    for (const [time, type, data] of SCRIPT) {
+      now = time;
+      trace.record(type, data);
+    }
+    trace.close();
+    expect(trace.hash()).toBe(traceOf(SCRIPT).hash());
+    expect(trace.events()).toEqual([]);
+    expect(readFileSync(file, 'utf8')).toBe(traceOf(SCRIPT).toJsonLines());
+  });
+});
