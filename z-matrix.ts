@@ -6,9 +6,10 @@ const loaded = loadScenarios(['scenarios']).filter((l) => !l.path.includes('muta
 for (const m of MUTANTS) {
   const row: string[] = [];
   for (const { scenario } of loaded) {
+    const t = performance.now();
     const r = await runScenario(scenario, m.client);
     const names = [...new Set(r.violations.map((v) => v.invariant))];
-    if (names.length) row.push(`${scenario.name}:${names.includes(m.invariant) ? '*' : ''}${names.join('+')}`);
+    if (names.length) row.push(`${scenario.name}:${names.includes(m.invariant) ? '*' : ''}${names.join('+')}(${((performance.now() - t) / 1000).toFixed(1)}s)`);
   }
   console.log(m.name, `(${m.invariant})`, '=>', row.join('  '));
 }

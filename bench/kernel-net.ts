@@ -14,7 +14,14 @@ import { Network, type SimServer } from '../src/net/index.ts';
 const EXCHANGES = Number(process.argv[2] ?? 20_000);
 const EVENTS = 200_000;
 const URL_OPS = 'http://sync.test/sync/ops';
-const PAYLOAD = { opId: 'op-1', collection: 'todos', id: 'r-1', kind: 'update', baseRev: 3, patch: [{ op: 'set', field: 'title', value: 'hello world' }] };
+const PAYLOAD = {
+  opId: 'op-1',
+  collection: 'todos',
+  id: 'r-1',
+  kind: 'update',
+  baseRev: 3,
+  patch: [{ op: 'set', field: 'title', value: 'hello world' }],
+};
 
 const echo: SimServer = {
   async handle(request) {
@@ -106,9 +113,15 @@ async function main(): Promise<void> {
   console.log(`best of ${rounds} rounds, ${EXCHANGES} exchanges each, Node ${process.version}`);
   console.log(`scheduler events:                         ${format(events)}`);
   console.log(`bare floor (Request→json→Response→json):  ${format(floor)}`);
-  console.log(`simulated exchanges, 1 device:            ${format(sequential)}  overhead ${(floor / sequential).toFixed(2)}×`);
-  console.log(`simulated exchanges, 16 devices at once:  ${format(concurrent)}  overhead ${(floor / concurrent).toFixed(2)}×`);
-  console.log(`  1 device, trace hashed but not kept:    ${format(untraced)}  overhead ${(floor / untraced).toFixed(2)}×`);
+  console.log(
+    `simulated exchanges, 1 device:            ${format(sequential)}  overhead ${(floor / sequential).toFixed(2)}×`,
+  );
+  console.log(
+    `simulated exchanges, 16 devices at once:  ${format(concurrent)}  overhead ${(floor / concurrent).toFixed(2)}×`,
+  );
+  console.log(
+    `  1 device, trace hashed but not kept:    ${format(untraced)}  overhead ${(floor / untraced).toFixed(2)}×`,
+  );
 }
 
 await main();

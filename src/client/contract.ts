@@ -92,6 +92,11 @@ export interface ClientEnv {
   readonly storage: ClientStorage;
   readonly log: (event: ClientLogEvent) => void;
   /**
+   * Reports an error the client caught where nobody awaits it (a background sync, a timer)
+   * and could not handle: a bug, not an operating error. Recorded as `device.error`.
+   */
+  readonly reportError: (error: unknown) => void;
+  /**
    * Named points where the simulator may kill the device (e.g. 'after-push-before-commit').
    * When it chooses to, the call throws a `DeviceKilled` error and every handle is closed;
    * let it propagate. Otherwise it returns and costs nothing.

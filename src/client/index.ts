@@ -4,10 +4,17 @@
  * the reference client and the catalogue of mutant clients.
  */
 export * from './contract.ts';
-export { defineMutant, findMutant, type InvariantName, MUTANTS, type Mutant, type MutantSpec } from './mutants/index.ts';
 export {
-  CRASH_POINTS,
+  defineMutant,
+  findMutant,
+  type InvariantName,
+  MUTANTS,
+  type Mutant,
+  type MutantSpec,
+} from './mutants/index.ts';
+export {
   type Coalescing,
+  CRASH_POINTS,
   type CreateReferenceClientOptions,
   createReferenceClient,
   REFERENCE_POLICY,

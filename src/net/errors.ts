@@ -27,7 +27,8 @@ const SYSTEM_ERRORS: Record<NetworkErrorCode, { errno: number; syscall: string }
 /** `host` is `hostname:port` of the target, as Node prints it for connect errors. */
 export function systemError(code: NetworkErrorCode, host: { hostname: string; port: number }): SystemError {
   const { errno, syscall } = SYSTEM_ERRORS[code];
-  const where = code === 'ECONNREFUSED' ? ` ${host.hostname}:${host.port}` : code === 'ENOTFOUND' ? ` ${host.hostname}` : '';
+  const where =
+    code === 'ECONNREFUSED' ? ` ${host.hostname}:${host.port}` : code === 'ENOTFOUND' ? ` ${host.hostname}` : '';
   const error = new Error(`${syscall} ${code}${where}`) as SystemError;
   error.code = code;
   error.errno = errno;

@@ -38,7 +38,9 @@ export function plainResponseBytes(response: Response): number | undefined {
     undiciState = Object.getOwnPropertySymbols(response).find((symbol) => symbol.description === 'state');
     if (undiciState === undefined) return undefined;
   }
-  const state = (response as unknown as Record<symbol, { body?: { length?: unknown } | null } | undefined>)[undiciState];
+  const state = (response as unknown as Record<symbol, { body?: { length?: unknown } | null } | undefined>)[
+    undiciState
+  ];
   if (typeof state !== 'object' || state === null) return undefined;
   if (state.body === null || state.body === undefined) return 0;
   return typeof state.body.length === 'number' ? state.body.length : undefined;
@@ -83,4 +85,24 @@ export function retryAfterMs(headers: Headers, serverNowMs: number): number | un
   const dateMs = Date.parse(text);
   if (Number.isNaN(dateMs)) return undefined;
   return Math.max(0, dateMs - serverNowMs);
+}
+
+export interface Host {
+  hostname: string;
+  port: number;
+}
+
+export function hostOf(url: URL): Host {
+  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+  return { hostname: url.hostname, port };
+}
+
+/** Pathname of an absolute URL whose origin is `originLength` characters long. */
+export function pathOf(url: string, originLength: number): string {
+  let end = url.length;
+  const query = url.indexOf('?', originLength);
+  if (query !== -1) end = query;
+  const hash = url.indexOf('#', originLength);
+  if (hash !== -1 && hash < end) end = hash;
+  return end === originLength ? '/' : url.slice(originLength, end);
 }

@@ -3,10 +3,10 @@
  * The simulated network: per-device `fetch` through links with latency, jitter, loss,
  * duplication, reordering, resets, offline and partitions, and fault rules as data.
  */
-export { Connectivity, type PartitionDirection } from './connectivity.ts';
+export type { PartitionDirection } from './connectivity.ts';
 export { fetchFailed, type NetworkErrorCode, networkErrorCode, type SystemError, systemError } from './errors.ts';
-export { drawLink, LINK_DEFAULT, type LinkDraw, type LinkFault, legDelayMs, linkProfile } from './link.ts';
-export { INFLIGHT_PER_DEVICE_MAX, Network } from './network.ts';
+export { LINK_DEFAULT, linkProfile } from './link.ts';
+export { Network } from './network.ts';
 export { RULES_MAX, RuleBook, type RuleHit, type RuleSubject, validateRule } from './rules.ts';
 export type {
   FaultType,
@@ -19,3 +19,4 @@ export type {
   SimServer,
   TrafficCounters,
 } from './types.ts';
+export { INFLIGHT_PER_DEVICE_MAX } from './waiting.ts';

@@ -42,7 +42,10 @@ export function validateRule(rule: NetworkFaultRule): void {
   assert(match.nth === undefined || (Number.isInteger(match.nth) && match.nth >= 1), `${where}: nth must be >= 1`);
   const probability = match.probability ?? 1;
   assert(probability >= 0 && probability <= 1, `${where}: probability ${probability} outside [0, 1]`);
-  assert(match.path === undefined || match.path.startsWith('/') || match.path === '*', `${where}: path must start with /`);
+  assert(
+    match.path === undefined || match.path.startsWith('/') || match.path === '*',
+    `${where}: path must start with /`,
+  );
   assert(rule.times === undefined || (Number.isInteger(rule.times) && rule.times >= 0), `${where}: times must be >= 0`);
   assert(typeof verdict === 'object' && verdict !== null, `${where}: verdict must be an object`);
   switch (verdict.type) {

@@ -112,11 +112,16 @@ async function explore(options: FuzzOptions): Promise<{ results: RunResult[]; st
   return { results };
 }
 
-/** Failing runs to shrink: those showing the preferred invariant first, then by seed. */
+/**
+ * Failing runs to shrink: those showing the preferred invariant first, then the cheapest
+ * (fewest scheduler events: shrinking runs it many times), then by seed.
+ */
 function chooseFailures(results: readonly RunResult[], options: FuzzOptions): { result: RunResult; invariant: string }[] {
   const failing = results.filter((result) => !result.passed && result.violations.length > 0);
   const shows = (result: RunResult) => options.preferInvariant !== undefined && result.violations.some((v) => v.invariant === options.preferInvariant);
-  const ordered = [...failing].sort((a, b) => Number(shows(b)) - Number(shows(a)) || Number(a.seed) - Number(b.seed));
+  const ordered = [...failing].sort(
+    (a, b) => Number(shows(b)) - Number(shows(a)) || a.stats.events - b.stats.events || Number(a.seed) - Number(b.seed),
+  );
   return ordered.slice(0, options.shrinkMax ?? 1).map((result) => ({
     result,
     invariant: shows(result) ? (options.preferInvariant as string) : (result.violations[0]?.invariant as string),

@@ -67,6 +67,50 @@ export function reproName(clientSpec: string, invariant: string, seed: string): 
   return `${clientStem(clientSpec)}-${invariant}-seed${seed}`;
 }
 
+/**
+ * Bounds candidate runs by scheduler events, so that a candidate far costlier than the
+ * original (a mutant caught in a retry storm once the noise is gone) is cut short and
+ * rejected, and so that the search keeps to its time limit. The first run (the original
+ * plan) is unbounded and sets the scale: twice its events, and no more than the events
+ * the remaining time allows at the original's pace. A run that does not hit the bound is
+ * exactly the run without it.
+ */
+class RunBudget {
+  private originalEvents: number | undefined;
+  private eventsPerMs = Number.POSITIVE_INFINITY;
+  private readonly startMs: number;
+
+  constructor(private readonly options: ReproOptions) {
+    this.startMs = options.now?.() ?? 0;
+  }
+
+  eventsMax(): number | undefined {
+    if (this.originalEvents === undefined) return undefined;
+    let max = 2 * this.originalEvents + CANDIDATE_EVENTS_SLACK;
+    const { now, timeLimitMs } = this.options;
+    if (now !== undefined && timeLimitMs !== undefined && Number.isFinite(this.eventsPerMs)) {
+      const remainingMs = Math.max(0, timeLimitMs - (now() - this.startMs));
+      max = Math.min(max, Math.floor(remainingMs * this.eventsPerMs) + CANDIDATE_EVENTS_SLACK);
+    }
+    return max;
+  }
+
+  /** Records the original's scale; says whether a candidate was stopped by its bound. */
+  measure(result: RunResult, wallMs: number): 'complete' | 'bounded' {
+    if (this.originalEvents === undefined) {
+      this.originalEvents = result.stats.events;
+      if (wallMs > 0) this.eventsPerMs = result.stats.events / wallMs;
+      return 'complete';
+    }
+    return result.errors.some((error) => BOUND_ERROR.test(error)) ? 'bounded' : 'complete';
+  }
+}
+
+/** Events every candidate may take beyond the scale set by the original. */
+const CANDIDATE_EVENTS_SLACK = 2_000;
+/** How sim/simulation reports a chaos phase stopped by its event bound. */
+const BOUND_ERROR = /hit its bound/;
+
 const rulesOf = (plan: Plan) => plan.networkRules.length + plan.serverRules.length;
 
 /** The plan as a scenario file would give it back (validated, keys in schema order). */
@@ -88,10 +132,20 @@ export async function makeRepro(options: ReproOptions): Promise<FuzzRepro> {
   const startMs = options.now?.() ?? 0;
   const violates = (result: RunResult) => result.violations.find((violation) => violation.invariant === options.invariant);
   let lastMessage = 'the violation did not recur.';
+  const budget = new RunBudget(options);
   const fails = async (plan: Plan): Promise<boolean> => {
     try {
-      const result = await runSimulation({ seed: options.seed, plan: normalizePlan(plan, options.seed), client: options.client });
+      const eventsMax = budget.eventsMax();
+      const before = options.now?.() ?? 0;
+      const result = await runSimulation({
+        seed: options.seed,
+        plan: normalizePlan(plan, options.seed),
+        client: options.client,
+        ...(eventsMax !== undefined ? { eventsMax } : {}),
+      });
       const found = violates(result);
+      // A run stopped by a bound is not the run `syncstorm run` would make: it does not count.
+      if (budget.measure(result, (options.now?.() ?? 0) - before) === 'bounded') return false;
       if (found !== undefined) lastMessage = found.message;
       return found !== undefined;
     } catch {

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { INVARIANT_NAMES } from '../check/index.ts';
-import { serverFaultRuleSchema } from '../server/index.ts';
+import { serverFaultRuleSchema, serverFaultSchema } from '../server/index.ts';
 
 /** The pseudo-invariant a run reports when the client threw or hung. */
 export const CLIENT_ERROR = 'client-error';
@@ -139,6 +139,12 @@ export const scenarioSchema = z
     }),
   })
   .describe('A syncstorm scenario: devices, steps, faults and the expected outcome.');
+
+/** The fault type names the schema accepts (for catalogues and their tests). */
+export const FAULT_TYPES_OF_SCHEMA = {
+  network: faultVerdictSchema.options.map((option) => option.shape.type.value),
+  server: serverFaultSchema.options.map((option) => option.shape.type.value),
+};
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioStep = z.infer<typeof stepSchema>;

@@ -31,6 +31,8 @@ export interface CampaignOptions {
   onResult?: (result: RunResult, done: number, total: number) => void;
   /** Stop handing out new seeds once this many have failed. */
   failuresMax?: number;
+  /** Stop handing out new seeds once a result satisfies this (e.g. the bug looked for was found). */
+  stopWhen?: (result: RunResult) => boolean;
 }
 
 export interface SeedTask {
@@ -87,13 +89,16 @@ export async function runCampaign(options: CampaignOptions): Promise<RunResult[]
   const limitMs = options.seedTimeLimitMs ?? SEED_TIME_LIMIT_MS_DEFAULT;
   let next = 0;
   let failures = 0;
+  let stopped = false;
   const takeTask = (): SeedTask | undefined => {
+    if (stopped) return undefined;
     if (options.failuresMax !== undefined && failures >= options.failuresMax) return undefined;
     return tasks[next++];
   };
   const finish = (result: RunResult) => {
     results.set(result.seed, result);
     if (!result.passed) failures++;
+    if (options.stopWhen?.(result)) stopped = true;
     options.onResult?.(result, results.size, tasks.length);
   };
   await Promise.all(Array.from({ length: workers }, () => workLoop(takeTask, finish, limitMs)));

@@ -263,6 +263,9 @@ export class DeviceHost {
       uuid: () => uuidV4(uuidRng),
       storage: this.storage as DeviceStorage,
       log: (event) => this.log(life, event),
+      reportError: (error) => {
+        if (life.alive) this.report(life, `client error: ${describe(error)}`);
+      },
       crashPoint: (name) => this.crashPoint(life, name),
       surroundings: this.surroundings(life),
     };

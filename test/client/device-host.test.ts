@@ -41,6 +41,7 @@ function tinyClient(behaviour: (db: Db) => Promise<unknown>): ClientFactory {
 
 describe('DeviceHost', () => {
   it('rolls back an open transaction on kill and keeps committed rows', async () => {
+    // A client leaves a transaction open across an await; the kill closes the handle and rolls it back.
     harness = new Harness();
     const host = await harness.device(
       'a',
@@ -62,6 +63,7 @@ describe('DeviceHost', () => {
   });
 
   it('reports a client whose start throws, as device.error and a rejection', async () => {
+    // start(env) throws: the host records device.error, keeps the error, and rejects; the device stays down.
     harness = new Harness();
     const broken: ClientFactory = {
       name: 'broken',
@@ -80,6 +82,7 @@ describe('DeviceHost', () => {
   });
 
   it('reports a hanging app call as hung, and a throwing one as an error, without throwing', async () => {
+    // call() bounds an app call in virtual time and returns hangs and throws as values.
     harness = new Harness();
     const hanging = await harness.device(
       'a',
@@ -97,7 +100,26 @@ describe('DeviceHost', () => {
     expect(harness.events('device.error').map((event) => event.device)).toEqual(['a', 'b']);
   });
 
+  it('records an error the client reports from a background task as device.error', async () => {
+    // env.reportError from a timer task becomes device.error and an entry in host.errors.
+    harness = new Harness();
+    const reporting: ClientFactory = {
+      name: 'reporting',
+      policy: { default: 'lww' },
+      async start(env) {
+        env.clock.setTimeout(() => env.reportError(new RangeError('timer task failed')), 1_000);
+        return tinyClient(async () => undefined).start(env);
+      },
+    };
+    const host = await harness.device('a', reporting);
+    await harness.run(2_000);
+    expect(host.errors).toEqual([{ incarnation: 0, message: 'client error: RangeError: timer task failed' }]);
+    expect(harness.events('device.error', 'a')).toHaveLength(1);
+  });
+
   it('kills the reference client at an armed crash point; after restart the op is applied once', async () => {
+    // Armed 'after-push-before-commit': the server applied the create, the device died before committing;
+    // after the restart the same key is replayed, so the record exists once.
     harness = new Harness();
     const host = await harness.device('a', createReferenceClient());
     await harness.run(1_000);

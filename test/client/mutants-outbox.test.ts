@@ -43,6 +43,7 @@ function lostResponseIncrement(factory: ClientFactory) {
 describe('mutants: outbox and idempotency', () => {
   for (const name of ['no-idempotency-key', 'new-key-per-retry']) {
     it(`${name}: a retry after a lost response applies the increment twice`, async () => {
+      // Drops the answer to an increment the server applied; the reference's retry is replayed, the mutant's is applied again.
       expect(mutant(name).invariant).toBe('no-duplicates');
       expect(await lostResponseIncrement(reference)).toEqual({ likes: 1, applies: 1 });
       expect(await lostResponseIncrement(mutant(name).factory)).toEqual({ likes: 2, applies: 2 });
@@ -50,6 +51,7 @@ describe('mutants: outbox and idempotency', () => {
   }
 
   it('server-assigned-ids: a create whose answer was lost is created twice', async () => {
+    // Drops the answer to a create; the reference's retry is replayed, the mutant's new id makes a second record.
     const scenario = (factory: ClientFactory) =>
       withHarness(async (harness) => {
         const a = await harness.device('a', factory);
@@ -72,6 +74,7 @@ describe('mutants: outbox and idempotency', () => {
   });
 
   it('remove-before-ack: a lost request takes the write with it', async () => {
+    // Drops the request of an update; the reference retries it, the mutant has nothing left to retry.
     const scenario = (factory: ClientFactory) =>
       withHarness(async (harness) => {
         const a = await harness.device('a', factory);
@@ -93,6 +96,7 @@ describe('mutants: outbox and idempotency', () => {
   });
 
   it('delete-coalesced-away: updates then a delete offline never delete the record', async () => {
+    // An update then a delete offline; the reference sends the delete, the mutant only the update.
     const scenario = (factory: ClientFactory) =>
       withHarness(async (harness) => {
         const a = await harness.device('a', factory);
@@ -113,6 +117,7 @@ describe('mutants: outbox and idempotency', () => {
   });
 
   it('in-memory-outbox: a kill forgets an offline write', async () => {
+    // Offline create, kill, restart; the reference still has the op, the mutant's outbox is empty.
     const scenario = (factory: ClientFactory) =>
       withHarness(async (harness) => {
         const a = await harness.device('a', factory);
@@ -136,6 +141,7 @@ describe('mutants: outbox and idempotency', () => {
   });
 
   it('drop-outbox-on-401: an expired token wipes the queued writes', async () => {
+    // Two offline creates and an expired token on the first push; the mutant's second create is wiped.
     const scenario = (factory: ClientFactory) =>
       withHarness(async (harness) => {
         const a = await harness.device('a', factory);
@@ -156,6 +162,7 @@ describe('mutants: outbox and idempotency', () => {
   });
 
   it('no-sync-on-reconnect: an offline write waits after the device is back online', async () => {
+    // Offline create, then online for ten minutes; the reference pushes at once, the mutant never does.
     const scenario = (factory: ClientFactory) =>
       withHarness(async (harness) => {
         const a = await harness.device('a', factory);

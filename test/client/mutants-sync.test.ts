@@ -53,6 +53,7 @@ function sameFieldRace(factory: ClientFactory, skewA = 0, runMs = 10_000) {
 
 describe('mutants: conflicts, retries, pulls', () => {
   it('lww-device-clock: a device whose clock runs behind silently drops its concurrent write', async () => {
+    // A (clock one hour behind) and B set the same field; the reference opens a conflict, the mutant drops A's write.
     expect(mutant('lww-device-clock').invariant).toBe('no-silent-loss');
     expect(await sameFieldRace(reference, -HOUR_MS)).toMatchObject({ server: 'from-b', conflicts: 1 });
     expect(await sameFieldRace(mutant('lww-device-clock').factory, -HOUR_MS)).toMatchObject({
@@ -63,6 +64,7 @@ describe('mutants: conflicts, retries, pulls', () => {
   });
 
   it("force-overwrite-409: a 409 is answered by overwriting the other device's write", async () => {
+    // A and B set the same field, B first; the reference opens a conflict, the mutant overwrites B's value.
     expect(mutant('force-overwrite-409').invariant).toBe('no-silent-loss');
     expect(await sameFieldRace(reference)).toMatchObject({ server: 'from-b', conflicts: 1 });
     expect(await sameFieldRace(mutant('force-overwrite-409').factory)).toMatchObject({
@@ -72,6 +74,7 @@ describe('mutants: conflicts, retries, pulls', () => {
   });
 
   it('blind-retry-409: the op conflicts forever and the outbox never drains', async () => {
+    // A and B set the same field; the reference settles the 409 once, the mutant resends the stale op for ever.
     expect(mutant('blind-retry-409').invariant).toBe('liveness');
     expect(await sameFieldRace(reference, 0, 20_000)).toMatchObject({ pending: 0, rejected409: 1 });
     const blind = await sameFieldRace(mutant('blind-retry-409').factory, 0, 20_000);
@@ -80,6 +83,7 @@ describe('mutants: conflicts, retries, pulls', () => {
   });
 
   it('no-backoff: retries a 429 at once instead of waiting Retry-After', async () => {
+    // Three 429s with Retry-After 30 s; the reference waits 30 s before the next request, the mutant does not.
     const scenario = (factory: ClientFactory) =>
       withHarness(async (harness) => {
         const a = await harness.device('a', factory);
@@ -101,6 +105,7 @@ describe('mutants: conflicts, retries, pulls', () => {
   });
 
   it('hard-delete: an older copy from a lagging replica brings a deleted record back', async () => {
+    // After a delete, the replica replays a page holding the live record; only the mutant shows it again.
     const scenario = (factory: ClientFactory) =>
       withHarness(async (harness) => {
         const a = await harness.device('a', factory);
@@ -118,6 +123,7 @@ describe('mutants: conflicts, retries, pulls', () => {
   });
 
   it('no-rev-check: an older copy from a lagging replica overwrites a newer one', async () => {
+    // After an update to rev 2, the replica replays a page holding rev 1; only the mutant goes back to it.
     const scenario = (factory: ClientFactory) =>
       withHarness(async (harness) => {
         const a = await harness.device('a', factory);
@@ -135,6 +141,7 @@ describe('mutants: conflicts, retries, pulls', () => {
   });
 
   it('cursor-before-apply: a kill between cursor and page skips the page forever', async () => {
+    // A kill at 'after-pull-before-apply'; the reference pulls the page again, the mutant's cursor skips it.
     const scenario = (factory: ClientFactory) =>
       withHarness(async (harness) => {
         const a = await harness.device('a', factory);
@@ -158,6 +165,7 @@ describe('mutants: conflicts, retries, pulls', () => {
   });
 
   it('pull-overwrites-pending: a pulled change discards an edit made while the pull was in flight', async () => {
+    // A edits while its pull of B's change is in flight; the reference defers the change, the mutant drops the edit.
     const scenario = (factory: ClientFactory) =>
       withHarness(async (harness) => {
         const a = await harness.device('a', factory);

@@ -125,7 +125,10 @@ describe('reference client: three-way merge on 409', () => {
     harness = new Harness();
     const a = await harness.device('a', reference);
     const id = await createSynced(harness, a, { title: 't0' });
-    harness.addServerRule({ match: { device: 'a', route: 'op', kind: 'delete', nth: 1 }, fault: { type: 'spurious-409' } });
+    harness.addServerRule({
+      match: { device: 'a', route: 'op', kind: 'delete', nth: 1 },
+      fault: { type: 'spurious-409' },
+    });
     await harness.call(a, (client) => client.delete('notes', id));
     await harness.run(5_000);
     expect(harness.events('server.reject', 'a').map((event) => event.status)).toEqual([409]);

@@ -56,7 +56,7 @@ async function deviceLoop(network: Network, scheduler: Scheduler, life: Incarnat
     const key = uuidV4(rng);
     for (let attempt = 0; attempt < 8; attempt++) {
       const controller = new AbortController();
-      const timer = clock.setTimeout(() => controller.abort(), 5_000);
+      const timer = clock.setTimeout(() => controller.abort(), rng.int(2_000, 6_000));
       try {
         const response = await fetchOfDevice('/sync/ops', {
           method: 'POST',
@@ -102,7 +102,11 @@ export async function runNetworkScenario(options: ScenarioOptions): Promise<Scen
   });
   network.addRule({ id: 'third-dropped', match: { device: 'A', nth: 3 }, verdict: { type: 'drop-response' } });
   network.addRule({ id: 'echo', match: { device: 'B', nth: 2 }, verdict: { type: 'duplicate' } });
-  network.addRule({ id: 'busy', match: { path: '/sync/*', fromMs: 2_000, untilMs: 2_600 }, verdict: { type: 'status', status: 503 } });
+  network.addRule({
+    id: 'busy',
+    match: { path: '/sync/*', fromMs: 2_000, untilMs: 2_600 },
+    verdict: { type: 'status', status: 503 },
+  });
   network.setLink('B', { latencyMs: 400 });
   for (const device of devices) {
     const life = new Incarnation(device, 0);

@@ -32,10 +32,12 @@ describe('Trace', () => {
 
   test('the hash changes with a field, the order of events, or the virtual time', () => {
     const hash = traceOf(SCRIPT).hash();
-    const changedField = SCRIPT.map(([t, type, data]) => [t, type, { ...data, device: 'B' }] as typeof SCRIPT[number]);
+    const changedField = SCRIPT.map(
+      ([t, type, data]) => [t, type, { ...data, device: 'B' }] as (typeof SCRIPT)[number],
+    );
     expect(traceOf(changedField).hash()).not.toBe(hash);
     expect(traceOf([SCRIPT[1]!, SCRIPT[0]!, SCRIPT[2]!]).hash()).not.toBe(hash);
-    const shifted = SCRIPT.map(([t, type, data]) => [t + 1, type, data] as typeof SCRIPT[number]);
+    const shifted = SCRIPT.map(([t, type, data]) => [t + 1, type, data] as (typeof SCRIPT)[number]);
     expect(traceOf(shifted).hash()).not.toBe(hash);
     expect(traceOf(SCRIPT.slice(0, 2)).hash()).not.toBe(hash);
   });
@@ -62,7 +64,12 @@ describe('Trace', () => {
     expect(trace.length).toBe(4);
     const lines = trace.toJsonLines();
     expect(lines.split('\n')).toHaveLength(5);
-    expect(lines.split('\n').slice(0, 4).map((line) => JSON.parse(line))).toEqual(events);
+    expect(
+      lines
+        .split('\n')
+        .slice(0, 4)
+        .map((line) => JSON.parse(line)),
+    ).toEqual(events);
   });
 
   test('keep: false hashes the same without keeping events; file streams the lines', () => {

@@ -16,7 +16,12 @@ describe('network determinism', () => {
     expect(second.hash).toBe(first.hash);
     expect(other.hash).not.toBe(first.hash);
     // The scenario really exercises the faults it claims to.
-    const faults = new Set(first.trace.events().filter((event) => event.type === 'net.fault').map((event) => event.fault));
+    const faults = new Set(
+      first.trace
+        .events()
+        .filter((event) => event.type === 'net.fault')
+        .map((event) => event.fault),
+    );
     for (const fault of ['drop-request', 'drop-response', 'duplicate', 'reset', 'reorder', 'status', 'offline']) {
       expect(faults, fault).toContain(fault);
     }
@@ -29,7 +34,8 @@ describe('network determinism', () => {
       const fetches = devices.map((device) => h.network.fetchFor(new Incarnation(device, 0)));
       const outcomes = [];
       for (let round = 0; round < 10; round++) {
-        for (const fetchOfDevice of fetches) outcomes.push({ device: fetches.indexOf(fetchOfDevice), outcome: h.observe(fetchOfDevice(h.url('/x'))) });
+        for (const fetchOfDevice of fetches)
+          outcomes.push({ device: fetches.indexOf(fetchOfDevice), outcome: h.observe(fetchOfDevice(h.url('/x'))) });
       }
       await h.run();
       return outcomes.filter((entry) => entry.device === 0).map((entry) => entry.outcome.atMs!);

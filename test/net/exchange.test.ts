@@ -160,7 +160,9 @@ describe('an exchange without faults', () => {
   });
 
   test('a 204 answer and a HEAD request come back with no body', async () => {
-    const h = netHarness({ handler: (request) => new Response(null, { status: request.method === 'HEAD' ? 200 : 204 }) });
+    const h = netHarness({
+      handler: (request) => new Response(null, { status: request.method === 'HEAD' ? 200 : 204 }),
+    });
     const fetchA = h.network.fetchFor(h.device('A'));
     const noContent = h.observe(fetchA(h.url('/x'), { method: 'DELETE' }));
     const head = h.observe(fetchA(h.url('/x'), { method: 'HEAD' }));

@@ -12,9 +12,12 @@ const TIMEOUT_MS = 30_000;
 /** Sends one POST from device A with `verdict` as a rule (or `link` faults), runs to idle. */
 async function oneRequest(fault: { verdict?: FaultVerdict; link?: Partial<LinkProfile> }) {
   const h = netHarness({ timeoutMs: TIMEOUT_MS });
-  if (fault.verdict !== undefined) h.network.addRule({ id: 'under-test', match: { device: 'A' }, verdict: fault.verdict });
+  if (fault.verdict !== undefined)
+    h.network.addRule({ id: 'under-test', match: { device: 'A' }, verdict: fault.verdict });
   if (fault.link !== undefined) h.network.setLink('A', fault.link);
-  const outcome = h.observe(h.network.fetchFor(h.device('A'))(h.url('/sync/ops'), postJson({ op: 1 }, { 'Idempotency-Key': 'op-1' })));
+  const outcome = h.observe(
+    h.network.fetchFor(h.device('A'))(h.url('/sync/ops'), postJson({ op: 1 }, { 'Idempotency-Key': 'op-1' })),
+  );
   await h.run();
   const faults = h.events('net.fault').map((event) => event.fault);
   return { h, outcome, faults };
@@ -124,7 +127,9 @@ describe('status override', () => {
 
   test('a Retry-After HTTP date is measured against virtual server time', async () => {
     const date = new Date(Date.UTC(2026, 0, 1, 0, 1, 0)).toUTCString(); // 60 s after virtual time 0
-    const { h, outcome } = await oneRequest({ verdict: { type: 'status', status: 429, headers: { 'Retry-After': date } } });
+    const { h, outcome } = await oneRequest({
+      verdict: { type: 'status', status: 429, headers: { 'Retry-After': date } },
+    });
     expect(outcome.response?.status).toBe(429);
     expect(h.events('net.receive')).toMatchObject([{ retryAfterMs: 60_000 - 20 }]);
   });
@@ -175,7 +180,9 @@ describe('reordering', () => {
       expect(time).toBeLessThanOrEqual(420);
     }
     const arrival = h.events('net.receive').map((event) => event.requestId);
-    expect(arrival).not.toEqual(arrival.slice().sort((a, b) => Number(String(a).slice(2)) - Number(String(b).slice(2))));
+    expect(arrival).not.toEqual(
+      arrival.slice().sort((a, b) => Number(String(a).slice(2)) - Number(String(b).slice(2))),
+    );
     expect(h.events('net.fault').every((event) => event.fault === 'reorder')).toBe(true);
   });
 });

@@ -34,7 +34,14 @@ export class CountingServer implements SimServer {
     const body = await request.text();
     const path = new URL(request.url).pathname;
     const atMs = this.scheduler.now();
-    this.handled.push({ deviceId: context.deviceId, method: request.method, path, body, headers: request.headers, atMs });
+    this.handled.push({
+      deviceId: context.deviceId,
+      method: request.method,
+      path,
+      body,
+      headers: request.headers,
+      atMs,
+    });
     if (this.handler !== undefined) return this.handler(request, body);
     return Response.json({ path, body, n: this.handled.length });
   }

@@ -36,7 +36,11 @@ describe('a killed incarnation', () => {
     h.network.addRule({ match: { nth: 1 }, verdict: { type: 'drop-response' } });
     h.network.addRule({ match: { nth: 2 }, verdict: { type: 'reset' } });
     const fetchA = h.network.fetchFor(life);
-    const outcomes = [h.observe(fetchA(h.url('/lost'))), h.observe(fetchA(h.url('/reset'))), h.observe(fetchA(h.url('/cut')))];
+    const outcomes = [
+      h.observe(fetchA(h.url('/lost'))),
+      h.observe(fetchA(h.url('/reset'))),
+      h.observe(fetchA(h.url('/cut'))),
+    ];
     h.scheduler.after(12, 'kill', () => life.kill());
     h.scheduler.after(13, 'offline', () => h.network.setOnline('A', false));
     await h.run();

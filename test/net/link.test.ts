@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { AssertionError } from '../../src/kernel/assert.ts';
 import { Rng } from '../../src/kernel/rng.ts';
-import { drawLink, LINK_DEFAULT, legDelayMs, linkProfile } from '../../src/net/index.ts';
+import { drawLink, LINK_DEFAULT, legDelayMs, linkProfile } from '../../src/net/link.ts';
 
 describe('link profiles', () => {
   test('a patch changes only the fields it names', () => {
@@ -32,7 +32,12 @@ describe('link profiles', () => {
   test('a quiet link draws nothing but jitter; faults off draws no fault', () => {
     const quiet = linkProfile(LINK_DEFAULT, { jitterMs: 0 });
     const rng = new Rng('quiet');
-    expect(drawLink(rng, quiet, true)).toEqual({ requestDelayMs: 20, responseDelayMs: 20, fault: undefined, reorderDelayMs: 0 });
+    expect(drawLink(rng, quiet, true)).toEqual({
+      requestDelayMs: 20,
+      responseDelayMs: 20,
+      fault: undefined,
+      reorderDelayMs: 0,
+    });
     expect(rng.next()).toBe(new Rng('quiet').next());
     const lossy = linkProfile(LINK_DEFAULT, { requestLossProbability: 1, reorderProbability: 1 });
     expect(drawLink(new Rng('x'), lossy, false).fault).toBeUndefined();

@@ -12,7 +12,14 @@ async function survivors(rules: NetworkFaultRule[], sends: [device: string, meth
   const h = netHarness({ timeoutMs: 100 });
   for (const rule of rules) h.network.addRule(rule);
   sends.forEach(([device, method, path], index) => {
-    h.scheduler.at(index, 'send', () => void h.network.fetchFor(h.device(device))(h.url(path), { method }).catch(() => {}));
+    h.scheduler.at(
+      index,
+      'send',
+      () =>
+        void h.network
+          .fetchFor(h.device(device))(h.url(path), { method })
+          .catch(() => {}),
+    );
   });
   await h.run();
   return h.server.handled.map((handled) => `${handled.deviceId} ${handled.method} ${handled.path}`);
@@ -58,7 +65,11 @@ describe('rule matching', () => {
 
   test('times bounds how often a rule applies', async () => {
     const sends = Array.from({ length: 5 }, (_, index) => ['A', 'GET', `/r${index + 1}`] as [string, string, string]);
-    expect(await survivors([{ match: {}, verdict: DROP, times: 2 }], sends)).toEqual(['A GET /r3', 'A GET /r4', 'A GET /r5']);
+    expect(await survivors([{ match: {}, verdict: DROP, times: 2 }], sends)).toEqual([
+      'A GET /r3',
+      'A GET /r4',
+      'A GET /r5',
+    ]);
   });
 
   test('fromMs and untilMs bound the window of send times (from inclusive, until exclusive)', async () => {

@@ -109,11 +109,12 @@ export class ReferenceClient implements SyncClient {
     return this.requestRun('user');
   }
 
-  /** Runs started by the client itself: failures are logged, never thrown at nobody. */
+  /** Runs started by the client itself: a failure is reported, never thrown at nobody. */
   private background(trigger: SyncTrigger): void {
     this.requestRun(trigger).catch((error: unknown) => {
       if (error instanceof DeviceKilled) return;
       log(this.ctx, 'internal-error', { trigger, error: describe(error) });
+      this.ctx.env.reportError(error);
     });
   }
 

@@ -14,11 +14,14 @@ import { push } from './push.ts';
 const NOT_BEFORE_KEY = 'retry_not_before';
 const NOT_BEFORE_REASON_KEY = 'retry_reason';
 
-/** Waits the retry delay unless this trigger may go early (reconnect after a network failure). */
+/**
+ * How long this run must still wait: every trigger (the retry timer, a queued run, the user)
+ * honours the deadline, except a reconnect after a network failure (the network is back).
+ */
 function mustWait(ctx: ClientContext, trigger: SyncTrigger): number {
   const notBefore = Number(ctx.store.kvGet(NOT_BEFORE_KEY) ?? 0);
   const remaining = notBefore - ctx.env.clock.now();
-  if (remaining <= 0 || trigger === 'retry') return 0;
+  if (remaining <= 0) return 0;
   if (trigger === 'online' && ctx.store.kvGet(NOT_BEFORE_REASON_KEY) === 'network') return 0;
   return remaining;
 }

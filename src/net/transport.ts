@@ -1,0 +1,289 @@
+/**
+ * @module net/transport
+ * The life of an exchange, in virtual time: send (rules and link draws decided, timeout
+ * armed) → deliver after the request leg (the server handles it; a duplicate is delivered
+ * twice) → respond (the server's answer is measured and counted) → receive after the
+ * response leg. Events that reach the client carry its incarnation, so a killed instance
+ * never hears back; events that reach the server do not, so a request sent just before a
+ * kill still lands. What the client sees is what Node's fetch would show: a `Response`, a
+ * `TypeError('fetch failed')` with a coded cause, or its abort reason.
+ */
+import { assert } from '../kernel/assert.ts';
+import { VIRTUAL_EPOCH_MS } from '../kernel/clock.ts';
+import type { Incarnation } from '../kernel/incarnation.ts';
+import type { Rng } from '../kernel/rng.ts';
+import type { Scheduler } from '../kernel/scheduler.ts';
+import type { Trace } from '../kernel/trace.ts';
+import { DEVICE_HEADER, IDEMPOTENCY_HEADER } from '../server/protocol.ts';
+import type { Connectivity } from './connectivity.ts';
+import { fetchFailed, type NetworkErrorCode } from './errors.ts';
+import { Exchange } from './exchange.ts';
+import {
+  type Host,
+  hostOf,
+  pathOf,
+  plainBodyBytes,
+  plainResponseBytes,
+  rebuiltResponse,
+  retryAfterMs,
+  statusResponse,
+  withUrl,
+} from './http.ts';
+import { drawLink } from './link.ts';
+import type { RuleBook } from './rules.ts';
+import type { TrafficStats } from './stats.ts';
+import type { FaultVerdict, LinkProfile, SimServer } from './types.ts';
+import type { WaitingExchanges } from './waiting.ts';
+
+const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;
+
+/** What the transport shares with the network that owns it. */
+export interface TransportContext {
+  scheduler: Scheduler;
+  trace: Trace;
+  server: SimServer;
+  /** The network's own fork; per-device streams are forked from it by label. */
+  rng: Rng;
+  baseUrl: string;
+  timeoutMs: number;
+  connectivity: Connectivity;
+  rules: RuleBook;
+  traffic: TrafficStats;
+  waiting: WaitingExchanges;
+  linkOf(deviceId: string): Readonly<LinkProfile>;
+  faultsEnabled(): boolean;
+}
+
+interface DeviceStreams {
+  link: Rng;
+  rules: Rng;
+}
+
+export class Transport {
+  private readonly origin: string;
+  private readonly host: Host;
+  private readonly streams = new Map<string, DeviceStreams>();
+  private readonly sent = new Map<string, number>();
+
+  constructor(private readonly context: TransportContext) {
+    const base = new URL(context.baseUrl);
+    this.origin = base.origin;
+    this.host = hostOf(base);
+  }
+
+  /** The device went offline: its open exchanges fail at once; requests not yet delivered are lost. */
+  cut(deviceId: string): void {
+    for (const exchange of this.context.waiting.of(deviceId)) {
+      exchange.cut = true;
+      this.fault(exchange, 'offline');
+      this.fail(exchange, 'ECONNRESET');
+    }
+  }
+
+  fetch(incarnation: Incarnation, input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    if (!incarnation.alive) return new Promise<Response>(() => {});
+    let request: Request;
+    try {
+      const target =
+        typeof input === 'string' && !ABSOLUTE_URL.test(input) ? new URL(input, this.context.baseUrl) : input;
+      request = new Request(target, init);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Only a signal the client gave can fire; listening to every request's own signal costs time.
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const exchange = this.openExchange(incarnation, request, signal);
+    const bytes = plainBodyBytes(input, init);
+    if (bytes !== undefined) {
+      this.start(exchange, bytes);
+    } else {
+      // A stream, Blob or form body: read it whole first (at the same virtual time), as it will be sent.
+      request.arrayBuffer().then(
+        (body) => {
+          exchange.request = new Request(request, { body });
+          this.start(exchange, body.byteLength);
+        },
+        (error: unknown) => exchange.reject(new TypeError('fetch failed', { cause: error })),
+      );
+    }
+    return exchange.promise;
+  }
+
+  /** Records the send and starts tracking the exchange; its request id is its place in the device's sends. */
+  private openExchange(incarnation: Incarnation, request: Request, signal: AbortSignal | undefined): Exchange {
+    const device = incarnation.deviceId;
+    const number = (this.sent.get(device) ?? 0) + 1;
+    this.sent.set(device, number);
+    const url = request.url;
+    const inOrigin =
+      url.startsWith(this.origin) && (url.length === this.origin.length || url[this.origin.length] === '/');
+    const exchange = new Exchange({
+      id: `${device}#${number}`,
+      incarnation,
+      request,
+      path: inOrigin ? pathOf(url, this.origin.length) : new URL(url).pathname,
+      inOrigin,
+      scheduler: this.context.scheduler,
+    });
+    const key = request.headers.get(IDEMPOTENCY_HEADER);
+    this.context.trace.record('net.send', {
+      device,
+      requestId: exchange.id,
+      method: request.method,
+      path: exchange.path,
+      ...(key === null ? {} : { key }),
+    });
+    this.context.waiting.add(exchange);
+    if (signal !== undefined) exchange.onAbort(signal, () => this.abort(exchange, signal));
+    return exchange;
+  }
+
+  /** The request leaves the device: refused when offline, else put on the link. */
+  private start(exchange: Exchange, requestBytes: number): void {
+    if (!exchange.waiting) return;
+    const device = exchange.device;
+    if (!exchange.inOrigin) {
+      this.failSoon(exchange, 'ENOTFOUND');
+    } else if (!this.context.connectivity.isOnline(device)) {
+      this.fault(exchange, 'offline');
+      this.failSoon(exchange, 'ECONNREFUSED');
+    } else {
+      exchange.request.headers.set(DEVICE_HEADER, device);
+      this.context.traffic.request(device, requestBytes);
+      this.dispatch(exchange);
+    }
+  }
+
+  /** Decides the exchange's fate, arms its timeout and puts the request on the link. */
+  private dispatch(exchange: Exchange): void {
+    const device = exchange.device;
+    const streams = this.streamsOf(device);
+    const hit =
+      this.context.faultsEnabled() && this.context.rules.size > 0
+        ? this.context.rules.evaluate(
+            { device, method: exchange.request.method, path: exchange.path, timeMs: this.context.scheduler.now() },
+            streams.rules,
+          )
+        : undefined;
+    const draw = drawLink(streams.link, this.context.linkOf(device), this.context.faultsEnabled() && hit === undefined);
+    const verdict: FaultVerdict = hit?.verdict ?? (draw.fault === undefined ? { type: 'pass' } : { type: draw.fault });
+    exchange.verdict = verdict;
+    let requestDelayMs = draw.requestDelayMs;
+    exchange.responseDelayMs = draw.responseDelayMs + draw.reorderDelayMs;
+    if (draw.reorderDelayMs > 0) this.fault(exchange, 'reorder');
+    if (verdict.type === 'delay') {
+      this.fault(exchange, 'delay');
+      if (verdict.leg === 'response') exchange.responseDelayMs += verdict.ms;
+      else requestDelayMs += verdict.ms;
+    }
+    if (this.context.connectivity.outboundCut(device)) return this.fault(exchange, 'partition-outbound');
+    if (verdict.type === 'drop-request') return this.fault(exchange, 'drop-request');
+    const request = exchange.request;
+    if (verdict.type === 'duplicate') {
+      this.fault(exchange, 'duplicate');
+      const copy = request.clone();
+      const copyDelayMs = requestDelayMs + (verdict.delayMs ?? requestDelayMs);
+      this.context.scheduler.after(copyDelayMs, 'net.deliver', () => this.deliver(exchange, 1, copy));
+    }
+    this.context.scheduler.after(requestDelayMs, 'net.deliver', () => this.deliver(exchange, 0, request));
+  }
+
+  /** The request reaches the server (or the gateway of a status verdict). */
+  private deliver(exchange: Exchange, copy: number, request: Request): void {
+    if (exchange.cut) return;
+    this.context.trace.record('net.deliver', { device: exchange.device, requestId: exchange.id, copy });
+    const verdict = exchange.verdict;
+    if (verdict.type === 'status') {
+      this.fault(exchange, 'status');
+      void this.respond(exchange, copy, statusResponse(verdict));
+      return;
+    }
+    void this.serve(exchange, copy, request);
+  }
+
+  private async serve(exchange: Exchange, copy: number, request: Request): Promise<void> {
+    let response: Response;
+    try {
+      response = await this.context.server.handle(request, { deviceId: exchange.device });
+    } catch (error) {
+      // A throwing server is a bug in it: report it; the client sees a reset connection.
+      this.context.scheduler.onError(error, `net.serve:${exchange.id}`);
+      response = Response.error();
+    }
+    await this.respond(exchange, copy, response);
+  }
+
+  /** The server has answered: measure and count the answer, then send it back (or lose it). */
+  private async respond(exchange: Exchange, copy: number, answer: Response): Promise<void> {
+    assert(!answer.bodyUsed, `net: the server answered ${exchange.id} with a response whose body was already read`);
+    const failed = answer.type === 'error';
+    let response = answer;
+    let bytes = failed ? 0 : plainResponseBytes(answer);
+    if (bytes === undefined) {
+      const buffer = await answer.arrayBuffer();
+      bytes = buffer.byteLength;
+      response = rebuiltResponse(answer, buffer);
+    }
+    this.context.traffic.response(exchange.device, bytes);
+    this.context.trace.record('net.respond', {
+      device: exchange.device,
+      requestId: exchange.id,
+      status: answer.status,
+    });
+    if (copy !== 0 || !exchange.waiting) return;
+    if (this.context.connectivity.inboundCut(exchange.device)) return this.fault(exchange, 'partition-inbound');
+    if (exchange.verdict.type === 'drop-response') return this.fault(exchange, 'drop-response');
+    const receive = () => this.receive(exchange, failed ? undefined : response);
+    exchange.watch(
+      this.context.scheduler.after(exchange.responseDelayMs, 'net.receive', receive, exchange.incarnation),
+    );
+  }
+
+  /** The answer reaches the client. `response` undefined: the server's connection broke. */
+  private receive(exchange: Exchange, response: Response | undefined): void {
+    if (response === undefined || exchange.verdict.type === 'reset') {
+      if (exchange.verdict.type === 'reset') this.fault(exchange, 'reset');
+      return this.fail(exchange, 'ECONNRESET');
+    }
+    const retryAfter = retryAfterMs(response.headers, VIRTUAL_EPOCH_MS + this.context.scheduler.now());
+    this.context.trace.record('net.receive', {
+      device: exchange.device,
+      requestId: exchange.id,
+      status: response.status,
+      ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
+    });
+    exchange.resolve(withUrl(response, exchange.request.url));
+  }
+
+  private fail(exchange: Exchange, code: NetworkErrorCode): void {
+    if (!exchange.waiting) return;
+    this.context.trace.record('net.fail', { device: exchange.device, requestId: exchange.id, code });
+    const url = exchange.request.url;
+    exchange.reject(fetchFailed(code, url.startsWith(this.origin) ? this.host : hostOf(new URL(url))));
+  }
+
+  /** Fails the exchange at the current virtual time, as its own event (a failing loop costs events). */
+  private failSoon(exchange: Exchange, code: NetworkErrorCode): void {
+    exchange.watch(this.context.scheduler.after(0, 'net.fail', () => this.fail(exchange, code), exchange.incarnation));
+  }
+
+  private abort(exchange: Exchange, signal: AbortSignal): void {
+    if (!exchange.waiting) return;
+    this.context.trace.record('net.abort', { device: exchange.device, requestId: exchange.id });
+    exchange.reject(signal.reason);
+  }
+
+  private fault(exchange: Exchange, fault: string): void {
+    this.context.trace.record('net.fault', { device: exchange.device, requestId: exchange.id, fault });
+  }
+
+  private streamsOf(deviceId: string): DeviceStreams {
+    let streams = this.streams.get(deviceId);
+    if (streams === undefined) {
+      streams = { link: this.context.rng.fork(`link:${deviceId}`), rules: this.context.rng.fork(`rules:${deviceId}`) };
+      this.streams.set(deviceId, streams);
+    }
+    return streams;
+  }
+}

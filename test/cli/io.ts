@@ -1,0 +1,49 @@
+/**
+ * A CliIo that records what the CLI writes, and helpers to run the real binary in a child
+ * process (the way users and CI run it).
+ */
+import { spawnSync } from 'node:child_process';
+import type { CliIo } from '../../src/cli/io.ts';
+
+export interface RecordingIo extends CliIo {
+  stdout: string[];
+  stderr: string[];
+}
+
+export function recordingIo(): RecordingIo {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  let clock = 0;
+  return {
+    stdout,
+    stderr,
+    out: (text) => void stdout.push(text),
+    err: (text) => void stderr.push(text),
+    interactive: false,
+    color: false,
+    now: () => (clock += 10),
+    wallClock: () => '2030-01-02T03:04:05.000Z',
+  };
+}
+
+export interface Spawned {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node bin/syncstorm.mjs ...args` from the repository root. */
+export function syncstorm(args: readonly string[], env: Record<string, string> = {}): Spawned {
+  const result = spawnSync(process.execPath, ['bin/syncstorm.mjs', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 600_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A one-line message with no stack trace. */
+export function isOneLineMessage(text: string): boolean {
+  const lines = text.trimEnd().split('\n');
+  return lines.length === 1 && lines[0]?.startsWith('[syncstorm] ') === true && !/\n\s+at /.test(text);
+}

@@ -1,0 +1,3 @@
+/** Seed ranges shared by the simulation tests. */
+export const REFERENCE_SEEDS_PER_PROFILE = Number(process.env.SYNCSTORM_TEST_SEEDS ?? 100);
+export const MUTANT_SEEDS_MAX = 200;
