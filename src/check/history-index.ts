@@ -1,25 +1,101 @@
 /**
  * @module check/history-index
- * Builds the per-device, per-record and per-op indexes of a History from validated events.
+ * The History model (per-device, per-record and per-op indexes of the checked events) and
+ * how it is built from validated events.
  */
 import { assert } from '../kernel/assert.ts';
 import type { TraceEvent } from '../kernel/trace.ts';
+import type { ServerRecord } from '../server/protocol.ts';
 import type {
   CheckedEvent,
   DeviceError,
-  DeviceHistory,
+  DeviceKill,
+  DeviceRestart,
   DeviceView,
-  History,
-  OpHistory,
-  RecordHistory,
+  NetAbort,
+  NetFail,
+  NetReceive,
+  NetSend,
   ServerApply,
   ServerReject,
+  ServerReplay,
   SimFinal,
   SimHeal,
   SimPhase,
+  SimStep,
+  UserCall,
+  UserError,
+  UserInterrupted,
   UserWrite,
 } from './history.ts';
 import { type RecordKey, recordKey, SERVER_DEVICE } from './values.ts';
+
+/** One device's events, each list in trace order. */
+export interface DeviceHistory {
+  device: string;
+  writes: UserWrite[];
+  interrupted: UserInterrupted[];
+  userErrors: UserError[];
+  calls: UserCall[];
+  /** sim.step events naming this device. */
+  steps: SimStep[];
+  /** device.view events, plus one synthesized from sim.final unless a 'final' view exists. */
+  views: DeviceView[];
+  kills: DeviceKill[];
+  restarts: DeviceRestart[];
+  errors: DeviceError[];
+  heals: SimHeal[];
+  /** server.apply / server.reject events whose `device` is this device. */
+  applies: ServerApply[];
+  rejects: ServerReject[];
+  sends: NetSend[];
+  receives: NetReceive[];
+  fails: NetFail[];
+  aborts: NetAbort[];
+}
+
+/** One record's events (by `collection/id`), each list in trace order. */
+export interface RecordHistory {
+  key: RecordKey;
+  collection: string;
+  id: string;
+  /** User writes on the record (a resolve counts for its conflict's record). */
+  writes: UserWrite[];
+  interrupted: UserInterrupted[];
+  applies: ServerApply[];
+  replays: ServerReplay[];
+  /** The record in sim.final.server, if any. */
+  final: ServerRecord | undefined;
+}
+
+/** One op id's server events, in trace order. */
+export interface OpHistory {
+  opId: string;
+  applies: ServerApply[];
+  replays: ServerReplay[];
+  rejects: ServerReject[];
+}
+
+export interface History {
+  /** Every trace event, as given. */
+  readonly events: readonly TraceEvent[];
+  /** The checked events, in trace order. */
+  readonly checked: readonly CheckedEvent[];
+  /** Devices seen in user/device/sim/net events (never 'server'), sorted. */
+  readonly devices: readonly string[];
+  readonly writes: readonly UserWrite[];
+  readonly applies: readonly ServerApply[];
+  readonly rejects: readonly ServerReject[];
+  readonly heals: readonly SimHeal[];
+  /** device.error events without a device. */
+  readonly strayErrors: readonly DeviceError[];
+  readonly phases: readonly SimPhase[];
+  readonly byDevice: ReadonlyMap<string, DeviceHistory>;
+  readonly byRecord: ReadonlyMap<RecordKey, RecordHistory>;
+  readonly byOp: ReadonlyMap<string, OpHistory>;
+  /** The sim.final event, if the run got that far. */
+  readonly final: SimFinal | undefined;
+}
 
 function emptyDevice(device: string): DeviceHistory {
   return {

@@ -13,10 +13,10 @@
 import type { Conflict, LocalRecord, MergePolicy, Resolution } from '../client/contract.ts';
 import type { TraceEvent } from '../kernel/trace.ts';
 import type { Fields, OpKind, PatchOp, ServerRecord } from '../server/protocol.ts';
-import { indexHistory } from './history-index.ts';
+import { type History, indexHistory } from './history-index.ts';
 import { parseEvent } from './parse-event.ts';
-import type { RecordKey } from './values.ts';
 
+export type { DeviceHistory, History, OpHistory, RecordHistory } from './history-index.ts';
 export { SERVER_DEVICE } from './values.ts';
 
 interface EventBase {
@@ -315,73 +315,6 @@ export type CheckedEvent =
   | NetReceive
   | NetFail
   | NetAbort;
-
-/** One device's events, each list in trace order. */
-export interface DeviceHistory {
-  device: string;
-  writes: UserWrite[];
-  interrupted: UserInterrupted[];
-  userErrors: UserError[];
-  calls: UserCall[];
-  /** sim.step events naming this device. */
-  steps: SimStep[];
-  /** device.view events, plus one synthesized from sim.final unless a 'final' view exists. */
-  views: DeviceView[];
-  kills: DeviceKill[];
-  restarts: DeviceRestart[];
-  errors: DeviceError[];
-  heals: SimHeal[];
-  /** server.apply / server.reject events whose `device` is this device. */
-  applies: ServerApply[];
-  rejects: ServerReject[];
-  sends: NetSend[];
-  receives: NetReceive[];
-  fails: NetFail[];
-  aborts: NetAbort[];
-}
-
-/** One record's events (by `collection/id`), each list in trace order. */
-export interface RecordHistory {
-  key: RecordKey;
-  collection: string;
-  id: string;
-  /** User writes on the record (a resolve counts for its conflict's record). */
-  writes: UserWrite[];
-  interrupted: UserInterrupted[];
-  applies: ServerApply[];
-  replays: ServerReplay[];
-  /** The record in sim.final.server, if any. */
-  final: ServerRecord | undefined;
-}
-
-/** One op id's server events, in trace order. */
-export interface OpHistory {
-  opId: string;
-  applies: ServerApply[];
-  replays: ServerReplay[];
-  rejects: ServerReject[];
-}
-
-export interface History {
-  /** Every trace event, as given. */
-  readonly events: readonly TraceEvent[];
-  /** The checked events, in trace order. */
-  readonly checked: readonly CheckedEvent[];
-  /** Devices seen in user/device/sim/net events (never 'server'), sorted. */
-  readonly devices: readonly string[];
-  readonly writes: readonly UserWrite[];
-  readonly applies: readonly ServerApply[];
-  readonly rejects: readonly ServerReject[];
-  readonly heals: readonly SimHeal[];
-  /** device.error events without a device. */
-  readonly strayErrors: readonly DeviceError[];
-  readonly phases: readonly SimPhase[];
-  readonly byDevice: ReadonlyMap<string, DeviceHistory>;
-  readonly byRecord: ReadonlyMap<RecordKey, RecordHistory>;
-  readonly byOp: ReadonlyMap<string, OpHistory>;
-  /** The sim.final event, if the run got that far. */
-  readonly final: SimFinal | undefined;
-}
 
 /** Validates the checked events of a trace and indexes them. Throws on a malformed event. */
 export function buildHistory(events: readonly TraceEvent[]): History {

@@ -159,6 +159,14 @@ export class Transport {
   private dispatch(exchange: Exchange): void {
     const device = exchange.device;
     const streams = this.streamsOf(device);
+    exchange.watch(
+      this.context.scheduler.after(
+        this.context.timeoutMs,
+        'net.timeout',
+        () => this.fail(exchange, 'ETIMEDOUT'),
+        exchange.incarnation,
+      ),
+    );
     const hit =
       this.context.faultsEnabled() && this.context.rules.size > 0
         ? this.context.rules.evaluate(

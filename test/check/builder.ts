@@ -3,8 +3,9 @@
  * consecutive seqs and a settable virtual time, one method per event type the checkers
  * read, each returning the seq of the event it added (the witness the tests assert on).
  */
-import type { Conflict, LocalRecord, MergePolicy, RecordStatus, Resolution } from '../../src/client/contract.ts';
+
 import { buildHistory, type FinalDeviceState, type History, type ViewReason } from '../../src/check/index.ts';
+import type { Conflict, LocalRecord, MergePolicy, RecordStatus, Resolution } from '../../src/client/contract.ts';
 import type { TraceEvent } from '../../src/kernel/trace.ts';
 import type { Fields, OpKind, PatchOp, ServerRecord } from '../../src/server/protocol.ts';
 
@@ -109,7 +110,12 @@ export class TraceBuilder {
   }
 
   receive(device: string, requestId: string, status: number, retryAfterMs?: number): number {
-    return this.event('net.receive', { device, requestId, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+    return this.event('net.receive', {
+      device,
+      requestId,
+      status,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
   }
 
   fail(device: string, requestId: string, code = 'ECONNRESET'): number {
@@ -172,7 +178,9 @@ export function endRun(b: TraceBuilder, server: ServerRecord[], devices: string[
   b.at(1_000).event('sim.phase', { phase: 'heal' });
   for (const device of devices) b.heal(device);
   b.event('sim.phase', { phase: 'check' });
-  const records = server.filter((record) => !record.deleted).map((record) => local(record.id, record.fields, record.rev));
+  const records = server
+    .filter((record) => !record.deleted)
+    .map((record) => local(record.id, record.fields, record.rev));
   return b.final(server, Object.fromEntries(devices.map((device) => [device, { records }])));
 }
 

@@ -40,12 +40,17 @@ describe('checkAll', () => {
     b.heal('d1', false);
     b.heal('d2');
     const server = stored('r1', { ...EDITED, note: 'd2.n2' }, 3);
-    b.final([server], { d1: { records: [local('r1', server.fields, 3)] }, d2: { records: [local('r1', server.fields, 3)] } });
+    b.final([server], {
+      d1: { records: [local('r1', server.fields, 3)] },
+      d2: { records: [local('r1', server.fields, 3)] },
+    });
     const history = b.build();
     const result = checkAll(history);
     expect(result.violations.map((violation) => violation.invariant)).toEqual(['no-silent-loss', 'liveness']);
     expect(result.declaredLosses.map((loss) => loss.value)).toEqual(['d1.n1']);
     expect(result.stats.violationsByInvariant).toMatchObject({ 'no-silent-loss': 1, liveness: 1, convergence: 0 });
-    expect(checkAll(history, { only: ['liveness'] }).violations.map((violation) => violation.invariant)).toEqual(['liveness']);
+    expect(checkAll(history, { only: ['liveness'] }).violations.map((violation) => violation.invariant)).toEqual([
+      'liveness',
+    ]);
   });
 });

@@ -4,8 +4,8 @@
  * state with one difference each; assert the invariant, device and witnessing seqs.
  */
 import { describe, expect, it } from 'vitest';
-import type { Conflict } from '../../src/client/contract.ts';
 import { checkConvergence } from '../../src/check/index.ts';
+import type { Conflict } from '../../src/client/contract.ts';
 import { cleanChaos, cleanRun, EDITED, local, stored } from './builder.ts';
 
 const SHOWN = local('r1', EDITED, 2);
@@ -25,7 +25,13 @@ describe('convergence', () => {
   it('flags a device missing a live record', () => {
     const { history, final, lastApply } = ending({ d1: { records: [SHOWN] }, d2: { records: [] } });
     expect(checkConvergence(history)).toEqual([
-      expect.objectContaining({ invariant: 'convergence', device: 'd2', recordId: 'r1', events: [lastApply, final], actual: null }),
+      expect.objectContaining({
+        invariant: 'convergence',
+        device: 'd2',
+        recordId: 'r1',
+        events: [lastApply, final],
+        actual: null,
+      }),
     ]);
   });
 
@@ -39,7 +45,11 @@ describe('convergence', () => {
   it('flags differing fields, naming them', () => {
     const { history } = ending({ d1: { records: [local('r1', { ...EDITED, tags: ['d1.t1'] }, 2)] } });
     expect(checkConvergence(history)).toEqual([
-      expect.objectContaining({ invariant: 'convergence', expected: { tags: ['d1.t1', 'd2.t2'] }, actual: { tags: ['d1.t1'] } }),
+      expect.objectContaining({
+        invariant: 'convergence',
+        expected: { tags: ['d1.t1', 'd2.t2'] },
+        actual: { tags: ['d1.t1'] },
+      }),
     ]);
   });
 
@@ -56,7 +66,14 @@ describe('convergence', () => {
   });
 
   it('skips records the device lists as conflicts', () => {
-    const conflict: Conflict = { id: 'c', collection: 'tasks', recordId: 'r1', field: 'title', local: 'x', remote: 'd2.w2' };
+    const conflict: Conflict = {
+      id: 'c',
+      collection: 'tasks',
+      recordId: 'r1',
+      field: 'title',
+      local: 'x',
+      remote: 'd2.w2',
+    };
     const { history } = ending({ d1: { records: [local('r1', { ...EDITED, title: 'x' }, 2)], conflicts: [conflict] } });
     expect(checkConvergence(history)).toEqual([]);
   });

@@ -5,8 +5,8 @@
  * restart can lose something; assert the invariant and the witnessing seqs.
  */
 import { describe, expect, it } from 'vitest';
-import type { Conflict, LocalRecord } from '../../src/client/contract.ts';
 import { checkDurability } from '../../src/check/index.ts';
+import type { Conflict, LocalRecord } from '../../src/client/contract.ts';
 import { cleanChaos, EDITED, local, type TraceBuilder } from './builder.ts';
 
 const SHOWN = local('r1', EDITED, 2);
@@ -32,7 +32,13 @@ describe('durability: random kill (before-kill view)', () => {
   it('flags a record gone after the restart', () => {
     const { history, witnesses } = randomKill([SHOWN], []);
     expect(checkDurability(history)).toEqual([
-      expect.objectContaining({ invariant: 'durability', device: 'd1', recordId: 'r1', events: witnesses, actual: null }),
+      expect.objectContaining({
+        invariant: 'durability',
+        device: 'd1',
+        recordId: 'r1',
+        events: witnesses,
+        actual: null,
+      }),
     ]);
   });
 
@@ -40,7 +46,11 @@ describe('durability: random kill (before-kill view)', () => {
     const { history, witnesses } = randomKill([SHOWN], [local('r1', { ...EDITED, title: 'd1.old' }, 1)]);
     const violations = checkDurability(history);
     expect(violations).toHaveLength(2);
-    expect(violations[0]).toMatchObject({ events: witnesses, expected: { title: 'd2.w2' }, actual: { title: 'd1.old' } });
+    expect(violations[0]).toMatchObject({
+      events: witnesses,
+      expected: { title: 'd2.w2' },
+      actual: { title: 'd1.old' },
+    });
     expect(violations[1]).toMatchObject({ events: witnesses, expected: 2, actual: 1 });
   });
 
@@ -94,12 +104,16 @@ describe('durability: crash-point kill (acknowledged writes)', () => {
   });
 
   it('passes when the server replaced the write after it was made and the device pulled that', () => {
-    const { b } = crashAfter((builder) => {
-      const seq = setTitle('d1.w4')(builder);
-      builder.apply({ device: 'd1', opId: 'op3', id: 'r1', revAfter: 3, fields: { ...EDITED, title: 'd1.w4' } });
-      builder.apply({ device: 'd2', opId: 'op4', id: 'r1', revAfter: 4, fields: { ...EDITED, title: 'd2.w6' } });
-      return seq;
-    }, [local('r1', { ...EDITED, title: 'd2.w6' }, 4)], 0);
+    const { b } = crashAfter(
+      (builder) => {
+        const seq = setTitle('d1.w4')(builder);
+        builder.apply({ device: 'd1', opId: 'op3', id: 'r1', revAfter: 3, fields: { ...EDITED, title: 'd1.w4' } });
+        builder.apply({ device: 'd2', opId: 'op4', id: 'r1', revAfter: 4, fields: { ...EDITED, title: 'd2.w6' } });
+        return seq;
+      },
+      [local('r1', { ...EDITED, title: 'd2.w6' }, 4)],
+      0,
+    );
     expect(checkDurability(b.build())).toEqual([]);
   });
 
@@ -141,19 +155,32 @@ describe('durability: crash-point kill (acknowledged writes)', () => {
   });
 
   it('does not expect a delete to stay pending once the server holds the record deleted', () => {
-    const { b } = crashAfter((builder) => {
-      const seq = builder.remove('d1', 'r1', SHOWN);
-      builder.apply({ device: 'd2', opId: 'op3', id: 'r1', revAfter: 3, deleted: true, fields: {} });
-      return seq;
-    }, [], 0);
+    const { b } = crashAfter(
+      (builder) => {
+        const seq = builder.remove('d1', 'r1', SHOWN);
+        builder.apply({ device: 'd2', opId: 'op3', id: 'r1', revAfter: 3, deleted: true, fields: {} });
+        return seq;
+      },
+      [],
+      0,
+    );
     expect(checkDurability(b.build())).toEqual([]);
   });
 
   it("takes an edit after the device's own delete as taking the delete back", () => {
-    const { b } = crashAfter((builder) => {
-      builder.remove('d1', 'r1', SHOWN);
-      return builder.update('d1', 'r1', [{ op: 'set', field: 'title', value: 'd1.w4' }], local('r1', EDITED, 2, 'needs-review'));
-    }, [local('r1', { ...EDITED, title: 'd1.w4' }, 2, 'pending')], 1);
+    const { b } = crashAfter(
+      (builder) => {
+        builder.remove('d1', 'r1', SHOWN);
+        return builder.update(
+          'd1',
+          'r1',
+          [{ op: 'set', field: 'title', value: 'd1.w4' }],
+          local('r1', EDITED, 2, 'needs-review'),
+        );
+      },
+      [local('r1', { ...EDITED, title: 'd1.w4' }, 2, 'pending')],
+      1,
+    );
     expect(checkDurability(b.build())).toEqual([]);
   });
 

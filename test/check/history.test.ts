@@ -63,7 +63,17 @@ describe('buildHistory', () => {
 
   it('rejects a server.apply whose revAfter is not a number', () => {
     const b = new TraceBuilder();
-    b.event('server.apply', { device: 'd1', opId: 'o', collection: 'c', id: 'i', kind: 'create', revBefore: 0, revAfter: '1', deleted: false, fields: {} });
+    b.event('server.apply', {
+      device: 'd1',
+      opId: 'o',
+      collection: 'c',
+      id: 'i',
+      kind: 'create',
+      revBefore: 0,
+      revAfter: '1',
+      deleted: false,
+      fields: {},
+    });
     expect(() => b.build()).toThrow(/'revAfter' must be a finite number/);
   });
 

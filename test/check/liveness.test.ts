@@ -60,6 +60,8 @@ describe('liveness', () => {
     const { builder: b } = cleanChaos();
     b.heal('d1');
     const final = b.final([stored('r1', EDITED, 2)], { d1: {}, d2: {} });
-    expect(checkLiveness(b.build())).toEqual([expect.objectContaining({ invariant: 'liveness', device: 'd2', events: [final] })]);
+    expect(checkLiveness(b.build())).toEqual([
+      expect.objectContaining({ invariant: 'liveness', device: 'd2', events: [final] }),
+    ]);
   });
 });

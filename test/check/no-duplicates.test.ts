@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkNoDuplicates } from '../../src/check/index.ts';
-import { CREATED, cleanChaos, cleanRun, EDITED, endRun, local, stored, TraceBuilder } from './builder.ts';
+import { cleanChaos, cleanRun, EDITED, endRun, local, stored, TraceBuilder } from './builder.ts';
 
 describe('no-duplicates', () => {
   it('passes a clean run with a replayed op', () => {
@@ -18,8 +18,24 @@ describe('no-duplicates', () => {
 
   it('flags an op applied twice (not replayed)', () => {
     const b = new TraceBuilder();
-    const first = b.apply({ device: 'd1', opId: 'op1', id: 'r1', kind: 'update', revBefore: 1, revAfter: 2, fields: { n: 'x' } });
-    const second = b.apply({ device: 'd1', opId: 'op1', id: 'r1', kind: 'update', revBefore: 2, revAfter: 3, fields: { n: 'x' } });
+    const first = b.apply({
+      device: 'd1',
+      opId: 'op1',
+      id: 'r1',
+      kind: 'update',
+      revBefore: 1,
+      revAfter: 2,
+      fields: { n: 'x' },
+    });
+    const second = b.apply({
+      device: 'd1',
+      opId: 'op1',
+      id: 'r1',
+      kind: 'update',
+      revBefore: 2,
+      revAfter: 3,
+      fields: { n: 'x' },
+    });
     const [violation, ...rest] = checkNoDuplicates(b.build());
     expect(rest).toEqual([]);
     expect(violation).toMatchObject({ invariant: 'no-duplicates', events: [first, second], recordId: 'r1', actual: 2 });
@@ -51,7 +67,9 @@ describe('no-duplicates', () => {
     const b = new TraceBuilder();
     const view = b.view('d1', 'step', [local('r1', { title: 'a' }, 1), local('r1', { title: 'a' }, 1)]);
     const violations = checkNoDuplicates(b.build());
-    expect(violations).toEqual([expect.objectContaining({ invariant: 'no-duplicates', events: [view], recordId: 'r1' })]);
+    expect(violations).toEqual([
+      expect.objectContaining({ invariant: 'no-duplicates', events: [view], recordId: 'r1' }),
+    ]);
   });
 
   it("flags a view that shows one write's value in two records", () => {

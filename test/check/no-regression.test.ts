@@ -26,7 +26,13 @@ describe('no-regression', () => {
     b.restart('d1');
     const second = b.view('d1', 'after-restart', [local('r1', { title: 'a' }, 3)]);
     expect(checkNoRegression(b.build())).toEqual([
-      expect.objectContaining({ invariant: 'no-regression', device: 'd1', recordId: 'r1', events: [first, second], actual: 3 }),
+      expect.objectContaining({
+        invariant: 'no-regression',
+        device: 'd1',
+        recordId: 'r1',
+        events: [first, second],
+        actual: 3,
+      }),
     ]);
   });
 
@@ -53,7 +59,12 @@ describe('no-regression', () => {
     const first = b.view('d1', 'step', [local('r1', { title: 'new' }, 3)]);
     const second = b.view('d1', 'step', [local('r1', { title: 'old' }, 3)]);
     expect(checkNoRegression(b.build())).toEqual([
-      expect.objectContaining({ invariant: 'no-regression', events: [first, second], expected: { title: 'new' }, actual: { title: 'old' } }),
+      expect.objectContaining({
+        invariant: 'no-regression',
+        events: [first, second],
+        expected: { title: 'new' },
+        actual: { title: 'old' },
+      }),
     ]);
   });
 

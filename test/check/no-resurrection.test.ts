@@ -5,8 +5,8 @@
  * r1 after the clean chaos part and add one revival each; assert the witnessing seqs.
  */
 import { describe, expect, it } from 'vitest';
-import type { Conflict } from '../../src/client/contract.ts';
 import { checkNoResurrection } from '../../src/check/index.ts';
+import type { Conflict } from '../../src/client/contract.ts';
 import { CREATED, cleanChaos, EDITED, endRun, local, stored, TraceBuilder } from './builder.ts';
 
 const FRESH = local('r1', EDITED, 2);
@@ -16,7 +16,8 @@ const deleteConflict: Conflict = { id: 'c1', collection: 'tasks', recordId: 'r1'
 function informedDelete(applied = true) {
   const { builder: b } = cleanChaos();
   const seqs: Record<string, number> = { remove: b.remove('d1', 'r1', FRESH) };
-  if (applied) seqs.deleted = b.apply({ device: 'd1', opId: 'op3', id: 'r1', revAfter: 3, deleted: true, fields: EDITED });
+  if (applied)
+    seqs.deleted = b.apply({ device: 'd1', opId: 'op3', id: 'r1', revAfter: 3, deleted: true, fields: EDITED });
   return { b, seqs };
 }
 
@@ -29,10 +30,21 @@ describe('no-resurrection', () => {
 
   it('flags a revival on the server after the delete, with no restore', () => {
     const { b, seqs } = informedDelete();
-    const revived = b.apply({ device: 'd2', opId: 'op4', id: 'r1', revAfter: 4, fields: { ...EDITED, title: 'd2.w7' } });
+    const revived = b.apply({
+      device: 'd2',
+      opId: 'op4',
+      id: 'r1',
+      revAfter: 4,
+      fields: { ...EDITED, title: 'd2.w7' },
+    });
     endRun(b, [stored('r1', { ...EDITED, title: 'd2.w7' }, 4)]);
     expect(checkNoResurrection(b.build())).toEqual([
-      expect.objectContaining({ invariant: 'no-resurrection', device: 'd2', recordId: 'r1', events: [seqs.remove, seqs.deleted, revived] }),
+      expect.objectContaining({
+        invariant: 'no-resurrection',
+        device: 'd2',
+        recordId: 'r1',
+        events: [seqs.remove, seqs.deleted, revived],
+      }),
     ]);
   });
 
@@ -40,7 +52,12 @@ describe('no-resurrection', () => {
     const { b, seqs } = informedDelete(false);
     const final = endRun(b, [stored('r1', EDITED, 2)]);
     expect(checkNoResurrection(b.build())).toEqual([
-      expect.objectContaining({ invariant: 'no-resurrection', device: 'd1', events: [seqs.remove, final], actual: 'live' }),
+      expect.objectContaining({
+        invariant: 'no-resurrection',
+        device: 'd1',
+        events: [seqs.remove, final],
+        actual: 'live',
+      }),
     ]);
   });
 
@@ -48,7 +65,12 @@ describe('no-resurrection', () => {
     const { b, seqs } = informedDelete();
     const final = b.final([stored('r1', EDITED, 3, true)], { d1: { records: [] }, d2: { records: [FRESH] } });
     expect(checkNoResurrection(b.build())).toEqual([
-      expect.objectContaining({ invariant: 'no-resurrection', device: 'd2', events: [seqs.remove, seqs.deleted, final], actual: 'shown' }),
+      expect.objectContaining({
+        invariant: 'no-resurrection',
+        device: 'd2',
+        events: [seqs.remove, seqs.deleted, final],
+        actual: 'shown',
+      }),
     ]);
   });
 
@@ -79,7 +101,14 @@ describe('no-resurrection', () => {
   it('accepts a revival by a user who edited the record from a view based on the deletion', () => {
     const { b } = informedDelete();
     b.update('d2', 'r1', [{ op: 'set', field: 'title', value: 'd2.w8' }], local('r1', EDITED, 3, 'needs-review'));
-    b.apply({ device: 'd2', opId: 'op4', id: 'r1', kind: 'create', revAfter: 4, fields: { ...EDITED, title: 'd2.w8' } });
+    b.apply({
+      device: 'd2',
+      opId: 'op4',
+      id: 'r1',
+      kind: 'create',
+      revAfter: 4,
+      fields: { ...EDITED, title: 'd2.w8' },
+    });
     endRun(b, [stored('r1', { ...EDITED, title: 'd2.w8' }, 4)]);
     expect(checkNoResurrection(b.build())).toEqual([]);
   });

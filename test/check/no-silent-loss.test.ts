@@ -5,8 +5,8 @@
  * seqs, and for lossy policies the declared loss instead of a violation.
  */
 import { describe, expect, it } from 'vitest';
-import type { Conflict } from '../../src/client/contract.ts';
 import { analyzeLosses, checkNoSilentLoss } from '../../src/check/index.ts';
+import type { Conflict } from '../../src/client/contract.ts';
 import { CREATED, cleanChaos, cleanRun, EDITED, endRun, local, stored } from './builder.ts';
 
 const STALE = local('r1', CREATED, 1);
@@ -20,13 +20,27 @@ function blindOverwrite() {
   return { b, seqs, fields: { ...EDITED, title: 'd1.w9' } };
 }
 
-const titleConflict: Conflict = { id: 'c1', collection: 'tasks', recordId: 'r1', field: 'title', local: 'd2.w2', remote: 'd1.w9' };
+const titleConflict: Conflict = {
+  id: 'c1',
+  collection: 'tasks',
+  recordId: 'r1',
+  field: 'title',
+  local: 'd2.w2',
+  remote: 'd1.w9',
+};
 
 describe('no-silent-loss', () => {
   it('passes a clean run and counts kept and knowingly overwritten values', () => {
     const history = cleanRun().builder.build();
     expect(checkNoSilentLoss(history)).toEqual([]);
-    expect(analyzeLosses(history).outcomes).toEqual({ kept: 3, overwritten: 1, surfaced: 0, declared: 0, lost: 0, unknown: 0 });
+    expect(analyzeLosses(history).outcomes).toEqual({
+      kept: 3,
+      overwritten: 1,
+      surfaced: 0,
+      declared: 0,
+      lost: 0,
+      unknown: 0,
+    });
   });
 
   it('flags a write that never reached the server', () => {
@@ -35,7 +49,13 @@ describe('no-silent-loss', () => {
     const final = endRun(b, [stored('r1', EDITED, 2)]);
     const violations = checkNoSilentLoss(b.build());
     expect(violations).toEqual([
-      expect.objectContaining({ invariant: 'no-silent-loss', events: [write, final], device: 'd1', expected: 'd1.w3', actual: 'd2.w2' }),
+      expect.objectContaining({
+        invariant: 'no-silent-loss',
+        events: [write, final],
+        device: 'd1',
+        expected: 'd1.w3',
+        actual: 'd2.w2',
+      }),
     ]);
     expect(violations[0]?.message).toMatch(/never reached the server/);
   });
@@ -45,7 +65,13 @@ describe('no-silent-loss', () => {
     const final = endRun(b, [stored('r1', fields, 3)]);
     const violations = checkNoSilentLoss(b.build());
     expect(violations).toHaveLength(1);
-    expect(violations[0]).toMatchObject({ invariant: 'no-silent-loss', device: 'd2', recordId: 'r1', expected: 'd2.w2', actual: 'd1.w9' });
+    expect(violations[0]).toMatchObject({
+      invariant: 'no-silent-loss',
+      device: 'd2',
+      recordId: 'r1',
+      expected: 'd2.w2',
+      actual: 'd1.w9',
+    });
     expect(violations[0]?.events).toEqual([seqs.update, seqs.apply2, seqs.apply3, final]);
     expect(violations[0]?.message).toMatch(/overwritten at rev 3 by d1 \(op op3\)/);
   });
@@ -162,7 +188,11 @@ describe('no-silent-loss', () => {
     const final = endRun(b, [stored('r1', fields, 3)]);
     const violations = checkNoSilentLoss(b.build());
     expect(violations).toEqual([
-      expect.objectContaining({ invariant: 'no-silent-loss', expected: 'd2.t2', events: [seqs.update, seqs.apply2, replaced, final] }),
+      expect.objectContaining({
+        invariant: 'no-silent-loss',
+        expected: 'd2.t2',
+        events: [seqs.update, seqs.apply2, replaced, final],
+      }),
     ]);
   });
 
@@ -177,7 +207,9 @@ describe('no-silent-loss', () => {
     expect(violations[0]?.events).toEqual([seqs.apply1, seqs.update, seqs.apply2, inc, final]);
     const pending = cleanChaos().builder;
     pending.update('d1', 'r1', [{ op: 'inc', field: 'likes', by: 1 }], FRESH);
-    pending.final([stored('r1', EDITED, 2)], { d1: { records: [local('r1', { ...EDITED, likes: 2 }, 2, 'pending')], pending: 1 } });
+    pending.final([stored('r1', EDITED, 2)], {
+      d1: { records: [local('r1', { ...EDITED, likes: 2 }, 2, 'pending')], pending: 1 },
+    });
     expect(checkNoSilentLoss(pending.build())).toEqual([]);
   });
 

@@ -92,7 +92,11 @@ describe('polite-retries', () => {
     expect(checkPoliteRetries(build(RETRY_COUNT_MAX).history)).toEqual([]);
     const { history, sends } = build(RETRY_COUNT_MAX + 3);
     expect(checkPoliteRetries(history)).toEqual([
-      expect.objectContaining({ invariant: 'polite-retries', events: sends.slice(0, RETRY_COUNT_MAX + 1), actual: RETRY_COUNT_MAX + 3 }),
+      expect.objectContaining({
+        invariant: 'polite-retries',
+        events: sends.slice(0, RETRY_COUNT_MAX + 1),
+        actual: RETRY_COUNT_MAX + 3,
+      }),
     ]);
   });
 });

@@ -143,7 +143,11 @@ function revivedOnServer(record: RecordHistory | undefined, from: number, until:
  * device's own op on it was applied after the write, or (a delete) the server already held
  * the record deleted, whoever deleted it.
  */
-function confirmed(input: AcknowledgedInput, expectation: RecordExpectation, record: RecordHistory | undefined): boolean {
+function confirmed(
+  input: AcknowledgedInput,
+  expectation: RecordExpectation,
+  record: RecordHistory | undefined,
+): boolean {
   const { device, kill } = input;
   const own = device.applies.some(
     (apply) =>
@@ -215,12 +219,7 @@ function judgeRecord(
   }
   const neverOnServer = expectation.deleted !== undefined && (record?.applies.length ?? 0) === 0;
   const settled = after.pending > 0 || inConflict || (shown !== undefined && shown.status !== 'synced');
-  if (
-    !expectation.lastIsResolve &&
-    !neverOnServer &&
-    !settled &&
-    !confirmed(input, expectation, record)
-  ) {
+  if (!expectation.lastIsResolve && !neverOnServer && !settled && !confirmed(input, expectation, record)) {
     const message = `${prefix} its write on ${expectation.key} (seq ${expectation.lastSeq}) was not applied by the server before the kill, yet after the restart nothing is pending and the record shows as synced`;
     lost.push({ message, seq: expectation.lastSeq, expected: 'pending > 0', actual: after.pending });
   }
