@@ -188,13 +188,14 @@ export class Transport {
     if (this.context.connectivity.outboundCut(device)) return this.fault(exchange, 'partition-outbound');
     if (verdict.type === 'drop-request') return this.fault(exchange, 'drop-request');
     const request = exchange.request;
-    if (verdict.type === 'duplicate') {
+    // The copy is cloned before the original is delivered (delivery reads the body).
+    const copy = verdict.type === 'duplicate' ? request.clone() : undefined;
+    this.context.scheduler.after(requestDelayMs, 'net.deliver', () => this.deliver(exchange, 0, request));
+    if (copy !== undefined && verdict.type === 'duplicate') {
       this.fault(exchange, 'duplicate');
-      const copy = request.clone();
       const copyDelayMs = requestDelayMs + (verdict.delayMs ?? requestDelayMs);
       this.context.scheduler.after(copyDelayMs, 'net.deliver', () => this.deliver(exchange, 1, copy));
     }
-    this.context.scheduler.after(requestDelayMs, 'net.deliver', () => this.deliver(exchange, 0, request));
   }
 
   /** The request reaches the server (or the gateway of a status verdict). */

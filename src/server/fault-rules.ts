@@ -9,7 +9,7 @@
  * - `gateway`: `token-expired`, `412`, `429`, `500`, `503` (the request is not handled);
  * - `op`:      `concurrent-write`, `spurious-409` (per op, batches included, replays excluded);
  * - `page`:    `changes-out-of-order`, `short-page`, `overlapping-page`, `write-between-pages`,
- *              `checkpoint-tie` (on `/changes` and `/snapshot` answers).
+ *              `checkpoint-tie`, `stale-delta` (on `/changes` and `/snapshot` answers).
  */
 import { z } from 'zod';
 import type { OpKind } from './protocol.ts';
@@ -29,6 +29,7 @@ export type ServerFault =
   | { type: 'overlapping-page' }
   | { type: 'write-between-pages' }
   | { type: 'checkpoint-tie' }
+  | { type: 'stale-delta' }
   | { type: 'slow'; ms: number };
 
 export type ServerFaultType = ServerFault['type'];
@@ -73,6 +74,7 @@ export const DECISION_POINT: Readonly<Record<ServerFaultType, DecisionPoint>> = 
   'overlapping-page': 'page',
   'write-between-pages': 'page',
   'checkpoint-tie': 'page',
+  'stale-delta': 'page',
 });
 
 /** Bound on `slow` and `Retry-After`, so a typo cannot stall a run for years of virtual time. */
@@ -97,6 +99,7 @@ export const serverFaultSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('overlapping-page') }),
   z.strictObject({ type: z.literal('write-between-pages') }),
   z.strictObject({ type: z.literal('checkpoint-tie') }),
+  z.strictObject({ type: z.literal('stale-delta') }),
   z.strictObject({ type: z.literal('slow'), ms: z.number().int().min(0).max(FAULT_DELAY_MS_MAX) }),
 ]);
 

@@ -59,9 +59,29 @@ function applies(context: ServerContext, query: PageQuery, records: readonly Sto
       return records.some((record) => !record.deleted);
     case 'checkpoint-tie':
       return query.mode === 'checkpoint' && last !== undefined && context.store.firstLiveAfter(last) !== undefined;
+    case 'stale-delta':
+      return staleCandidates(context, query, records).length > 0;
     default:
       return false;
   }
+}
+
+/** How far back, in changes, a lagging replica's stale delta may reach. */
+const STALE_REACH = 20;
+
+/**
+ * Records a stale delta may be an older version of: those of this page, and, in cursor mode,
+ * the last changes the reader was already handed (a replica lagging behind the primary it
+ * read from before).
+ */
+function staleCandidates(context: ServerContext, query: PageQuery, records: readonly StoredRecord[]): StoredRecord[] {
+  const before =
+    query.mode === 'cursor'
+      ? context.store
+          .changesAfterSeq(Math.max(0, query.since - STALE_REACH), STALE_REACH)
+          .records.filter((record) => record.seq <= query.since)
+      : [];
+  return [...before, ...records].filter((record) => context.store.previousOf(record) !== undefined);
 }
 
 /** A reordering that differs from the page's order (a shuffle, reversed if it came out unchanged). */
@@ -86,7 +106,13 @@ export function buildPage(
   if (fault?.type === 'short-page') records = records.slice(0, fault.limit);
   const overlap = fault?.type === 'overlapping-page';
   const nextPosition = positionAfter(query, records, overlap ? records.length - 1 : records.length);
-  const handedOut = fault?.type === 'changes-out-of-order' ? reorder(context, records) : records;
+  let handedOut = fault?.type === 'changes-out-of-order' ? reorder(context, records) : records;
+  if (fault?.type === 'stale-delta') {
+    // A lagging replica's late delta: an older version of one record, after its current one.
+    const candidates = staleCandidates(context, query, records);
+    const stale = context.store.previousOf(context.pageRng.pick(candidates)) as StoredRecord;
+    handedOut = [...records, stale];
+  }
   const mode: ChangesMode = query.mode;
   context.history.changes(device, mode, handedOut);
   if (fault?.type === 'write-between-pages') {

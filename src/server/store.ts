@@ -73,6 +73,8 @@ export function toWire(record: StoredRecord): ServerRecord {
 
 export class RecordStore {
   private readonly byKey = new Map<string, StoredRecord>();
+  /** The version each record had before its current one (what a lagging replica still serves). */
+  private readonly previousByKey = new Map<string, StoredRecord>();
   private readonly creationOrder: string[] = [];
   private readonly bySeq = new SortedIndex<StoredRecord, { seq: number }>((a, b) => a.seq - b.seq);
   private readonly byCheckpoint = new SortedIndex<StoredRecord, CheckpointKey>(compareCheckpoint);
@@ -90,6 +92,11 @@ export class RecordStore {
 
   get(collection: string, id: string): StoredRecord | undefined {
     return this.byKey.get(recordKey(collection, id));
+  }
+
+  /** The version `record` replaced, if any. */
+  previousOf(record: ServerRecord): StoredRecord | undefined {
+    return this.previousByKey.get(recordKey(record.collection, record.id));
   }
 
   /** Called after every commit (the long-poll waiters listen here). */
@@ -116,6 +123,7 @@ export class RecordStore {
       assert(this.creationOrder.length < RECORDS_MAX, `store: more than ${RECORDS_MAX} records`);
       this.creationOrder.push(key);
     } else {
+      this.previousByKey.set(key, previous);
       this.bySeq.remove(previous);
       this.byCheckpoint.remove(previous);
     }

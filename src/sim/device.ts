@@ -25,7 +25,7 @@ import type { Rng } from '../kernel/rng.ts';
 import type { Scheduler } from '../kernel/scheduler.ts';
 import type { Trace } from '../kernel/trace.ts';
 import type { Network } from '../net/index.ts';
-import { DeviceStorage } from './storage.ts';
+import { DeviceStorage, type StorageMode, type StorageVault } from './storage.ts';
 import { drive, within } from './watchdog.ts';
 
 /** Arms every crash point: the device dies at the next one its client reaches. */
@@ -44,6 +44,8 @@ export interface DeviceHostOptions {
   factory: ClientFactory;
   /** The device keeps its files under `<storageDir>/<deviceId>/` (wiped on first start). */
   storageDir: string;
+  /** 'memory' (default): in-memory SQLite saved across kills; 'file': SQLite files under storageDir. */
+  storage?: StorageMode;
   skewMs?: number;
   /** Default: the network's base URL. */
   baseUrl?: string;
@@ -77,6 +79,8 @@ export class DeviceHost {
   private readonly options: DeviceHostOptions;
   private life: Incarnation | undefined;
   private storage: DeviceStorage | undefined;
+  /** In memory mode, the committed content of each database between incarnations. */
+  private readonly vault: StorageVault = new Map();
   private clock: DeviceClock | undefined;
   private current: SyncClient | undefined;
   private armed: string | undefined;
@@ -126,7 +130,7 @@ export class DeviceHost {
   /** First start, on empty storage. Rejects (after recording device.error) if the client's start throws. */
   async start(): Promise<void> {
     assert(this.life === undefined, `DeviceHost.start: device ${this.deviceId} already started`);
-    DeviceStorage.wipe(this.directory);
+    if ((this.options.storage ?? 'memory') === 'file') DeviceStorage.wipe(this.directory);
     this.life = new Incarnation(this.deviceId, 0);
     await this.boot('device.start');
   }
@@ -203,7 +207,7 @@ export class DeviceHost {
 
   private async boot(eventType: 'device.start' | 'device.restart'): Promise<void> {
     const life = this.life as Incarnation;
-    this.storage = new DeviceStorage(this.directory, life);
+    this.storage = new DeviceStorage(this.directory, life, this.options.storage ?? 'memory', this.vault);
     this.clock = new DeviceClock({ scheduler: this.options.scheduler, owner: life, skewMs: this.skewMs });
     let client: SyncClient;
     try {

@@ -26,6 +26,7 @@ const FLAKY: readonly (readonly [(rng: Rng) => Drawn, number])[] = [
   [() => ({ fault: { type: 'concurrent-write' }, route: 'op', probability: 0.3 }), 1],
   [(rng) => ({ fault: { type: 'short-page', limit: rng.int(1, 3) }, route: 'changes', probability: 0.5 }), 1],
   [() => ({ fault: { type: 'write-between-pages' }, route: 'changes', probability: 0.3 }), 1],
+  [() => ({ fault: { type: 'stale-delta' }, route: 'changes', probability: 0.5 }), 2],
 ];
 
 const HOSTILE_EXTRA: readonly (readonly [(rng: Rng) => Drawn, number])[] = [

@@ -15,6 +15,7 @@ import { WORKLOAD_COLLECTIONS } from './fields.ts';
 import { HEAL_DEFAULTS, type HealOptions, Healer } from './heal.ts';
 import { type Plan, undeclaredDevices } from './plan.ts';
 import type { RunResult, RunViolation } from './result.ts';
+import type { StorageMode } from './storage.ts';
 import { createWorld, type World } from './world.ts';
 
 export interface SimulationOptions {
@@ -28,6 +29,8 @@ export interface SimulationOptions {
   /** Keep the trace in the result (reports need it). */
   keepTrace?: boolean;
   traceFile?: string;
+  /** Client storage: 'memory' (default, fast) or 'file' (SQLite files with WAL). */
+  storage?: StorageMode;
   serverConfig?: Partial<ServerConfig>;
   heal?: Partial<HealOptions>;
   /** Bound on scheduler events in the chaos phase. */
@@ -79,7 +82,7 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
   const missing = undeclaredDevices(options.plan);
   if (missing.length > 0) throw new Error(`[syncstorm] plan steps name undeclared devices: ${missing.join(', ')}`);
   const storageDir = mkdtempSync(join(tmpdir(), 'syncstorm-'));
-  const world = createWorld({ seed: options.seed, plan: options.plan, client: options.client, storageDir, ...(options.traceFile ? { traceFile: options.traceFile } : {}), ...(options.serverConfig ? { serverConfig: options.serverConfig } : {}) });
+  const world = createWorld({ seed: options.seed, plan: options.plan, client: options.client, storageDir, storage: options.storage ?? 'memory', ...(options.traceFile ? { traceFile: options.traceFile } : {}), ...(options.serverConfig ? { serverConfig: options.serverConfig } : {}) });
   const errors: string[] = [];
   const release = catchStrayErrors(world, errors);
   const collections = options.client.collections ?? WORKLOAD_COLLECTIONS;

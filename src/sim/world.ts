@@ -11,6 +11,7 @@ import { Trace } from '../kernel/trace.ts';
 import { Network } from '../net/index.ts';
 import { ReferenceServer, type ServerConfig } from '../server/index.ts';
 import { DeviceHost } from './device.ts';
+import type { StorageMode } from './storage.ts';
 import type { Plan } from './plan.ts';
 import { PROFILES } from './profiles.ts';
 
@@ -22,6 +23,8 @@ export interface WorldOptions {
   client: ClientFactory;
   /** Folder under which each device keeps its SQLite files. */
   storageDir: string;
+  /** Client storage: in-memory SQLite kept across kills (default) or SQLite files. */
+  storage?: StorageMode;
   traceFile?: string;
   serverConfig?: Partial<ServerConfig>;
 }
@@ -66,6 +69,7 @@ export function createWorld(options: WorldOptions): World {
       network,
       factory: options.client,
       storageDir: options.storageDir,
+      storage: options.storage ?? 'memory',
       skewMs: device.skewMs ?? 0,
       baseUrl: BASE_URL,
     });

@@ -79,6 +79,22 @@ describe('request duplicated', () => {
     });
   }
 
+  test('the client sees the first copy’s answer even when the second copy is answered first', async () => {
+    let calls = 0;
+    const h = netHarness({
+      handler: () =>
+        ++calls === 1
+          ? new Promise((resolve) => h.scheduler.after(100, 'hold', () => resolve(new Response('copy 0'))))
+          : new Response('copy 1'),
+    });
+    h.network.addRule({ match: {}, verdict: { type: 'duplicate', delayMs: 0 } });
+    const outcome = h.observe(h.network.fetchFor(h.device('A'))(h.url('/x'), { method: 'POST', body: 'b' }));
+    await h.run();
+    expect(h.server.count()).toBe(2);
+    expect(outcome.atMs).toBe(120);
+    expect(await outcome.response?.text()).toBe('copy 0');
+  });
+
   test('duplicate delayMs sets how much later the second copy lands', async () => {
     const { h } = await oneRequest({ verdict: { type: 'duplicate', delayMs: 2_500 } });
     expect(h.server.handled.map((handled) => handled.atMs)).toEqual([10, 2_510]);

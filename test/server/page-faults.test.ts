@@ -1,5 +1,5 @@
 /**
- * Goal: each page fault (out of order, short, overlapping, write between pages, checkpoint tie)
+ * Goal: each page fault (out of order, short, overlapping, write between pages, checkpoint tie, stale delta)
  * does what docs/protocol.md says, in the page handed out and in the trace.
  * Method: one rule per test; page through /changes or /snapshot and compare with the clean
  * pages; check server.fault / server.changes / server.apply events.
@@ -80,5 +80,27 @@ describe('page faults', () => {
     const page = await h.call<ChangesPage>('GET', '/snapshot');
     expect(page.body.changes).toHaveLength(1);
     expect(page.body.hasMore).toBe(true);
+  });
+
+  test('stale-delta: an older version of a changed record arrives after its current one', async () => {
+    const h = await withRecords(2);
+    const stored = h.server.records().find((record) => record.id === 'n0') as ServerRecord;
+    h.server.automationWrite('notes', 'n0', [{ op: 'set', field: 'title', value: 'newer' }]);
+    h.server.addRule({ match: { route: 'changes' }, fault: { type: 'stale-delta' }, times: 1 });
+    const page = await h.call<ChangesPage>('GET', '/changes');
+    const versions = page.body.changes.map((record) => [record.id, record.rev]);
+    // n1 (rev 1), n0 at its current rev 2, then the stale n0 at rev 1 with its old title.
+    expect(versions).toEqual([
+      ['n1', 1],
+      ['n0', 2],
+      ['n0', 1],
+    ]);
+    expect(page.body.changes.at(-1)?.fields.title).toBe(stored.fields.title);
+    expect(h.eventData('server.fault')).toEqual([{ device: 'A', rule: 'rule-1', effect: 'stale-delta' }]);
+    const clean = await h.call<ChangesPage>('GET', '/changes');
+    expect(clean.body.changes.map((record) => [record.id, record.rev])).toEqual([
+      ['n1', 1],
+      ['n0', 2],
+    ]);
   });
 });
