@@ -113,7 +113,10 @@ function perSecond(us: number): string {
 }
 
 function line(name: string, cost: Cost, floorCost?: Cost): string {
-  const ratio = floorCost === undefined ? '' : `  overhead ${(cost.cpuUs / floorCost.cpuUs).toFixed(2)}× (wall ${(cost.wallUs / floorCost.wallUs).toFixed(2)}×)`;
+  const ratio =
+    floorCost === undefined
+      ? ''
+      : `  overhead ${(cost.cpuUs / floorCost.cpuUs).toFixed(2)}× (wall ${(cost.wallUs / floorCost.wallUs).toFixed(2)}×)`;
   return `${name.padEnd(44)} ${perSecond(cost.cpuUs).padStart(11)} cpu  ${cost.cpuUs.toFixed(1).padStart(6)} µs cpu  ${cost.wallUs.toFixed(1).padStart(6)} µs wall${ratio}`;
 }
 

@@ -30,6 +30,7 @@ export const SERVER_FAULTS: Readonly<Record<ServerFaultType, string>> = {
   'overlapping-page': 'a change of the previous page is repeated on the next one',
   'write-between-pages': 'a write lands between two page fetches',
   'checkpoint-tie': "a change gets the previous page's last updatedAtServer (checkpoint paging ties)",
+  'stale-delta': "a lagging replica's late delta: an older version of a record comes after the page's changes",
 };
 
 export const DEVICE_FAULTS: Readonly<Record<string, string>> = {

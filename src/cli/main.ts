@@ -9,6 +9,7 @@ import { isUsageError, USAGE_EXIT_CODE } from '../kernel/errors.ts';
 import { PROFILES } from '../sim/profiles.ts';
 import { ClientCache, DEFAULT_CLIENT } from './clients.ts';
 import { LISTS } from './commands/list.ts';
+import type { BenchFlags } from './commands/bench.ts';
 import type { FuzzFlags } from './commands/fuzz.ts';
 import type { GateFlags } from './commands/gate.ts';
 import type { ReplayFlags } from './commands/replay.ts';
@@ -122,6 +123,20 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .action(async (dirs: string[], flags: { report?: string; json?: boolean }) => {
       const { reportMergeCommand } = await import('./commands/report.ts');
       setExit(reportMergeCommand(dirs, flags, io));
+    });
+
+  const bench = program.command('bench').description('benchmarks: coalescing');
+  bench
+    .command('coalescing')
+    .description('what outbox coalescing and batching save, per workload (every run also checked)')
+    .option('--client <spec>', "'reference' (its six strategies) or any other client spec (benchmarked as is)", DEFAULT_CLIENT)
+    .option('--seed <seed>', 'seed of every run', '1')
+    .option('--workload <names>', 'comma-separated workloads (default: all)')
+    .option('--report <dir>', 'root folder: writes <dir>/bench/bench.json and index.html', 'reports')
+    .option('--json', 'print bench.json on stdout (the table goes to stderr)')
+    .action(async (flags: BenchFlags) => {
+      const { benchCoalescingCommand } = await import('./commands/bench.ts');
+      setExit(await benchCoalescingCommand(flags, io, clients));
     });
   return program;
 }

@@ -26,12 +26,21 @@ export interface TraceOptions {
   file?: string;
 }
 
+const HASH_BATCH_LINES = 1_024;
+
 /** Bound on trace events per run; a run past it is a runaway loop. */
 export const TRACE_EVENTS_MAX = 5_000_000;
 
 export class Trace {
-  /** Kept lines, exactly as hashed; parsed into events only when someone asks (checkers, at the end). */
-  private readonly lines: string[] = [];
+  /** Lines recorded since the last flush. */
+  private pending: string[] = [];
+  /**
+   * Kept JSON lines, exactly as hashed, in flushed batches of up to HASH_BATCH_LINES (one
+   * string each, every line ending in a newline): a few large strings cost the garbage
+   * collector far less than millions of small ones. Parsed only when someone asks.
+   */
+  private readonly chunks: string[] = [];
+  private chunksParsed = 0;
   private readonly parsed: TraceEvent[] = [];
   private readonly digest: Hash = createHash('sha256');
   private seqNext = 0;
@@ -46,9 +55,9 @@ export class Trace {
     if (this.seqNext >= TRACE_EVENTS_MAX) throw new Error(`[syncstorm] trace exceeded ${TRACE_EVENTS_MAX} events`);
     const event: TraceEvent = { seq: this.seqNext++, t: this.options.now(), type, ...data };
     const line = JSON.stringify(event);
-    this.digest.update(`${line}\n`);
     if (this.fd !== undefined) writeSync(this.fd, `${line}\n`);
-    if (this.options.keep !== false) this.lines.push(line);
+    this.pending.push(line);
+    if (this.pending.length >= HASH_BATCH_LINES) this.flush();
     return event;
   }
 
@@ -58,24 +67,39 @@ export class Trace {
 
   /** Every kept event, parsed from its line (so it holds exactly what was hashed). */
   events(): readonly TraceEvent[] {
-    for (let index = this.parsed.length; index < this.lines.length; index++) {
-      this.parsed.push(JSON.parse(this.lines[index] as string) as TraceEvent);
+    this.flush();
+    for (; this.chunksParsed < this.chunks.length; this.chunksParsed++) {
+      const lines = (this.chunks[this.chunksParsed] as string).split('\n');
+      lines.pop(); // the chunk ends with a newline
+      for (const line of lines) this.parsed.push(JSON.parse(line) as TraceEvent);
     }
     return this.parsed;
   }
 
   /** sha256 (hex) of every line so far, each followed by a newline. */
   hash(): string {
+    this.flush();
     return this.digest.copy().digest('hex');
   }
 
   /** The trace as JSON lines. */
   toJsonLines(): string {
-    return this.lines.map((line) => `${line}\n`).join('');
+    this.flush();
+    return this.chunks.join('');
   }
 
   close(): void {
+    this.flush();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+  }
+
+  /** Hashes (and keeps) the pending lines as one string: the same digest as line by line. */
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const chunk = `${this.pending.join('\n')}\n`;
+    this.pending = [];
+    this.digest.update(chunk);
+    if (this.options.keep !== false) this.chunks.push(chunk);
   }
 }

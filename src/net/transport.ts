@@ -32,10 +32,11 @@ import {
 import { drawLink } from './link.ts';
 import type { RuleBook } from './rules.ts';
 import type { TrafficStats } from './stats.ts';
-import type { FaultVerdict, LinkProfile, SimServer } from './types.ts';
+import type { FaultVerdict, LinkProfile, NetFault, SimServer } from './types.ts';
 import type { WaitingExchanges } from './waiting.ts';
 
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;
+const PASS: FaultVerdict = Object.freeze({ type: 'pass' });
 
 /** What the transport shares with the network that owns it. */
 export interface TransportContext {
@@ -99,13 +100,17 @@ export class Transport {
       this.start(exchange, bytes);
     } else {
       // A stream, Blob or form body: read it whole first (at the same virtual time), as it will be sent.
-      request.arrayBuffer().then(
-        (body) => {
-          exchange.request = new Request(request, { body });
-          this.start(exchange, body.byteLength);
-        },
-        (error: unknown) => exchange.reject(new TypeError('fetch failed', { cause: error })),
-      );
+      // A body that fails to read fails the fetch, as undici's would.
+      request
+        .arrayBuffer()
+        .then((body) => ({ body, rebuilt: new Request(request, { body }) }))
+        .then(
+          ({ body, rebuilt }) => {
+            exchange.request = rebuilt;
+            this.start(exchange, body.byteLength);
+          },
+          (error: unknown) => exchange.reject(new TypeError('fetch failed', { cause: error })),
+        );
     }
     return exchange.promise;
   }
@@ -175,7 +180,7 @@ export class Transport {
           )
         : undefined;
     const draw = drawLink(streams.link, this.context.linkOf(device), this.context.faultsEnabled() && hit === undefined);
-    const verdict: FaultVerdict = hit?.verdict ?? (draw.fault === undefined ? { type: 'pass' } : { type: draw.fault });
+    const verdict: FaultVerdict = hit?.verdict ?? (draw.fault === undefined ? PASS : { type: draw.fault });
     exchange.verdict = verdict;
     let requestDelayMs = draw.requestDelayMs;
     exchange.responseDelayMs = draw.responseDelayMs + draw.reorderDelayMs;
@@ -185,8 +190,10 @@ export class Transport {
       if (verdict.leg === 'response') exchange.responseDelayMs += verdict.ms;
       else requestDelayMs += verdict.ms;
     }
-    if (this.context.connectivity.outboundCut(device)) return this.fault(exchange, 'partition-outbound');
-    if (verdict.type === 'drop-request') return this.fault(exchange, 'drop-request');
+    if (this.context.connectivity.outboundCut(device) || verdict.type === 'drop-request') {
+      this.fault(exchange, verdict.type === 'drop-request' ? 'drop-request' : 'partition-outbound');
+      return;
+    }
     const request = exchange.request;
     // The copy is cloned before the original is delivered (delivery reads the body).
     const copy = verdict.type === 'duplicate' ? request.clone() : undefined;
@@ -240,12 +247,20 @@ export class Transport {
       requestId: exchange.id,
       status: answer.status,
     });
+    // Only the first copy's answer goes back: the client has one connection for one request.
     if (copy !== 0 || !exchange.waiting) return;
-    if (this.context.connectivity.inboundCut(exchange.device)) return this.fault(exchange, 'partition-inbound');
-    if (exchange.verdict.type === 'drop-response') return this.fault(exchange, 'drop-response');
-    const receive = () => this.receive(exchange, failed ? undefined : response);
+    if (this.context.connectivity.inboundCut(exchange.device) || exchange.verdict.type === 'drop-response') {
+      this.fault(exchange, exchange.verdict.type === 'drop-response' ? 'drop-response' : 'partition-inbound');
+      return;
+    }
+    const delivered = failed ? undefined : response;
     exchange.watch(
-      this.context.scheduler.after(exchange.responseDelayMs, 'net.receive', receive, exchange.incarnation),
+      this.context.scheduler.after(
+        exchange.responseDelayMs,
+        'net.receive',
+        () => this.receive(exchange, delivered),
+        exchange.incarnation,
+      ),
     );
   }
 
@@ -253,7 +268,8 @@ export class Transport {
   private receive(exchange: Exchange, response: Response | undefined): void {
     if (response === undefined || exchange.verdict.type === 'reset') {
       if (exchange.verdict.type === 'reset') this.fault(exchange, 'reset');
-      return this.fail(exchange, 'ECONNRESET');
+      this.fail(exchange, 'ECONNRESET');
+      return;
     }
     const retryAfter = retryAfterMs(response.headers, VIRTUAL_EPOCH_MS + this.context.scheduler.now());
     this.context.trace.record('net.receive', {
@@ -283,7 +299,7 @@ export class Transport {
     exchange.reject(signal.reason);
   }
 
-  private fault(exchange: Exchange, fault: string): void {
+  private fault(exchange: Exchange, fault: NetFault): void {
     this.context.trace.record('net.fault', { device: exchange.device, requestId: exchange.id, fault });
   }
 

@@ -46,6 +46,12 @@ export type FaultVerdict =
 
 export type FaultType = FaultVerdict['type'];
 
+/**
+ * The `fault` of a `net.fault` trace event: a verdict type (from a rule or a random link
+ * fault), or one of the network's own conditions.
+ */
+export type NetFault = Exclude<FaultType, 'pass'> | 'reorder' | 'offline' | 'partition-outbound' | 'partition-inbound';
+
 export interface NetworkFaultMatch {
   device?: string;
   /** Compared case-insensitively. */

@@ -21,7 +21,14 @@ export interface HttpHostOptions {
   port?: number;
   /** Largest body read; default the server's `bodyLimitBytes`. */
   bodyLimitBytes?: number;
+  /** Bound on receiving a whole request (a slow client gets 408); default Node's (300 s). */
+  requestTimeoutMs?: number;
+  /** Bound on receiving the headers; default Node's (60 s, at most requestTimeoutMs). */
+  headersTimeoutMs?: number;
 }
+
+/** What the host serves: a ReferenceServer, or anything with its `handle` and `config` (a wrapper). */
+export type HttpServed = Pick<ReferenceServer, 'handle' | 'config'>;
 
 export interface HttpHost {
   /** `http://<host>:<port>` */
@@ -83,7 +90,7 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
 }
 
 async function serve(
-  server: ReferenceServer,
+  server: HttpServed,
   limitBytes: number,
   origin: string,
   req: IncomingMessage,
@@ -108,16 +115,33 @@ async function serve(
   }
 }
 
-export function createHttpHost(server: ReferenceServer, options: HttpHostOptions = {}): Promise<HttpHost> {
+/** Node's request/headers timeouts when asked for, checked often enough to matter. */
+function timeoutOptions(options: HttpHostOptions): { requestTimeout?: number; headersTimeout?: number; connectionsCheckingInterval?: number } {
+  const request = options.requestTimeoutMs;
+  const headers = options.headersTimeoutMs ?? (request === undefined ? undefined : Math.min(request, 60_000));
+  if (request === undefined && headers === undefined) return {};
+  const shortest = Math.min(request ?? Number.POSITIVE_INFINITY, headers ?? Number.POSITIVE_INFINITY);
+  return {
+    ...(request === undefined ? {} : { requestTimeout: request }),
+    ...(headers === undefined ? {} : { headersTimeout: headers }),
+    connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(shortest / 4))),
+  };
+}
+
+export function createHttpHost(server: HttpServed, options: HttpHostOptions = {}): Promise<HttpHost> {
   const host = options.host ?? '127.0.0.1';
   const limitBytes = options.bodyLimitBytes ?? server.config.bodyLimitBytes;
   let origin = `http://${host}`;
-  const http = createServer((req, res) => void serve(server, limitBytes, origin, req, res));
-  http.on('clientError', (_error: Error, socket: Socket) => {
-    const body = JSON.stringify({ error: 'bad-request', reason: 'malformed-http' } satisfies ErrorBody);
+  const timeouts = timeoutOptions(options);
+  const http = createServer(timeouts, (req, res) => void serve(server, limitBytes, origin, req, res));
+  http.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
+    const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    const reason = timedOut ? 'request-timeout' : 'malformed-http';
+    const body = JSON.stringify({ error: 'bad-request', reason } satisfies ErrorBody);
+    const status = timedOut ? '408 Request Timeout' : '400 Bad Request';
     if (socket.writable) {
       socket.end(
-        `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+        `HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
       );
     } else socket.destroy();
   });

@@ -17,7 +17,7 @@ export {
   serverFaultRuleSchema,
   serverFaultSchema,
 } from './fault-rules.ts';
-export { createHttpHost, type HttpHost, type HttpHostOptions } from './http-host.ts';
+export { createHttpHost, type HttpHost, type HttpHostOptions, type HttpServed } from './http-host.ts';
 export { applyPatch, normalizeSet, type PatchResult } from './patch.ts';
 export * from './protocol.ts';
 export { ReferenceServer, type ReferenceServerOptions } from './reference-server.ts';

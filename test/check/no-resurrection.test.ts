@@ -74,6 +74,21 @@ describe('no-resurrection', () => {
     ]);
   });
 
+  it('flags a device that stopped showing the deleted record and then showed it again', () => {
+    const { b, seqs } = informedDelete();
+    b.view('d2', 'step', []);
+    const again = b.view('d2', 'step', [local('r1', EDITED, 2)]);
+    endRun(b, [stored('r1', EDITED, 3, true)]);
+    expect(checkNoResurrection(b.build())).toEqual([
+      expect.objectContaining({ invariant: 'no-resurrection', device: 'd2', events: [seqs.remove, seqs.deleted, again] }),
+    ]);
+    const listed = informedDelete();
+    listed.b.view('d2', 'step', []);
+    listed.b.view('d2', 'step', [local('r1', EDITED, 2, 'needs-review')], 0, [deleteConflict]);
+    endRun(listed.b, [stored('r1', EDITED, 3, true)]);
+    expect(checkNoResurrection(listed.b.build())).toEqual([]);
+  });
+
   it('flags a device reviving a record that server automation deleted', () => {
     const { builder: b } = cleanChaos();
     const deleted = b.apply({ device: 'server', opId: 'auto-1', id: 'r1', revAfter: 3, deleted: true, fields: EDITED });

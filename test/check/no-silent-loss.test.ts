@@ -180,6 +180,37 @@ describe('no-silent-loss', () => {
     expect(checkNoSilentLoss(undone.build())).toEqual([]);
   });
 
+  it('flags a committed delete that never took effect, unless restored, surfaced or declared', () => {
+    const { builder: b } = cleanChaos();
+    const remove = b.remove('d1', 'r1', FRESH);
+    const final = endRun(b, [stored('r1', EDITED, 2)]);
+    expect(checkNoSilentLoss(b.build())).toEqual([
+      expect.objectContaining({ invariant: 'no-silent-loss', device: 'd1', events: [remove, final], expected: 'deleted', actual: 'live' }),
+    ]);
+    const restored = cleanChaos().builder;
+    restored.remove('d1', 'r1', FRESH);
+    restored.resolve('d1', { id: 'c', collection: 'tasks', recordId: 'r1', local: null, remote: EDITED }, { choice: 'keep-remote' });
+    endRun(restored, [stored('r1', EDITED, 2)]);
+    expect(checkNoSilentLoss(restored.build())).toEqual([]);
+    const surfaced = cleanChaos().builder;
+    surfaced.remove('d1', 'r1', FRESH);
+    const conflict = { id: 'c', collection: 'tasks', recordId: 'r1', local: null, remote: EDITED };
+    surfaced.final([stored('r1', EDITED, 2)], { d1: { records: [FRESH], conflicts: [conflict] }, d2: { records: [FRESH] } });
+    expect(checkNoSilentLoss(surfaced.build())).toEqual([]);
+  });
+
+  it("declares a delete lost to a later concurrent write under an 'lww' default policy", () => {
+    const { builder: b } = cleanChaos();
+    b.remove('d1', 'r1', FRESH);
+    b.apply({ device: 'd2', opId: 'op3', id: 'r1', revAfter: 3, fields: { ...EDITED, title: 'd2.w9' } });
+    const server = stored('r1', { ...EDITED, title: 'd2.w9' }, 3);
+    const records = [local('r1', server.fields, 3)];
+    b.final([server], { d1: { records }, d2: { records } }, { default: 'lww' });
+    const history = b.build();
+    expect(checkNoSilentLoss(history)).toEqual([]);
+    expect(analyzeLosses(history).declaredLosses).toEqual([expect.objectContaining({ device: 'd1', value: 'deleted' })]);
+  });
+
   it('flags a set element dropped by a writer who had not seen it', () => {
     const { builder: b, seqs } = cleanChaos();
     b.update('d1', 'r1', [{ op: 'add', field: 'tags', values: ['d1.t3'] }], STALE);

@@ -1,6 +1,7 @@
 // Goal: the trace is an exact, hashable record. Method: record the same events into two
 // traces and compare hashes; change one field, the order, or the time, and the hash changes;
 // read the kept events and the JSON lines back.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +49,19 @@ describe('Trace', () => {
     expect(trace.hash()).toBe(partial);
     trace.record('net.receive', { device: 'A', requestId: 'A#1', status: 200 });
     expect(trace.hash()).not.toBe(partial);
+  });
+
+  test('the hash is the sha256 of the JSON lines, however many lines are batched', () => {
+    let now = 0;
+    const trace = new Trace({ now: () => now });
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(trace.hash()).toBe(sha256(''));
+    for (let index = 0; index < 3_000; index++) {
+      now = index;
+      trace.record('tick', { index });
+      if (index === 1_500) expect(trace.hash()).toBe(sha256(trace.toJsonLines()));
+    }
+    expect(trace.hash()).toBe(sha256(trace.toJsonLines()));
   });
 
   test('events carry seq and t, and read back exactly as hashed', () => {

@@ -39,7 +39,10 @@ describe('fetch failures look like Node’s', () => {
     const outcome = h.observe(h.network.fetchFor(h.device('A'))(h.url('/x')));
     await h.run();
     expect(shape(outcome.error)).toEqual(shape(real));
-    expect(shape(outcome.error)).toMatchObject({ code: 'ECONNREFUSED', causeMessage: 'connect ECONNREFUSED <host>:<port>' });
+    expect(shape(outcome.error)).toMatchObject({
+      code: 'ECONNREFUSED',
+      causeMessage: 'connect ECONNREFUSED <host>:<port>',
+    });
   });
 
   test('ECONNRESET and ETIMEDOUT carry code, errno and syscall; networkErrorCode reads them', () => {

@@ -4,7 +4,7 @@
 // virtual ms), and the net.* trace.
 import { describe, expect, test } from 'vitest';
 import { DEVICE_HEADER } from '../../src/server/protocol.ts';
-import { netHarness, postJson } from './harness.ts';
+import { netHarness, type Outcome, postJson } from './harness.ts';
 
 describe('an exchange without faults', () => {
   test('crosses the link both ways: server handles it once, client gets a real Response after 2 × latency', async () => {
@@ -138,6 +138,26 @@ describe('an exchange without faults', () => {
     expect(outcome.response?.headers.get('x-kind')).toBe('stream');
     expect(await outcome.response!.text()).toBe('chunk-1,chunk-2');
     expect(h.network.stats().responseBytes).toBe(15);
+  });
+
+  test('a request body stream that errors fails the fetch with the stream error as cause', async () => {
+    const h = netHarness();
+    const broken = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.error(new Error('disk gone'));
+      },
+    });
+    let outcome: Outcome = { settled: false };
+    h.scheduler.at(100, 'send', () => {
+      const init = { method: 'POST', body: broken, duplex: 'half' } as RequestInit;
+      outcome = h.observe(h.network.fetchFor(h.device('A'))(h.url('/x'), init));
+    });
+    await h.run();
+    expect(outcome.atMs).toBe(100);
+    expect(outcome.error).toBeInstanceOf(TypeError);
+    expect(((outcome.error as TypeError).cause as Error).message).toBe('disk gone');
+    expect(h.server.count()).toBe(0);
+    expect(h.network.inflight('A')).toBe(0);
   });
 
   test('an invalid URL rejects like fetch does (TypeError), before anything is sent', async () => {

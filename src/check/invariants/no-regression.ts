@@ -38,9 +38,9 @@ function compare(device: DeviceHistory, key: RecordKey, previous: Shown, current
   }
   const sameSyncedRev =
     after.rev !== null && after.rev === before.rev && before.status === 'synced' && after.status === 'synced';
-  if (!sameSyncedRev || wroteBetween(device, key, previous.view.seq, current.view.seq)) return undefined;
+  if (!sameSyncedRev || before.fields === after.fields) return undefined;
   const fields = differingFields(before.fields, after.fields);
-  if (fields.length === 0) return undefined;
+  if (fields.length === 0 || wroteBetween(device, key, previous.view.seq, current.view.seq)) return undefined;
   const message = `${when} shows ${key} synced at rev ${after.rev} with ${fields.join(', ')} changed since seq ${previous.view.seq} (${show(Object.fromEntries(fields.map((field) => [field, before.fields[field] ?? null])))} became ${show(Object.fromEntries(fields.map((field) => [field, after.fields[field] ?? null])))}), with no write of its own in between: one of the two is not what rev ${after.rev} holds`;
   return violation('no-regression', message, seqs, { ...where, expected: before.fields, actual: after.fields });
 }

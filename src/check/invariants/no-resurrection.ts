@@ -5,17 +5,14 @@
  * it or editing it from a view based on the deletion, or a server-side automation write.
  * See docs/invariants.md.
  */
-import type { History, RecordHistory, ServerApply, SimFinal, UserDelete } from '../history.ts';
+import type { DeviceView, History, RecordHistory, ServerApply, SimFinal, UserDelete } from '../history.ts';
+import { type Deletion, knowingRestore } from '../restores.ts';
 import { conflictsOn } from '../server-facts.ts';
 import { recordKey, SERVER_DEVICE } from '../values.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
 
-/** A deletion made with full knowledge: `decided` is when it was decided, `applied` when the server did it. */
-interface InformedDeletion {
-  record: RecordHistory;
-  by: string;
-  decided: number;
-  applied: ServerApply | undefined;
+/** A deletion made with full knowledge, and the events that witness it. */
+interface InformedDeletion extends Deletion {
   witness: number[];
 }
 
@@ -55,25 +52,6 @@ function informedDeletions(history: History): InformedDeletion[] {
     }
   }
   return deletions;
-}
-
-/**
- * Restored knowingly after the deletion: a user resolved a conflict on the record; or the
- * deleter's own device edited it again (its app showed the record again, e.g. after the
- * delete bounced as a conflict); or a user wrote to it from a view based on the deletion's
- * rev (editing a record shown as deleted-remotely is how some clients let the user keep
- * it); or automation revived it.
- */
-function restored(deletion: InformedDeletion): boolean {
-  const { record, decided, applied } = deletion;
-  const knowing = record.writes.some((write) => {
-    if (write.seq <= decided) return false;
-    if (write.type === 'user.resolve' || (write.type === 'user.update' && write.device === deletion.by)) return true;
-    const seen = write.type === 'user.update' ? write.seen : null;
-    return applied !== undefined && seen?.rev != null && seen.rev >= applied.revAfter;
-  });
-  if (knowing) return true;
-  return record.applies.some((apply) => apply.seq > decided && apply.device === SERVER_DEVICE && !apply.deleted);
 }
 
 function describe(deletion: InformedDeletion): string {
@@ -130,13 +108,57 @@ function deviceResurrections(deletion: InformedDeletion, final: SimFinal): Viola
   return violations;
 }
 
+/** True when a device view lists the record (and not as a conflict). */
+function showsPlainly(view: DeviceView, key: string): boolean {
+  const shown = view.records.some((candidate) => recordKey(candidate.collection, candidate.id) === key);
+  return shown && !view.conflicts.some((conflict) => recordKey(conflict.collection, conflict.recordId) === key);
+}
+
+/**
+ * A device that showed the record, then stopped showing it after the deletion (it learned of
+ * it), then shows it again while the server holds it deleted: a local resurrection, e.g. an
+ * older copy pulled over a record deleted without a tombstone.
+ */
+function deviceRevivals(history: History, deletion: InformedDeletion, skip: Set<string>): Violation[] {
+  const { record } = deletion;
+  const learned = deletion.applied?.seq ?? deletion.decided;
+  const violations: Violation[] = [];
+  for (const device of history.byDevice.values()) {
+    if (skip.has(device.device)) continue;
+    let state: 'unseen' | 'shown' | 'gone' = 'unseen';
+    for (const view of device.views) {
+      const shown = view.records.some((candidate) => recordKey(candidate.collection, candidate.id) === record.key);
+      const after = view.seq > (device.device === deletion.by ? deletion.decided : learned);
+      if (shown && state !== 'gone') state = 'shown';
+      else if (!shown && state === 'shown' && after) state = 'gone';
+      else if (state === 'gone' && showsPlainly(view, record.key)) {
+        if (record.applies.findLast((apply) => apply.seq < view.seq)?.deleted === false) continue;
+        const message = `${describe(deletion)}; ${device.device} stopped showing it, then showed it again (${view.reason} view, seq ${view.seq}) while the server held it deleted`;
+        violations.push(
+          violation('no-resurrection', message, [...deletion.witness, view.seq], {
+            device: device.device,
+            collection: record.collection,
+            recordId: record.id,
+            expected: 'deleted',
+            actual: 'shown',
+          }),
+        );
+        break;
+      }
+    }
+  }
+  return violations;
+}
+
 export const checkNoResurrection: Checker = (history) => {
   const violations: Violation[] = [];
   const reported = new Set<string>();
   for (const deletion of informedDeletions(history)) {
-    if (reported.has(deletion.record.key) || restored(deletion)) continue;
+    if (reported.has(deletion.record.key) || knowingRestore(deletion) !== undefined) continue;
     const found = [serverResurrection(deletion, history.final)].filter((found) => found !== undefined);
     if (history.final !== undefined) found.push(...deviceResurrections(deletion, history.final));
+    const reportedDevices = new Set(found.map((violation) => violation.device ?? ''));
+    found.push(...deviceRevivals(history, deletion, reportedDevices));
     if (found.length === 0) continue;
     reported.add(deletion.record.key);
     violations.push(...found);

@@ -2,11 +2,13 @@
  * @module check/invariants/no-silent-loss
  * Every locally committed write is in the final server state, or was overwritten by a writer
  * that had seen it, or is surfaced as a conflict, or falls under a lossy policy (a declared
- * loss, counted and not failed). Also: a created record reaches the server, and a counter
- * does not end below the sum of its committed increments. See docs/invariants.md.
+ * loss, counted and not failed). Also: a created record reaches the server, a committed
+ * delete takes effect, and a counter does not end below the sum of its committed
+ * increments. See docs/invariants.md.
  */
 import { counterMin, counterTallies } from '../counters.ts';
-import type { History, RecordHistory, SimFinal, UserCreate } from '../history.ts';
+import type { History, RecordHistory, SimFinal, UserCreate, UserDelete } from '../history.ts';
+import { knowingRestore } from '../restores.ts';
 import { anyConflictOn, carryingApply, finalHolds, removingApply, surfacedBy } from '../server-facts.ts';
 import { policyOf, recordKey, show } from '../values.ts';
 import { type Checker, type DeclaredLoss, type Violation, violation } from '../violation.ts';
@@ -106,6 +108,36 @@ function lostCreate(create: UserCreate, record: RecordHistory, final: SimFinal):
   });
 }
 
+/**
+ * A committed delete whose record is live in the final server state: it was neither carried
+ * out nor knowingly taken back (restore), nor surfaced as a conflict; under an 'lww' default
+ * policy with another device's write landing after it, a declared loss.
+ */
+function lostDelete(write: UserDelete, record: RecordHistory, final: SimFinal, result: LossAnalysis): Outcome {
+  if (record.final === undefined || record.final.deleted) return 'kept';
+  const applied = record.applies.find((apply) => apply.seq > write.seq && apply.deleted && apply.device === write.device);
+  if (knowingRestore({ record, by: write.device, decided: write.seq, applied }) !== undefined) return 'overwritten';
+  if (anyConflictOn(final, record.key)) return 'surfaced';
+  const from = applied?.seq ?? write.seq;
+  const revival = record.applies.find((apply) => apply.seq > from && !apply.deleted);
+  const events = [write.seq, ...(applied ? [applied.seq] : []), ...(revival ? [revival.seq] : []), final.seq];
+  const where = { collection: record.collection, recordId: record.id };
+  const competing = record.applies.some((apply) => apply.seq > write.seq && apply.device !== write.device);
+  if (final.policy.default === 'lww' && competing) {
+    const message = `${write.device}'s delete of ${record.key} (seq ${write.seq}) lost to a concurrent write under the declared 'lww' default policy`;
+    const loss = { device: write.device, field: '(record)', policy: 'lww' as const, value: 'deleted', message, events };
+    result.declaredLosses.push({ ...where, ...loss });
+    return 'declared';
+  }
+  const how = applied ? `was applied at rev ${applied.revAfter}` : 'never reached the server';
+  const after = revival ? `, revived at rev ${revival.revAfter} by ${revival.device} (op ${revival.opId})` : '';
+  const message = `${write.device}'s delete of ${record.key} (seq ${write.seq}) ${how}${after}, yet the record is live in the final state (rev ${record.final.rev}); nobody restored it knowingly and no device surfaces a conflict on it`;
+  result.violations.push(
+    violation('no-silent-loss', message, events, { ...where, device: write.device, expected: 'deleted', actual: 'live' }),
+  );
+  return 'lost';
+}
+
 function counterLosses(history: History, final: SimFinal, result: LossAnalysis): void {
   for (const tally of counterTallies(history)) {
     const minimum = counterMin(tally);
@@ -143,6 +175,10 @@ export function analyzeLosses(history: History): LossAnalysis {
         lostRecords.add(record.key);
         result.violations.push(lost);
       }
+    }
+    for (const write of history.writes) {
+      if (write.type !== 'user.delete') continue;
+      outcomes[lostDelete(write, history.byRecord.get(recordKey(write.collection, write.id))!, final, result)]++;
     }
     const { tokens, interrupted } = writtenTokens(history);
     outcomes.unknown = interrupted.size;

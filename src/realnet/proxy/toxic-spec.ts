@@ -1,0 +1,88 @@
+/**
+ * @module realnet/proxy/toxic-spec
+ * Toxics as the admin API sees them (Toxiproxy's JSON: name, type, stream, toxicity,
+ * attributes), their attribute defaults, and validation of create and update bodies. The
+ * types are Toxiproxy's: latency, bandwidth, slow_close, timeout, reset_peer, slicer,
+ * limit_data and noop. Attributes are numbers; unknown attributes are ignored, as Toxiproxy
+ * ignores them.
+ */
+import { API_ERRORS } from './api-error.ts';
+
+export type Stream = 'upstream' | 'downstream';
+
+export const TOXIC_DEFAULTS = {
+  latency: { latency: 0, jitter: 0 },
+  bandwidth: { rate: 0 },
+  slow_close: { delay: 0 },
+  timeout: { timeout: 0 },
+  reset_peer: { timeout: 0 },
+  slicer: { average_size: 0, size_variation: 0, delay: 0 },
+  limit_data: { bytes: 0 },
+  noop: {},
+} as const satisfies Record<string, Record<string, number>>;
+
+export type ToxicType = keyof typeof TOXIC_DEFAULTS;
+
+export interface ToxicJson {
+  name: string;
+  type: ToxicType;
+  stream: Stream;
+  toxicity: number;
+  attributes: Record<string, number>;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isToxicType(value: unknown): value is ToxicType {
+  return typeof value === 'string' && Object.hasOwn(TOXIC_DEFAULTS, value);
+}
+
+function readAttributes(type: ToxicType, base: Record<string, number>, value: unknown): Record<string, number> {
+  if (value === undefined || value === null) return { ...base };
+  if (!isObject(value)) throw API_ERRORS.badBody('attributes must be an object');
+  const attributes = { ...base };
+  for (const name of Object.keys(TOXIC_DEFAULTS[type])) {
+    const given = value[name];
+    if (given === undefined) continue;
+    if (typeof given !== 'number' || !Number.isFinite(given)) throw API_ERRORS.badBody(`attributes.${name} must be a number`);
+    attributes[name] = given;
+  }
+  return attributes;
+}
+
+function readToxicity(value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+    throw API_ERRORS.badBody('toxicity must be a number from 0 to 1');
+  }
+  return value;
+}
+
+/** A new toxic from a POST body (Toxiproxy's defaults: stream downstream, toxicity 1, name `<type>_<stream>`). */
+export function parseToxic(body: unknown): ToxicJson {
+  if (!isObject(body)) throw API_ERRORS.badBody('expected a JSON object');
+  if (!isToxicType(body.type)) throw API_ERRORS.invalidToxicType();
+  const stream = body.stream ?? 'downstream';
+  if (stream !== 'upstream' && stream !== 'downstream') throw API_ERRORS.invalidStream();
+  const name = body.name ?? `${body.type}_${stream}`;
+  if (typeof name !== 'string' || name === '') throw API_ERRORS.badBody('name must be a non-empty string');
+  return {
+    name,
+    type: body.type,
+    stream,
+    toxicity: readToxicity(body.toxicity, 1),
+    attributes: readAttributes(body.type, TOXIC_DEFAULTS[body.type], body.attributes),
+  };
+}
+
+/** `existing` changed by a PATCH/POST body: toxicity and attributes (name, type and stream stay). */
+export function updateToxic(existing: ToxicJson, body: unknown): ToxicJson {
+  if (!isObject(body)) throw API_ERRORS.badBody('expected a JSON object');
+  return {
+    ...existing,
+    toxicity: readToxicity(body.toxicity, existing.toxicity),
+    attributes: readAttributes(existing.type, existing.attributes, body.attributes),
+  };
+}
