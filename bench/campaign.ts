@@ -18,13 +18,22 @@ const seeds = seedsArg >= 0 ? Number(args[seedsArg + 1]) : quick ? 20 : 100;
 
 async function standardCampaign(): Promise<void> {
   const start = performance.now();
-  const results = await runCampaign({ clientSpec: 'reference', seeds, seedStart: 1, profile: 'flaky', devices: 3, opsPerDevice: 100 });
+  const results = await runCampaign({
+    clientSpec: 'reference',
+    seeds,
+    seedStart: 1,
+    profile: 'flaky',
+    devices: 3,
+    opsPerDevice: 100,
+  });
   const wallS = (performance.now() - start) / 1000;
   const events = results.reduce((sum, result) => sum + result.stats.events, 0);
   const exchanges = results.reduce((sum, result) => sum + result.stats.exchanges, 0);
   const virtualMs = results.reduce((sum, result) => sum + result.stats.virtualMs, 0);
   const failed = results.filter((result) => !result.passed).length;
-  console.log(`standard campaign: ${seeds} seeds (3 devices x 100 actions, flaky) in ${wallS.toFixed(2)} s, ${failed} failed`);
+  console.log(
+    `standard campaign: ${seeds} seeds (3 devices x 100 actions, flaky) in ${wallS.toFixed(2)} s, ${failed} failed`,
+  );
   console.log(`  seeds/s            ${(seeds / wallS).toFixed(2)}`);
   console.log(`  events/s           ${Math.round(events / wallS)}`);
   console.log(`  exchanges/s        ${Math.round(exchanges / wallS)}`);
@@ -44,7 +53,8 @@ async function mutantTable(): Promise<void> {
       opsPerDevice: 30,
       failuresMax: 1,
       onResult: (result) => {
-        if (found < 0 && result.violations.some((violation) => violation.invariant === mutant.invariant)) found = Number(result.seed);
+        if (found < 0 && result.violations.some((violation) => violation.invariant === mutant.invariant))
+          found = Number(result.seed);
       },
     });
     console.log(`${mutant.name.padEnd(36)} ${mutant.invariant.padEnd(18)} ${found < 0 ? 'not found' : found}`);
@@ -59,7 +69,9 @@ async function scaling(): Promise<void> {
     const start = performance.now();
     const result = await runSeed({ seed: '1', client, profile: 'calm', devices, opsPerDevice, chaosMs: 60_000 });
     const wallMs = performance.now() - start;
-    console.log(`${String(devices).padStart(7)}  ${String(result.stats.events).padStart(7)}  ${wallMs.toFixed(0).padStart(8)}  ${((wallMs * 1000) / result.stats.events).toFixed(1).padStart(9)}`);
+    console.log(
+      `${String(devices).padStart(7)}  ${String(result.stats.events).padStart(7)}  ${wallMs.toFixed(0).padStart(8)}  ${((wallMs * 1000) / result.stats.events).toFixed(1).padStart(9)}`,
+    );
   }
 }
 

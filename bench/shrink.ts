@@ -53,7 +53,19 @@ for (const mutant of MUTANTS) {
   });
   const repro = outcome.repros[0];
   if (repro === undefined) {
-    console.log([mutant.name, mutant.invariant, 'not found', '', '', '', '', ((performance.now() - start) / 1000).toFixed(1), 'no'].join('\t'));
+    console.log(
+      [
+        mutant.name,
+        mutant.invariant,
+        'not found',
+        '',
+        '',
+        '',
+        '',
+        ((performance.now() - start) / 1000).toFixed(1),
+        'no',
+      ].join('\t'),
+    );
     continue;
   }
   writeFileSync(join(out, `${repro.name}.json`), `${JSON.stringify(repro.scenario, null, 2)}\n`);

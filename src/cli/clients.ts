@@ -21,7 +21,8 @@ export class ClientCache {
     }
     if (requestedBy === undefined) return found;
     return found.catch((error: unknown) => {
-      if (error instanceof UsageError) throw new UsageError(`${requestedBy}: ${error.message.replace('[syncstorm] ', '')}`);
+      if (error instanceof UsageError)
+        throw new UsageError(`${requestedBy}: ${error.message.replace('[syncstorm] ', '')}`);
       throw error;
     });
   }

@@ -11,7 +11,8 @@ export function runLine(result: RunResult, paint: Paint, source?: string, option
   const where = source === undefined ? '' : paint.dim(` (${source})`);
   const time = options.time === false ? '' : paint.dim(` ${seconds(result.stats.wallMs)}`);
   if (status === 'passed') {
-    const caught = result.expectedViolations.length > 0 ? ` caught ${result.expectedViolations.join(', ')} as expected` : '';
+    const caught =
+      result.expectedViolations.length > 0 ? ` caught ${result.expectedViolations.join(', ')} as expected` : '';
     return `${paint.pass('✓')} ${result.name}${caught}${where}${time}`;
   }
   const mark = status === 'error' ? paint.fail('✗ error') : paint.fail('✗');

@@ -66,7 +66,8 @@ export async function runFuzzCampaign(flags: CampaignFlags, client: ClientFactor
   });
   progress.finish();
   if (outcome.stoppedBy === 'time-limit') io.err(`time limit reached after ${outcome.seedsRun} of ${seeds} seeds\n`);
-  if (outcome.stoppedBy === 'failures-max') io.err(`stopped after the first failure (${outcome.seedsRun} of ${seeds} seeds run)\n`);
+  if (outcome.stoppedBy === 'failures-max')
+    io.err(`stopped after the first failure (${outcome.seedsRun} of ${seeds} seeds run)\n`);
   return outcome;
 }
 

@@ -8,28 +8,35 @@ import { Command, CommanderError, Option } from 'commander';
 import { isUsageError, USAGE_EXIT_CODE } from '../kernel/errors.ts';
 import { PROFILES } from '../sim/profiles.ts';
 import { ClientCache, DEFAULT_CLIENT } from './clients.ts';
-import { LISTS } from './commands/list.ts';
 import type { BenchFlags } from './commands/bench.ts';
 import type { FuzzFlags } from './commands/fuzz.ts';
 import type { GateFlags } from './commands/gate.ts';
+import { LISTS } from './commands/list.ts';
 import type { ReplayFlags } from './commands/replay.ts';
 import type { RunFlags } from './commands/run.ts';
 import { type CliIo, processIo } from './io.ts';
-import { useFastScratch } from './scratch.ts';
 import {
   parseDevices,
   parseOps,
-  parseSeeds,
   parseSeedStart,
+  parseSeeds,
   parseShard,
   parseTimeLimit,
   parseWorkers,
 } from './options.ts';
+import { useFastScratch } from './scratch.ts';
 
 /** Defaults of `fuzz`: a campaign that finds every mutant's bug within 200 seeds. */
 export const FUZZ_DEFAULTS = { seeds: 100, seedStart: 1, devices: 3, ops: 10, profile: 'flaky' } as const;
 /** Defaults of `gate`: modest, so CI stays within a few minutes on 2 cores. */
-export const GATE_DEFAULTS = { seeds: 24, seedStart: 1, devices: 3, ops: 10, profile: 'flaky', scenarios: 'scenarios' } as const;
+export const GATE_DEFAULTS = {
+  seeds: 24,
+  seedStart: 1,
+  devices: 3,
+  ops: 10,
+  profile: 'flaky',
+  scenarios: 'scenarios',
+} as const;
 export const SHRINK_TIME_LIMIT_S_DEFAULT = 30;
 
 const EXIT_FAILED = 1;
@@ -42,10 +49,18 @@ function reportOptions(command: Command): Command {
     .option('--json', 'print one JSON summary on stdout (human lines go to stderr)');
 }
 
-function campaignOptions(command: Command, defaults: typeof FUZZ_DEFAULTS | typeof GATE_DEFAULTS, seedsZeroOk: boolean): Command {
+function campaignOptions(
+  command: Command,
+  defaults: typeof FUZZ_DEFAULTS | typeof GATE_DEFAULTS,
+  seedsZeroOk: boolean,
+): Command {
   const seeds = seedsZeroOk ? (value: string) => (value.trim() === '0' ? 0 : parseSeeds(value)) : parseSeeds;
   return command
-    .option('--client <spec>', "client under test: reference | reference:<coalescing> | mutant:<name> | <module path>", DEFAULT_CLIENT)
+    .option(
+      '--client <spec>',
+      'client under test: reference | reference:<coalescing> | mutant:<name> | <module path>',
+      DEFAULT_CLIENT,
+    )
     .option('--seeds <count>', `seeds to run${seedsZeroOk ? ' (0: none)' : ''}`, seeds, defaults.seeds)
     .option('--seed-start <n>', 'first seed', parseSeedStart, defaults.seedStart)
     .option('--devices <count>', 'devices per run', parseDevices, defaults.devices)
@@ -53,7 +68,12 @@ function campaignOptions(command: Command, defaults: typeof FUZZ_DEFAULTS | type
     .addOption(new Option('--profile <name>', 'fault profile').choices(PROFILE_NAMES).default(defaults.profile))
     .option('--workers <count>', 'worker processes (default: one per core)', parseWorkers)
     .option('--time-limit <seconds>', 'stop handing out seeds after this long', parseTimeLimit)
-    .option('--shrink-time-limit <seconds>', 'bound on shrinking one failure', parseTimeLimit, SHRINK_TIME_LIMIT_S_DEFAULT * 1000)
+    .option(
+      '--shrink-time-limit <seconds>',
+      'bound on shrinking one failure',
+      parseTimeLimit,
+      SHRINK_TIME_LIMIT_S_DEFAULT * 1000,
+    )
     .option('--shard <i/n>', "run only this shard's share of the seeds (and scenarios)", parseShard);
 }
 
@@ -129,10 +149,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   bench
     .command('coalescing')
     .description('what outbox coalescing and batching save, per workload (every run also checked)')
-    .option('--client <spec>', "'reference' (its six strategies) or any other client spec (benchmarked as is)", DEFAULT_CLIENT)
+    .option(
+      '--client <spec>',
+      "'reference' (its six strategies) or any other client spec (benchmarked as is)",
+      DEFAULT_CLIENT,
+    )
     .option('--seed <seed>', 'seed of every run', '1')
     .option('--workload <names>', 'comma-separated workloads (default: all)')
-    .option('--report <dir>', 'root folder: writes <dir>/bench/bench.json and index.html', 'reports')
+    .option('--report <dir>', 'root folder: writes <dir>/bench/bench.json and index.html (default: reports)')
     .option('--json', 'print bench.json on stdout (the table goes to stderr)')
     .action(async (flags: BenchFlags) => {
       const { benchCoalescingCommand } = await import('./commands/bench.ts');
@@ -143,7 +167,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
 /** The first line of a commander message, in our format. */
 function commanderMessage(error: CommanderError, argv: readonly string[], program: Command): string {
-  let text = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim();
+  let text = error.message
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
   if (!/[.?!)]$/.test(text)) text += '.';
   const command = argv.find((arg) => !arg.startsWith('-'));
   const known = program.commands.some((sub) => sub.name() === command);
@@ -175,7 +202,12 @@ export async function main(args: readonly string[], io: CliIo = processIo()): Pr
       io.err(`${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return USAGE_EXIT_CODE;
     }
-    const detail = error instanceof Error ? (process.env.SYNCSTORM_DEBUG ? error.stack : `${error.name}: ${error.message}`) : String(error);
+    const detail =
+      error instanceof Error
+        ? process.env.SYNCSTORM_DEBUG
+          ? error.stack
+          : `${error.name}: ${error.message}`
+        : String(error);
     io.err(`[syncstorm] internal error (a bug in syncstorm, please report it): ${detail}\n`);
     return EXIT_FAILED;
   }

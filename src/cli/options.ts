@@ -4,8 +4,6 @@
  * InvalidArgumentError into one line naming the flag, and the command exits with 2.
  */
 import { InvalidArgumentError } from 'commander';
-import { isProfileName } from '../sim/profiles.ts';
-import type { ProfileName } from '../sim/plan.ts';
 
 function wholeNumber(value: string, min: number, max: number): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`Expected a whole number from ${min} to ${max}.`);
@@ -24,11 +22,6 @@ export const parseSeedStart = (value: string): number => wholeNumber(value, 0, 2
 export const parseDevices = (value: string): number => wholeNumber(value, 1, DEVICES_FLAG_MAX);
 export const parseOps = (value: string): number => wholeNumber(value, 0, OPS_FLAG_MAX);
 export const parseWorkers = (value: string): number => wholeNumber(value, 1, WORKERS_MAX);
-
-export function parseProfile(value: string): ProfileName {
-  if (!isProfileName(value)) throw new InvalidArgumentError("Expected 'calm', 'flaky' or 'hostile'.");
-  return value;
-}
 
 /** Seconds (may be fractional), returned as milliseconds. */
 export function parseTimeLimit(value: string): number {
@@ -50,7 +43,8 @@ export function parseShard(value: string): Shard {
   if (match === null) throw new InvalidArgumentError("Expected 'i/n', e.g. 2/4.");
   const index = Number(match[1]);
   const count = Number(match[2]);
-  if (count < 1 || count > 10_000 || index < 1 || index > count) throw new InvalidArgumentError(`Expected 1 <= i <= n, got ${value}.`);
+  if (count < 1 || count > 10_000 || index < 1 || index > count)
+    throw new InvalidArgumentError(`Expected 1 <= i <= n, got ${value}.`);
   return { index, count };
 }
 

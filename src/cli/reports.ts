@@ -5,7 +5,8 @@
  * one, and the one JSON summary on stdout with --json.
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { isModuleSpec } from '../client/resolve.ts';
 import {
   buildSummary,
   type ReportSummary,
@@ -43,9 +44,17 @@ export function runIdFor(command: string, io: CliIo): string {
   return `${command}-${stamp}`;
 }
 
-/** `$schema` for a repro written to `<root>/<run>/repro/`. */
-function schemaRefFrom(root: string): string {
-  return relative(join(root, 'run', 'repro'), SCHEMA_FILE).split('\\').join('/');
+/** A path as a file written to `<root>/<run>/repro/` should name it. */
+function fromReproFolder(root: string, target: string): string {
+  const path = relative(join(root, 'run', 'repro'), resolve(target)).split('\\').join('/');
+  return path.startsWith('.') ? path : `./${path}`;
+}
+
+/** A repro as written: with `$schema`, and a module client named relative to the file. */
+function reproFile(root: string, scenario: Record<string, unknown>): Record<string, unknown> {
+  const client = scenario.client;
+  const portable = typeof client === 'string' && isModuleSpec(client) ? { client: fromReproFolder(root, client) } : {};
+  return { $schema: fromReproFolder(root, SCHEMA_FILE), ...scenario, ...portable };
 }
 
 export function emitReports(
@@ -60,9 +69,8 @@ export function emitReports(
   let written: WrittenReports | undefined;
   if (options.alwaysWrite || flags.report !== undefined) {
     const root = flags.report ?? REPORTS_ROOT_DEFAULT;
-    const schemaRef = schemaRefFrom(root);
     const reproScenarios = Object.fromEntries(
-      Object.entries(outcome.reproScenarios ?? {}).map(([name, scenario]) => [name, { $schema: schemaRef, ...scenario }]),
+      Object.entries(outcome.reproScenarios ?? {}).map(([name, scenario]) => [name, reproFile(root, scenario)]),
     );
     written = writeReports(root, outcome.results, {
       runId: runIdFor(command, io),

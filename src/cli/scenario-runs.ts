@@ -6,7 +6,7 @@
  */
 import type { ClientFactory } from '../client/contract.ts';
 import type { ReproRef } from '../report/index.ts';
-import { type LoadedScenario, loadScenarios } from '../scenario/load.ts';
+import { type LoadedScenario, loadScenarios, scenarioClient } from '../scenario/load.ts';
 import { runScenario } from '../scenario/run.ts';
 import type { RunResult } from '../sim/result.ts';
 import type { ClientCache } from './clients.ts';
@@ -31,19 +31,27 @@ interface Prepared {
   client: ClientFactory;
 }
 
-export async function prepareScenarios(paths: readonly string[], flags: ScenarioRunFlags, clients: ClientCache): Promise<Prepared[]> {
+export async function prepareScenarios(
+  paths: readonly string[],
+  flags: ScenarioRunFlags,
+  clients: ClientCache,
+): Promise<Prepared[]> {
   const all = loadScenarios(paths);
   const { start, end } = shardRange(all.length, flags.shard);
   const prepared: Prepared[] = [];
   for (const loaded of all.slice(start, end)) {
-    const spec = loaded.scenario.client ?? flags.client;
+    const spec = scenarioClient(loaded.scenario, loaded.path) ?? flags.client;
     const where = `Scenario '${loaded.path}' (client '${spec}')`;
     prepared.push({ loaded, client: await clients.get(spec, where) });
   }
   return prepared;
 }
 
-export async function runPrepared(prepared: readonly Prepared[], io: CliIo, print: (line: string) => void): Promise<ScenarioRuns> {
+export async function runPrepared(
+  prepared: readonly Prepared[],
+  io: CliIo,
+  print: (line: string) => void,
+): Promise<ScenarioRuns> {
   const colors = paint(io.color);
   const results: RunResult[] = [];
   const repros: Record<string, ReproRef> = {};

@@ -26,5 +26,6 @@ export function useFastScratch(env: NodeJS.ProcessEnv = process.env): void {
     env.TMPDIR = chosen;
     return;
   }
-  if (env.TMPDIR === undefined && process.platform === 'linux' && writableFolder(MEMORY_FOLDER)) env.TMPDIR = MEMORY_FOLDER;
+  if (env.TMPDIR === undefined && process.platform === 'linux' && writableFolder(MEMORY_FOLDER))
+    env.TMPDIR = MEMORY_FOLDER;
 }

@@ -103,6 +103,12 @@ export interface ClientEnv {
    */
   readonly crashPoint: (name: string) => void;
   readonly surroundings: Surroundings;
+  /**
+   * Aborted when the simulator kills this incarnation (and at the end of a run). In-process
+   * clients rarely need it: their timers, responses and storage handles die with them. An
+   * adapter that owns OS resources (a child process, a socket) releases them here.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export type RecordStatus = 'synced' | 'pending' | 'error' | 'needs-review';
@@ -175,6 +181,12 @@ export interface ClientFactory {
   readonly collections?: readonly string[];
   /** Names the client passes to `env.crashPoint`, so the simulator can aim kills at them. */
   readonly crashPoints?: readonly string[];
+  /**
+   * How the simulator keeps `env.storage`: 'memory' (its default: in-memory SQLite saved
+   * across kills, fast) or 'file' (SQLite files under `env.storage.directory`). A client
+   * that keeps files of its own in that folder, such as a process client, needs 'file'.
+   */
+  readonly storage?: 'memory' | 'file';
   start(env: ClientEnv): Promise<SyncClient>;
 }
 

@@ -47,7 +47,7 @@ export async function resolveClient(spec: string): Promise<ClientFactory> {
       `Client '${trimmed}': process clients (JSON lines over stdin/stdout) are not supported yet. Use 'reference', 'mutant:<name>' or a .ts/.js module.`,
     );
   }
-  if (looksLikePath(trimmed)) return fromModule(trimmed);
+  if (isModuleSpec(trimmed)) return fromModule(trimmed);
   throw new UsageError(
     `Unknown client '${trimmed}'. Use 'reference', 'reference:<${COALESCING_MODES.join('|')}>', 'mutant:<name>' (see 'syncstorm list mutants') or a path to a .ts/.js module.`,
   );
@@ -72,7 +72,9 @@ function mutant(name: string): ClientFactory {
   return found.client;
 }
 
-function looksLikePath(spec: string): boolean {
+/** Whether a spec names a module file (rather than a built-in client). */
+export function isModuleSpec(spec: string): boolean {
+  if (/^(reference|mutant|process):/.test(spec) || spec === 'reference') return false;
   return MODULE_EXTENSIONS.includes(extname(spec)) || spec.startsWith('.') || isAbsolute(spec) || spec.includes('/');
 }
 

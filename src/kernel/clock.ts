@@ -50,7 +50,8 @@ export class DeviceClock implements Clock {
   }
 
   setTimeout(callback: () => void, delayMs: number): TimerId {
-    assert(this.options.owner.alive, 'DeviceClock.setTimeout called by a killed incarnation');
+    // A killed incarnation's code may still run to its next await; its timers never fire.
+    if (!this.options.owner.alive) return this.timerIdNext++;
     assert(
       this.timers.size < TIMERS_PER_DEVICE_MAX,
       `device ${this.options.owner.deviceId} has ${TIMERS_PER_DEVICE_MAX} live timers`,

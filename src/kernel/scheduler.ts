@@ -132,7 +132,12 @@ export class Scheduler {
         if (options.stopWhen?.()) return { events, stoppedBy: 'condition' };
         if (events >= options.eventsMax) return { events, stoppedBy: 'events-max' };
         const stepped = await this.step(options.until);
-        if (stepped === false) return { events, stoppedBy: 'idle' };
+        if (stepped === false) {
+          // Nothing left to happen before `until`: the time passes all the same.
+          if (options.until !== undefined && Number.isFinite(options.until))
+            this.time = Math.max(this.time, options.until);
+          return { events, stoppedBy: 'idle' };
+        }
         if (stepped === 'until') {
           this.time = Math.max(this.time, options.until ?? this.time);
           return { events, stoppedBy: 'until' };

@@ -54,6 +54,10 @@ export class Trace {
   record(type: string, data: Record<string, unknown> = {}): TraceEvent {
     if (this.seqNext >= TRACE_EVENTS_MAX) throw new Error(`[syncstorm] trace exceeded ${TRACE_EVENTS_MAX} events`);
     const event: TraceEvent = { seq: this.seqNext++, t: this.options.now(), type, ...data };
+    // `data` cannot overwrite the stamp (a client log event may carry its own `type`).
+    event.seq = this.seqNext - 1;
+    event.t = this.options.now();
+    event.type = type;
     const line = JSON.stringify(event);
     if (this.fd !== undefined) writeSync(this.fd, `${line}\n`);
     this.pending.push(line);

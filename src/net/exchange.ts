@@ -8,7 +8,8 @@ import type { Incarnation } from '../kernel/incarnation.ts';
 import type { EventHandle, Scheduler } from '../kernel/scheduler.ts';
 import type { FaultVerdict } from './types.ts';
 
-const PASS: FaultVerdict = { type: 'pass' };
+/** The verdict of an exchange no fault touches. */
+export const PASS: FaultVerdict = Object.freeze({ type: 'pass' });
 
 export interface ExchangeInit {
   id: string;

@@ -17,7 +17,7 @@ import type { Trace } from '../kernel/trace.ts';
 import { DEVICE_HEADER, IDEMPOTENCY_HEADER } from '../server/protocol.ts';
 import type { Connectivity } from './connectivity.ts';
 import { fetchFailed, type NetworkErrorCode } from './errors.ts';
-import { Exchange } from './exchange.ts';
+import { Exchange, PASS } from './exchange.ts';
 import {
   type Host,
   hostOf,
@@ -36,7 +36,6 @@ import type { FaultVerdict, LinkProfile, NetFault, SimServer } from './types.ts'
 import type { WaitingExchanges } from './waiting.ts';
 
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;
-const PASS: FaultVerdict = Object.freeze({ type: 'pass' });
 
 /** What the transport shares with the network that owns it. */
 export interface TransportContext {

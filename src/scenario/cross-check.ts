@@ -16,11 +16,7 @@ const problem = (path: (string | number)[], message: string): ScenarioProblem =>
 });
 
 export function crossCheck(scenario: Scenario): ScenarioProblem[] {
-  return [
-    ...checkDevices(scenario),
-    ...checkSteps(scenario),
-    ...checkRules(scenario),
-  ];
+  return [...checkDevices(scenario), ...checkSteps(scenario), ...checkRules(scenario)];
 }
 
 function checkDevices(scenario: Scenario): ScenarioProblem[] {
@@ -28,7 +24,13 @@ function checkDevices(scenario: Scenario): ScenarioProblem[] {
   const seen = new Map<string, number>();
   scenario.devices.forEach((device, index) => {
     const first = seen.get(device.id);
-    if (first !== undefined) problems.push(problem(['devices', index, 'id'], `'${device.id}' is already declared by devices[${first}]. Device ids must be unique.`));
+    if (first !== undefined)
+      problems.push(
+        problem(
+          ['devices', index, 'id'],
+          `'${device.id}' is already declared by devices[${first}]. Device ids must be unique.`,
+        ),
+      );
     else seen.set(device.id, index);
   });
   return problems;
@@ -36,7 +38,9 @@ function checkDevices(scenario: Scenario): ScenarioProblem[] {
 
 /** Steps in the order the simulator runs them: by time, then by position. */
 function runOrder(steps: readonly ScenarioStep[]): number[] {
-  return steps.map((_, index) => index).sort((a, b) => (steps[a] as ScenarioStep).at - (steps[b] as ScenarioStep).at || a - b);
+  return steps
+    .map((_, index) => index)
+    .sort((a, b) => (steps[a] as ScenarioStep).at - (steps[b] as ScenarioStep).at || a - b);
 }
 
 function checkSteps(scenario: Scenario): ScenarioProblem[] {
@@ -47,15 +51,28 @@ function checkSteps(scenario: Scenario): ScenarioProblem[] {
     if ('device' in step && !declared.has(step.device)) {
       problems.push(problem(['steps', index, 'device'], `'${step.device}' is not declared. Declare it under devices.`));
     }
-    if (step.at > SCENARIO_MS_MAX) problems.push(problem(['steps', index, 'at'], `${step.at} is more than a year of virtual time (a typo?).`));
+    if (step.at > SCENARIO_MS_MAX)
+      problems.push(problem(['steps', index, 'at'], `${step.at} is more than a year of virtual time (a typo?).`));
   });
   const heals = steps.flatMap((step, index) => (step.do === 'heal' ? [index] : []));
-  if (heals.length > 1) problems.push(problem(['steps', heals[1] as number], `is a second heal step (the first is steps[${heals[0]}]). A run heals once.`));
+  if (heals.length > 1)
+    problems.push(
+      problem(
+        ['steps', heals[1] as number],
+        `is a second heal step (the first is steps[${heals[0]}]). A run heals once.`,
+      ),
+    );
   const heal = heals[0];
   if (heal !== undefined) {
     const healAt = (steps[heal] as ScenarioStep).at;
     steps.forEach((step, index) => {
-      if (step.at > healAt) problems.push(problem(['steps', index, 'at'], `${step.at} comes after the heal step (steps[${heal}] at ${healAt}). Move it before the heal, or the heal later.`));
+      if (step.at > healAt)
+        problems.push(
+          problem(
+            ['steps', index, 'at'],
+            `${step.at} comes after the heal step (steps[${heal}] at ${healAt}). Move it before the heal, or the heal later.`,
+          ),
+        );
     });
   }
   problems.push(...checkRefs(steps));
@@ -68,7 +85,13 @@ function checkRefs(steps: readonly ScenarioStep[]): ScenarioProblem[] {
   for (const [index, step] of steps.entries()) {
     if (step.do !== 'create') continue;
     const first = createdBy.get(step.ref);
-    if (first !== undefined) problems.push(problem(['steps', index, 'ref'], `'${step.ref}' is already created by steps[${first}]. Give each create step its own ref.`));
+    if (first !== undefined)
+      problems.push(
+        problem(
+          ['steps', index, 'ref'],
+          `'${step.ref}' is already created by steps[${first}]. Give each create step its own ref.`,
+        ),
+      );
     else createdBy.set(step.ref, index);
   }
   const created = new Set<string>();
@@ -80,10 +103,17 @@ function checkRefs(steps: readonly ScenarioStep[]): ScenarioProblem[] {
     const creator = createdBy.get(step.ref);
     const path = ['steps', index, 'ref'];
     if (creator === undefined) {
-      problems.push(problem(path, `'${step.ref}' is not created by any step. Add a create step with "ref": "${step.ref}" before it.`));
+      problems.push(
+        problem(
+          path,
+          `'${step.ref}' is not created by any step. Add a create step with "ref": "${step.ref}" before it.`,
+        ),
+      );
     } else {
       const at = (steps[creator] as ScenarioStep).at;
-      problems.push(problem(path, `'${step.ref}' is used at ${step.at} ms, before steps[${creator}] creates it at ${at} ms.`));
+      problems.push(
+        problem(path, `'${step.ref}' is used at ${step.at} ms, before steps[${creator}] creates it at ${at} ms.`),
+      );
     }
   }
   return problems;
@@ -100,10 +130,14 @@ function checkRules(scenario: Scenario): ScenarioProblem[] {
     rules.forEach((rule, index) => {
       const { device, fromMs, untilMs } = rule.match;
       if (device !== undefined && !declared.has(device)) {
-        problems.push(problem([list, index, 'match', 'device'], `'${device}' is not declared. Declare it under devices.`));
+        problems.push(
+          problem([list, index, 'match', 'device'], `'${device}' is not declared. Declare it under devices.`),
+        );
       }
       if (fromMs !== undefined && untilMs !== undefined && untilMs < fromMs) {
-        problems.push(problem([list, index, 'match', 'untilMs'], `${untilMs} is before fromMs ${fromMs}: the window is empty.`));
+        problems.push(
+          problem([list, index, 'match', 'untilMs'], `${untilMs} is before fromMs ${fromMs}: the window is empty.`),
+        );
       }
     });
   }

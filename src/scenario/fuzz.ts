@@ -30,7 +30,9 @@ export const SEED_MAX = 2 ** 31 - 1;
  * other seeds; shrinking a failing plan itself is `PlanShrinkArbitrary`'s job.
  */
 export function seededPlanArbitrary(options: DrawOptions): fc.Arbitrary<{ seed: string; plan: Plan }> {
-  return fc.integer({ min: 1, max: SEED_MAX }).map((seed) => ({ seed: String(seed), plan: planForSeed({ seed: String(seed), ...options }) }));
+  return fc
+    .integer({ min: 1, max: SEED_MAX })
+    .map((seed) => ({ seed: String(seed), plan: planForSeed({ seed: String(seed), ...options }) }));
 }
 
 export interface FuzzOptions extends DrawOptions {
@@ -92,7 +94,8 @@ async function explore(options: FuzzOptions): Promise<{ results: RunResult[]; st
   let found = 0;
   let done = 0;
   for (let offset = 0; offset < options.seeds; offset += slice) {
-    if (timed && (options.now as () => number)() - startMs >= (options.timeLimitMs as number)) return { results, stoppedBy: 'time-limit' };
+    if (timed && (options.now as () => number)() - startMs >= (options.timeLimitMs as number))
+      return { results, stoppedBy: 'time-limit' };
     const batch = await runCampaign({
       clientSpec: options.clientSpec,
       seeds: Math.min(slice, options.seeds - offset),
@@ -107,7 +110,8 @@ async function explore(options: FuzzOptions): Promise<{ results: RunResult[]; st
     });
     results.push(...batch);
     found += batch.filter((result) => wanted(result, options)).length;
-    if (found >= failuresMax) return { results, ...(results.length < options.seeds ? { stoppedBy: 'failures-max' as const } : {}) };
+    if (found >= failuresMax)
+      return { results, ...(results.length < options.seeds ? { stoppedBy: 'failures-max' as const } : {}) };
   }
   return { results };
 }
@@ -116,9 +120,13 @@ async function explore(options: FuzzOptions): Promise<{ results: RunResult[]; st
  * Failing runs to shrink: those showing the preferred invariant first, then the cheapest
  * (fewest scheduler events: shrinking runs it many times), then by seed.
  */
-function chooseFailures(results: readonly RunResult[], options: FuzzOptions): { result: RunResult; invariant: string }[] {
+function chooseFailures(
+  results: readonly RunResult[],
+  options: FuzzOptions,
+): { result: RunResult; invariant: string }[] {
   const failing = results.filter((result) => !result.passed && result.violations.length > 0);
-  const shows = (result: RunResult) => options.preferInvariant !== undefined && result.violations.some((v) => v.invariant === options.preferInvariant);
+  const shows = (result: RunResult) =>
+    options.preferInvariant !== undefined && result.violations.some((v) => v.invariant === options.preferInvariant);
   const ordered = [...failing].sort(
     (a, b) => Number(shows(b)) - Number(shows(a)) || a.stats.events - b.stats.events || Number(a.seed) - Number(b.seed),
   );
@@ -147,5 +155,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzOutcome> {
     repros.push(repro);
     if (repro.reproduced) results[results.indexOf(result)] = repro.result;
   }
-  return { results, repros, seedsRun: explored.results.length, ...(explored.stoppedBy ? { stoppedBy: explored.stoppedBy } : {}) };
+  return {
+    results,
+    repros,
+    seedsRun: explored.results.length,
+    ...(explored.stoppedBy ? { stoppedBy: explored.stoppedBy } : {}),
+  };
 }

@@ -103,10 +103,14 @@ class Scanner {
     if (depth > JSON_DEPTH_MAX) this.fail(`Nesting deeper than ${JSON_DEPTH_MAX} levels`);
     this.offsets.set(key(path), this.index);
     const char = this.text[this.index];
-    if (char === '{') return this.object(path, depth);
-    if (char === '[') return this.array(path, depth);
-    if (char === '"') return void this.string();
-    if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) return this.number();
+    if (char === '{') this.object(path, depth);
+    else if (char === '[') this.array(path, depth);
+    else if (char === '"') this.string();
+    else if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) this.number();
+    else this.literal();
+  }
+
+  private literal(): void {
     for (const word of ['true', 'false', 'null']) {
       if (this.text.startsWith(word, this.index)) {
         this.index += word.length;
@@ -125,10 +129,12 @@ class Scanner {
     }
     for (;;) {
       this.skipSpace();
-      if (this.text[this.index] !== '"') this.fail(`Expected a property name in double quotes but found ${this.describeHere()}`);
+      if (this.text[this.index] !== '"')
+        this.fail(`Expected a property name in double quotes but found ${this.describeHere()}`);
       const name = this.string();
       this.skipSpace();
-      if (this.text[this.index] !== ':') this.fail(`Expected ':' after property name "${name}" but found ${this.describeHere()}`);
+      if (this.text[this.index] !== ':')
+        this.fail(`Expected ':' after property name "${name}" but found ${this.describeHere()}`);
       this.index++;
       this.skipSpace();
       this.value([...path, name], depth + 1);
@@ -136,7 +142,11 @@ class Scanner {
       const next = this.text[this.index];
       this.index++;
       if (next === '}') return;
-      if (next !== ',') this.fail(`Expected ',' or '}' in an object but found ${next === undefined ? 'end of input' : JSON.stringify(next)}`, this.index - 1);
+      if (next !== ',')
+        this.fail(
+          `Expected ',' or '}' in an object but found ${next === undefined ? 'end of input' : JSON.stringify(next)}`,
+          this.index - 1,
+        );
       this.skipSpace();
       if (this.text[this.index] === '}') this.fail('Trailing comma before }: JSON does not allow it');
     }
@@ -156,7 +166,11 @@ class Scanner {
       const next = this.text[this.index];
       this.index++;
       if (next === ']') return;
-      if (next !== ',') this.fail(`Expected ',' or ']' in an array but found ${next === undefined ? 'end of input' : JSON.stringify(next)}`, this.index - 1);
+      if (next !== ',')
+        this.fail(
+          `Expected ',' or ']' in an array but found ${next === undefined ? 'end of input' : JSON.stringify(next)}`,
+          this.index - 1,
+        );
       this.skipSpace();
       if (this.text[this.index] === ']') this.fail('Trailing comma before ]: JSON does not allow it');
     }
@@ -172,12 +186,12 @@ class Scanner {
         return JSON.parse(this.text.slice(start, this.index)) as string;
       }
       if (char === '\\') {
-        const escape = this.text[this.index + 1];
-        if (escape === undefined || !'"\\/bfnrtu'.includes(escape)) this.fail('Invalid escape in a string');
-        if (escape === 'u' && !/^[0-9a-fA-F]{4}$/.test(this.text.slice(this.index + 2, this.index + 6))) {
+        const escaped = this.text[this.index + 1];
+        if (escaped === undefined || !'"\\/bfnrtu'.includes(escaped)) this.fail('Invalid escape in a string');
+        if (escaped === 'u' && !/^[0-9a-fA-F]{4}$/.test(this.text.slice(this.index + 2, this.index + 6))) {
           this.fail('Invalid \\u escape in a string');
         }
-        this.index += escape === 'u' ? 6 : 2;
+        this.index += escaped === 'u' ? 6 : 2;
         continue;
       }
       if (char < ' ') this.fail('Unescaped control character (a raw newline?) in a string');

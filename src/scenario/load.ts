@@ -7,10 +7,11 @@
  * Declare it under devices. (line 14, column 17)".
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, isAbsolute, join, relative } from 'node:path';
+import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { isModuleSpec } from '../client/resolve.ts';
 import { UsageError } from '../kernel/errors.ts';
 import { crossCheck } from './cross-check.ts';
-import { JsonSyntaxError, type JsonSource, parseJsonSource } from './json-source.ts';
+import { type JsonSource, JsonSyntaxError, parseJsonSource } from './json-source.ts';
 import { problemsFromZod, type ScenarioProblem } from './problems.ts';
 import { type Scenario, scenarioSchema } from './schema.ts';
 
@@ -47,7 +48,11 @@ export function parseScenario(text: string, source: string): Scenario {
   try {
     json = parseJsonSource(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
-    if (error instanceof JsonSyntaxError) throw failure(source, `invalid JSON: ${error.reason} (line ${error.position.line}, column ${error.position.column}).`);
+    if (error instanceof JsonSyntaxError)
+      throw failure(
+        source,
+        `invalid JSON: ${error.reason} (line ${error.position.line}, column ${error.position.column}).`,
+      );
     throw failure(source, `invalid JSON: ${error instanceof Error ? error.message : String(error)}.`);
   }
   const parsed = scenarioSchema.safeParse(json.value);
@@ -62,15 +67,31 @@ export function loadScenario(path: string): Scenario {
   let text: string;
   try {
     const stats = statSync(path);
-    if (stats.isDirectory()) throw failure(source, 'it is a directory; give a .json file (or use `syncstorm run <dir>`).');
-    if (stats.size > SCENARIO_BYTES_MAX) throw failure(source, `the file has ${stats.size} bytes, more than ${SCENARIO_BYTES_MAX}.`);
+    if (stats.isDirectory())
+      throw failure(source, 'it is a directory; give a .json file (or use `syncstorm run <dir>`).');
+    if (stats.size > SCENARIO_BYTES_MAX)
+      throw failure(source, `the file has ${stats.size} bytes, more than ${SCENARIO_BYTES_MAX}.`);
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw failure(source, code === 'ENOENT' ? 'the file does not exist.' : `cannot read it (${code ?? String(error)}).`);
+    throw failure(
+      source,
+      code === 'ENOENT' ? 'the file does not exist.' : `cannot read it (${code ?? String(error)}).`,
+    );
   }
   return parseScenario(text, source);
+}
+
+/**
+ * The client a scenario file names, with a relative module path taken relative to the
+ * file's folder (so a scenario and its client can move together); undefined when the file
+ * names no client.
+ */
+export function scenarioClient(scenario: Scenario, path: string): string | undefined {
+  const spec = scenario.client;
+  if (spec === undefined || !isModuleSpec(spec) || isAbsolute(spec)) return spec;
+  return displayPath(resolve(dirname(path), spec));
 }
 
 /** Expands files and folders (recursively, *.json, sorted) into scenario file paths. */
@@ -86,10 +107,13 @@ export function scenarioFiles(paths: readonly string[]): string[] {
     if (!isDirectory) {
       if (named || extname(path) === '.json') files.push(path);
     } else {
-      const entries = readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const entries = readdirSync(path, { withFileTypes: true }).sort((a, b) =>
+        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+      );
       for (const entry of entries) if (!entry.name.startsWith('.')) visit(join(path, entry.name), false);
     }
-    if (files.length > SCENARIO_FILES_MAX) throw new UsageError(`More than ${SCENARIO_FILES_MAX} scenario files under '${displayPath(path)}'.`);
+    if (files.length > SCENARIO_FILES_MAX)
+      throw new UsageError(`More than ${SCENARIO_FILES_MAX} scenario files under '${displayPath(path)}'.`);
   };
   for (const path of paths) visit(path, true);
   return files;
@@ -98,6 +122,7 @@ export function scenarioFiles(paths: readonly string[]): string[] {
 /** Loads every scenario the paths name; the first bad file stops it. */
 export function loadScenarios(paths: readonly string[]): LoadedScenario[] {
   const files = scenarioFiles(paths);
-  if (files.length === 0) throw new UsageError(`No scenario files (*.json) found in ${paths.map((path) => `'${path}'`).join(', ')}.`);
+  if (files.length === 0)
+    throw new UsageError(`No scenario files (*.json) found in ${paths.map((path) => `'${path}'`).join(', ')}.`);
   return files.map((path) => ({ path: displayPath(path), scenario: loadScenario(path) }));
 }

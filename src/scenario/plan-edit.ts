@@ -53,7 +53,8 @@ export function tidy(plan: Plan): Plan {
       if (created.has(step.ref)) continue;
       created.add(step.ref);
     }
-    if ((step.do === 'update' || step.do === 'delete' || step.do === 'server-write') && !created.has(step.ref)) continue;
+    if ((step.do === 'update' || step.do === 'delete' || step.do === 'server-write') && !created.has(step.ref))
+      continue;
     keep.add(index);
   }
   return {
@@ -86,7 +87,8 @@ export function simplerSteps(step: Step): Step[] {
 export function simplerPlans(plan: Plan): Plan[] {
   const out: Plan[] = [];
   plan.steps.forEach((step, index) => {
-    for (const simpler of simplerSteps(step)) out.push({ ...plan, steps: plan.steps.map((s, i) => (i === index ? simpler : s)) });
+    for (const simpler of simplerSteps(step))
+      out.push({ ...plan, steps: plan.steps.map((s, i) => (i === index ? simpler : s)) });
   });
   plan.devices.forEach((device, index) => {
     if (device.skewMs === undefined && device.link === undefined) return;

@@ -65,7 +65,10 @@ function bound(issue: Extract<Issue, { code: 'too_small' | 'too_big' }>, value: 
   const small = issue.code === 'too_small';
   const limit = Number(small ? (issue as { minimum: unknown }).minimum : (issue as { maximum: unknown }).maximum);
   const inclusive = issue.inclusive !== false;
-  if (issue.origin === 'string') return small && limit <= 1 ? 'must not be empty' : `must have ${small ? 'at least' : 'at most'} ${limit} characters`;
+  if (issue.origin === 'string')
+    return small && limit <= 1
+      ? 'must not be empty'
+      : `must have ${small ? 'at least' : 'at most'} ${limit} characters`;
   if (issue.origin === 'array') {
     const items = limit === 1 ? 'item' : 'items';
     return `must have ${small ? 'at least' : 'at most'} ${limit} ${items}${Array.isArray(value) ? ` (it has ${value.length})` : ''}`;

@@ -115,7 +115,12 @@ const rulesOf = (plan: Plan) => plan.networkRules.length + plan.serverRules.leng
 
 /** The plan as a scenario file would give it back (validated, keys in schema order). */
 export function normalizePlan(plan: Plan, seed: string): Plan {
-  const scenario = planToScenario(plan, { name: 'candidate', description: 'shrink candidate', seed, client: 'reference' });
+  const scenario = planToScenario(plan, {
+    name: 'candidate',
+    description: 'shrink candidate',
+    seed,
+    client: 'reference',
+  });
   return scenarioToPlan(parseScenario(JSON.stringify(scenario), 'a drawn plan'));
 }
 
@@ -130,7 +135,8 @@ function describe(options: ReproOptions, before: Plan, after: Plan, message: str
 
 export async function makeRepro(options: ReproOptions): Promise<FuzzRepro> {
   const startMs = options.now?.() ?? 0;
-  const violates = (result: RunResult) => result.violations.find((violation) => violation.invariant === options.invariant);
+  const violates = (result: RunResult) =>
+    result.violations.find((violation) => violation.invariant === options.invariant);
   let lastMessage = 'the violation did not recur.';
   const budget = new RunBudget(options);
   const fails = async (plan: Plan): Promise<boolean> => {
@@ -152,8 +158,13 @@ export async function makeRepro(options: ReproOptions): Promise<FuzzRepro> {
       return false;
     }
   };
-  const expired = () => options.now !== undefined && options.timeLimitMs !== undefined && options.now() - startMs >= options.timeLimitMs;
-  const shrunk = await shrinkPlan(options.plan, { fails, expired, ...(options.runsMax ? { runsMax: options.runsMax } : {}) });
+  const expired = () =>
+    options.now !== undefined && options.timeLimitMs !== undefined && options.now() - startMs >= options.timeLimitMs;
+  const shrunk = await shrinkPlan(options.plan, {
+    fails,
+    expired,
+    ...(options.runsMax ? { runsMax: options.runsMax } : {}),
+  });
   const name = reproName(options.clientSpec, options.invariant, options.seed);
   let last: { scenario: Scenario; result: RunResult } | undefined;
   for (const plan of [renumberRefs(tidy(shrunk.plan)), shrunk.plan]) {

@@ -33,7 +33,11 @@ function checkCollections(scenario: Scenario, client: ClientFactory, source: str
   });
 }
 
-export function runScenario(scenario: Scenario, client: ClientFactory, options: ScenarioRunOptions = {}): Promise<RunResult> {
+export function runScenario(
+  scenario: Scenario,
+  client: ClientFactory,
+  options: ScenarioRunOptions = {},
+): Promise<RunResult> {
   checkCollections(scenario, client, options.source ?? scenario.name);
   return runSimulation({
     seed: scenarioSeed(scenario),

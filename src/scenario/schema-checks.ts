@@ -4,10 +4,11 @@
  * each inferred type must be assignable to the simulator's type and back. A change on
  * either side that the other does not follow fails `tsc`. Nothing here runs.
  */
+
+import type { z } from 'zod';
 import type { NetworkFaultRule } from '../net/index.ts';
 import type { ServerFaultRule } from '../server/index.ts';
 import type { DevicePlan, ProfileName, Step, StepFieldOp } from '../sim/plan.ts';
-import type { z } from 'zod';
 import type {
   profileNameSchema,
   ScenarioDevice,

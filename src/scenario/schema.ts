@@ -17,13 +17,17 @@ const virtualMs = z.number().int().min(0).describe('Virtual milliseconds from th
 const deviceName = name.describe('A device id declared under `devices`.');
 const refName = name.describe('Symbolic name of a record, given by the create step that makes it.');
 
-export const stepFieldOpSchema = z.discriminatedUnion('op', [
-  z.strictObject({ op: z.literal('set'), field: name }).describe('Set a text field to a value unique to this step.'),
-  z.strictObject({ op: z.literal('toggle'), field: name }).describe('Flip a boolean field.'),
-  z.strictObject({ op: z.literal('add'), field: name }).describe('Add a value unique to this step to a set field.'),
-  z.strictObject({ op: z.literal('remove'), field: name }).describe('Remove the smallest value the device sees in a set field.'),
-  z.strictObject({ op: z.literal('inc'), field: name, by: z.number().int() }).describe('Increment a counter field.'),
-]).meta({ id: 'FieldOp' });
+export const stepFieldOpSchema = z
+  .discriminatedUnion('op', [
+    z.strictObject({ op: z.literal('set'), field: name }).describe('Set a text field to a value unique to this step.'),
+    z.strictObject({ op: z.literal('toggle'), field: name }).describe('Flip a boolean field.'),
+    z.strictObject({ op: z.literal('add'), field: name }).describe('Add a value unique to this step to a set field.'),
+    z
+      .strictObject({ op: z.literal('remove'), field: name })
+      .describe('Remove the smallest value the device sees in a set field.'),
+    z.strictObject({ op: z.literal('inc'), field: name, by: z.number().int() }).describe('Increment a counter field.'),
+  ])
+  .meta({ id: 'FieldOp' });
 
 function step<K extends string, S extends z.ZodRawShape>(kind: K, shape: S, description: string) {
   return z.strictObject({ at: virtualMs, do: z.literal(kind), ...shape }).describe(description);
@@ -31,86 +35,106 @@ function step<K extends string, S extends z.ZodRawShape>(kind: K, shape: S, desc
 
 const device = { device: deviceName };
 
-export const stepSchema = z.discriminatedUnion('do', [
-  step('create', { ...device, collection: name, ref: refName, fields: z.array(name) }, 'The user creates a record with these fields set.'),
-  step('update', { ...device, ref: refName, ops: z.array(stepFieldOpSchema) }, 'The user edits a record the device shows.'),
-  step('delete', { ...device, ref: refName }, 'The user deletes a record the device shows.'),
-  step(
-    'resolve',
-    { ...device, choice: z.enum(['keep-local', 'keep-remote', 'merged']) },
-    "The user resolves the device's first open conflict.",
-  ),
-  step('sync', device, 'The user pulls to refresh (one sync run).'),
-  step('offline', device, 'The device loses connectivity (the OS reports offline).'),
-  step('online', device, 'The device gets connectivity back.'),
-  step(
-    'partition',
-    { ...device, direction: z.enum(['both', 'outbound', 'inbound']) },
-    'The server becomes unreachable while the OS still reports online.',
-  ),
-  step('repair', device, 'Ends a partition of the device.'),
-  step('background', device, 'The app goes to the background.'),
-  step('foreground', device, 'The app comes back to the foreground.'),
-  step(
-    'kill',
-    { ...device, point: name.optional().describe("A crash point name, or '*' for the next one the client reaches.") },
-    'The app is killed: at once, or at a named crash point.',
-  ),
-  step('restart', device, 'A killed app is started again from its storage.'),
-  step('skew', { ...device, ms: z.number().int() }, "Sets the device's clock skew (ms added to its wall clock)."),
-  step('server-write', { ref: refName, ops: z.array(stepFieldOpSchema) }, 'A server-side automation edits a record.'),
-  step('heal', {}, 'Ends the chaos phase: faults stop, every device is restarted and brought online.'),
-]).meta({ id: 'Step' });
+export const stepSchema = z
+  .discriminatedUnion('do', [
+    step(
+      'create',
+      { ...device, collection: name, ref: refName, fields: z.array(name) },
+      'The user creates a record with these fields set.',
+    ),
+    step(
+      'update',
+      { ...device, ref: refName, ops: z.array(stepFieldOpSchema) },
+      'The user edits a record the device shows.',
+    ),
+    step('delete', { ...device, ref: refName }, 'The user deletes a record the device shows.'),
+    step(
+      'resolve',
+      { ...device, choice: z.enum(['keep-local', 'keep-remote', 'merged']) },
+      "The user resolves the device's first open conflict.",
+    ),
+    step('sync', device, 'The user pulls to refresh (one sync run).'),
+    step('offline', device, 'The device loses connectivity (the OS reports offline).'),
+    step('online', device, 'The device gets connectivity back.'),
+    step(
+      'partition',
+      { ...device, direction: z.enum(['both', 'outbound', 'inbound']) },
+      'The server becomes unreachable while the OS still reports online.',
+    ),
+    step('repair', device, 'Ends a partition of the device.'),
+    step('background', device, 'The app goes to the background.'),
+    step('foreground', device, 'The app comes back to the foreground.'),
+    step(
+      'kill',
+      { ...device, point: name.optional().describe("A crash point name, or '*' for the next one the client reaches.") },
+      'The app is killed: at once, or at a named crash point.',
+    ),
+    step('restart', device, 'A killed app is started again from its storage.'),
+    step('skew', { ...device, ms: z.number().int() }, "Sets the device's clock skew (ms added to its wall clock)."),
+    step('server-write', { ref: refName, ops: z.array(stepFieldOpSchema) }, 'A server-side automation edits a record.'),
+    step('heal', {}, 'Ends the chaos phase: faults stop, every device is restarted and brought online.'),
+  ])
+  .meta({ id: 'Step' });
 
-export const devicePlanSchema = z.strictObject({
-  id: name,
-  skewMs: z.number().int().optional().describe('Added to the device wall clock (a wrong device clock).'),
-  link: z
-    .strictObject({ latencyMs: virtualMs.optional(), jitterMs: virtualMs.optional() })
-    .optional()
-    .describe("Overrides of the profile's link for this device."),
-  offline: z.boolean().optional().describe('The device starts offline.'),
-}).meta({ id: 'Device' });
-
-export const faultVerdictSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('pass') }),
-  z.strictObject({ type: z.literal('delay'), ms: virtualMs, leg: z.enum(['request', 'response']).optional() }),
-  z.strictObject({ type: z.literal('drop-request') }),
-  z.strictObject({ type: z.literal('drop-response') }),
-  z.strictObject({ type: z.literal('duplicate'), delayMs: virtualMs.optional() }),
-  z.strictObject({ type: z.literal('reset') }),
-  z.strictObject({
-    type: z.literal('status'),
-    status: z.number().int().min(200).max(599),
-    headers: z.record(z.string(), z.string()).optional(),
-    body: z.unknown().optional(),
-  }),
-]).meta({ id: 'FaultVerdict' });
-
-export const networkFaultRuleSchema = z.strictObject({
-  id: name.optional(),
-  match: z.strictObject({
-    device: deviceName.optional(),
-    method: name.optional(),
-    path: z
-      .string()
-      .regex(/^(\/|\*$)/, "must start with '/' (or be '*')")
+export const devicePlanSchema = z
+  .strictObject({
+    id: name,
+    skewMs: z.number().int().optional().describe('Added to the device wall clock (a wrong device clock).'),
+    link: z
+      .strictObject({ latencyMs: virtualMs.optional(), jitterMs: virtualMs.optional() })
       .optional()
-      .describe("Exact pathname, or a prefix ending in '*' ('/sync/*')."),
-    nth: z.number().int().min(1).optional(),
-    fromMs: virtualMs.optional(),
-    untilMs: virtualMs.optional(),
-    probability: z.number().min(0).max(1).optional(),
-  }),
-  verdict: faultVerdictSchema,
-  times: z.number().int().min(0).optional(),
-}).meta({ id: 'NetworkFaultRule', description: 'A network fault: matches requests when sent; the first non-pass verdict wins.' });
+      .describe("Overrides of the profile's link for this device."),
+    offline: z.boolean().optional().describe('The device starts offline.'),
+  })
+  .meta({ id: 'Device' });
+
+export const faultVerdictSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('pass') }),
+    z.strictObject({ type: z.literal('delay'), ms: virtualMs, leg: z.enum(['request', 'response']).optional() }),
+    z.strictObject({ type: z.literal('drop-request') }),
+    z.strictObject({ type: z.literal('drop-response') }),
+    z.strictObject({ type: z.literal('duplicate'), delayMs: virtualMs.optional() }),
+    z.strictObject({ type: z.literal('reset') }),
+    z.strictObject({
+      type: z.literal('status'),
+      status: z.number().int().min(200).max(599),
+      headers: z.record(z.string(), z.string()).optional(),
+      body: z.unknown().optional(),
+    }),
+  ])
+  .meta({ id: 'FaultVerdict' });
+
+export const networkFaultRuleSchema = z
+  .strictObject({
+    id: name.optional(),
+    match: z.strictObject({
+      device: deviceName.optional(),
+      method: name.optional(),
+      path: z
+        .string()
+        .regex(/^(\/|\*$)/, "must start with '/' (or be '*')")
+        .optional()
+        .describe("Exact pathname, or a prefix ending in '*' ('/sync/*')."),
+      nth: z.number().int().min(1).optional(),
+      fromMs: virtualMs.optional(),
+      untilMs: virtualMs.optional(),
+      probability: z.number().min(0).max(1).optional(),
+    }),
+    verdict: faultVerdictSchema,
+    times: z.number().int().min(0).optional(),
+  })
+  .meta({
+    id: 'NetworkFaultRule',
+    description: 'A network fault: matches requests when sent; the first non-pass verdict wins.',
+  });
 
 /** The server's own rule schema, named for the JSON Schema. */
 const serverRuleSchema = serverFaultRuleSchema.meta({
   id: 'ServerFaultRule',
   description: 'A server fault: matches requests by device, route, op kind, nth and time window.',
 });
+
 export { serverRuleSchema as serverFaultRuleSchema };
 
 export const profileNameSchema = z.enum(['calm', 'flaky', 'hostile']);

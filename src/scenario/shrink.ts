@@ -34,7 +34,8 @@ function* candidates(plan: Plan, context: ShrinkContext | undefined): Generator<
   }
   for (let count = from; atoms.length > 0; count = Math.min(count * 2, atoms.length)) {
     // Removing one piece of `count` worked: the next search starts one piece coarser.
-    for (const chunk of chunksOf(atoms, count)) yield new fc.Value(withoutAtoms(plan, chunk), { chunks: Math.max(2, count - 1) });
+    for (const chunk of chunksOf(atoms, count))
+      yield new fc.Value(withoutAtoms(plan, chunk), { chunks: Math.max(2, count - 1) });
     if (count >= atoms.length) break;
   }
   for (const simpler of simplerPlans(plan)) yield new fc.Value(simpler, { chunks: atoms.length });

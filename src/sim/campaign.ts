@@ -6,9 +6,9 @@
  * loop that never yields) has its worker killed and is reported; the campaign goes on.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
 import type { ProfileName } from './plan.ts';
 import type { RunResult } from './result.ts';
 
@@ -70,7 +70,19 @@ function crashedResult(task: SeedTask, reason: string): RunResult {
     declaredLosses: 0,
     expectedViolations: [],
     errors: [reason],
-    stats: { devices: task.devices, events: 0, exchanges: 0, requestBytes: 0, responseBytes: 0, opsApplied: 0, conflicts: 0, virtualMs: 0, convergeMs: 0, wallMs: 0, traceEvents: 0 },
+    stats: {
+      devices: task.devices,
+      events: 0,
+      exchanges: 0,
+      requestBytes: 0,
+      responseBytes: 0,
+      opsApplied: 0,
+      conflicts: 0,
+      virtualMs: 0,
+      convergeMs: 0,
+      wallMs: 0,
+      traceEvents: 0,
+    },
   };
 }
 
@@ -105,7 +117,11 @@ export async function runCampaign(options: CampaignOptions): Promise<RunResult[]
   return tasks.flatMap((task) => results.get(task.seed) ?? []);
 }
 
-async function workLoop(take: () => SeedTask | undefined, finish: (result: RunResult) => void, limitMs: number): Promise<void> {
+async function workLoop(
+  take: () => SeedTask | undefined,
+  finish: (result: RunResult) => void,
+  limitMs: number,
+): Promise<void> {
   let worker = spawnWorker();
   try {
     for (let task = take(); task !== undefined; task = take()) {
@@ -121,7 +137,11 @@ async function workLoop(take: () => SeedTask | undefined, finish: (result: RunRe
   }
 }
 
-function runOnWorker(worker: ChildProcess, task: SeedTask, limitMs: number): Promise<{ result: RunResult; restart: boolean }> {
+function runOnWorker(
+  worker: ChildProcess,
+  task: SeedTask,
+  limitMs: number,
+): Promise<{ result: RunResult; restart: boolean }> {
   return new Promise((resolve) => {
     const done = (result: RunResult, restart: boolean) => {
       clearTimeout(timer); // allowed: campaign layer, real time on purpose
@@ -133,8 +153,19 @@ function runOnWorker(worker: ChildProcess, task: SeedTask, limitMs: number): Pro
       if (message.seed !== task.seed) return;
       done(message.result ?? crashedResult(task, message.error ?? 'worker failed'), message.result === undefined);
     };
-    const onExit = (code: number | null) => done(crashedResult(task, `worker exited (code ${code}) while running seed ${task.seed}`), true);
-    const timer = setTimeout(() => done(crashedResult(task, `seed ${task.seed} ran past its wall-time limit of ${limitMs} ms (a client that never yields?)`), true), limitMs); // allowed: wall-time watchdog outside the simulated world
+    const onExit = (code: number | null) =>
+      done(crashedResult(task, `worker exited (code ${code}) while running seed ${task.seed}`), true);
+    const timer = setTimeout(
+      () =>
+        done(
+          crashedResult(
+            task,
+            `seed ${task.seed} ran past its wall-time limit of ${limitMs} ms (a client that never yields?)`,
+          ),
+          true,
+        ),
+      limitMs,
+    ); // allowed: wall-time watchdog outside the simulated world
     worker.on('message', onMessage);
     worker.on('exit', onExit);
     worker.send(task);

@@ -88,6 +88,8 @@ export class DeviceHost {
   private onlineFlag = true;
   private foregroundFlag = true;
   private listeners: { event: SurroundingsEvent; listener: () => void }[] = [];
+  /** Aborted when the current incarnation dies (`env.signal`). */
+  private killSignal: AbortController | undefined;
 
   constructor(options: DeviceHostOptions) {
     assert(options.deviceId.length > 0, 'DeviceHost: deviceId must not be empty');
@@ -230,6 +232,8 @@ export class DeviceHost {
 
   private shutDown(life: Incarnation): void {
     life.kill();
+    this.killSignal?.abort();
+    this.killSignal = undefined;
     this.current = undefined;
     this.listeners = [];
     this.storage?.closeAll();
@@ -257,6 +261,7 @@ export class DeviceHost {
     const rng = options.rng.fork(`incarnation-${life.number}`);
     const uuidRng = rng.fork('uuid');
     const randomRng = rng.fork('random');
+    this.killSignal = new AbortController();
     return {
       deviceId,
       incarnation: life.number,
@@ -272,6 +277,7 @@ export class DeviceHost {
       },
       crashPoint: (name) => this.crashPoint(life, name),
       surroundings: this.surroundings(life),
+      signal: this.killSignal.signal,
     };
   }
 

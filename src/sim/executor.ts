@@ -44,7 +44,8 @@ export class StepExecutor {
 
   private host(device: string): DeviceHost {
     const host = this.world.hosts.get(device);
-    if (host === undefined) throw new Error(`[syncstorm] step names device '${device}', which the plan does not declare`);
+    if (host === undefined)
+      throw new Error(`[syncstorm] step names device '${device}', which the plan does not declare`);
     return host;
   }
 
@@ -80,9 +81,20 @@ export class StepExecutor {
       return;
     }
     const incarnation = host.incarnation;
-    const outcome = await within(this.scheduler, this.userAction(client, step, index), ACTION_TIMEOUT_MS, `${step.do} on ${step.device}`);
+    const outcome = await within(
+      this.scheduler,
+      this.userAction(client, step, index),
+      ACTION_TIMEOUT_MS,
+      `${step.do} on ${step.device}`,
+    );
     if (!outcome.ok && host.alive && host.incarnation === incarnation) {
-      this.world.trace.record('user.error', { device: step.device, step: index, action: step.do, message: outcome.error, hung: outcome.hung });
+      this.world.trace.record('user.error', {
+        device: step.device,
+        step: index,
+        action: step.do,
+        message: outcome.error,
+        hung: outcome.hung,
+      });
     }
   }
 
@@ -94,7 +106,14 @@ export class StepExecutor {
         const fields = initialFields(device, index, step.fields);
         const id = await client.create(step.collection, fields);
         this.refs.set(step.ref, { collection: step.collection, id });
-        trace.record('user.create', { device, incarnation: this.host(device).incarnation, step: index, collection: step.collection, id, fields });
+        trace.record('user.create', {
+          device,
+          incarnation: this.host(device).incarnation,
+          step: index,
+          collection: step.collection,
+          id,
+          fields,
+        });
         return;
       }
       case 'update': {
@@ -134,7 +153,14 @@ export class StepExecutor {
     }
   }
 
-  private resolution(choice: 'keep-local' | 'keep-remote' | 'merged', device: string, index: number, field: string | undefined, local: unknown, remote: unknown): Resolution {
+  private resolution(
+    choice: 'keep-local' | 'keep-remote' | 'merged',
+    device: string,
+    index: number,
+    field: string | undefined,
+    local: unknown,
+    remote: unknown,
+  ): Resolution {
     if (choice !== 'merged' || field === undefined) return { choice: choice === 'merged' ? 'keep-local' : choice };
     if (Array.isArray(local) || Array.isArray(remote)) {
       const union = new Set<string>([...(Array.isArray(local) ? local : []), ...(Array.isArray(remote) ? remote : [])]);
@@ -200,7 +226,11 @@ export class StepExecutor {
 
   /** Starts a device's first incarnation (its client's `start`), bounded by the watchdog. */
   startDevice(host: DeviceHost): Promise<Outcome<void>> {
-    return drive(this.scheduler, host.start(), { timeoutMs: ACTION_TIMEOUT_MS, eventsMax: 100_000, label: `start of ${host.deviceId}` });
+    return drive(this.scheduler, host.start(), {
+      timeoutMs: ACTION_TIMEOUT_MS,
+      eventsMax: 100_000,
+      label: `start of ${host.deviceId}`,
+    });
   }
 
   /** Restarts a killed device and records what it shows right after. */

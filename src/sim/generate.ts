@@ -37,7 +37,13 @@ export function generatePlan(rng: Rng, options: GenerateOptions): Plan {
   const userSteps = ids.flatMap((id) => drawUserSteps(rng.fork(`workload/${id}`), id, options.opsPerDevice, chaosMs));
   const nemesis = drawNemesis(rng.fork('nemesis'), { devices, profile: options.profile, chaosMs });
   const steps = sortSteps([...userSteps, ...nemesis.steps, { at: chaosMs, do: 'heal' }]);
-  return { devices, profile: options.profile, steps: assignRefs(steps), networkRules: nemesis.networkRules, serverRules: nemesis.serverRules };
+  return {
+    devices,
+    profile: options.profile,
+    steps: assignRefs(steps),
+    networkRules: nemesis.networkRules,
+    serverRules: nemesis.serverRules,
+  };
 }
 
 /** Orders steps by time; equal times keep their order (stable sort). */

@@ -127,7 +127,10 @@ export class Healer {
     const start = scheduler.now();
     let converged = false;
     while (!converged && scheduler.now() - start < this.options.healAutoMs) {
-      await scheduler.run({ until: scheduler.now() + this.options.sliceMs, eventsMax: this.options.eventsMax });
+      const sliceEnd = scheduler.now() + this.options.sliceMs;
+      const slice = await scheduler.run({ until: sliceEnd, eventsMax: this.options.eventsMax });
+      // Nothing scheduled (a client with no timers): the slice's time still passes.
+      if (slice.stoppedBy === 'idle') scheduler.advanceTo(sliceEnd);
       converged = await this.allConverged();
     }
     const convergeMs = scheduler.now() - start;

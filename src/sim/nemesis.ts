@@ -97,7 +97,8 @@ export function drawNemesis(rng: Rng, options: NemesisOptions): Nemesis {
   const serverRng = rng.fork('server');
   const { rates } = PROFILES[options.profile];
   const serverRules = windows(serverRng, rates.serverFaultsPerHour, options.chaosMs, 3 * 60_000).map(
-    ([fromMs, untilMs], index) => drawServerRule(serverRng, { id: `srv-${index}`, fromMs, untilMs, profile: options.profile }),
+    ([fromMs, untilMs], index) =>
+      drawServerRule(serverRng, { id: `srv-${index}`, fromMs, untilMs, profile: options.profile }),
   );
   return { steps, networkRules: network, serverRules };
 }

@@ -6,13 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkAll } from '../check/index.ts';
 import { buildHistory } from '../check/history.ts';
+import { checkAll } from '../check/index.ts';
 import type { ClientFactory } from '../client/contract.ts';
 import type { ServerConfig } from '../server/index.ts';
 import { StepExecutor } from './executor.ts';
 import { WORKLOAD_COLLECTIONS } from './fields.ts';
-import { HEAL_DEFAULTS, type HealOptions, Healer } from './heal.ts';
+import { HEAL_DEFAULTS, Healer, type HealOptions } from './heal.ts';
 import { type Plan, undeclaredDevices } from './plan.ts';
 import type { RunResult, RunViolation } from './result.ts';
 import type { StorageMode } from './storage.ts';
@@ -82,13 +82,26 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
   const missing = undeclaredDevices(options.plan);
   if (missing.length > 0) throw new Error(`[syncstorm] plan steps name undeclared devices: ${missing.join(', ')}`);
   const storageDir = mkdtempSync(join(tmpdir(), 'syncstorm-'));
-  const world = createWorld({ seed: options.seed, plan: options.plan, client: options.client, storageDir, storage: options.storage ?? 'memory', ...(options.traceFile ? { traceFile: options.traceFile } : {}), ...(options.serverConfig ? { serverConfig: options.serverConfig } : {}) });
+  const world = createWorld({
+    seed: options.seed,
+    plan: options.plan,
+    client: options.client,
+    storageDir,
+    storage: options.storage ?? 'memory',
+    ...(options.traceFile ? { traceFile: options.traceFile } : {}),
+    ...(options.serverConfig ? { serverConfig: options.serverConfig } : {}),
+  });
   const errors: string[] = [];
   const release = catchStrayErrors(world, errors);
   const collections = options.client.collections ?? WORKLOAD_COLLECTIONS;
   const heal = { ...HEAL_DEFAULTS, ...options.heal };
   try {
-    world.trace.record('sim.start', { seed: options.seed, client: options.client.name, profile: options.plan.profile, devices: options.plan.devices.map((device) => device.id) });
+    world.trace.record('sim.start', {
+      seed: options.seed,
+      client: options.client.name,
+      profile: options.plan.profile,
+      devices: options.plan.devices.map((device) => device.id),
+    });
     const executor = new StepExecutor(world, collections);
     const healer = new Healer(world, executor, collections, heal);
     for (const host of world.hosts.values()) {
@@ -98,8 +111,12 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
     for (const device of options.plan.devices) if (device.offline) world.hosts.get(device.id)?.setOnline(false);
     executor.scheduleAll(options.plan.steps);
     world.trace.record('sim.phase', { phase: 'chaos' });
-    const chaos = await world.scheduler.run({ until: chaosEnd(options.plan), eventsMax: options.eventsMax ?? CHAOS_EVENTS_MAX });
-    if (chaos.stoppedBy === 'events-max') errors.push(`chaos phase hit its bound of ${options.eventsMax ?? CHAOS_EVENTS_MAX} events`);
+    const chaos = await world.scheduler.run({
+      until: chaosEnd(options.plan),
+      eventsMax: options.eventsMax ?? CHAOS_EVENTS_MAX,
+    });
+    if (chaos.stoppedBy === 'events-max')
+      errors.push(`chaos phase hit its bound of ${options.eventsMax ?? CHAOS_EVENTS_MAX} events`);
     const healed = await healer.run();
     world.trace.record('sim.phase', { phase: 'check' });
     await finalState(world, healer, options.client);
@@ -112,7 +129,13 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
   }
 }
 
-function summarise(options: SimulationOptions, world: World, errors: string[], convergeMs: number, wallMs: number): RunResult {
+function summarise(
+  options: SimulationOptions,
+  world: World,
+  errors: string[],
+  convergeMs: number,
+  wallMs: number,
+): RunResult {
   const events = world.trace.events();
   const checked = checkAll(buildHistory(events));
   const violations: RunViolation[] = checked.violations.map((violation) => ({ ...violation }));

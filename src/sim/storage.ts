@@ -56,7 +56,10 @@ export class DeviceStorage implements ClientStorage {
       `device ${this.owner.deviceId} opened ${HANDLES_PER_INCARNATION_MAX} databases`,
     );
     if (this.mode === 'memory') {
-      assert(!this.handles.some((handle) => handle.name === name), `storage.open('${name}') twice in memory mode: share the handle`);
+      assert(
+        !this.handles.some((handle) => handle.name === name),
+        `storage.open('${name}') twice in memory mode: share the handle`,
+      );
       const saved = this.vault.get(name);
       const db = saved === undefined ? new Database(':memory:') : new Database(saved);
       this.handles.push({ name, db });

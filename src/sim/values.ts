@@ -21,7 +21,12 @@ export function initialFields(device: string, stepIndex: number, fields: readonl
  * seen flag; a remove takes the smallest value the device sees in the set. Ops with
  * nothing to act on are left out.
  */
-export function patchFor(writer: string, stepIndex: number, ops: readonly StepFieldOp[], seen: LocalRecord | null): PatchOp[] {
+export function patchFor(
+  writer: string,
+  stepIndex: number,
+  ops: readonly StepFieldOp[],
+  seen: LocalRecord | null,
+): PatchOp[] {
   const patch: PatchOp[] = [];
   for (const op of ops) {
     const value = writtenValue(writer, stepIndex, op.field);

@@ -14,7 +14,9 @@ export interface DeviceView {
 export async function readView(client: SyncClient, collections: readonly string[]): Promise<DeviceView> {
   const records: LocalRecord[] = [];
   for (const collection of collections) records.push(...(await client.list(collection)));
-  records.sort((a, b) => (a.collection + a.id < b.collection + b.id ? -1 : a.collection + a.id > b.collection + b.id ? 1 : 0));
+  records.sort((a, b) =>
+    a.collection + a.id < b.collection + b.id ? -1 : a.collection + a.id > b.collection + b.id ? 1 : 0,
+  );
   const pending = await client.pendingCount();
   const conflicts = await client.conflicts();
   return { records, pending, conflicts };

@@ -14,7 +14,12 @@ function describe(error: unknown): string {
 }
 
 /** Races `promise` against `timeoutMs` of virtual time; needs the run loop to be running. */
-export function within<T>(scheduler: Scheduler, promise: Promise<T>, timeoutMs: number, label: string): Promise<Outcome<T>> {
+export function within<T>(
+  scheduler: Scheduler,
+  promise: Promise<T>,
+  timeoutMs: number,
+  label: string,
+): Promise<Outcome<T>> {
   return new Promise((resolve) => {
     let done = false;
     const timer = scheduler.after(timeoutMs, `watchdog:${label}`, () => {

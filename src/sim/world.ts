@@ -11,9 +11,9 @@ import { Trace } from '../kernel/trace.ts';
 import { Network } from '../net/index.ts';
 import { ReferenceServer, type ServerConfig } from '../server/index.ts';
 import { DeviceHost } from './device.ts';
-import type { StorageMode } from './storage.ts';
 import type { Plan } from './plan.ts';
 import { PROFILES } from './profiles.ts';
+import type { StorageMode } from './storage.ts';
 
 export const BASE_URL = 'http://sync.test';
 
@@ -69,7 +69,8 @@ export function createWorld(options: WorldOptions): World {
       network,
       factory: options.client,
       storageDir: options.storageDir,
-      storage: options.storage ?? 'memory',
+      // A client that keeps its own files (a process client) asks for file storage.
+      storage: options.client.storage ?? options.storage ?? 'memory',
       skewMs: device.skewMs ?? 0,
       baseUrl: BASE_URL,
     });

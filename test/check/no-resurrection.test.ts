@@ -80,7 +80,11 @@ describe('no-resurrection', () => {
     const again = b.view('d2', 'step', [local('r1', EDITED, 2)]);
     endRun(b, [stored('r1', EDITED, 3, true)]);
     expect(checkNoResurrection(b.build())).toEqual([
-      expect.objectContaining({ invariant: 'no-resurrection', device: 'd2', events: [seqs.remove, seqs.deleted, again] }),
+      expect.objectContaining({
+        invariant: 'no-resurrection',
+        device: 'd2',
+        events: [seqs.remove, seqs.deleted, again],
+      }),
     ]);
     const listed = informedDelete();
     listed.b.view('d2', 'step', []);

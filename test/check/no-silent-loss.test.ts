@@ -185,17 +185,30 @@ describe('no-silent-loss', () => {
     const remove = b.remove('d1', 'r1', FRESH);
     const final = endRun(b, [stored('r1', EDITED, 2)]);
     expect(checkNoSilentLoss(b.build())).toEqual([
-      expect.objectContaining({ invariant: 'no-silent-loss', device: 'd1', events: [remove, final], expected: 'deleted', actual: 'live' }),
+      expect.objectContaining({
+        invariant: 'no-silent-loss',
+        device: 'd1',
+        events: [remove, final],
+        expected: 'deleted',
+        actual: 'live',
+      }),
     ]);
     const restored = cleanChaos().builder;
     restored.remove('d1', 'r1', FRESH);
-    restored.resolve('d1', { id: 'c', collection: 'tasks', recordId: 'r1', local: null, remote: EDITED }, { choice: 'keep-remote' });
+    restored.resolve(
+      'd1',
+      { id: 'c', collection: 'tasks', recordId: 'r1', local: null, remote: EDITED },
+      { choice: 'keep-remote' },
+    );
     endRun(restored, [stored('r1', EDITED, 2)]);
     expect(checkNoSilentLoss(restored.build())).toEqual([]);
     const surfaced = cleanChaos().builder;
     surfaced.remove('d1', 'r1', FRESH);
     const conflict = { id: 'c', collection: 'tasks', recordId: 'r1', local: null, remote: EDITED };
-    surfaced.final([stored('r1', EDITED, 2)], { d1: { records: [FRESH], conflicts: [conflict] }, d2: { records: [FRESH] } });
+    surfaced.final([stored('r1', EDITED, 2)], {
+      d1: { records: [FRESH], conflicts: [conflict] },
+      d2: { records: [FRESH] },
+    });
     expect(checkNoSilentLoss(surfaced.build())).toEqual([]);
   });
 
@@ -208,7 +221,9 @@ describe('no-silent-loss', () => {
     b.final([server], { d1: { records }, d2: { records } }, { default: 'lww' });
     const history = b.build();
     expect(checkNoSilentLoss(history)).toEqual([]);
-    expect(analyzeLosses(history).declaredLosses).toEqual([expect.objectContaining({ device: 'd1', value: 'deleted' })]);
+    expect(analyzeLosses(history).declaredLosses).toEqual([
+      expect.objectContaining({ device: 'd1', value: 'deleted' }),
+    ]);
   });
 
   it('flags a set element dropped by a writer who had not seen it', () => {

@@ -38,7 +38,10 @@ describe('bad input exits 2 with one located line', () => {
     [['run'], "Missing required argument 'paths'"],
     [['run', '--sedes', '3', 'x.json'], "Unknown option '--sedes'"],
     [['frobnicate'], "Unknown command 'frobnicate'. See 'syncstorm --help'."],
-    [['list', 'colours'], "list: unknown catalogue 'colours'. Choose one of clients, mutants, faults, invariants, profiles."],
+    [
+      ['list', 'colours'],
+      "list: unknown catalogue 'colours'. Choose one of clients, mutants, faults, invariants, profiles.",
+    ],
     [['fuzz', '--client', 'mutant:nope'], "no mutant named 'nope'"],
     [['fuzz', '--client', './missing-client.ts'], "Client module './missing-client.ts' not found"],
     [['fuzz', '--client', 'process:./x'], 'not supported yet'],
@@ -73,7 +76,14 @@ describe('bad input exits 2 with one located line', () => {
   it('names the scenario whose client does not resolve, before running anything', async () => {
     const good = join(dir, 'good.json');
     const bad = join(dir, 'unknown-client.json');
-    const scenario = { name: 's', description: 'd', devices: [{ id: 'a' }], profile: 'calm', steps: [], expect: { violations: [] } };
+    const scenario = {
+      name: 's',
+      description: 'd',
+      devices: [{ id: 'a' }],
+      profile: 'calm',
+      steps: [],
+      expect: { violations: [] },
+    };
     writeFileSync(good, JSON.stringify(scenario));
     writeFileSync(bad, JSON.stringify({ ...scenario, client: 'mutant:typo' }));
     const { code, stdout, stderr } = await cli('run', good, bad);
@@ -89,7 +99,12 @@ describe('catalogues', () => {
     expect(mutants.code).toBe(0);
     for (const mutant of MUTANTS) expect(mutants.stdout).toMatch(new RegExp(`${mutant.name} +${mutant.invariant}: `));
     const faults = await cli('list', 'faults', '--json');
-    expect(Object.keys(JSON.parse(faults.stdout))).toEqual(['network faults', 'server faults', 'device faults', 'link faults']);
+    expect(Object.keys(JSON.parse(faults.stdout))).toEqual([
+      'network faults',
+      'server faults',
+      'device faults',
+      'link faults',
+    ]);
     expect((await cli('list', 'invariants')).stdout).toContain('no-silent-loss');
     expect((await cli('list', 'profiles')).stdout).toContain('hostile');
     expect((await cli('list', 'clients')).stdout).toContain('reference:per-field');

@@ -27,7 +27,11 @@ describe('syncstorm binary', () => {
     });
     expect(hashes[0]).toBe(hashes[1]);
     const json = syncstorm(['replay', 'scenarios/upload-timeout-and-kill.json', '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ name: 'upload-timeout-and-kill', traceHash: hashes[0], passed: true });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      name: 'upload-timeout-and-kill',
+      traceHash: hashes[0],
+      passed: true,
+    });
   });
 
   it('run scenarios/ exits 0: the reference passes the test plan, every mutant scenario shows its bug', () => {
@@ -40,24 +44,51 @@ describe('syncstorm binary', () => {
 
   it('fuzz of a mutant exits 1 with its invariant and a repro that run reproduces', () => {
     const reports = join(dir, 'fuzz-reports');
-    const fuzz = syncstorm(['fuzz', '--client', 'mutant:server-assigned-ids', '--seeds', '8', '--json', '--report', reports]);
+    const fuzz = syncstorm([
+      'fuzz',
+      '--client',
+      'mutant:server-assigned-ids',
+      '--seeds',
+      '8',
+      '--json',
+      '--report',
+      reports,
+    ]);
     expect(fuzz.status, fuzz.stderr).toBe(1);
     const summary = JSON.parse(fuzz.stdout);
-    const found = summary.violations.find((entry: { invariant: string; repro: string | null }) => entry.invariant === 'no-duplicates' && entry.repro !== null);
+    const found = summary.violations.find(
+      (entry: { invariant: string; repro: string | null }) =>
+        entry.invariant === 'no-duplicates' && entry.repro !== null,
+    );
     expect(found, fuzz.stdout).toBeDefined();
     expect(found.steps).toBeLessThanOrEqual(12);
     expect(summary.shrinks[0]).toMatchObject({ invariant: 'no-duplicates', reproduced: true, stepsAfter: found.steps });
     expect(existsSync(join(reports, 'latest', 'report.html'))).toBe(true);
     const run = syncstorm(['run', found.repro, '--json']);
     expect(run.status).toBe(1);
-    const again = JSON.parse(run.stdout).violations.find((entry: { invariant: string }) => entry.invariant === 'no-duplicates');
+    const again = JSON.parse(run.stdout).violations.find(
+      (entry: { invariant: string }) => entry.invariant === 'no-duplicates',
+    );
     expect(again).toMatchObject({ message: found.message, traceHash: found.traceHash, seed: found.seed });
   });
 
   it('shards of a campaign merge into one report', () => {
     const shards = [1, 2].map((index) => {
       const root = join(dir, `shard-${index}`);
-      const fuzz = syncstorm(['fuzz', '--seeds', '4', '--ops', '3', '--devices', '2', '--shard', `${index}/2`, '--report', root, '--json']);
+      const fuzz = syncstorm([
+        'fuzz',
+        '--seeds',
+        '4',
+        '--ops',
+        '3',
+        '--devices',
+        '2',
+        '--shard',
+        `${index}/2`,
+        '--report',
+        root,
+        '--json',
+      ]);
       expect(fuzz.status, fuzz.stderr).toBe(0);
       expect(JSON.parse(fuzz.stdout).seeds).toBe(2);
       return join(root, 'latest');
@@ -73,7 +104,19 @@ describe('syncstorm binary', () => {
     rmSync(scenarios, { recursive: true, force: true });
     mkdirSync(scenarios);
     writeFileSync(join(scenarios, 'one.json'), readFileSync('scenarios/offline-create-restart.json'));
-    const gate = syncstorm(['gate', '--scenarios', scenarios, '--seeds', '2', '--ops', '3', '--report', reports, '--junit', join(dir, 'junit.xml')]);
+    const gate = syncstorm([
+      'gate',
+      '--scenarios',
+      scenarios,
+      '--seeds',
+      '2',
+      '--ops',
+      '3',
+      '--report',
+      reports,
+      '--junit',
+      join(dir, 'junit.xml'),
+    ]);
     expect(gate.status, gate.stderr).toBe(0);
     expect(gate.stdout).toContain('✓ offline-create-restart');
     expect(readFileSync(join(reports, 'latest', 'report.html'), 'utf8')).toContain('<html');
@@ -83,7 +126,10 @@ describe('syncstorm binary', () => {
 
   it('bad input: exit 2, one line on stderr, no stack trace', () => {
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, '{\n  "name": "x",\n  "devices": [{ "id": "A" }],\n  "profile": "calm",\n  "steps": [{ "at": 0, "do": "sync", "device": "C" }]\n}\n');
+    writeFileSync(
+      bad,
+      '{\n  "name": "x",\n  "devices": [{ "id": "A" }],\n  "profile": "calm",\n  "steps": [{ "at": 0, "do": "sync", "device": "C" }]\n}\n',
+    );
     const run = syncstorm(['run', bad]);
     expect(run.status).toBe(2);
     expect(isOneLineMessage(run.stderr), run.stderr).toBe(true);

@@ -29,7 +29,9 @@ describe('resolveClient', () => {
     expect((await resolveClient(' reference ')).name).toBe('reference');
     expect((await resolveClient('reference:none')).name).toBe('reference:none');
     expect((await resolveClient('reference:per-field')).name).toBe('reference:per-field');
-    expect(await usageError('reference:sometimes')).toContain("unknown coalescing 'sometimes'. Known: none, per-record, per-field.");
+    expect(await usageError('reference:sometimes')).toContain(
+      "unknown coalescing 'sometimes'. Known: none, per-record, per-field.",
+    );
   });
 
   it('resolves every mutant and names the known ones for a typo', async () => {
@@ -51,8 +53,12 @@ describe('resolveClient', () => {
   it('says what is wrong with a module', async () => {
     expect(await usageError(fixture('missing'))).toMatch(/Client module '.*missing\.ts' not found/);
     expect(await usageError(fixture('throws-on-import'))).toContain('failed to load: database driver missing');
-    expect(await usageError(fixture('no-client'))).toContain("exports no client: expected a default export or an export named 'client' (it exports something)");
-    expect(await usageError(fixture('bad-policy-client'))).toContain('has policy.default "newest-wins"; expected one of manual, lww, set-union, counter');
+    expect(await usageError(fixture('no-client'))).toContain(
+      "exports no client: expected a default export or an export named 'client' (it exports something)",
+    );
+    expect(await usageError(fixture('bad-policy-client'))).toContain(
+      'has policy.default "newest-wins"; expected one of manual, lww, set-union, counter',
+    );
   });
 
   it('rejects process clients (not supported yet), unknown words and empty specs', async () => {
@@ -64,7 +70,16 @@ describe('resolveClient', () => {
   it('checks the shape of a factory', () => {
     expect(factoryProblem(null)).toBe('is null, not an object');
     expect(factoryProblem({ name: 'x', policy: { default: 'manual' } })).toBe('has no `start(env)` function');
-    expect(factoryProblem({ name: 'x', start() {}, policy: { default: 'manual', fields: { a: 'lww' } }, collections: ['notes'] })).toBeUndefined();
-    expect(factoryProblem({ name: 'x', start() {}, policy: { default: 'manual' }, collections: 'notes' })).toContain('collections');
+    expect(
+      factoryProblem({
+        name: 'x',
+        start() {},
+        policy: { default: 'manual', fields: { a: 'lww' } },
+        collections: ['notes'],
+      }),
+    ).toBeUndefined();
+    expect(factoryProblem({ name: 'x', start() {}, policy: { default: 'manual' }, collections: 'notes' })).toContain(
+      'collections',
+    );
   });
 });

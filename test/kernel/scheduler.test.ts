@@ -22,6 +22,14 @@ describe('Scheduler', () => {
     expect(scheduler.eventsRun).toBe(5);
   });
 
+  test('run with `until` and nothing to do still lets the time pass to `until`', async () => {
+    const scheduler = new Scheduler();
+    scheduler.at(10, 'early', () => {});
+    const result = await scheduler.run({ eventsMax: 10, until: 1_000 });
+    expect(result).toEqual({ events: 1, stoppedBy: 'idle' });
+    expect(scheduler.now()).toBe(1_000);
+  });
+
   test('an event scheduled in the past runs now, never earlier', async () => {
     const scheduler = new Scheduler();
     const times: number[] = [];

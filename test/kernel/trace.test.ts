@@ -101,3 +101,15 @@ describe('Trace', () => {
     expect(readFileSync(file, 'utf8')).toBe(traceOf(SCRIPT).toJsonLines());
   });
 });
+
+describe('Trace stamps', () => {
+  // Goal: a producer's data cannot overwrite the stamp. Method: record data carrying its own
+  // seq, t and type; the event keeps the trace's.
+  test('data cannot overwrite seq, t or type', () => {
+    const trace = new Trace({ now: () => 7 });
+    trace.record('first');
+    const event = trace.record('client.log', { seq: 99, t: -1, type: 'forged', extra: 1 });
+    expect(event).toMatchObject({ seq: 1, t: 7, type: 'client.log', extra: 1 });
+    expect(trace.events()[1]).toMatchObject({ seq: 1, t: 7, type: 'client.log' });
+  });
+});

@@ -43,7 +43,12 @@ describe('fuzz → shrink → repro', () => {
       expect(repro.reproduced).toBe(true);
       expect(repro.stepsAfter).toBeLessThanOrEqual(12);
       expect(repro.stepsAfter).toBeLessThan(repro.stepsBefore);
-      expect(repro.scenario).toMatchObject({ name: repro.name, seed: repro.seed, client: `mutant:${name}`, expect: { violations: [] } });
+      expect(repro.scenario).toMatchObject({
+        name: repro.name,
+        seed: repro.seed,
+        client: `mutant:${name}`,
+        expect: { violations: [] },
+      });
       expect(repro.name).toBe(`mutant-${name}-${mutant.invariant}-seed${repro.seed}`);
       // The result in the campaign's list is the repro's run, with its trace kept for the report.
       expect(outcome.results).toContain(repro.result);

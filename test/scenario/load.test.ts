@@ -64,7 +64,9 @@ describe('loadScenario', () => {
   });
 
   it('names a missing file and a directory', () => {
-    expect(() => loadScenario(join(dir, 'missing.json'))).toThrow(/Failed to load scenario '.*missing\.json': the file does not exist\./);
+    expect(() => loadScenario(join(dir, 'missing.json'))).toThrow(
+      /Failed to load scenario '.*missing\.json': the file does not exist\./,
+    );
     expect(() => loadScenario(dir)).toThrow(/it is a directory/);
   });
 
@@ -80,7 +82,14 @@ describe('loadScenario', () => {
 
   it('never throws anything but a one-line UsageError on corrupted files', () => {
     const base = JSON.stringify(validScenario(), null, 2);
-    const junk = fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
+    const junk = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.constant(null),
+      fc.boolean(),
+      fc.array(fc.string(), { maxLength: 2 }),
+      fc.object({ maxDepth: 1 }),
+    );
     const corruptValue = fc.tuple(fc.nat(), junk).map(([pick, value]) => {
       const scenario = JSON.parse(base);
       const paths = leafPaths(scenario);
@@ -95,7 +104,10 @@ describe('loadScenario', () => {
           parseScenario(text, 'fuzzed.json');
         } catch (error) {
           if (!(error instanceof UsageError)) return false;
-          return error.message.startsWith("[syncstorm] Failed to load scenario 'fuzzed.json': ") && !error.message.includes('\n');
+          return (
+            error.message.startsWith("[syncstorm] Failed to load scenario 'fuzzed.json': ") &&
+            !error.message.includes('\n')
+          );
         }
         return true;
       }),

@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { NETWORK_FAULTS, SERVER_FAULTS } from '../../src/cli/catalog.ts';
+import { scenarioFiles } from '../../src/scenario/load.ts';
 import { FAULT_TYPES_OF_SCHEMA } from '../../src/scenario/schema.ts';
 import { renderSchemaFile, SCHEMA_FILE } from '../../src/scenario/schema-file.ts';
-import { scenarioFiles } from '../../src/scenario/load.ts';
-import { NETWORK_FAULTS, SERVER_FAULTS } from '../../src/cli/catalog.ts';
 
 describe('scenario JSON Schema', () => {
   it('is current (regenerate with `npm run schema`)', () => {
@@ -18,10 +18,26 @@ describe('scenario JSON Schema', () => {
 
   it('describes every step kind and rejects unknown keys', () => {
     const schema = JSON.parse(renderSchemaFile());
-    const kinds = schema.$defs.Step.oneOf.map((step: { properties: { do: { const: string } } }) => step.properties.do.const);
+    const kinds = schema.$defs.Step.oneOf.map(
+      (step: { properties: { do: { const: string } } }) => step.properties.do.const,
+    );
     expect(kinds).toEqual([
-      'create', 'update', 'delete', 'resolve', 'sync', 'offline', 'online', 'partition',
-      'repair', 'background', 'foreground', 'kill', 'restart', 'skew', 'server-write', 'heal',
+      'create',
+      'update',
+      'delete',
+      'resolve',
+      'sync',
+      'offline',
+      'online',
+      'partition',
+      'repair',
+      'background',
+      'foreground',
+      'kill',
+      'restart',
+      'skew',
+      'server-write',
+      'heal',
     ]);
     expect(schema.additionalProperties).toBe(false);
   });
@@ -33,7 +49,9 @@ describe('scenario JSON Schema', () => {
 
   it('is the $schema of every scenario file', () => {
     for (const file of scenarioFiles(['scenarios'])) {
-      const expected = file.includes('/mutants/') ? '../../schema/scenario.schema.json' : '../schema/scenario.schema.json';
+      const expected = file.includes('/mutants/')
+        ? '../../schema/scenario.schema.json'
+        : '../schema/scenario.schema.json';
       expect(JSON.parse(readFileSync(file, 'utf8')).$schema, file).toBe(expected);
     }
   });

@@ -16,8 +16,19 @@ function noisyPlan(): Plan {
   const steps: Step[] = [];
   for (let i = 0; i < 80; i++) {
     const device = `d${(i % 3) + 1}`;
-    if (i % 5 === 0) steps.push({ at: i * 100, do: 'create', device, collection: 'notes', ref: `r${i}`, fields: ['title', 'body'] });
-    else if (i % 5 === 1) steps.push({ at: i * 100, do: 'update', device, ref: `r${i - 1}`, ops: [{ op: 'set', field: 'title' }, { op: 'toggle', field: 'done' }] });
+    if (i % 5 === 0)
+      steps.push({ at: i * 100, do: 'create', device, collection: 'notes', ref: `r${i}`, fields: ['title', 'body'] });
+    else if (i % 5 === 1)
+      steps.push({
+        at: i * 100,
+        do: 'update',
+        device,
+        ref: `r${i - 1}`,
+        ops: [
+          { op: 'set', field: 'title' },
+          { op: 'toggle', field: 'done' },
+        ],
+      });
     else if (i % 7 === 0) steps.push({ at: i * 100, do: 'kill', device, point: '*' });
     else steps.push({ at: i * 100, do: 'sync', device });
   }
@@ -57,7 +68,10 @@ describe('shrinkPlan', () => {
     const plan = outcome.plan;
     expect(plan.profile).toBe('calm');
     expect(plan.steps.map((step) => step.do).sort()).toEqual(['create', 'kill', 'update']);
-    expect(plan.steps.find((step) => step.do === 'update')).toMatchObject({ ref: 'r40', ops: [{ op: 'set', field: 'title' }] });
+    expect(plan.steps.find((step) => step.do === 'update')).toMatchObject({
+      ref: 'r40',
+      ops: [{ op: 'set', field: 'title' }],
+    });
     expect(plan.steps.find((step) => step.do === 'kill')).not.toHaveProperty('point');
     expect(plan.networkRules).toEqual([{ match: { path: '/changes' }, verdict: { type: 'drop-response' }, times: 1 }]);
     expect(plan.serverRules).toEqual([]);

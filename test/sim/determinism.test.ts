@@ -25,7 +25,13 @@ describe('full simulation determinism', () => {
     expect(first).toMatch(/^[0-9a-f]{64}$/);
     expect(second).toBe(first);
     expect(other).not.toBe(first);
-    const here = await runSeed({ seed: '99', client: createReferenceClient(), profile: 'hostile', devices: 3, opsPerDevice: 30 });
+    const here = await runSeed({
+      seed: '99',
+      client: createReferenceClient(),
+      profile: 'hostile',
+      devices: 3,
+      opsPerDevice: 30,
+    });
     expect(here.traceHash).toBe(first);
   }, 300_000);
 });

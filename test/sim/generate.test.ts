@@ -9,7 +9,9 @@ import { generatePlan } from '../../src/sim/generate.ts';
 import type { Plan } from '../../src/sim/plan.ts';
 
 function stepsOf(plan: Plan, device: string) {
-  return plan.steps.filter((step) => 'device' in step && step.device === device && step.do !== 'update' && step.do !== 'delete');
+  return plan.steps.filter(
+    (step) => 'device' in step && step.device === device && step.do !== 'update' && step.do !== 'delete',
+  );
 }
 
 describe('generatePlan', () => {

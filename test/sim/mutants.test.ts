@@ -9,22 +9,27 @@ import { runCampaign } from '../../src/sim/campaign.ts';
 import { MUTANT_SEEDS_MAX } from './seeds.ts';
 
 describe('mutant catalogue', () => {
-  test.each(MUTANTS.map((mutant) => [mutant.name, mutant.invariant] as const))('%s is caught as %s', async (name, invariant) => {
-    let caughtAt: string | undefined;
-    const results = await runCampaign({
-      clientSpec: `mutant:${name}`,
-      seeds: MUTANT_SEEDS_MAX,
-      seedStart: 1,
-      profile: 'flaky',
-      devices: 3,
-      opsPerDevice: 30,
-      workers: 2,
-      stopWhen: (result) => result.violations.some((violation) => violation.invariant === invariant),
-      onResult: (result) => {
-        if (caughtAt === undefined && result.violations.some((violation) => violation.invariant === invariant)) caughtAt = result.seed;
-      },
-    });
-    const seen = [...new Set(results.flatMap((result) => result.violations.map((violation) => violation.invariant)))];
-    expect({ caught: caughtAt !== undefined, invariants: seen }).toMatchObject({ caught: true });
-  }, 600_000);
+  test.each(MUTANTS.map((mutant) => [mutant.name, mutant.invariant] as const))(
+    '%s is caught as %s',
+    async (name, invariant) => {
+      let caughtAt: string | undefined;
+      const results = await runCampaign({
+        clientSpec: `mutant:${name}`,
+        seeds: MUTANT_SEEDS_MAX,
+        seedStart: 1,
+        profile: 'flaky',
+        devices: 3,
+        opsPerDevice: 30,
+        workers: 2,
+        stopWhen: (result) => result.violations.some((violation) => violation.invariant === invariant),
+        onResult: (result) => {
+          if (caughtAt === undefined && result.violations.some((violation) => violation.invariant === invariant))
+            caughtAt = result.seed;
+        },
+      });
+      const seen = [...new Set(results.flatMap((result) => result.violations.map((violation) => violation.invariant)))];
+      expect({ caught: caughtAt !== undefined, invariants: seen }).toMatchObject({ caught: true });
+    },
+    600_000,
+  );
 });

@@ -11,20 +11,27 @@ import { REFERENCE_SEEDS_PER_PROFILE } from './seeds.ts';
 const PROFILES: ProfileName[] = ['calm', 'flaky', 'hostile'];
 
 describe('reference client', () => {
-  test.each(PROFILES)('passes every checker on %s seeds', async (profile) => {
-    const results = await runCampaign({
-      clientSpec: 'reference',
-      seeds: REFERENCE_SEEDS_PER_PROFILE,
-      seedStart: 1,
-      profile,
-      devices: 3,
-      opsPerDevice: 30,
-      workers: 2,
-    });
-    expect(results).toHaveLength(REFERENCE_SEEDS_PER_PROFILE);
-    const failures = results
-      .filter((result) => !result.passed)
-      .map((result) => `seed ${result.seed}: ${result.violations.map((violation) => `${violation.invariant}: ${violation.message}`).join(' | ')}`);
-    expect(failures).toEqual([]);
-  }, 600_000);
+  test.each(PROFILES)(
+    'passes every checker on %s seeds',
+    async (profile) => {
+      const results = await runCampaign({
+        clientSpec: 'reference',
+        seeds: REFERENCE_SEEDS_PER_PROFILE,
+        seedStart: 1,
+        profile,
+        devices: 3,
+        opsPerDevice: 30,
+        workers: 2,
+      });
+      expect(results).toHaveLength(REFERENCE_SEEDS_PER_PROFILE);
+      const failures = results
+        .filter((result) => !result.passed)
+        .map(
+          (result) =>
+            `seed ${result.seed}: ${result.violations.map((violation) => `${violation.invariant}: ${violation.message}`).join(' | ')}`,
+        );
+      expect(failures).toEqual([]);
+    },
+    600_000,
+  );
 });

@@ -1,11 +1,11 @@
 /**
  * @module check/invariants/no-resurrection
- * A record deleted by a writer that had seen its latest state stays deleted (on the server
- * and on every device) unless someone restored it afterwards: a user resolving a conflict on
- * it or editing it from a view based on the deletion, or a server-side automation write.
- * See docs/invariants.md.
+ * A record deleted by a writer that had seen its latest state stays deleted, on the server
+ * and on every device, unless someone knowingly restored it afterwards (see restores.ts):
+ * no later live apply, not live at the end, and no device that learned of the deletion
+ * showing it again. See docs/invariants.md.
  */
-import type { DeviceView, History, RecordHistory, ServerApply, SimFinal, UserDelete } from '../history.ts';
+import type { DeviceView, History, RecordHistory, SimFinal, UserDelete } from '../history.ts';
 import { type Deletion, knowingRestore } from '../restores.ts';
 import { conflictsOn } from '../server-facts.ts';
 import { recordKey, SERVER_DEVICE } from '../values.ts';

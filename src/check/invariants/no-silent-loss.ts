@@ -115,7 +115,9 @@ function lostCreate(create: UserCreate, record: RecordHistory, final: SimFinal):
  */
 function lostDelete(write: UserDelete, record: RecordHistory, final: SimFinal, result: LossAnalysis): Outcome {
   if (record.final === undefined || record.final.deleted) return 'kept';
-  const applied = record.applies.find((apply) => apply.seq > write.seq && apply.deleted && apply.device === write.device);
+  const applied = record.applies.find(
+    (apply) => apply.seq > write.seq && apply.deleted && apply.device === write.device,
+  );
   if (knowingRestore({ record, by: write.device, decided: write.seq, applied }) !== undefined) return 'overwritten';
   if (anyConflictOn(final, record.key)) return 'surfaced';
   const from = applied?.seq ?? write.seq;
@@ -133,7 +135,12 @@ function lostDelete(write: UserDelete, record: RecordHistory, final: SimFinal, r
   const after = revival ? `, revived at rev ${revival.revAfter} by ${revival.device} (op ${revival.opId})` : '';
   const message = `${write.device}'s delete of ${record.key} (seq ${write.seq}) ${how}${after}, yet the record is live in the final state (rev ${record.final.rev}); nobody restored it knowingly and no device surfaces a conflict on it`;
   result.violations.push(
-    violation('no-silent-loss', message, events, { ...where, device: write.device, expected: 'deleted', actual: 'live' }),
+    violation('no-silent-loss', message, events, {
+      ...where,
+      device: write.device,
+      expected: 'deleted',
+      actual: 'live',
+    }),
   );
   return 'lost';
 }

@@ -24,7 +24,6 @@ import type { ClientCache } from '../clients.ts';
 import type { CliIo } from '../io.ts';
 import { REPORTS_ROOT_DEFAULT } from '../reports.ts';
 
-export const BENCH_SEED_DEFAULT = '1';
 /** Folder under the report root that holds the benchmark's files. */
 export const BENCH_FOLDER = 'bench';
 const SEED_LENGTH_MAX = 200;

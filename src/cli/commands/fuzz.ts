@@ -5,8 +5,8 @@
  * when any seed failed.
  */
 import type { ClientCache } from '../clients.ts';
-import { type CampaignFlags, reproLines, runFuzzCampaign, shrinkFacts } from '../fuzz-run.ts';
 import { countsLine } from '../format.ts';
+import { type CampaignFlags, reproLines, runFuzzCampaign, shrinkFacts } from '../fuzz-run.ts';
 import { type CliIo, paint } from '../io.ts';
 import { emitReports, type ReportFlags } from '../reports.ts';
 

@@ -5,8 +5,8 @@
  * report for both. Exit 0 only when every scenario ended as expected and no seed failed.
  */
 import type { ClientCache } from '../clients.ts';
-import { type CampaignFlags, reproLines, runFuzzCampaign, shrinkFacts } from '../fuzz-run.ts';
 import { countsLine } from '../format.ts';
+import { type CampaignFlags, reproLines, runFuzzCampaign, shrinkFacts } from '../fuzz-run.ts';
 import { type CliIo, paint } from '../io.ts';
 import { emitReports, type ReportFlags } from '../reports.ts';
 import { prepareScenarios, runPrepared } from '../scenario-runs.ts';

@@ -26,11 +26,18 @@ function rowsFor(what: ListName): { title: string; rows: Row[] }[] {
         },
       ];
     case 'mutants':
-      return [{ title: 'mutants (--client mutant:<name>)', rows: MUTANTS.map((m): Row => [m.name, `${m.invariant}: ${m.description}`]) }];
+      return [
+        {
+          title: 'mutants (--client mutant:<name>)',
+          rows: MUTANTS.map((m): Row => [m.name, `${m.invariant}: ${m.description}`]),
+        },
+      ];
     case 'invariants':
       return [{ title: 'invariants', rows: INVARIANTS.map((spec): Row => [spec.name, spec.description]) }];
     case 'profiles':
-      return [{ title: 'profiles (--profile)', rows: Object.values(PROFILES).map((p): Row => [p.name, p.description]) }];
+      return [
+        { title: 'profiles (--profile)', rows: Object.values(PROFILES).map((p): Row => [p.name, p.description]) },
+      ];
     case 'faults':
       return [
         { title: 'network faults (networkRules[].verdict.type)', rows: Object.entries(NETWORK_FAULTS) },
@@ -53,7 +60,9 @@ export function listCommand(what: string, flags: { json?: boolean }, io: CliIo):
   if (name === undefined) throw new UsageError(`list: unknown catalogue '${what}'. Choose one of ${LISTS.join(', ')}.`);
   const sections = rowsFor(name);
   if (flags.json) {
-    const data = Object.fromEntries(sections.map((section) => [section.title.split(' (')[0], Object.fromEntries(section.rows)]));
+    const data = Object.fromEntries(
+      sections.map((section) => [section.title.split(' (')[0], Object.fromEntries(section.rows)]),
+    );
     io.out(`${JSON.stringify(data, null, 2)}\n`);
     return 0;
   }
@@ -61,7 +70,8 @@ export function listCommand(what: string, flags: { json?: boolean }, io: CliIo):
     if (index > 0) io.out('\n');
     io.out(`${section.title}\n`);
     const width = Math.max(...section.rows.map(([key]) => key.length));
-    for (const [key, description] of section.rows) io.out(`  ${key.padEnd(width)}  ${description}\n`.replace(/ +\n$/, '\n'));
+    for (const [key, description] of section.rows)
+      io.out(`  ${key.padEnd(width)}  ${description}\n`.replace(/ +\n$/, '\n'));
   }
   return 0;
 }

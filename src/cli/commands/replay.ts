@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadScenario } from '../../scenario/load.ts';
+import { loadScenario, scenarioClient } from '../../scenario/load.ts';
 import { runScenario } from '../../scenario/run.ts';
 import type { ClientCache } from '../clients.ts';
 import { runLine } from '../format.ts';
@@ -18,15 +18,35 @@ export interface ReplayFlags {
   json?: boolean;
 }
 
-export async function replayCommand(path: string, flags: ReplayFlags, io: CliIo, clients: ClientCache): Promise<number> {
+export async function replayCommand(
+  path: string,
+  flags: ReplayFlags,
+  io: CliIo,
+  clients: ClientCache,
+): Promise<number> {
   const scenario = loadScenario(path);
-  const spec = scenario.client ?? flags.client;
+  const spec = scenarioClient(scenario, path) ?? flags.client;
   const client = await clients.get(spec, `Scenario '${path}' (client '${spec}')`);
   if (flags.trace !== undefined) mkdirSync(dirname(flags.trace), { recursive: true });
-  const result = await runScenario(scenario, client, { source: path, ...(flags.trace ? { traceFile: flags.trace } : {}) });
+  const result = await runScenario(scenario, client, {
+    source: path,
+    ...(flags.trace ? { traceFile: flags.trace } : {}),
+  });
   if (flags.json) {
-    const { name, seed, client: clientName, profile, traceHash, passed, violations, errors, expectedViolations } = result;
-    io.out(`${JSON.stringify({ name, seed, client: clientName, profile, traceHash, passed, expectedViolations, violations, errors }, null, 2)}\n`);
+    const {
+      name,
+      seed,
+      client: clientName,
+      profile,
+      traceHash,
+      passed,
+      violations,
+      errors,
+      expectedViolations,
+    } = result;
+    io.out(
+      `${JSON.stringify({ name, seed, client: clientName, profile, traceHash, passed, expectedViolations, violations, errors }, null, 2)}\n`,
+    );
   } else {
     io.out(`${runLine(result, paint(io.color), path, { time: false })}\n`);
     io.out(`trace sha256 ${result.traceHash}\n`);

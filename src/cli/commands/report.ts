@@ -12,7 +12,8 @@ import { REPORTS_ROOT_DEFAULT, runIdFor } from '../reports.ts';
 
 export function reportMergeCommand(dirs: string[], flags: { report?: string; json?: boolean }, io: CliIo): number {
   for (const dir of dirs) {
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`report merge: '${dir}' is not a folder.`);
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new UsageError(`report merge: '${dir}' is not a folder.`);
   }
   try {
     const written = mergeReportDirs(dirs, flags.report ?? REPORTS_ROOT_DEFAULT, { runId: runIdFor('merge', io) });

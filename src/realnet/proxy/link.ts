@@ -39,7 +39,7 @@ export class Link implements PipeLink {
     this.upstream = connect({ host: target.host, port: target.port, allowHalfOpen: true });
     for (const socket of [client, this.upstream]) {
       socket.on('error', () => this.destroy());
-      socket.on('close', () => this.afterSocketClose());
+      socket.on('close', (hadError: boolean) => (hadError ? this.destroy() : this.afterCleanClose()));
     }
     new Pipe(this, client, this.upstream, 'upstream');
     new Pipe(this, this.upstream, client, 'downstream');
@@ -131,11 +131,8 @@ export class Link implements PipeLink {
     this.upstream.destroy();
   }
 
-  /** Once either side is fully gone and nothing remains to pass on, the link is over. */
-  private afterSocketClose(): void {
+  /** A side closed cleanly: its end was passed on by its pipe; the link is over once both are. */
+  private afterCleanClose(): void {
     if (this.client.destroyed && this.upstream.destroyed) this.markClosed();
-    else if (this.client.destroyed || this.upstream.destroyed) {
-      setTimeout(() => this.destroy(), CLOSE_GRACE_MS).unref();
-    }
   }
 }

@@ -1,0 +1,1 @@
+export {}; export const createProcessClient = undefined; export type ProcessClientOptions = {};

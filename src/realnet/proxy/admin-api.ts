@@ -1,0 +1,136 @@
+/**
+ * @module realnet/proxy/admin-api
+ * The embedded chaos proxy's admin API: the subset of Toxiproxy's HTTP API that syncstorm
+ * (and toxiproxy-node-client) uses, with Toxiproxy's routes, status codes and error bodies
+ * `{error, status}`:
+ *   GET /version · POST /reset (204) · GET /proxies · POST /proxies (201; 409 exists) ·
+ *   POST /populate (201) · GET|PATCH|POST|DELETE /proxies/{name} ·
+ *   GET|POST /proxies/{name}/toxics · GET|PATCH|POST|DELETE /proxies/{name}/toxics/{toxic}
+ * What Toxiproxy has and this proxy does not (/metrics, /events) answers 501 naming it.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, API_ERRORS } from './api-error.ts';
+import { parseProxyInput, type ProxyRegistry } from './registry.ts';
+
+export const EMBEDDED_PROXY_VERSION = 'syncstorm-embedded-2.12.0-compatible';
+/** Largest admin request body read. */
+const ADMIN_BODY_BYTES_MAX = 1 << 20;
+
+type Reply = { status: number; body?: unknown };
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > ADMIN_BODY_BYTES_MAX) throw API_ERRORS.badBody('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw API_ERRORS.badBody(error instanceof Error ? error.message : 'invalid JSON');
+  }
+}
+
+function methodNotAllowed(): ApiError {
+  return new ApiError('method not allowed', 405);
+}
+
+async function proxiesRoute(registry: ProxyRegistry, method: string, body: () => Promise<unknown>): Promise<Reply> {
+  if (method === 'GET') return { status: 200, body: Object.fromEntries(registry.list().map((p) => [p.name, p.toJson()])) };
+  if (method !== 'POST') throw methodNotAllowed();
+  const proxy = await registry.create(parseProxyInput(await body()));
+  return { status: 201, body: proxy.toJson() };
+}
+
+async function populateRoute(registry: ProxyRegistry, body: unknown): Promise<Reply> {
+  const list = Array.isArray(body) ? body : (body as { proxies?: unknown } | undefined)?.proxies;
+  if (!Array.isArray(list)) throw API_ERRORS.badBody('expected a list of proxies');
+  const proxies = await registry.populate(list.map(parseProxyInput));
+  return { status: 201, body: { proxies: proxies.map((proxy) => proxy.toJson()) } };
+}
+
+async function proxyRoute(registry: ProxyRegistry, name: string, method: string, body: () => Promise<unknown>): Promise<Reply> {
+  const proxy = registry.get(name);
+  if (method === 'GET') return { status: 200, body: proxy.toJson() };
+  if (method === 'DELETE') {
+    await registry.remove(name);
+    return { status: 204 };
+  }
+  if (method !== 'PATCH' && method !== 'POST') throw methodNotAllowed();
+  const changes = ((await body()) ?? {}) as Record<string, unknown>;
+  if (changes.enabled !== undefined && typeof changes.enabled !== 'boolean') throw API_ERRORS.badBody('enabled must be a boolean');
+  for (const field of ['listen', 'upstream'] as const) {
+    if (changes[field] !== undefined && typeof changes[field] !== 'string') throw API_ERRORS.badBody(`${field} must be a string`);
+  }
+  await proxy.update(changes as { listen?: string; upstream?: string; enabled?: boolean });
+  return { status: 200, body: proxy.toJson() };
+}
+
+async function toxicsRoute(
+  registry: ProxyRegistry,
+  name: string,
+  toxic: string | undefined,
+  method: string,
+  body: () => Promise<unknown>,
+): Promise<Reply> {
+  const chain = registry.get(name).toxics;
+  if (toxic === undefined) {
+    if (method === 'GET') return { status: 200, body: chain.all().map((entry) => entry.json) };
+    if (method !== 'POST') throw methodNotAllowed();
+    return { status: 200, body: chain.add(await body()) };
+  }
+  if (method === 'GET') return { status: 200, body: chain.get(toxic).json };
+  if (method === 'DELETE') {
+    chain.remove(toxic);
+    return { status: 204 };
+  }
+  if (method !== 'PATCH' && method !== 'POST') throw methodNotAllowed();
+  return { status: 200, body: chain.update(toxic, await body()) };
+}
+
+/** Routes one admin request; throws ApiError for an answer other than success. */
+export async function route(registry: ProxyRegistry, req: IncomingMessage): Promise<Reply> {
+  const method = req.method ?? 'GET';
+  const parts = new URL(req.url ?? '/', 'http://admin').pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const body = () => readBody(req);
+  const [head, name, sub, toxic, ...rest] = parts;
+  if (head === 'version' && parts.length === 1) {
+    if (method !== 'GET') throw methodNotAllowed();
+    return { status: 200, body: { version: EMBEDDED_PROXY_VERSION } };
+  }
+  if (head === 'reset' && parts.length === 1) {
+    if (method !== 'POST') throw methodNotAllowed();
+    await registry.reset();
+    return { status: 204 };
+  }
+  if (head === 'populate' && parts.length === 1) {
+    if (method !== 'POST') throw methodNotAllowed();
+    return populateRoute(registry, await body());
+  }
+  if (head === 'metrics' || head === 'events') throw API_ERRORS.notImplemented(`/${head}`);
+  if (head === 'proxies' && name === undefined) return proxiesRoute(registry, method, body);
+  if (head === 'proxies' && name !== undefined && sub === undefined) return proxyRoute(registry, name, method, body);
+  if (head === 'proxies' && name !== undefined && sub === 'toxics' && rest.length === 0) {
+    return toxicsRoute(registry, name, toxic, method, body);
+  }
+  throw new ApiError(`no route ${method} /${parts.join('/')}`, 404);
+}
+
+export async function handleAdmin(registry: ProxyRegistry, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let reply: Reply;
+  try {
+    reply = await route(registry, req);
+  } catch (error) {
+    const apiError = error instanceof ApiError ? error : new ApiError(String(error), 500);
+    reply = { status: apiError.status, body: apiError.toJson() };
+  }
+  if (reply.body === undefined) {
+    res.writeHead(reply.status).end();
+    return;
+  }
+  res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
+}
