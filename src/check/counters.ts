@@ -64,6 +64,9 @@ function disqualified(record: RecordHistory, field: string): boolean {
   }
   let previous: FieldValue | undefined;
   for (const apply of record.applies) {
+    // A delete discards the counter with the record; a restore starts from the restorer's
+    // version. Increments before a delete are judged by no-silent-loss's value rules.
+    if (apply.deleted) return true;
     if (apply.device === SERVER_DEVICE && !sameValue(previous, apply.fields[field])) return true;
     previous = apply.fields[field];
   }

@@ -4,7 +4,7 @@
  * what the record held at a given rev, who removed a value. Read from server.apply events,
  * whose `fields` are the record's full fields after the op.
  */
-import type { Conflict } from '../client/contract.ts';
+import type { Conflict, LocalRecord } from '../client/contract.ts';
 import type { FinalDeviceState, RecordHistory, ServerApply, SimFinal } from './history.ts';
 import { fieldHolds, holds, type RecordKey, recordKey } from './values.ts';
 
@@ -86,4 +86,16 @@ export function surfacedBy(final: SimFinal, key: RecordKey, field: string, token
 /** True when any device's final conflicts are about record `key`. */
 export function anyConflictOn(final: SimFinal, key: RecordKey): boolean {
   return Object.values(final.devices).some((state) => conflictsOn(state, key).length > 0);
+}
+
+const viewKeysCache = new WeakMap<LocalRecord[], Set<RecordKey>>();
+
+/** The `collection/id` keys a list of records shows (cached per list). */
+export function shownKeys(records: LocalRecord[]): Set<RecordKey> {
+  let keys = viewKeysCache.get(records);
+  if (keys === undefined) {
+    keys = new Set(records.map((record) => recordKey(record.collection, record.id)));
+    viewKeysCache.set(records, keys);
+  }
+  return keys;
 }

@@ -46,7 +46,9 @@ export function runIdFor(command: string, io: CliIo): string {
 
 /** A path as a file written to `<root>/<run>/repro/` should name it. */
 function fromReproFolder(root: string, target: string): string {
-  const path = relative(join(root, 'run', 'repro'), resolve(target)).split('\\').join('/');
+  const path = relative(join(root, 'run', 'repro'), resolve(target))
+    .split('\\')
+    .join('/');
   return path.startsWith('.') ? path : `./${path}`;
 }
 

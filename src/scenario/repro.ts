@@ -10,13 +10,14 @@ import { basename, extname } from 'node:path';
 import type { ClientFactory } from '../client/contract.ts';
 import type { Plan } from '../sim/plan.ts';
 import type { RunResult } from '../sim/result.ts';
-import { runSimulation } from '../sim/simulation.ts';
 import { planToScenario, scenarioToPlan } from './convert.ts';
 import { parseScenario } from './load.ts';
 import { renumberRefs, tidy } from './plan-edit.ts';
 import { runScenario } from './run.ts';
 import type { Scenario } from './schema.ts';
+import { PlanRunner } from './plan-runner.ts';
 import { shrinkPlan } from './shrink.ts';
+import { ShrinkBudget } from './shrink-budget.ts';
 
 export interface ReproOptions {
   seed: string;
@@ -67,47 +68,6 @@ export function reproName(clientSpec: string, invariant: string, seed: string): 
   return `${clientStem(clientSpec)}-${invariant}-seed${seed}`;
 }
 
-/**
- * Bounds candidate runs by scheduler events, so that a candidate far costlier than the
- * original (a mutant caught in a retry storm once the noise is gone) is cut short and
- * rejected, and so that the search keeps to its time limit. The first run (the original
- * plan) is unbounded and sets the scale: twice its events, and no more than the events
- * the remaining time allows at the original's pace. A run that does not hit the bound is
- * exactly the run without it.
- */
-class RunBudget {
-  private originalEvents: number | undefined;
-  private eventsPerMs = Number.POSITIVE_INFINITY;
-  private readonly startMs: number;
-
-  constructor(private readonly options: ReproOptions) {
-    this.startMs = options.now?.() ?? 0;
-  }
-
-  eventsMax(): number | undefined {
-    if (this.originalEvents === undefined) return undefined;
-    let max = 2 * this.originalEvents + CANDIDATE_EVENTS_SLACK;
-    const { now, timeLimitMs } = this.options;
-    if (now !== undefined && timeLimitMs !== undefined && Number.isFinite(this.eventsPerMs)) {
-      const remainingMs = Math.max(0, timeLimitMs - (now() - this.startMs));
-      max = Math.min(max, Math.floor(remainingMs * this.eventsPerMs) + CANDIDATE_EVENTS_SLACK);
-    }
-    return max;
-  }
-
-  /** Records the original's scale; says whether a candidate was stopped by its bound. */
-  measure(result: RunResult, wallMs: number): 'complete' | 'bounded' {
-    if (this.originalEvents === undefined) {
-      this.originalEvents = result.stats.events;
-      if (wallMs > 0) this.eventsPerMs = result.stats.events / wallMs;
-      return 'complete';
-    }
-    return result.errors.some((error) => BOUND_ERROR.test(error)) ? 'bounded' : 'complete';
-  }
-}
-
-/** Events every candidate may take beyond the scale set by the original. */
-const CANDIDATE_EVENTS_SLACK = 2_000;
 /** How sim/simulation reports a chaos phase stopped by its event bound. */
 const BOUND_ERROR = /hit its bound/;
 
@@ -138,33 +98,25 @@ export async function makeRepro(options: ReproOptions): Promise<FuzzRepro> {
   const violates = (result: RunResult) =>
     result.violations.find((violation) => violation.invariant === options.invariant);
   let lastMessage = 'the violation did not recur.';
-  const budget = new RunBudget(options);
+  const budget = new ShrinkBudget({ ...(options.now ? { now: options.now } : {}), ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}) });
+  const runner = new PlanRunner(options.clientSpec);
   const fails = async (plan: Plan): Promise<boolean> => {
-    try {
-      const eventsMax = budget.eventsMax();
-      const before = options.now?.() ?? 0;
-      const result = await runSimulation({
-        seed: options.seed,
-        plan: normalizePlan(plan, options.seed),
-        client: options.client,
-        ...(eventsMax !== undefined ? { eventsMax } : {}),
-      });
-      const found = violates(result);
-      // A run stopped by a bound is not the run `syncstorm run` would make: it does not count.
-      if (budget.measure(result, (options.now?.() ?? 0) - before) === 'bounded') return false;
-      if (found !== undefined) lastMessage = found.message;
-      return found !== undefined;
-    } catch {
-      return false;
-    }
+    const before = options.now?.() ?? 0;
+    const outcome = await runner.run(options.seed, normalizePlan(plan, options.seed), budget.next());
+    if (outcome.kind !== 'ran') return false;
+    const { verdict } = outcome;
+    budget.record(verdict.events, (options.now?.() ?? 0) - before);
+    // A run stopped by its bound is not the run `syncstorm run` would make: it does not count.
+    if (verdict.errors.some((error) => BOUND_ERROR.test(error))) return false;
+    const found = verdict.violations.find((violation) => violation.invariant === options.invariant);
+    if (found !== undefined) lastMessage = found.message;
+    return found !== undefined;
   };
-  const expired = () =>
-    options.now !== undefined && options.timeLimitMs !== undefined && options.now() - startMs >= options.timeLimitMs;
   const shrunk = await shrinkPlan(options.plan, {
     fails,
-    expired,
+    expired: () => budget.expired,
     ...(options.runsMax ? { runsMax: options.runsMax } : {}),
-  });
+  }).finally(() => runner.close());
   const name = reproName(options.clientSpec, options.invariant, options.seed);
   let last: { scenario: Scenario; result: RunResult } | undefined;
   for (const plan of [renumberRefs(tidy(shrunk.plan)), shrunk.plan]) {

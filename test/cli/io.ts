@@ -3,6 +3,7 @@
  * process (the way users and CI run it).
  */
 import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import type { CliIo } from '../../src/cli/io.ts';
 
 export interface RecordingIo extends CliIo {
@@ -32,11 +33,14 @@ export interface Spawned {
   stderr: string;
 }
 
-/** Runs `node bin/syncstorm.mjs ...args` from the repository root. */
-export function syncstorm(args: readonly string[], env: Record<string, string> = {}): Spawned {
-  const result = spawnSync(process.execPath, ['bin/syncstorm.mjs', ...args], {
+const BIN = resolve('bin/syncstorm.mjs');
+
+/** Runs `node bin/syncstorm.mjs ...args`, from the repository root unless `cwd` is given. */
+export function syncstorm(args: readonly string[], env: Record<string, string> = {}, cwd?: string): Spawned {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
+    ...(cwd === undefined ? {} : { cwd }),
     timeout: 600_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

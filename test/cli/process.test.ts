@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { processIo } from '../../src/cli/io.ts';
 import { isOneLineMessage, syncstorm } from './io.ts';
@@ -70,6 +70,23 @@ describe('syncstorm binary', () => {
       (entry: { invariant: string }) => entry.invariant === 'no-duplicates',
     );
     expect(again).toMatchObject({ message: found.message, traceHash: found.traceHash, seed: found.seed });
+  });
+
+  it('a repro of a module client names it relative to the repro file, and replays from any folder', () => {
+    const reports = join(dir, 'module-reports');
+    const fuzz = syncstorm(['fuzz', '--client', 'test/cli/fixtures/buggy-client.ts', '--seeds', '4', '--json', '--report', reports]);
+    expect(fuzz.status, fuzz.stderr).toBe(1);
+    const summary = JSON.parse(fuzz.stdout);
+    const shrink = summary.shrinks[0];
+    const found = summary.violations.find((entry: { name: string; invariant: string }) => entry.name === shrink.name && entry.invariant === shrink.invariant);
+    expect(found.repro).toMatch(/repro\/buggy-client-.*-seed\d+\.json$/);
+    const repro = JSON.parse(readFileSync(found.repro, 'utf8'));
+    expect(repro.client.startsWith('.')).toBe(true);
+    expect(resolve(dirname(found.repro), repro.client)).toBe(resolve('test/cli/fixtures/buggy-client.ts'));
+    const elsewhere = syncstorm(['run', found.repro, '--json'], {}, tmpdir());
+    expect(elsewhere.status, elsewhere.stderr).toBe(1);
+    const again = JSON.parse(elsewhere.stdout).violations.find((entry: { invariant: string }) => entry.invariant === shrink.invariant);
+    expect(again.traceHash).toBe(found.traceHash);
   });
 
   it('shards of a campaign merge into one report', () => {

@@ -45,7 +45,9 @@ function conflictLoops(history: History): Violation[] {
     for (const receive of device.receives) {
       const key = keys.get(String(receive.requestId));
       if (receive.status !== 409 || key === undefined) continue;
-      answers.set(key, [...(answers.get(key) ?? []), receive.seq]);
+      const seqs = answers.get(key);
+      if (seqs === undefined) answers.set(key, [receive.seq]);
+      else seqs.push(receive.seq);
     }
     for (const [key, seqs] of answers) {
       if (seqs.length <= CONFLICTS_PER_OP_MAX) continue;

@@ -7,7 +7,7 @@
  */
 import type { DeviceView, History, RecordHistory, SimFinal, UserDelete } from '../history.ts';
 import { type Deletion, knowingRestore } from '../restores.ts';
-import { conflictsOn } from '../server-facts.ts';
+import { conflictsOn, shownKeys } from '../server-facts.ts';
 import { recordKey, SERVER_DEVICE } from '../values.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
 
@@ -92,7 +92,7 @@ function deviceResurrections(deletion: InformedDeletion, final: SimFinal): Viola
   if (record.final !== undefined && !record.final.deleted) return [];
   const violations: Violation[] = [];
   for (const [device, state] of Object.entries(final.devices)) {
-    const shown = state.records.some((candidate) => recordKey(candidate.collection, candidate.id) === record.key);
+    const shown = shownKeys(state.records).has(record.key);
     if (!shown || conflictsOn(state, record.key).length > 0) continue;
     const message = `${describe(deletion)}, yet ${device} still shows it at the end with no conflict on it`;
     violations.push(
@@ -110,8 +110,7 @@ function deviceResurrections(deletion: InformedDeletion, final: SimFinal): Viola
 
 /** True when a device view lists the record (and not as a conflict). */
 function showsPlainly(view: DeviceView, key: string): boolean {
-  const shown = view.records.some((candidate) => recordKey(candidate.collection, candidate.id) === key);
-  return shown && !view.conflicts.some((conflict) => recordKey(conflict.collection, conflict.recordId) === key);
+  return shownKeys(view.records).has(key) && !view.conflicts.some((conflict) => recordKey(conflict.collection, conflict.recordId) === key);
 }
 
 /**
@@ -127,7 +126,7 @@ function deviceRevivals(history: History, deletion: InformedDeletion, skip: Set<
     if (skip.has(device.device)) continue;
     let state: 'unseen' | 'shown' | 'gone' = 'unseen';
     for (const view of device.views) {
-      const shown = view.records.some((candidate) => recordKey(candidate.collection, candidate.id) === record.key);
+      const shown = shownKeys(view.records).has(record.key);
       const after = view.seq > (device.device === deletion.by ? deletion.decided : learned);
       if (shown && state !== 'gone') state = 'shown';
       else if (!shown && state === 'shown' && after) state = 'gone';

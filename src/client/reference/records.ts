@@ -5,9 +5,11 @@
  * local edits were pending, and recomputing the view and status. Called inside the
  * transaction that made the change.
  */
-import type { ServerRecord } from '../../server/protocol.ts';
+import type { Fields, ServerRecord } from '../../server/protocol.ts';
+import { fieldPolicy } from '../contract.ts';
 import type { ClientContext } from './context.ts';
-import { foldIntoRecordConflict } from './open-conflict.ts';
+import { foldIntoRecordConflict, openConflict } from './open-conflict.ts';
+import { sameValue } from './patch.ts';
 import type { RecordRow } from './schema.ts';
 import { localView, recordStatus } from './view.ts';
 
@@ -52,11 +54,44 @@ export function adoptBase(ctx: ClientContext, server: ServerRecord): RecordRow {
   record.serverUpdatedAt = server.updatedAtServer;
   if (record.shadow !== null && record.shadow.rev <= server.rev) record.shadow = null;
   ctx.store.putRecord(record);
+  refreshConflicts(ctx, record, server);
   for (const op of ctx.store.opsFor(server.collection, server.id)) {
     if (op.state === 'pending' && (op.kind !== 'create' || op.baseRev !== null))
       ctx.store.updateOp({ ...op, baseRev: server.rev });
   }
   return record;
+}
+
+/**
+ * Keeps open conflicts truthful when a newer server state arrives. A field conflict shows the
+ * server's latest value: a user who resolves it against an older one would silently
+ * overwrite a write they never saw. A whole-record conflict whose premise is gone (the record
+ * was deleted there, and someone has since restored it) becomes field conflicts on the
+ * manual fields where the user's version differs from the restored one.
+ */
+function refreshConflicts(ctx: ClientContext, record: RecordRow, server: ServerRecord): void {
+  for (const conflict of ctx.store.conflictsFor(server.collection, server.id)) {
+    if (conflict.remoteRev >= server.rev) continue;
+    if (conflict.field !== null) {
+      ctx.store.updateConflictRemote(conflict.id, server.fields[conflict.field] ?? null, server.rev);
+      continue;
+    }
+    if (conflict.remote !== null || server.deleted) {
+      ctx.store.updateConflictRemote(conflict.id, server.deleted ? null : server.fields, server.rev);
+      continue;
+    }
+    const local = conflict.local as Fields | null;
+    ctx.store.deleteConflict(conflict.id);
+    if (local === null) continue;
+    for (const field of Object.keys(local).sort()) {
+      if (fieldPolicy(ctx.options.policy, field) !== 'manual' || sameValue(local[field], server.fields[field]))
+        continue;
+      openConflict(ctx, record, server.rev, field, {
+        local: local[field] ?? null,
+        remote: server.fields[field] ?? null,
+      });
+    }
+  }
 }
 
 /** Keeps `server` aside until the record's pending ops are through (unless it is older). */

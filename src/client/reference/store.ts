@@ -206,6 +206,11 @@ export class Store {
     return (this.sql('SELECT * FROM conflicts ORDER BY created_at, id').all() as Row[]).map(decodeConflict);
   }
 
+  /** A newer server state arrived for a contested field: the conflict shows it from now on. */
+  updateConflictRemote(id: string, remote: unknown, remoteRev: number): void {
+    this.sql('UPDATE conflicts SET remote = ?, remote_rev = ? WHERE id = ?').run(JSON.stringify(remote), remoteRev, id);
+  }
+
   deleteConflict(id: string): void {
     this.sql('DELETE FROM conflicts WHERE id = ?').run(id);
   }

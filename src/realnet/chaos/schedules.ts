@@ -38,9 +38,15 @@ function toxic(name: string, type: ToxicType, stream: ToxicSpec['stream'], attri
 }
 
 /** Windows [start, end) inside [0, durationMs): quiet gaps and bad spells of drawn lengths. */
-export function drawWindows(rng: Rng, durationMs: number, gapMs: [number, number], lengthMs: [number, number]): [number, number][] {
+export function drawWindows(
+  rng: Rng,
+  durationMs: number,
+  gapMs: [number, number],
+  lengthMs: [number, number],
+  leadInMs = 0,
+): [number, number][] {
   const windows: [number, number][] = [];
-  let at = rng.int(gapMs[0], gapMs[1]);
+  let at = leadInMs + rng.int(gapMs[0], gapMs[1]);
   while (at < durationMs && windows.length < WINDOWS_MAX) {
     const end = Math.min(durationMs, at + rng.int(lengthMs[0], lengthMs[1]));
     windows.push([at, end]);
@@ -136,7 +142,8 @@ const responseLoss: ChaosSchedule = {
   name: 'response-loss',
   description: 'Short, frequent spells in which answers are lost after the server applied the request: reset, or swallowed until the connection times out.',
   plan(rng, durationMs) {
-    const windows = drawWindows(rng, durationMs, [400, 800], [600, 1_000]);
+    // A clean lead-in lets first records reach the server; then spells come thick and fast.
+    const windows = drawWindows(rng, durationMs, [300, 600], [700, 1_200], Math.floor(durationMs * 0.12));
     return during(windows, (index) =>
       index % 2 === 0
         ? toxic(`loss-reset-${index}`, 'reset_peer', 'downstream', { timeout: 0 })

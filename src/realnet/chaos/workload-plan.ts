@@ -2,9 +2,9 @@
  * @module realnet/chaos/workload-plan
  * The user behaviour of a real-network run, drawn from a seed as a simulator Plan (so the
  * simulator can run the very same scenario). Unlike the simulator's generator, which
- * explores, this one aims: each device mostly edits records it created itself (so few steps
- * are skipped for want of a record), and most edits increment the `likes` counter, whose
- * final value betrays any write applied twice. Devices also tag and retitle records, touch
+ * explores, this one aims: each device creates its first records early, then mostly edits
+ * records it created itself (so few steps are skipped for want of a record), and most edits
+ * increment the `likes` counter, whose final value betrays any write applied twice. Devices also tag and retitle records, touch
  * each other's records, delete a few and pull to refresh.
  */
 import { assert } from '../../kernel/assert.ts';
@@ -33,23 +33,33 @@ function editOps(rng: Rng): StepFieldOp[] {
   return ops;
 }
 
+/** Share of a device's steps that create its first records, early in the run. */
+const EARLY_CREATES_SHARE = 0.15;
+/** The early creates happen within this share of the chaos phase. */
+const EARLY_PHASE_SHARE = 0.1;
+
 function deviceSteps(rng: Rng, device: string, count: number, chaosMs: number, othersRefs: () => string[]): Step[] {
-  const times = Array.from({ length: count }, () => rng.int(0, chaosMs - 1)).sort((a, b) => a - b);
+  const early = Math.min(count, Math.max(1, Math.round(count * EARLY_CREATES_SHARE)));
+  const earlyEndMs = Math.max(1, Math.floor(chaosMs * EARLY_PHASE_SHARE));
+  const earlyTimes = Array.from({ length: early }, () => rng.int(0, earlyEndMs - 1)).sort((a, b) => a - b);
+  const lateTimes = Array.from({ length: count - early }, () => rng.int(earlyEndMs, Math.max(earlyEndMs, chaosMs - 1)));
   const own: string[] = [];
-  return times.map((at, index): Step => {
-    const kind = index === 0 ? 'create' : rng.weighted<Step['do']>([['create', 18], ['update', 66], ['delete', 4], ['sync', 12]]);
-    if (kind === 'create' || own.length === 0) {
-      const ref = `${device}r${own.length + 1}`;
-      own.push(ref);
-      const fields = ['title', ...(rng.chance(0.5) ? ['tags'] : [])];
-      return { at, do: 'create', device, collection: rng.pick(WORKLOAD_COLLECTIONS), ref, fields };
-    }
+  const create = (at: number): Step => {
+    const ref = `${device}r${own.length + 1}`;
+    own.push(ref);
+    const fields = ['title', ...(rng.chance(0.5) ? ['tags'] : [])];
+    return { at, do: 'create', device, collection: rng.pick(WORKLOAD_COLLECTIONS), ref, fields };
+  };
+  const later = lateTimes.sort((a, b) => a - b).map((at): Step => {
+    const kind = rng.weighted<Step['do']>([['create', 6], ['update', 80], ['delete', 3], ['sync', 11]]);
+    if (kind === 'create') return create(at);
     if (kind === 'sync') return { at, do: 'sync', device };
     const others = othersRefs();
     const target = rng.chance(0.2) && others.length > 0 ? rng.pick(others) : own[Math.max(0, own.length - 1 - rng.int(0, 2))]!;
     if (kind === 'delete') return { at, do: 'delete', device, ref: target };
     return { at, do: 'update', device, ref: target, ops: editOps(rng) };
   });
+  return [...earlyTimes.map(create), ...later];
 }
 
 export function drawRealPlan(rng: Rng, options: RealPlanOptions): Plan {

@@ -1,0 +1,84 @@
+/**
+ * @module scenario/plan-runner
+ * Runs plans in a child process with a wall-time limit per run. The shrinker's candidates
+ * go through it: one that runs past its limit is stopped (the child is killed and a fresh
+ * one started) and counts as not failing, so no single candidate can eat the time budget
+ * and a client that never yields cannot hang the fuzzer. Real time is read here on
+ * purpose: it bounds the simulator from outside, it never enters a run.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Plan } from '../sim/plan.ts';
+
+export interface PlanTask {
+  id: number;
+  seed: string;
+  plan: Plan;
+  clientSpec: string;
+  eventsMax?: number;
+}
+
+/** What a run in the child reports back. */
+export interface PlanVerdict {
+  id: number;
+  violations: { invariant: string; message: string }[];
+  errors: string[];
+  events: number;
+  traceHash: string;
+}
+
+export type PlanOutcome = { kind: 'ran'; verdict: PlanVerdict } | { kind: 'timeout' } | { kind: 'crashed'; error: string };
+
+const workerPath = fileURLToPath(new URL('./plan-worker.ts', import.meta.url));
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+export class PlanRunner {
+  private child: ChildProcess | undefined;
+  private nextId = 1;
+
+  constructor(private readonly clientSpec: string) {}
+
+  private worker(): ChildProcess {
+    if (this.child === undefined || this.child.exitCode !== null || this.child.killed) {
+      this.child = fork(workerPath, [], {
+        execArgv: ['--import', tsxLoader],
+        serialization: 'advanced',
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      });
+    }
+    return this.child;
+  }
+
+  run(seed: string, plan: Plan, options: { timeoutMs: number; eventsMax?: number }): Promise<PlanOutcome> {
+    const child = this.worker();
+    const id = this.nextId++;
+    const task: PlanTask = { id, seed, plan, clientSpec: this.clientSpec, ...(options.eventsMax ? { eventsMax: options.eventsMax } : {}) };
+    return new Promise((resolve) => {
+      const done = (outcome: PlanOutcome) => {
+        clearTimeout(timer); // allowed: a wall-time bound outside the simulated world
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(outcome);
+      };
+      const onMessage = (message: PlanVerdict | { id: number; error: string }) => {
+        if (message.id !== id) return;
+        done('error' in message ? { kind: 'crashed', error: message.error } : { kind: 'ran', verdict: message });
+      };
+      const onExit = (code: number | null) => done({ kind: 'crashed', error: `plan worker exited (code ${code})` });
+      const timer = setTimeout(() => {
+        // allowed: wall-time watchdog outside the simulated world
+        child.kill('SIGKILL');
+        done({ kind: 'timeout' });
+      }, options.timeoutMs);
+      child.on('message', onMessage);
+      child.on('exit', onExit);
+      child.send(task);
+    });
+  }
+
+  close(): void {
+    this.child?.kill('SIGKILL');
+    this.child = undefined;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * @module scenario/plan-worker
+ * The child process the shrinker runs candidate plans in, one at a time, so that a
+ * candidate that runs far too long (a client caught in a retry storm, or one that never
+ * yields) can be stopped by killing the process. Started by plan-runner.ts with the tsx
+ * loader; answers each task with the run's verdict, not its trace.
+ */
+import type { ClientFactory } from '../client/contract.ts';
+import { resolveClient } from '../client/resolve.ts';
+import { runSimulation } from '../sim/simulation.ts';
+import type { PlanTask, PlanVerdict } from './plan-runner.ts';
+
+const clients = new Map<string, Promise<ClientFactory>>();
+
+function client(spec: string): Promise<ClientFactory> {
+  let found = clients.get(spec);
+  if (found === undefined) {
+    found = resolveClient(spec);
+    clients.set(spec, found);
+  }
+  return found;
+}
+
+async function run(task: PlanTask): Promise<PlanVerdict> {
+  const result = await runSimulation({
+    seed: task.seed,
+    plan: task.plan,
+    client: await client(task.clientSpec),
+    ...(task.eventsMax !== undefined ? { eventsMax: task.eventsMax } : {}),
+  });
+  return {
+    id: task.id,
+    violations: result.violations.map(({ invariant, message }) => ({ invariant, message })),
+    errors: result.errors,
+    events: result.stats.events,
+    traceHash: result.traceHash,
+  };
+}
+
+process.on('message', (task: PlanTask) => {
+  run(task).then(
+    (verdict) => process.send?.(verdict),
+    (error: unknown) => process.send?.({ id: task.id, error: error instanceof Error ? error.message : String(error) }),
+  );
+});
