@@ -57,6 +57,9 @@ function counterFields(record: RecordHistory): Set<string> {
 /** True when something other than increments wrote the field (a set, a resolution, automation). */
 function disqualified(record: RecordHistory, field: string): boolean {
   for (const write of record.writes) {
+    // A user's delete discards the counter along with the record, whether it reached the
+    // server or was turned into a conflict and resolved; no sum is owed after it.
+    if (write.type === 'user.delete') return true;
     if (write.type === 'user.update' && write.patch.some((op) => op.field === field && op.op !== 'inc')) return true;
     if (write.type === 'user.resolve' && (write.conflict.field === undefined || write.conflict.field === field)) {
       return true;

@@ -105,10 +105,15 @@ export interface UserError extends EventBase {
 }
 
 /**
- * `user.interrupted`: the device was killed while the app API call ran, so the write may or
- * may not have committed. Carries what the call was given (`fields` for create, `patch` for
- * update, `conflict`/`resolution` for resolve). Its values are never counted as lost, and its
- * increments widen the bounds of the counter check.
+ * `user.interrupted`: a write call did not settle normally: the device was killed while it
+ * ran (a crash point inside it, or a random kill before it resolved), or it hung (record
+ * user.error with `hung: true` too). The write may or may not have committed. Record it
+ * instead of user.create/update/delete/resolve, when the call is given up, with what the
+ * call was given: `collection` and `fields` for create (no id is known), `collection`, `id`
+ * and `patch` for update, `collection` and `id` for delete, `conflict` and `resolution` for
+ * resolve. Its values are never counted as lost nor as unexplained, and its increments
+ * widen the bounds of the counter check. Without it, a write that committed before a kill
+ * looks like a value from nowhere (and an increment like a duplicate).
  */
 export interface UserInterrupted extends EventBase {
   type: 'user.interrupted';

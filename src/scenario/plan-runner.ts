@@ -28,7 +28,10 @@ export interface PlanVerdict {
   traceHash: string;
 }
 
-export type PlanOutcome = { kind: 'ran'; verdict: PlanVerdict } | { kind: 'timeout' } | { kind: 'crashed'; error: string };
+export type PlanOutcome =
+  | { kind: 'ran'; verdict: PlanVerdict }
+  | { kind: 'timeout' }
+  | { kind: 'crashed'; error: string };
 
 const workerPath = fileURLToPath(new URL('./plan-worker.ts', import.meta.url));
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -53,7 +56,13 @@ export class PlanRunner {
   run(seed: string, plan: Plan, options: { timeoutMs: number; eventsMax?: number }): Promise<PlanOutcome> {
     const child = this.worker();
     const id = this.nextId++;
-    const task: PlanTask = { id, seed, plan, clientSpec: this.clientSpec, ...(options.eventsMax ? { eventsMax: options.eventsMax } : {}) };
+    const task: PlanTask = {
+      id,
+      seed,
+      plan,
+      clientSpec: this.clientSpec,
+      ...(options.eventsMax ? { eventsMax: options.eventsMax } : {}),
+    };
     return new Promise((resolve) => {
       const done = (outcome: PlanOutcome) => {
         clearTimeout(timer); // allowed: a wall-time bound outside the simulated world

@@ -13,9 +13,9 @@ import type { RunResult } from '../sim/result.ts';
 import { planToScenario, scenarioToPlan } from './convert.ts';
 import { parseScenario } from './load.ts';
 import { renumberRefs, tidy } from './plan-edit.ts';
+import { PlanRunner } from './plan-runner.ts';
 import { runScenario } from './run.ts';
 import type { Scenario } from './schema.ts';
-import { PlanRunner } from './plan-runner.ts';
 import { shrinkPlan } from './shrink.ts';
 import { ShrinkBudget } from './shrink-budget.ts';
 
@@ -98,7 +98,10 @@ export async function makeRepro(options: ReproOptions): Promise<FuzzRepro> {
   const violates = (result: RunResult) =>
     result.violations.find((violation) => violation.invariant === options.invariant);
   let lastMessage = 'the violation did not recur.';
-  const budget = new ShrinkBudget({ ...(options.now ? { now: options.now } : {}), ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}) });
+  const budget = new ShrinkBudget({
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
+  });
   const runner = new PlanRunner(options.clientSpec);
   const fails = async (plan: Plan): Promise<boolean> => {
     const before = options.now?.() ?? 0;

@@ -53,8 +53,12 @@ export class ShrinkBudget {
 
   /** Limits for the next run; the first run is the original's. */
   next(): CandidateLimits {
-    if (this.original === undefined) return { timeoutMs: Math.min(ORIGINAL_TIMEOUT_MS, Math.max(this.remainingMs(), CANDIDATE_TIMEOUT_MS_MIN)) };
-    const scaled = this.options.now === undefined ? CANDIDATE_TIMEOUT_MS_FIXED : Math.max(CANDIDATE_TIMEOUT_MS_MIN, CANDIDATE_TIMEOUT_FACTOR * this.original.wallMs);
+    if (this.original === undefined)
+      return { timeoutMs: Math.min(ORIGINAL_TIMEOUT_MS, Math.max(this.remainingMs(), CANDIDATE_TIMEOUT_MS_MIN)) };
+    const scaled =
+      this.options.now === undefined
+        ? CANDIDATE_TIMEOUT_MS_FIXED
+        : Math.max(CANDIDATE_TIMEOUT_MS_MIN, CANDIDATE_TIMEOUT_FACTOR * this.original.wallMs);
     return {
       timeoutMs: Math.max(1, Math.min(scaled, this.remainingMs())),
       eventsMax: 2 * this.original.events + CANDIDATE_EVENTS_SLACK,

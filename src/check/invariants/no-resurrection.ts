@@ -110,7 +110,10 @@ function deviceResurrections(deletion: InformedDeletion, final: SimFinal): Viola
 
 /** True when a device view lists the record (and not as a conflict). */
 function showsPlainly(view: DeviceView, key: string): boolean {
-  return shownKeys(view.records).has(key) && !view.conflicts.some((conflict) => recordKey(conflict.collection, conflict.recordId) === key);
+  return (
+    shownKeys(view.records).has(key) &&
+    !view.conflicts.some((conflict) => recordKey(conflict.collection, conflict.recordId) === key)
+  );
 }
 
 /**

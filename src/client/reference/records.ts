@@ -5,10 +5,11 @@
  * local edits were pending, and recomputing the view and status. Called inside the
  * transaction that made the change.
  */
-import type { Fields, ServerRecord } from '../../server/protocol.ts';
+import type { Fields, PatchOp, ServerRecord } from '../../server/protocol.ts';
 import { fieldPolicy } from '../contract.ts';
 import type { ClientContext } from './context.ts';
 import { foldIntoRecordConflict, openConflict } from './open-conflict.ts';
+import { enqueue } from './outbox.ts';
 import { sameValue } from './patch.ts';
 import type { RecordRow } from './schema.ts';
 import { localView, recordStatus } from './view.ts';
@@ -54,11 +55,11 @@ export function adoptBase(ctx: ClientContext, server: ServerRecord): RecordRow {
   record.serverUpdatedAt = server.updatedAtServer;
   if (record.shadow !== null && record.shadow.rev <= server.rev) record.shadow = null;
   ctx.store.putRecord(record);
-  refreshConflicts(ctx, record, server);
   for (const op of ctx.store.opsFor(server.collection, server.id)) {
     if (op.state === 'pending' && (op.kind !== 'create' || op.baseRev !== null))
       ctx.store.updateOp({ ...op, baseRev: server.rev });
   }
+  refreshConflicts(ctx, record, server);
   return record;
 }
 
@@ -82,16 +83,26 @@ function refreshConflicts(ctx: ClientContext, record: RecordRow, server: ServerR
     }
     const local = conflict.local as Fields | null;
     ctx.store.deleteConflict(conflict.id);
-    if (local === null) continue;
-    for (const field of Object.keys(local).sort()) {
-      if (fieldPolicy(ctx.options.policy, field) !== 'manual' || sameValue(local[field], server.fields[field]))
-        continue;
-      openConflict(ctx, record, server.rev, field, {
-        local: local[field] ?? null,
-        remote: server.fields[field] ?? null,
-      });
+    if (local !== null) splitRecordConflict(ctx, record, server, local);
+  }
+}
+
+/** A restored record's conflict, field by field: sets union; differing manual fields need review. */
+function splitRecordConflict(ctx: ClientContext, record: RecordRow, server: ServerRecord, local: Fields): void {
+  const added: PatchOp[] = [];
+  for (const field of Object.keys(local).sort()) {
+    const policy = fieldPolicy(ctx.options.policy, field);
+    const mine = local[field];
+    const theirs = server.fields[field];
+    if (policy === 'set-union' && Array.isArray(mine)) {
+      const missing = mine.filter((value) => !(Array.isArray(theirs) && theirs.includes(value)));
+      if (missing.length > 0) added.push({ op: 'add', field, values: missing });
+    } else if (policy === 'manual' && !sameValue(mine, theirs)) {
+      openConflict(ctx, record, server.rev, field, { local: mine ?? null, remote: theirs ?? null });
     }
   }
+  if (added.length > 0)
+    enqueue(ctx, { collection: server.collection, recordId: server.id, kind: 'update', patch: added });
 }
 
 /** Keeps `server` aside until the record's pending ops are through (unless it is older). */

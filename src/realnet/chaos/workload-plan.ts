@@ -50,6 +50,7 @@ function deviceSteps(rng: Rng, device: string, count: number, chaosMs: number, o
     const fields = ['title', ...(rng.chance(0.5) ? ['tags'] : [])];
     return { at, do: 'create', device, collection: rng.pick(WORKLOAD_COLLECTIONS), ref, fields };
   };
+  const first = earlyTimes.map(create);
   const later = lateTimes.sort((a, b) => a - b).map((at): Step => {
     const kind = rng.weighted<Step['do']>([['create', 6], ['update', 80], ['delete', 3], ['sync', 11]]);
     if (kind === 'create') return create(at);
@@ -59,7 +60,7 @@ function deviceSteps(rng: Rng, device: string, count: number, chaosMs: number, o
     if (kind === 'delete') return { at, do: 'delete', device, ref: target };
     return { at, do: 'update', device, ref: target, ops: editOps(rng) };
   });
-  return [...earlyTimes.map(create), ...later];
+  return [...first, ...later];
 }
 
 export function drawRealPlan(rng: Rng, options: RealPlanOptions): Plan {

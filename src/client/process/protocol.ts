@@ -1,0 +1,144 @@
+/**
+ * @module client/process/protocol
+ * The messages of the process protocol (docs/process-protocol.md), one JSON object per
+ * line. The simulator sends events; the client answers within a turn that ends with
+ * `done`. Everything read from the child is checked here: a line that is not one of these
+ * messages, or an app call's result of the wrong shape, is the client's bug, reported
+ * with the line, never passed on to the checkers.
+ */
+import type { Conflict, FieldPolicy, LocalRecord, SyncRunResult } from '../contract.ts';
+
+export const PROTOCOL_VERSION = 1;
+
+export type AppMethod = 'create' | 'update' | 'delete' | 'list' | 'sync' | 'pendingCount' | 'conflicts' | 'resolve';
+
+/** Simulator → client. Each starts a turn, except the answers to queries. */
+export type SimulatorMessage =
+  | { type: 'hello'; protocol: number }
+  | {
+      type: 'start';
+      protocol: number;
+      deviceId: string;
+      incarnation: number;
+      baseUrl: string;
+      storageDir: string;
+      online: boolean;
+      foreground: boolean;
+    }
+  | { type: 'call'; id: number; method: AppMethod; args: unknown[] }
+  | { type: 'response'; fetchId: number; status: number; headers: Record<string, string>; body: string }
+  | { type: 'response'; fetchId: number; error: string }
+  | { type: 'timer'; timerId: number }
+  | { type: 'surroundings'; event: 'online' | 'offline' | 'foreground' | 'background' }
+  // Answers to queries, inside a turn:
+  | { type: 'random'; value: number }
+  | { type: 'uuid'; value: string }
+  | { type: 'now'; value: number }
+  | { type: 'crashPoint'; kill: false };
+
+/** Client → simulator. */
+export type ClientMessage =
+  | { type: 'done' }
+  | { type: 'hello'; name: string; policy: { default: FieldPolicy; fields?: Record<string, FieldPolicy> }; collections?: string[]; crashPoints?: string[]; description?: string }
+  | { type: 'result'; id: number; value?: unknown; error?: string }
+  | { type: 'fetch'; fetchId: number; method: string; url: string; headers?: Record<string, string>; body?: string }
+  | { type: 'abort'; fetchId: number }
+  | { type: 'setTimer'; timerId: number; delayMs: number }
+  | { type: 'clearTimer'; timerId: number }
+  | { type: 'log'; event: { type: string; [field: string]: unknown } }
+  | { type: 'reportError'; message: string }
+  | { type: 'random' }
+  | { type: 'uuid' }
+  | { type: 'now' }
+  | { type: 'crashPoint'; name: string };
+
+/** A message from the child that breaks the protocol. */
+export class ProtocolError extends Error {
+  override name = 'ProtocolError';
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+/** What each message type needs beyond `type`, as a check that returns the problem or undefined. */
+const SHAPES: Record<ClientMessage['type'], (m: Record<string, unknown>) => string | undefined> = {
+  done: () => undefined,
+  hello: (m) => (isString(m.name) && m.name !== '' && isObject(m.policy) ? undefined : 'needs `name` and `policy`'),
+  result: (m) =>
+    !isId(m.id) ? 'needs a numeric `id`' : m.error !== undefined && !isString(m.error) ? '`error` must be a string' : undefined,
+  fetch: (m) =>
+    isId(m.fetchId) && isString(m.method) && isString(m.url) && (m.body === undefined || isString(m.body)) && (m.headers === undefined || isObject(m.headers))
+      ? undefined
+      : 'needs `fetchId`, `method`, `url` (and a string `body`, an object `headers` if any)',
+  abort: (m) => (isId(m.fetchId) ? undefined : 'needs `fetchId`'),
+  setTimer: (m) => (isId(m.timerId) && typeof m.delayMs === 'number' && m.delayMs >= 0 ? undefined : 'needs `timerId` and `delayMs` >= 0'),
+  clearTimer: (m) => (isId(m.timerId) ? undefined : 'needs `timerId`'),
+  log: (m) => (isObject(m.event) && isString(m.event.type) && m.event.type !== '' ? undefined : 'needs an `event` with a `type`'),
+  reportError: (m) => (isString(m.message) ? undefined : 'needs a `message`'),
+  random: () => undefined,
+  uuid: () => undefined,
+  now: () => undefined,
+  crashPoint: (m) => (isString(m.name) && m.name !== '' ? undefined : 'needs a `name`'),
+};
+
+/** Parses one line from the child; throws a ProtocolError saying what is wrong with it. */
+export function parseClientMessage(line: string): ClientMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw new ProtocolError('a line that is not JSON');
+  }
+  if (!isObject(value) || !isString(value.type)) throw new ProtocolError('a JSON line without a string `type`');
+  const check = SHAPES[value.type as ClientMessage['type']];
+  if (check === undefined) throw new ProtocolError(`a message of unknown type '${value.type}'`);
+  const problem = check(value);
+  if (problem !== undefined) throw new ProtocolError(`a '${value.type}' message that ${problem}`);
+  return value as ClientMessage;
+}
+
+const STATUSES = ['synced', 'pending', 'error', 'needs-review'];
+
+function recordProblem(record: unknown): string | undefined {
+  if (!isObject(record)) return 'a record that is not an object';
+  if (!isString(record.id) || !isString(record.collection)) return 'a record without string `id` and `collection`';
+  if (!isObject(record.fields)) return `record ${record.id} has no \`fields\` object`;
+  if (!STATUSES.includes(record.status as string)) return `record ${record.id} has status ${JSON.stringify(record.status)}`;
+  if (record.rev !== null && !isId(record.rev)) return `record ${record.id} has rev ${JSON.stringify(record.rev)}`;
+  return undefined;
+}
+
+function conflictProblem(conflict: unknown): string | undefined {
+  if (!isObject(conflict)) return 'a conflict that is not an object';
+  if (!isString(conflict.id) || !isString(conflict.collection) || !isString(conflict.recordId)) {
+    return 'a conflict without string `id`, `collection` and `recordId`';
+  }
+  if (conflict.field !== undefined && !isString(conflict.field)) return `conflict ${conflict.id} has a non-string \`field\``;
+  return !('local' in conflict) || !('remote' in conflict) ? `conflict ${conflict.id} lacks \`local\` or \`remote\`` : undefined;
+}
+
+/** Checks an app call's result; returns what is wrong with it, or undefined. */
+export function resultProblem(method: AppMethod, value: unknown): string | undefined {
+  switch (method) {
+    case 'create':
+      return isString(value) && value !== '' ? undefined : 'create() must return the new record id (a string)';
+    case 'list':
+      return Array.isArray(value) ? value.map(recordProblem).find((p) => p !== undefined) : 'list() must return an array';
+    case 'conflicts':
+      return Array.isArray(value) ? value.map(conflictProblem).find((p) => p !== undefined) : 'conflicts() must return an array';
+    case 'pendingCount':
+      return isId(value) ? undefined : 'pendingCount() must return a whole number';
+    case 'sync': {
+      const run = value as Partial<SyncRunResult> | undefined;
+      return isObject(run) && isId(run.pushed) && isId(run.pulled) && isId(run.pending)
+        ? undefined
+        : 'sync() must return {pushed, pulled, pending} (whole numbers)';
+    }
+    default:
+      return undefined;
+  }
+}
+
+export type AppResult = string | LocalRecord[] | Conflict[] | number | SyncRunResult | undefined;
