@@ -18,8 +18,9 @@ export interface CliIo {
 }
 
 /** A closed pipe (`syncstorm list mutants | head`) ends the output, not the process with a stack trace. */
-function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
-  if (stream.listenerCount('error') > 0) return;
+function ignoreClosedPipe(stream: NodeJS.WriteStream & { syncstormPipeGuard?: true }): void {
+  if (stream.syncstormPipeGuard) return;
+  stream.syncstormPipeGuard = true;
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });

@@ -12,6 +12,7 @@ import type { BenchFlags } from './commands/bench.ts';
 import type { FuzzFlags } from './commands/fuzz.ts';
 import type { GateFlags } from './commands/gate.ts';
 import { LISTS } from './commands/list.ts';
+import { registerRealnetCommands } from './commands/realnet.ts';
 import type { ReplayFlags } from './commands/replay.ts';
 import type { RunFlags } from './commands/run.ts';
 import { type CliIo, processIo } from './io.ts';
@@ -162,6 +163,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       const { benchCoalescingCommand } = await import('./commands/bench.ts');
       setExit(await benchCoalescingCommand(flags, io, clients));
     });
+  registerRealnetCommands(program, io, setExit, clients);
   return program;
 }
 

@@ -5,7 +5,8 @@
  * - `reference`, or `reference:<coalescing>` (none | per-record | per-field);
  * - `mutant:<name>`: the reference client with one classic bug, from the mutant registry;
  * - a path to a .ts/.js module exporting a ClientFactory (default export or `client`);
- * - `process:<command>`: a client in another language (not supported yet).
+ * - `process:<command>`: a client in another language, a child process speaking the process
+ *   protocol (docs/process-protocol.md).
  * A spec that cannot be resolved is bad input: a UsageError naming what and where.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { UsageError } from '../kernel/errors.ts';
 import type { ClientFactory, FieldPolicy } from './contract.ts';
 import { MUTANTS } from './mutants/index.ts';
+import { createProcessClient } from './process/index.ts';
 import { createReferenceClient } from './reference/index.ts';
 import type { Coalescing } from './reference/options.ts';
 
@@ -42,11 +44,7 @@ export async function resolveClient(spec: string): Promise<ClientFactory> {
   if (trimmed === 'reference') return createReferenceClient();
   if (trimmed.startsWith('reference:')) return referenceWith(trimmed.slice('reference:'.length));
   if (trimmed.startsWith('mutant:')) return mutant(trimmed.slice('mutant:'.length));
-  if (trimmed.startsWith('process:')) {
-    throw new UsageError(
-      `Client '${trimmed}': process clients (JSON lines over stdin/stdout) are not supported yet. Use 'reference', 'mutant:<name>' or a .ts/.js module.`,
-    );
-  }
+  if (trimmed.startsWith('process:')) return processClient(trimmed.slice('process:'.length));
   if (isModuleSpec(trimmed)) return fromModule(trimmed);
   throw new UsageError(
     `Unknown client '${trimmed}'. Use 'reference', 'reference:<${COALESCING_MODES.join('|')}>', 'mutant:<name>' (see 'syncstorm list mutants') or a path to a .ts/.js module.`,
@@ -76,6 +74,14 @@ function mutant(name: string): ClientFactory {
 export function isModuleSpec(spec: string): boolean {
   if (/^(reference|mutant|process):/.test(spec) || spec === 'reference') return false;
   return MODULE_EXTENSIONS.includes(extname(spec)) || spec.startsWith('.') || isAbsolute(spec) || spec.includes('/');
+}
+
+/** A client in another language (docs/process-protocol.md); its hello declares what factoryProblem checks. */
+async function processClient(command: string): Promise<ClientFactory> {
+  const factory = await createProcessClient(command);
+  const problem = factoryProblem(factory);
+  if (problem !== undefined) throw new UsageError(`Process client '${command.trim()}': its hello ${problem}.`);
+  return factory;
 }
 
 async function fromModule(spec: string): Promise<ClientFactory> {

@@ -75,11 +75,11 @@ export class PlanRunner {
         done('error' in message ? { kind: 'crashed', error: message.error } : { kind: 'ran', verdict: message });
       };
       const onExit = (code: number | null) => done({ kind: 'crashed', error: `plan worker exited (code ${code})` });
-      const timer = setTimeout(() => {
-        // allowed: wall-time watchdog outside the simulated world
+      const expire = () => {
         child.kill('SIGKILL');
         done({ kind: 'timeout' });
-      }, options.timeoutMs);
+      };
+      const timer = setTimeout(expire, options.timeoutMs); // allowed: wall-time watchdog outside the simulated world
       child.on('message', onMessage);
       child.on('exit', onExit);
       child.send(task);
@@ -89,5 +89,45 @@ export class PlanRunner {
   close(): void {
     this.child?.kill('SIGKILL');
     this.child = undefined;
+  }
+}
+
+/**
+ * Several PlanRunners, each with its own child process: a run waits for a free one. Lets
+ * the shrinker try the next candidate while the current one runs.
+ */
+export class PlanRunnerPool {
+  private readonly idle: PlanRunner[];
+  private readonly waiting: ((runner: PlanRunner) => void)[] = [];
+  private readonly all: PlanRunner[];
+
+  constructor(clientSpec: string, size: number) {
+    this.all = Array.from({ length: Math.max(1, size) }, () => new PlanRunner(clientSpec));
+    this.idle = [...this.all];
+  }
+
+  private acquire(): Promise<PlanRunner> {
+    const runner = this.idle.pop();
+    if (runner !== undefined) return Promise.resolve(runner);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(runner: PlanRunner): void {
+    const next = this.waiting.shift();
+    if (next !== undefined) next(runner);
+    else this.idle.push(runner);
+  }
+
+  async run(seed: string, plan: Plan, limits: () => { timeoutMs: number; eventsMax?: number }): Promise<PlanOutcome> {
+    const runner = await this.acquire();
+    try {
+      return await runner.run(seed, plan, limits());
+    } finally {
+      this.release(runner);
+    }
+  }
+
+  close(): void {
+    for (const runner of this.all) runner.close();
   }
 }

@@ -13,7 +13,7 @@ import type { RunResult } from '../sim/result.ts';
 import { planToScenario, scenarioToPlan } from './convert.ts';
 import { parseScenario } from './load.ts';
 import { renumberRefs, tidy } from './plan-edit.ts';
-import { PlanRunner } from './plan-runner.ts';
+import { PlanRunnerPool } from './plan-runner.ts';
 import { runScenario } from './run.ts';
 import type { Scenario } from './schema.ts';
 import { shrinkPlan } from './shrink.ts';
@@ -32,7 +32,12 @@ export interface ReproOptions {
   now?: () => number;
   timeLimitMs?: number;
   runsMax?: number;
+  /** Child processes that run candidates (the next candidate runs while the current one does). */
+  workers?: number;
 }
+
+/** Candidates in flight while shrinking: the one tried and the next one. */
+export const SHRINK_WORKERS_DEFAULT = 2;
 
 export interface FuzzRepro {
   /** `<client>-<invariant>-seed<seed>`: the scenario's name and its file name. */
@@ -97,33 +102,51 @@ export async function makeRepro(options: ReproOptions): Promise<FuzzRepro> {
   const startMs = options.now?.() ?? 0;
   const violates = (result: RunResult) =>
     result.violations.find((violation) => violation.invariant === options.invariant);
-  let lastMessage = 'the violation did not recur.';
+  const messages = new Map<string, string>();
   const budget = new ShrinkBudget({
     ...(options.now ? { now: options.now } : {}),
     ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
   });
-  const runner = new PlanRunner(options.clientSpec);
-  const fails = async (plan: Plan): Promise<boolean> => {
-    const before = options.now?.() ?? 0;
-    const outcome = await runner.run(options.seed, normalizePlan(plan, options.seed), budget.next());
+  const pool = new PlanRunnerPool(options.clientSpec, options.workers ?? SHRINK_WORKERS_DEFAULT);
+  const evaluate = async (plan: Plan): Promise<boolean> => {
+    let startedMs = 0;
+    const limits = () => {
+      startedMs = options.now?.() ?? 0;
+      return budget.next();
+    };
+    const outcome = await pool.run(options.seed, normalizePlan(plan, options.seed), limits);
     if (outcome.kind !== 'ran') return false;
     const { verdict } = outcome;
-    budget.record(verdict.events, (options.now?.() ?? 0) - before);
+    budget.record(verdict.events, (options.now?.() ?? 0) - startedMs);
     // A run stopped by its bound is not the run `syncstorm run` would make: it does not count.
     if (verdict.errors.some((error) => BOUND_ERROR.test(error))) return false;
     const found = verdict.violations.find((violation) => violation.invariant === options.invariant);
-    if (found !== undefined) lastMessage = found.message;
+    if (found !== undefined) messages.set(JSON.stringify(plan), found.message);
     return found !== undefined;
+  };
+  // Candidates announced ahead run on the pool's other workers while the current one runs.
+  const ahead = new Map<string, Promise<boolean>>();
+  const prefetch = (plan: Plan) => {
+    const key = JSON.stringify(plan);
+    if (!ahead.has(key) && !budget.expired) ahead.set(key, evaluate(plan));
+  };
+  const fails = (plan: Plan): Promise<boolean> => {
+    const key = JSON.stringify(plan);
+    const started = ahead.get(key) ?? evaluate(plan);
+    ahead.clear();
+    return started;
   };
   const shrunk = await shrinkPlan(options.plan, {
     fails,
+    prefetch,
     expired: () => budget.expired,
     ...(options.runsMax ? { runsMax: options.runsMax } : {}),
-  }).finally(() => runner.close());
+  }).finally(() => pool.close());
   const name = reproName(options.clientSpec, options.invariant, options.seed);
   let last: { scenario: Scenario; result: RunResult } | undefined;
   for (const plan of [renumberRefs(tidy(shrunk.plan)), shrunk.plan]) {
-    const description = describe(options, options.plan, plan, lastMessage);
+    const message = messages.get(JSON.stringify(shrunk.plan)) ?? 'the violation did not recur.';
+    const description = describe(options, options.plan, plan, message);
     const draft = planToScenario(plan, { name, description, seed: options.seed, client: options.clientSpec });
     const scenario = parseScenario(JSON.stringify(draft), name);
     const result = await runScenario(scenario, options.client, { keepTrace: true });

@@ -41,9 +41,26 @@ function* candidates(plan: Plan, context: ShrinkContext | undefined): Generator<
   for (const simpler of simplerPlans(plan)) yield new fc.Value(simpler, { chunks: atoms.length });
 }
 
-/** A fast-check arbitrary holding one plan, whose shrinks are smaller plans. */
+/** Yields `source`, announcing each value's successor before the value itself is used. */
+function* withLookahead(source: Iterator<fc.Value<Plan>>, prefetch: (plan: Plan) => void): Generator<fc.Value<Plan>> {
+  let current = source.next();
+  while (current.done !== true) {
+    const next = source.next();
+    if (next.done !== true) prefetch(next.value.value_);
+    yield current.value;
+    current = next;
+  }
+}
+
+/**
+ * A fast-check arbitrary holding one plan, whose shrinks are smaller plans. `prefetch`
+ * hears of the candidate after the one being tried, so it can be run in parallel.
+ */
 export class PlanShrinkArbitrary extends fc.Arbitrary<Plan> {
-  constructor(private readonly plan: Plan) {
+  constructor(
+    private readonly plan: Plan,
+    private readonly prefetch?: (plan: Plan) => void,
+  ) {
     super();
   }
 
@@ -57,7 +74,8 @@ export class PlanShrinkArbitrary extends fc.Arbitrary<Plan> {
   }
 
   shrink(value: Plan, context: unknown): fc.Stream<fc.Value<Plan>> {
-    return new fc.Stream(candidates(value, context as ShrinkContext | undefined));
+    const stream = candidates(value, context as ShrinkContext | undefined);
+    return new fc.Stream(this.prefetch === undefined ? stream : withLookahead(stream, this.prefetch));
   }
 }
 
@@ -68,6 +86,8 @@ export interface ShrinkOptions {
   runsMax?: number;
   /** Stops the search (the smallest failing plan so far is kept) once this returns true. */
   expired?: () => boolean;
+  /** Hears of the next candidate while the current one is tried (to run it in parallel). */
+  prefetch?: (plan: Plan) => void;
   /** Called after each candidate run. */
   onRun?: (plan: Plan, failed: boolean, runs: number) => void;
 }
@@ -91,7 +111,7 @@ export async function shrinkPlan(plan: Plan, options: ShrinkOptions): Promise<Sh
   let runs = 0;
   let stoppedEarly = false;
   let smallest: Plan | undefined;
-  const property = fc.asyncProperty(new PlanShrinkArbitrary(plan), async (candidate) => {
+  const property = fc.asyncProperty(new PlanShrinkArbitrary(plan, options.prefetch), async (candidate) => {
     if (runs >= runsMax || (runs > 0 && options.expired?.() === true)) {
       stoppedEarly = true;
       return true;

@@ -184,6 +184,12 @@ describe('durability: crash-point kill (acknowledged writes)', () => {
     expect(checkDurability(b.build())).toEqual([]);
   });
 
+  it('does not predict whether a record survives a resolution', () => {
+    const conflict: Conflict = { id: 'c1', collection: 'tasks', recordId: 'r1', local: null, remote: EDITED };
+    const { b } = crashAfter((builder) => builder.resolve('d1', conflict, { choice: 'keep-local' }), [], 1);
+    expect(checkDurability(b.build())).toEqual([]);
+  });
+
   it('reports a lost write once, at the first kill that lost it', () => {
     const { b, witnesses } = crashAfter(setTitle('d1.w4'), [local('r1', EDITED, 2, 'pending')], 1);
     b.at(300).kill('d1', 'before-push', 1);

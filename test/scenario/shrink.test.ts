@@ -84,6 +84,24 @@ describe('shrinkPlan', () => {
     }
   });
 
+  it('announces the next candidate ahead, without changing the result', async () => {
+    const announced: string[] = [];
+    const tried: string[] = [];
+    const plain = await shrinkPlan(noisyPlan(), { fails: async (plan) => fails(plan) });
+    const ahead = await shrinkPlan(noisyPlan(), {
+      fails: async (plan) => {
+        tried.push(JSON.stringify(plan));
+        return fails(plan);
+      },
+      prefetch: (plan) => void announced.push(JSON.stringify(plan)),
+    });
+    expect(ahead.plan).toEqual(plain.plan);
+    expect(ahead.runs).toBe(plain.runs);
+    // Every candidate tried after the first of its stream was announced before it was tried.
+    const announcedBefore = tried.filter((key, index) => announced.indexOf(key) >= 0 && index > 0);
+    expect(announcedBefore.length).toBeGreaterThan(tried.length / 2);
+  });
+
   it('reports a plan that does not fail, and stops on its bounds', async () => {
     const none = await shrinkPlan(noisyPlan(), { fails: async () => false });
     expect(none).toMatchObject({ reproduced: false, runs: 1 });

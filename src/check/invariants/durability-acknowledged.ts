@@ -182,7 +182,8 @@ function judgeRecord(
       });
     }
   } else if (shown === undefined) {
-    if (!inConflict && !deletedOnServer(record, 0, after.seq)) {
+    // A resolution may delete the record (keep the local delete, or the remote one).
+    if (!expectation.lastIsResolve && !inConflict && !deletedOnServer(record, 0, after.seq)) {
       lost.push({
         message: `${prefix} ${expectation.key}, written by it (seq ${expectation.lastSeq}), is gone after the restart`,
         seq: expectation.lastSeq,

@@ -49,6 +49,14 @@ function changedRemotely(record: RecordRow, current: ServerRecord): boolean {
   return [...fields].some((field) => !sameValue(base[field], current.fields[field]));
 }
 
+/**
+ * A delete made on an older version than the server's: it would remove changes its user
+ * never saw. (A spurious 409 leaves the rev and fields as they were: the delete is resent.)
+ */
+function deleteIsStale(record: RecordRow, row: OutboxRow, current: ServerRecord): boolean {
+  return (row.baseRev !== null && row.baseRev !== current.rev) || changedRemotely(record, current);
+}
+
 /** Drops every op of the record and opens a whole-record conflict. */
 function recordConflict(
   ctx: ClientContext,
@@ -80,6 +88,8 @@ function rebaseOps(
       continue;
     }
     const renew = op.seq === rejected.seq || op.state === 'in-flight';
+    // A queued delete keeps the base its user saw (see adoptBase); it meets its own 409.
+    if (op.kind === 'delete' && !renew) continue;
     const opId = renew ? ctx.env.uuid() : op.opId;
     ctx.store.updateOp({
       ...op,
@@ -105,7 +115,7 @@ export function mergeOnConflict(ctx: ClientContext, row: OutboxRow, body: Confli
   } else if (current.deleted && row.kind === 'delete') {
     acknowledge(ctx, row, current);
     return;
-  } else if (current.deleted || (row.kind === 'delete' && changedRemotely(record, current))) {
+  } else if (current.deleted || (row.kind === 'delete' && deleteIsStale(record, row, current))) {
     recordConflict(ctx, record, row, ops, current);
   } else {
     const contested = contestedFields(ctx, record, ops, current);

@@ -87,7 +87,7 @@ export function acknowledge(ctx: ClientContext, row: OutboxRow, record: ServerRe
   ctx.store.deleteOp(row.seq);
   const local = ctx.store.record(row.collection, row.recordId);
   if (local !== undefined && local.error !== null) ctx.store.putRecord({ ...local, error: null });
-  if (record !== null) adoptBase(ctx, record);
+  if (record !== null) adoptBase(ctx, record, { ownWrite: true });
   ctx.hooks.afterApplied(ctx, row, record);
   refreshRecord(ctx, row.collection, row.recordId);
 }

@@ -44,9 +44,12 @@ export function isNewer(ctx: ClientContext, record: RecordRow | undefined, serve
 /**
  * Makes `server` the base of its record when it is newer; pending ops not yet sent move
  * their baseRev along (their changes were made on top of this state; a create of a new
- * record keeps its null baseRev, a restoring create follows the tombstone). Returns the row.
+ * record keeps its null baseRev, a restoring create follows the tombstone). A pending delete
+ * moves along only after this device's own write (`ownWrite`) applied on the very version the
+ * delete was made on: a delete must never go out
+ * on a version its user has not seen, or it wipes edits nobody reviewed. Returns the row.
  */
-export function adoptBase(ctx: ClientContext, server: ServerRecord): RecordRow {
+export function adoptBase(ctx: ClientContext, server: ServerRecord, options: { ownWrite?: boolean } = {}): RecordRow {
   const record = ctx.store.record(server.collection, server.id) ?? emptyRecord(server.collection, server.id);
   if (!isNewer(ctx, record, server)) return record;
   record.baseFields = structuredClone(server.fields);
@@ -56,8 +59,10 @@ export function adoptBase(ctx: ClientContext, server: ServerRecord): RecordRow {
   if (record.shadow !== null && record.shadow.rev <= server.rev) record.shadow = null;
   ctx.store.putRecord(record);
   for (const op of ctx.store.opsFor(server.collection, server.id)) {
-    if (op.state === 'pending' && (op.kind !== 'create' || op.baseRev !== null))
-      ctx.store.updateOp({ ...op, baseRev: server.rev });
+    if (op.state !== 'pending' || (op.kind === 'create' && op.baseRev === null)) continue;
+    // Our own op applied right on the delete's base leaves nothing unseen in between.
+    if (op.kind === 'delete' && !(options.ownWrite === true && op.baseRev === server.rev - 1)) continue;
+    ctx.store.updateOp({ ...op, baseRev: server.rev });
   }
   refreshConflicts(ctx, record, server);
   return record;

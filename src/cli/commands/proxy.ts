@@ -1,0 +1,53 @@
+/**
+ * @module cli/commands/proxy
+ * `syncstorm proxy`: the embedded chaos proxy, for machines without Docker. Its admin API
+ * (default 127.0.0.1:8474, Toxiproxy's port) speaks the subset of Toxiproxy's that syncstorm
+ * uses, so `chaos --proxy-url` and `serve --proxy-url` drive it exactly as they drive
+ * Toxiproxy. `--config` creates proxies from a Toxiproxy config file (a JSON list of
+ * {name, listen, upstream}). Ctrl-C stops it.
+ */
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../../kernel/errors.ts';
+import { ApiError, startChaosProxy } from '../../realnet/proxy/index.ts';
+import { parseProxyInput } from '../../realnet/proxy/registry.ts';
+import { untilStopped } from '../../realnet/stop-signal.ts';
+import type { CliIo } from '../io.ts';
+
+export interface ProxyFlags {
+  host: string;
+  port: number;
+  seed: string;
+  config?: string;
+}
+
+function readConfig(path: string): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`Cannot read proxy config '${path}': ${(error as Error).message}`);
+  }
+  if (!Array.isArray(parsed)) throw new UsageError(`Proxy config '${path}' must be a JSON list of {name, listen, upstream}.`);
+  return parsed;
+}
+
+export async function proxyCommand(flags: ProxyFlags, io: CliIo, stop?: AbortSignal): Promise<number> {
+  const config = flags.config === undefined ? [] : readConfig(flags.config);
+  const server = await startChaosProxy({ host: flags.host, port: flags.port, seed: flags.seed });
+  try {
+    try {
+      const proxies = await server.registry.populate(config.map(parseProxyInput));
+      for (const proxy of proxies) io.out(`proxy ${proxy.name}: ${proxy.listen} -> ${proxy.upstream}\n`);
+    } catch (error) {
+      if (error instanceof ApiError) throw new UsageError(`Proxy config '${flags.config}': ${error.message}`);
+      throw error;
+    }
+    io.out(`syncstorm proxy: Toxiproxy-compatible admin API at ${server.url}\n`);
+    io.err('Toxics: latency, bandwidth, slow_close, timeout, reset_peer, slicer, limit_data, noop. Not implemented: /metrics, /events, TLS. Ctrl-C stops it.\n');
+    const reason = await untilStopped(stop);
+    io.err(`${reason}: stopping\n`);
+  } finally {
+    await server.close();
+  }
+  return 0;
+}

@@ -1,0 +1,112 @@
+/**
+ * @module cli/commands/serve
+ * `syncstorm serve`: the reference server (or `--mutant <name>`, a deliberately broken one)
+ * over HTTP, on loopback unless `--host` says otherwise, with its control API under
+ * /_syncstorm/. With `--proxy-url` it also plays a chaos schedule, over and over, on a
+ * Toxiproxy (or `syncstorm proxy`) in front of it. Ctrl-C (or SIGTERM) stops it cleanly.
+ */
+import { Rng } from '../../kernel/rng.ts';
+import { ScheduleRunner } from '../../realnet/chaos/schedule-runner.ts';
+import { findSchedule, planSchedule } from '../../realnet/chaos/schedules.ts';
+import { ProxyLink, type ProxyLinkOptions } from '../../realnet/chaos/toxiproxy-link.ts';
+import { startServe, type Serving } from '../../realnet/serve.ts';
+import { untilStopped } from '../../realnet/stop-signal.ts';
+import type { CliIo } from '../io.ts';
+
+export interface ServeFlags {
+  host: string;
+  port: number;
+  seed: string;
+  speed: number;
+  mutant?: string;
+  control: boolean;
+  proxyUrl?: string;
+  schedule: string;
+  proxyListen: string;
+  upstream?: string;
+  cycle: number;
+}
+
+export const SERVE_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8787,
+  seed: 'serve',
+  speed: 1,
+  schedule: 'flaky-3g',
+  proxyListen: '127.0.0.1:8666',
+  cycleMs: 60_000,
+} as const;
+
+/** How long `serve` waits for the proxy's admin API to come up (Toxiproxy starting beside it). */
+const PROXY_WAIT_MS = 30_000;
+
+async function openWithRetry(options: ProxyLinkOptions, stopped: AbortSignal): Promise<ProxyLink> {
+  const deadline = performance.now() + PROXY_WAIT_MS;
+  for (;;) {
+    try {
+      return await ProxyLink.open(options);
+    } catch (error) {
+      if (performance.now() > deadline || stopped.aborted) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
+/** Plays the schedule in cycles (a new draw each cycle) until `stopped` fires. */
+async function playSchedule(flags: ServeFlags, serving: Serving, io: CliIo, stopped: AbortSignal): Promise<() => Promise<void>> {
+  const served = new URL(serving.url);
+  const upstream = flags.upstream ?? `${served.hostname.replace(/^0\.0\.0\.0$/, '127.0.0.1')}:${served.port}`;
+  const link = await openWithRetry({ adminUrl: flags.proxyUrl as string, name: 'syncstorm', listen: flags.proxyListen, upstream }, stopped);
+  const schedule = findSchedule(flags.schedule);
+  io.err(`chaos: schedule ${schedule.name} on proxy ${link.listen} -> ${upstream}, ${flags.cycle / 1000} s cycles\n`);
+  let runner: ScheduleRunner | undefined;
+  const loop = (async () => {
+    for (let cycle = 0; !stopped.aborted; cycle++) {
+      const actions = planSchedule(schedule, new Rng(flags.seed).fork(`cycle-${cycle}`), flags.cycle);
+      runner = new ScheduleRunner(link, actions, serving.served.trace);
+      runner.start();
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, flags.cycle);
+        stopped.addEventListener('abort', () => resolve(clearTimeout(timer)), { once: true });
+      });
+      await runner.stop();
+      await link.heal().catch(() => {});
+    }
+  })();
+  return async () => {
+    await runner?.stop();
+    await loop;
+    await link.heal().catch(() => {});
+  };
+}
+
+export async function serveCommand(flags: ServeFlags, io: CliIo, stop?: AbortSignal): Promise<number> {
+  const serving = await startServe({
+    host: flags.host,
+    port: flags.port,
+    seed: flags.seed,
+    speed: flags.speed,
+    control: flags.control,
+    ...(flags.mutant ? { mutant: flags.mutant } : {}),
+  });
+  const what = flags.mutant === undefined ? 'reference server' : `server mutant '${flags.mutant}'`;
+  io.out(`syncstorm serve: ${what} at ${serving.url}\n`);
+  if (flags.control) io.out(`control API: ${serving.url}/_syncstorm/ (health, history, records, rules, faults, reset)\n`);
+  if (flags.host !== '127.0.0.1' && flags.host !== 'localhost' && flags.control) {
+    io.err(`warning: listening on ${flags.host} with the control API on: anyone who reaches it can reset the server (--no-control turns it off)\n`);
+  }
+  const stopped = new AbortController();
+  let stopSchedule: (() => Promise<void>) | undefined;
+  try {
+    if (flags.proxyUrl !== undefined) stopSchedule = await playSchedule(flags, serving, io, stopped.signal);
+    io.err('Ctrl-C stops the server.\n');
+    const reason = await untilStopped(stop);
+    stopped.abort();
+    io.err(`${reason}: stopping (${serving.served.trace.length} events recorded)\n`);
+  } finally {
+    stopped.abort();
+    await stopSchedule?.();
+    await serving.close();
+  }
+  return 0;
+}

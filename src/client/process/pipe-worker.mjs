@@ -1,0 +1,65 @@
+/**
+ * @module client/process/pipe-worker
+ * The thread that owns the child processes of process clients (plain JavaScript: it runs
+ * in a worker thread, where no TypeScript loader is registered). It spawns each child,
+ * writes what the simulator sends to its stdin, and forwards its stdout lines, its stderr
+ * and its exit to the simulator's thread, one MessagePort per child, bumping a shared
+ * counter after each message so that the simulator, blocked in Atomics.wait, wakes up.
+ */
+import { spawn } from 'node:child_process';
+import { parentPort } from 'node:worker_threads';
+
+/** @type {Map<number, {child: import('node:child_process').ChildProcess, port: MessagePort, signal: Int32Array}>} */
+const children = new Map();
+
+function post(entry, message) {
+  entry.port.postMessage(message);
+  Atomics.add(entry.signal, 0, 1);
+  Atomics.notify(entry.signal, 0);
+}
+
+function start({ id, command, cwd, env, port, signal }) {
+  const entry = { child: undefined, port, signal: new Int32Array(signal) };
+  children.set(id, entry);
+  // `exec` makes the command itself the process (no shell left between it and SIGKILL);
+  // its own process group lets a kill reach whatever it starts.
+  const child = spawn('/bin/sh', ['-c', `exec ${command}`], { cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  entry.child = child;
+  let partial = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop() ?? '';
+    if (parts.length > 0) post(entry, { kind: 'lines', lines: parts });
+  });
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text) => post(entry, { kind: 'stderr', text }));
+  child.stdin.on('error', () => {}); // EPIPE after the child died: its exit is reported below
+  child.on('error', (error) => {
+    post(entry, { kind: 'exit', code: null, signal: null, error: error.message });
+    children.delete(id);
+  });
+  child.on('close', (code, signal) => {
+    if (partial !== '') post(entry, { kind: 'lines', lines: [partial] });
+    post(entry, { kind: 'exit', code, signal });
+    children.delete(id);
+  });
+}
+
+function kill(entry) {
+  const pid = entry.child?.pid;
+  try {
+    if (pid !== undefined) process.kill(-pid, 'SIGKILL');
+  } catch {
+    entry.child?.kill('SIGKILL');
+  }
+}
+
+parentPort.on('message', (message) => {
+  if (message.op === 'spawn') return start(message);
+  const entry = children.get(message.id);
+  if (entry === undefined) return;
+  if (message.op === 'write') entry.child.stdin.write(message.data);
+  else if (message.op === 'end') entry.child.stdin.end();
+  else if (message.op === 'kill') kill(entry);
+});

@@ -1,0 +1,268 @@
+/**
+ * @module client/process/session
+ * One incarnation of a process client: the child process and the simulator's side of its
+ * turns. Each event (an app call, a fetch's response, a timer, an OS event) is one turn:
+ * the event goes to the child, then its messages are read and acted on, synchronously,
+ * until it says `done`. Its fetches go through `env.fetch`, its timers through
+ * `env.clock`, its random draws, ids and crash points through `env`, so the run stays
+ * deterministic in virtual time. A child that breaks the protocol (garbage on stdout, an
+ * early exit, no `done` in time, a malformed result) fails this instance: it is killed,
+ * its pending calls reject with a message that names the device and the step, and the
+ * error is reported once as `device.error`. A kill SIGKILLs the child.
+ */
+import { mkdirSync } from 'node:fs';
+import type { TimerId } from '../../kernel/clock.ts';
+import type { ClientEnv, SyncClient } from '../contract.ts';
+import { DeviceKilled } from '../contract.ts';
+import { type ChannelRead, ProcessChannel } from './channel.ts';
+import {
+  type AppMethod,
+  type ClientMessage,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  parseClientMessage,
+  resultProblem,
+  type SimulatorMessage,
+} from './protocol.ts';
+
+export interface SessionOptions {
+  command: string;
+  /** Real-time bound on one turn, ms. */
+  turnTimeoutMs: number;
+  /** Real-time bound on the start turn (process start-up included), ms. */
+  startTimeoutMs: number;
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+/** A process client broke the protocol; the message says which device, which step, and what. */
+export class ProcessClientError extends Error {
+  override name = 'ProcessClientError';
+}
+
+/** Bound on messages in one turn: a child that loops on queries fails instead of hanging the run. */
+export const MESSAGES_PER_TURN_MAX = 100_000;
+
+const LINE_SHOWN_MAX = 200;
+
+function errorCode(error: unknown): string {
+  if (error instanceof Error && error.name === 'AbortError') return 'ABORTED';
+  const cause = error instanceof Error ? (error as { cause?: { code?: unknown } }).cause : undefined;
+  if (typeof cause?.code === 'string') return cause.code;
+  return error instanceof Error ? error.name : 'UNKNOWN';
+}
+
+interface PendingCall {
+  method: AppMethod;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export class ProcessSession {
+  private readonly channel: ProcessChannel;
+  private readonly calls = new Map<number, PendingCall>();
+  private readonly fetches = new Map<number, AbortController>();
+  private readonly timers = new Map<number, TimerId>();
+  private callIdNext = 1;
+  private failure: ProcessClientError | undefined;
+  private killed = false;
+  private inTurn = false;
+  /** After the start turn: failures are reported from then on (a failed start is reported by the host). */
+  private started = false;
+
+  private constructor(
+    private readonly env: ClientEnv,
+    private readonly options: SessionOptions,
+  ) {
+    const environment = { ...process.env, ...options.env, SYNCSTORM_DEVICE: env.deviceId, PYTHONUNBUFFERED: '1' };
+    this.channel = new ProcessChannel({ command: options.command, env: environment, ...(options.cwd ? { cwd: options.cwd } : {}) });
+  }
+
+  /** Spawns the child for this incarnation and runs its start turn. */
+  static start(env: ClientEnv, options: SessionOptions): SyncClient {
+    mkdirSync(env.storage.directory, { recursive: true });
+    const session = new ProcessSession(env, options);
+    env.signal?.addEventListener('abort', () => session.onKilled(), { once: true });
+    const { deviceId, incarnation, baseUrl } = env;
+    const { online, foreground } = env.surroundings;
+    const storageDir = env.storage.directory;
+    const start = { type: 'start', protocol: PROTOCOL_VERSION, deviceId, incarnation, baseUrl, storageDir, online, foreground } as const;
+    session.turn(start, 'start', options.startTimeoutMs);
+    if (session.failure !== undefined) throw session.failure;
+    session.started = true;
+    for (const event of ['online', 'offline', 'foreground', 'background'] as const) {
+      env.surroundings.on(event, () => session.turn({ type: 'surroundings', event }, `the OS event '${event}'`));
+    }
+    return session.app();
+  }
+
+  private app(): SyncClient {
+    const call = <T>(method: AppMethod, ...args: unknown[]) => this.call(method, args) as Promise<T>;
+    return {
+      create: (collection, fields) => call('create', collection, fields),
+      update: (collection, id, patch) => call('update', collection, id, patch),
+      delete: (collection, id) => call('delete', collection, id),
+      list: (collection) => call('list', collection),
+      sync: () => call('sync'),
+      pendingCount: () => call('pendingCount'),
+      conflicts: () => call('conflicts'),
+      resolve: (conflictId, resolution) => call('resolve', conflictId, resolution),
+    };
+  }
+
+  private call(method: AppMethod, args: unknown[]): Promise<unknown> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.killed) return Promise.reject(new DeviceKilled(this.env.deviceId, 'killed'));
+    const id = this.callIdNext++;
+    const promise = new Promise((resolve, reject) => this.calls.set(id, { method, resolve, reject }));
+    this.turn({ type: 'call', id, method, args }, `${method}() (call ${id})`);
+    return promise;
+  }
+
+  /** One turn: sends the event, handles the child's messages until `done`. Never throws. */
+  private turn(event: SimulatorMessage, step: string, timeoutMs = this.options.turnTimeoutMs): void {
+    if (this.failure !== undefined || this.killed) return;
+    if (this.inTurn) throw new Error(`[syncstorm] process client: '${step}' started inside another turn (a syncstorm bug)`);
+    this.inTurn = true;
+    try {
+      this.channel.send(JSON.stringify(event));
+      for (let count = 0; !this.killed; count++) {
+        if (count >= MESSAGES_PER_TURN_MAX) throw this.broken(step, `sent more than ${MESSAGES_PER_TURN_MAX} messages without ending its turn`);
+        const message = this.next(this.channel.read(timeoutMs), step, timeoutMs);
+        if (message.type === 'done') return;
+        this.handle(message, step);
+      }
+    } catch (error) {
+      if (error instanceof DeviceKilled) return this.onKilled();
+      if (error instanceof ProcessClientError) return this.fail(error);
+      throw error;
+    } finally {
+      this.inTurn = false;
+    }
+  }
+
+  private next(read: ChannelRead, step: string, timeoutMs: number): ClientMessage {
+    if ('timeout' in read) {
+      throw this.broken(step, `did not end its turn within ${timeoutMs} ms of real time (it hangs, or never wrote {"type":"done"})`);
+    }
+    if ('exit' in read) {
+      const { code, signal, error } = read.exit;
+      const how = error !== undefined ? `could not be started (${error})` : signal !== null ? `was killed by ${signal}` : `exited with code ${code}`;
+      throw this.broken(step, how);
+    }
+    try {
+      return parseClientMessage(read.line);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      const shown = read.line.length > LINE_SHOWN_MAX ? `${read.line.slice(0, LINE_SHOWN_MAX)}…` : read.line;
+      throw this.broken(step, `wrote ${error.message} on stdout: ${JSON.stringify(shown)}`);
+    }
+  }
+
+  private handle(message: ClientMessage, step: string): void {
+    const { env } = this;
+    switch (message.type) {
+      case 'result':
+        return this.settle(message, step);
+      case 'fetch':
+        return this.fetch(message);
+      case 'abort':
+        return this.fetches.get(message.fetchId)?.abort();
+      case 'setTimer':
+        return this.setTimer(message.timerId, message.delayMs);
+      case 'clearTimer':
+        env.clock.clearTimeout(this.timers.get(message.timerId));
+        this.timers.delete(message.timerId);
+        return;
+      case 'log':
+        return env.log(message.event);
+      case 'reportError':
+        return env.reportError(new Error(`process client: ${message.message}`));
+      case 'random':
+        return this.answer({ type: 'random', value: env.random() });
+      case 'uuid':
+        return this.answer({ type: 'uuid', value: env.uuid() });
+      case 'now':
+        return this.answer({ type: 'now', value: env.clock.now() });
+      case 'crashPoint':
+        env.crashPoint(message.name); // throws DeviceKilled when the simulator kills the device here
+        return this.answer({ type: 'crashPoint', kill: false });
+      case 'hello':
+        throw this.broken(step, "sent 'hello' outside the hello turn");
+    }
+  }
+
+  private answer(message: SimulatorMessage): void {
+    this.channel.send(JSON.stringify(message));
+  }
+
+  private settle(message: Extract<ClientMessage, { type: 'result' }>, step: string): void {
+    const call = this.calls.get(message.id);
+    if (call === undefined) throw this.broken(step, `answered call ${message.id}, which is not pending`);
+    this.calls.delete(message.id);
+    if (message.error !== undefined) return call.reject(new Error(`${call.method}() failed in the process client: ${message.error}`));
+    const value = message.value ?? undefined;
+    const problem = resultProblem(call.method, value);
+    if (problem !== undefined) throw this.broken(step, `returned a malformed result for ${call.method}(): ${problem}`);
+    call.resolve(value);
+  }
+
+  private setTimer(timerId: number, delayMs: number): void {
+    this.env.clock.clearTimeout(this.timers.get(timerId));
+    const handle = this.env.clock.setTimeout(() => {
+      this.timers.delete(timerId);
+      this.turn({ type: 'timer', timerId }, `timer ${timerId}`);
+    }, delayMs);
+    this.timers.set(timerId, handle);
+  }
+
+  private fetch(message: Extract<ClientMessage, { type: 'fetch' }>): void {
+    const { fetchId } = message;
+    const controller = new AbortController();
+    this.fetches.set(fetchId, controller);
+    const init: RequestInit = { method: message.method, signal: controller.signal };
+    if (message.headers !== undefined) init.headers = message.headers;
+    if (message.body !== undefined) init.body = message.body;
+    const step = `the response to fetch ${fetchId} (${message.method} ${message.url})`;
+    const respond = (event: SimulatorMessage) => {
+      this.fetches.delete(fetchId);
+      this.turn(event, step);
+    };
+    this.env
+      .fetch(new URL(message.url, this.env.baseUrl), init)
+      .then(async (response) => {
+        const body = await response.text();
+        const headers: Record<string, string> = {};
+        response.headers.forEach((value, name) => {
+          headers[name] = value;
+        });
+        return { type: 'response', fetchId, status: response.status, headers, body } as const;
+      })
+      .then(respond, (error: unknown) => respond({ type: 'response', fetchId, error: errorCode(error) }));
+  }
+
+  private broken(step: string, what: string): ProcessClientError {
+    const stderr = this.channel.stderr.trim().split('\n').slice(-5).join('\n    ');
+    const where = `process client '${this.options.command}' on device ${this.env.deviceId} (incarnation ${this.env.incarnation})`;
+    const tail = stderr === '' ? '' : `\n  its last stderr lines:\n    ${stderr}`;
+    return new ProcessClientError(`[syncstorm] ${where} ${what} while handling ${step}${tail}`);
+  }
+
+  /** The child broke the protocol: it is killed, its callers hear why, and the error is reported once. */
+  private fail(error: ProcessClientError): void {
+    this.failure = error;
+    this.channel.kill();
+    for (const call of this.calls.values()) call.reject(error);
+    this.calls.clear();
+    if (this.started) this.env.reportError(error);
+  }
+
+  /** The simulator killed this incarnation: so dies the process. */
+  private onKilled(): void {
+    if (this.killed) return;
+    this.killed = true;
+    this.channel.kill();
+    for (const call of this.calls.values()) call.reject(new DeviceKilled(this.env.deviceId, 'killed'));
+    this.calls.clear();
+  }
+}
