@@ -71,7 +71,7 @@ class Http:
         return response
 
 
-def _frozen(store, op):
+def _frozen(rt, store, op):
     """The op's body as first sent, stored before it leaves: every retry sends exactly this."""
     if op["sent"] is not None:
         return op["sent"]
@@ -113,7 +113,7 @@ async def push(rt, store, http, run):
             return pushed
         if run["requests"] >= REQUESTS_PER_RUN_MAX:
             raise Stop("request bound", 0)
-        body = _frozen(store, op)
+        body = _frozen(rt, store, op)
         rt.crash_point("before-push")
         run["requests"] += 1
         response = await http.send("POST", "/sync/ops", body, body["opId"])

@@ -81,29 +81,43 @@ export class StepExecutor {
       return;
     }
     const incarnation = host.incarnation;
+    const attempt: Record<string, unknown> = {};
+    const label = `${step.do} on ${step.device}`;
     const outcome = await within(
       this.scheduler,
-      this.userAction(client, step, index),
+      this.userAction(client, step, index, attempt),
       ACTION_TIMEOUT_MS,
-      `${step.do} on ${step.device}`,
+      label,
     );
-    if (!outcome.ok && host.alive && host.incarnation === incarnation) {
-      this.world.trace.record('user.error', {
+    if (outcome.ok) return;
+    const trace = this.world.trace;
+    if (host.alive && host.incarnation === incarnation) {
+      trace.record('user.error', {
         device: step.device,
         step: index,
         action: step.do,
         message: outcome.error,
         hung: outcome.hung,
       });
+    } else if (step.do !== 'sync' && Object.keys(attempt).length > 0) {
+      // Killed mid-call: the write may or may not have committed.
+      trace.record('user.interrupted', { device: step.device, step: index, action: step.do, ...attempt });
     }
   }
 
-  private async userAction(client: SyncClient, step: UserStep, index: number): Promise<void> {
+  /** Runs one user action; `attempt` receives what the write carries before the client is called. */
+  private async userAction(
+    client: SyncClient,
+    step: UserStep,
+    index: number,
+    attempt: Record<string, unknown>,
+  ): Promise<void> {
     const trace = this.world.trace;
     const device = step.device;
     switch (step.do) {
       case 'create': {
         const fields = initialFields(device, index, step.fields);
+        Object.assign(attempt, { collection: step.collection, fields });
         const id = await client.create(step.collection, fields);
         this.refs.set(step.ref, { collection: step.collection, id });
         trace.record('user.create', {
@@ -122,6 +136,7 @@ export class StepExecutor {
         if (!target || !seen) return this.skip(device, index, `record ${step.ref} is not on the device`);
         const patch = patchFor(device, index, step.ops, seen);
         if (patch.length === 0) return this.skip(device, index, 'nothing to change');
+        Object.assign(attempt, { collection: target.collection, id: target.id, patch });
         await client.update(target.collection, target.id, patch);
         trace.record('user.update', { device, step: index, collection: target.collection, id: target.id, patch, seen });
         return;
@@ -130,6 +145,7 @@ export class StepExecutor {
         const target = this.refs.get(step.ref);
         const seen = target ? await readRecord(client, target.collection, target.id) : null;
         if (!target || !seen) return this.skip(device, index, `record ${step.ref} is not on the device`);
+        Object.assign(attempt, { collection: target.collection, id: target.id });
         await client.delete(target.collection, target.id);
         trace.record('user.delete', { device, step: index, collection: target.collection, id: target.id, seen });
         return;
@@ -139,6 +155,7 @@ export class StepExecutor {
         const conflict = conflicts[0];
         if (conflict === undefined) return this.skip(device, index, 'no conflict to resolve');
         const resolution = this.resolution(step.choice, device, index, conflict.field, conflict.local, conflict.remote);
+        Object.assign(attempt, { conflict, resolution });
         await client.resolve(conflict.id, resolution);
         trace.record('user.resolve', { device, step: index, conflict, resolution });
         return;
