@@ -25,6 +25,8 @@ export interface RealDeviceOptions {
   budget: RequestBudget;
   /** The device keeps its SQLite files under `<storageDir>/<deviceId>/`. */
   storageDir: string;
+  /** The fetch under the recording one (default: the global fetch); conform injects faults here. */
+  fetch?: typeof fetch;
 }
 
 export type CallOutcome<T> = { ok: true; value: T } | { ok: false; error: string; hung: boolean };
@@ -122,7 +124,14 @@ export class RealDevice {
       deviceId,
       incarnation: 0,
       baseUrl,
-      fetch: recordingFetch({ deviceId, trace, budget, alive: () => this.life.alive, shutdown: this.shutdown.signal }),
+      fetch: recordingFetch({
+        deviceId,
+        trace,
+        budget,
+        alive: () => this.life.alive,
+        shutdown: this.shutdown.signal,
+        ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+      }),
       clock: this.clock,
       random: cryptoRandom,
       uuid: () => randomUUID(),

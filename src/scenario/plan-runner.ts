@@ -37,24 +37,44 @@ const workerPath = fileURLToPath(new URL('./plan-worker.ts', import.meta.url));
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export class PlanRunner {
-  private child: ChildProcess | undefined;
+  private child: { process: ChildProcess; ready: Promise<void> } | undefined;
   private nextId = 1;
 
   constructor(private readonly clientSpec: string) {}
 
-  private worker(): ChildProcess {
-    if (this.child === undefined || this.child.exitCode !== null || this.child.killed) {
-      this.child = fork(workerPath, [], {
-        execArgv: ['--import', tsxLoader],
-        serialization: 'advanced',
-        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      });
+  /** The child process, started (and its client loaded) if need be. */
+  warm(): Promise<ChildProcess> {
+    const current = this.child;
+    if (current !== undefined && current.process.exitCode === null && !current.process.killed) {
+      return current.ready.then(() => current.process);
     }
-    return this.child;
+    const child = fork(workerPath, [this.clientSpec], {
+      execArgv: ['--import', tsxLoader],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    const ready = new Promise<void>((resolve, reject) => {
+      const onMessage = (message: { ready?: boolean; error?: string }) => {
+        if (message.ready === undefined) return;
+        child.off('message', onMessage);
+        if (message.ready) resolve();
+        else reject(new Error(message.error ?? 'plan worker failed to start'));
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code) => reject(new Error(`plan worker exited (code ${code}) while starting`)));
+    });
+    ready.catch(() => undefined);
+    this.child = { process: child, ready };
+    return ready.then(() => child);
   }
 
-  run(seed: string, plan: Plan, options: { timeoutMs: number; eventsMax?: number }): Promise<PlanOutcome> {
-    const child = this.worker();
+  async run(seed: string, plan: Plan, options: { timeoutMs: number; eventsMax?: number }): Promise<PlanOutcome> {
+    let child: ChildProcess;
+    try {
+      child = await this.warm();
+    } catch (error) {
+      return { kind: 'crashed', error: error instanceof Error ? error.message : String(error) };
+    }
     const id = this.nextId++;
     const task: PlanTask = {
       id,
@@ -87,7 +107,7 @@ export class PlanRunner {
   }
 
   close(): void {
-    this.child?.kill('SIGKILL');
+    this.child?.process.kill('SIGKILL');
     this.child = undefined;
   }
 }
@@ -104,6 +124,8 @@ export class PlanRunnerPool {
   constructor(clientSpec: string, size: number) {
     this.all = Array.from({ length: Math.max(1, size) }, () => new PlanRunner(clientSpec));
     this.idle = [...this.all];
+    // Start every child now, so they load while the first run goes.
+    for (const runner of this.all) runner.warm().catch(() => undefined);
   }
 
   private acquire(): Promise<PlanRunner> {
@@ -121,6 +143,8 @@ export class PlanRunnerPool {
   async run(seed: string, plan: Plan, limits: () => { timeoutMs: number; eventsMax?: number }): Promise<PlanOutcome> {
     const runner = await this.acquire();
     try {
+      // Limits (and the run's start time) are taken once the child is ready.
+      await runner.warm().catch(() => undefined);
       return await runner.run(seed, plan, limits());
     } finally {
       this.release(runner);

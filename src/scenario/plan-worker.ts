@@ -21,6 +21,15 @@ function client(spec: string): Promise<ClientFactory> {
   return found;
 }
 
+// Load the client before the first task, so that no run's time limit pays for start-up.
+const spec = process.argv[2];
+if (spec !== undefined) {
+  client(spec).then(
+    () => process.send?.({ ready: true }),
+    (error: unknown) => process.send?.({ ready: false, error: error instanceof Error ? error.message : String(error) }),
+  );
+}
+
 async function run(task: PlanTask): Promise<PlanVerdict> {
   const result = await runSimulation({
     seed: task.seed,

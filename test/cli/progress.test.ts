@@ -11,7 +11,8 @@ describe('Progress', () => {
   it('prints plain lines when stderr is not a terminal', () => {
     const io = recordingIo();
     const progress = new Progress(io, 'fuzz', 20);
-    for (let done = 1; done <= 20; done++) progress.update(done, done >= 7 ? 1 : 0, done === 7 ? '✗ seed 7: boom' : undefined);
+    for (let done = 1; done <= 20; done++)
+      progress.update(done, done >= 7 ? 1 : 0, done === 7 ? '✗ seed 7: boom' : undefined);
     progress.finish();
     const lines = io.stderr.join('').trimEnd().split('\n');
     expect(lines[0]).toBe('fuzz: 20 seeds');

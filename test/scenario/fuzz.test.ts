@@ -19,51 +19,60 @@ useFastScratch();
 const dir = mkdtempSync(join(tmpdir(), 'syncstorm-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Campaign workers, shrinking and a child process per test: generous on a busy 2-core machine. */
+const TIMEOUT_MS = 300_000;
+
 describe('fuzz → shrink → repro', () => {
   for (const name of ['server-assigned-ids', 'in-memory-outbox']) {
-    it(`catches mutant:${name} and writes a small repro that replays byte for byte`, async () => {
-      const mutant = findMutant(name);
-      if (mutant === undefined) throw new Error(`no mutant ${name}`);
-      const outcome = await runFuzz({
-        clientSpec: `mutant:${name}`,
-        client: mutant.client,
-        seeds: 16,
-        seedStart: 1,
-        profile: 'flaky',
-        devices: 3,
-        opsPerDevice: 10,
-        workers: 2,
-        preferInvariant: mutant.invariant,
-        now: () => performance.now(),
-      });
-      expect(outcome.results.some((result) => !result.passed)).toBe(true);
-      const repro = outcome.repros[0];
-      if (repro === undefined) throw new Error('no repro');
-      expect(repro.invariant).toBe(mutant.invariant);
-      expect(repro.reproduced).toBe(true);
-      expect(repro.stepsAfter).toBeLessThanOrEqual(12);
-      expect(repro.stepsAfter).toBeLessThan(repro.stepsBefore);
-      expect(repro.scenario).toMatchObject({
-        name: repro.name,
-        seed: repro.seed,
-        client: `mutant:${name}`,
-        expect: { violations: [] },
-      });
-      expect(repro.name).toBe(`mutant-${name}-${mutant.invariant}-seed${repro.seed}`);
-      // The result in the campaign's list is the repro's run, with its trace kept for the report.
-      expect(outcome.results).toContain(repro.result);
-      expect(repro.result.trace?.length).toBe(repro.result.stats.traceEvents);
+    it(
+      `catches mutant:${name} and writes a small repro that replays byte for byte`,
+      async () => {
+        const mutant = findMutant(name);
+        if (mutant === undefined) throw new Error(`no mutant ${name}`);
+        const outcome = await runFuzz({
+          clientSpec: `mutant:${name}`,
+          client: mutant.client,
+          seeds: 16,
+          seedStart: 1,
+          profile: 'flaky',
+          devices: 3,
+          opsPerDevice: 10,
+          workers: 2,
+          preferInvariant: mutant.invariant,
+          now: () => performance.now(),
+        });
+        expect(outcome.results.some((result) => !result.passed)).toBe(true);
+        const repro = outcome.repros[0];
+        if (repro === undefined) throw new Error('no repro');
+        expect(repro.invariant).toBe(mutant.invariant);
+        expect(repro.reproduced).toBe(true);
+        expect(repro.stepsAfter).toBeLessThanOrEqual(12);
+        expect(repro.stepsAfter).toBeLessThan(repro.stepsBefore);
+        expect(repro.scenario).toMatchObject({
+          name: repro.name,
+          seed: repro.seed,
+          client: `mutant:${name}`,
+          expect: { violations: [] },
+        });
+        expect(repro.name).toBe(`mutant-${name}-${mutant.invariant}-seed${repro.seed}`);
+        // The result in the campaign's list is the repro's run, with its trace kept for the report.
+        expect(outcome.results).toContain(repro.result);
+        expect(repro.result.trace?.length).toBe(repro.result.stats.traceEvents);
 
-      const file = join(dir, `${repro.name}.json`);
-      const text = `${JSON.stringify(repro.scenario, null, 2)}\n`;
-      writeFileSync(file, text);
-      expect(parseScenario(text, file)).toEqual(repro.scenario);
-      const run = syncstorm(['run', file, '--json']);
-      expect(run.status).toBe(1);
-      const summary = JSON.parse(run.stdout);
-      const violation = summary.violations.find((entry: { invariant: string }) => entry.invariant === mutant.invariant);
-      expect(violation).toMatchObject({ name: repro.name, seed: repro.seed, traceHash: repro.result.traceHash });
-      expect(violation.message).toBe(repro.message);
-    });
+        const file = join(dir, `${repro.name}.json`);
+        const text = `${JSON.stringify(repro.scenario, null, 2)}\n`;
+        writeFileSync(file, text);
+        expect(parseScenario(text, file)).toEqual(repro.scenario);
+        const run = syncstorm(['run', file, '--json']);
+        expect(run.status).toBe(1);
+        const summary = JSON.parse(run.stdout);
+        const violation = summary.violations.find(
+          (entry: { invariant: string }) => entry.invariant === mutant.invariant,
+        );
+        expect(violation).toMatchObject({ name: repro.name, seed: repro.seed, traceHash: repro.result.traceHash });
+        expect(violation.message).toBe(repro.message);
+      },
+      TIMEOUT_MS,
+    );
   }
 });

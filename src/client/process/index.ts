@@ -20,4 +20,4 @@ export {
   resultProblem,
   type SimulatorMessage,
 } from './protocol.ts';
-export { MESSAGES_PER_TURN_MAX, ProcessClientError, ProcessSession, type SessionOptions } from './session.ts';
+export { MESSAGES_PER_TURN_MAX, ProcessClientError, ProcessSession, processTraffic, type SessionOptions } from './session.ts';

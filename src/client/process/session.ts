@@ -40,6 +40,9 @@ export class ProcessClientError extends Error {
   override name = 'ProcessClientError';
 }
 
+/** Turns and lines exchanged with children by this process (for benchmarks). */
+export const processTraffic = { turns: 0, lines: 0 };
+
 /** Bound on messages in one turn: a child that loops on queries fails instead of hanging the run. */
 export const MESSAGES_PER_TURN_MAX = 100_000;
 
@@ -124,11 +127,13 @@ export class ProcessSession {
     if (this.failure !== undefined || this.killed) return;
     if (this.inTurn) throw new Error(`[syncstorm] process client: '${step}' started inside another turn (a syncstorm bug)`);
     this.inTurn = true;
+    processTraffic.turns++;
     try {
       this.channel.send(JSON.stringify(event));
       for (let count = 0; !this.killed; count++) {
         if (count >= MESSAGES_PER_TURN_MAX) throw this.broken(step, `sent more than ${MESSAGES_PER_TURN_MAX} messages without ending its turn`);
         const message = this.next(this.channel.read(timeoutMs), step, timeoutMs);
+        processTraffic.lines++;
         if (message.type === 'done') return;
         this.handle(message, step);
       }

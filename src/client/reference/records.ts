@@ -61,7 +61,7 @@ export function adoptBase(ctx: ClientContext, server: ServerRecord, options: { o
   for (const op of ctx.store.opsFor(server.collection, server.id)) {
     if (op.state !== 'pending' || (op.kind === 'create' && op.baseRev === null)) continue;
     // Our own op applied right on the delete's base leaves nothing unseen in between.
-    if (op.kind === 'delete' && !(options.ownWrite === true && op.baseRev === server.rev - 1)) continue;
+    if (op.kind === 'delete' && !(options.ownWrite === true && (op.baseRev ?? 0) === server.rev - 1)) continue;
     ctx.store.updateOp({ ...op, baseRev: server.rev });
   }
   refreshConflicts(ctx, record, server);

@@ -32,6 +32,17 @@ export interface ChaosOutcome {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Whether `promise` settled within `ms` (the timer never outlives the answer). */
+function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    promise.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
@@ -74,7 +85,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     const workload = new RealWorkload({ devices: new Map(setup.devices.map((d) => [d.deviceId, d])), trace, timeline, collections, actionTimeoutMs: options.actionTimeoutMs });
     const played = workload.play(userSteps(plan.steps));
     await sleep(options.durationMs);
-    const finished = await Promise.race([played.then(() => true), sleep(options.actionTimeoutMs).then(() => false)]);
+    const finished = await within(played, options.actionTimeoutMs);
     if (!finished) errors.push(`user actions still running ${options.actionTimeoutMs} ms after the chaos phase`);
     workload.stop();
     await runner.stop();

@@ -18,6 +18,8 @@ export interface RealPlanOptions {
   opsPerDevice: number;
   /** Length of the chaos phase in run-time ms. */
   chaosMs: number;
+  /** Collections records are created in (default: the simulator's). */
+  collections?: readonly string[];
 }
 
 function editOps(rng: Rng): StepFieldOp[] {
@@ -38,7 +40,9 @@ const EARLY_CREATES_SHARE = 0.15;
 /** The early creates happen within this share of the chaos phase. */
 const EARLY_PHASE_SHARE = 0.1;
 
-function deviceSteps(rng: Rng, device: string, count: number, chaosMs: number, othersRefs: () => string[]): Step[] {
+function deviceSteps(rng: Rng, device: string, options: RealPlanOptions, othersRefs: () => string[]): Step[] {
+  const { opsPerDevice: count, chaosMs } = options;
+  const collections = options.collections ?? WORKLOAD_COLLECTIONS;
   const early = Math.min(count, Math.max(1, Math.round(count * EARLY_CREATES_SHARE)));
   const earlyEndMs = Math.max(1, Math.floor(chaosMs * EARLY_PHASE_SHARE));
   const earlyTimes = Array.from({ length: early }, () => rng.int(0, earlyEndMs - 1)).sort((a, b) => a - b);
@@ -48,7 +52,7 @@ function deviceSteps(rng: Rng, device: string, count: number, chaosMs: number, o
     const ref = `${device}r${own.length + 1}`;
     own.push(ref);
     const fields = ['title', ...(rng.chance(0.5) ? ['tags'] : [])];
-    return { at, do: 'create', device, collection: rng.pick(WORKLOAD_COLLECTIONS), ref, fields };
+    return { at, do: 'create', device, collection: rng.pick(collections), ref, fields };
   };
   const first = earlyTimes.map(create);
   const later = lateTimes.sort((a, b) => a - b).map((at): Step => {
@@ -65,10 +69,11 @@ function deviceSteps(rng: Rng, device: string, count: number, chaosMs: number, o
 
 export function drawRealPlan(rng: Rng, options: RealPlanOptions): Plan {
   assert(options.devices >= 1 && options.opsPerDevice >= 0 && options.chaosMs >= 1, 'drawRealPlan: bad options');
+  assert((options.collections ?? WORKLOAD_COLLECTIONS).length > 0, 'drawRealPlan: no collection');
   const ids = deviceIds(options.devices);
   const created: string[] = [];
   const steps = ids.flatMap((id) => {
-    const drawn = deviceSteps(rng.fork(`workload/${id}`), id, options.opsPerDevice, options.chaosMs, () => created);
+    const drawn = deviceSteps(rng.fork(`workload/${id}`), id, options, () => created);
     for (const step of drawn) if (step.do === 'create') created.push(step.ref);
     return drawn;
   });

@@ -7,6 +7,7 @@
  */
 import { UsageError } from '../../kernel/errors.ts';
 import { type ConformPromise, type ConformPromiseName, PromiseBroken } from './promise.ts';
+import { clientsConverge } from './promises/clients-converge.ts';
 import { completePaging } from './promises/complete-paging.ts';
 import { keyReuse422 } from './promises/key-reuse-422.ts';
 import { oneApplyPerKey } from './promises/one-apply-per-key.ts';
@@ -20,6 +21,7 @@ export const CONFORM_PROMISES: readonly ConformPromise[] = Object.freeze([
   staleBaseRev409,
   completePaging,
   tombstonesInDeltas,
+  clientsConverge,
 ]);
 
 export interface ConformOptions {

@@ -14,7 +14,8 @@ export type ConformPromiseName =
   | '422-on-key-reuse'
   | '409-on-stale-base-rev'
   | 'complete-paging'
-  | 'tombstones-in-deltas';
+  | 'tombstones-in-deltas'
+  | 'clients-converge';
 
 export interface ServerMutant {
   /** kebab-case; `syncstorm serve --mutant <name>`. */

@@ -1,0 +1,208 @@
+/**
+ * @module client/process/host
+ * The child side of the process protocol for clients written in TypeScript or JavaScript:
+ * runs any client spec (a module path, `reference`, `mutant:<name>`) in a process of its
+ * own. `--client "process:node --import tsx src/client/process/host.ts ./my-adapter.ts"`.
+ * It serves as the reference implementation of the protocol's child side, as an isolation
+ * mode, and as the like-for-like baseline of the process adapter's overhead (the same
+ * client in process and out of it).
+ *
+ * The child owns no time and no randomness: its `env` asks the simulator (blocking reads
+ * on stdin for queries), sends its fetches and timers out, and after each event waits
+ * one `setImmediate` (every continuation of the client's async code has run) before it
+ * ends the turn.
+ */
+import { mkdirSync, readSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ClientEnv, ClientFactory, SurroundingsEvent, SyncClient } from '../contract.ts';
+import { resolveClient } from '../resolve.ts';
+import type { ClientMessage, SimulatorMessage } from './protocol.ts';
+
+type Start = Extract<SimulatorMessage, { type: 'start' }>;
+
+/** Blocking line I/O on fds 0 and 1 (never touched by Node's streams, so they stay blocking). */
+class Lines {
+  private buffered = '';
+  private readonly chunk = Buffer.alloc(65_536);
+
+  read(): string | undefined {
+    for (;;) {
+      const newline = this.buffered.indexOf('\n');
+      if (newline >= 0) {
+        const line = this.buffered.slice(0, newline);
+        this.buffered = this.buffered.slice(newline + 1);
+        return line;
+      }
+      const count = readSync(0, this.chunk);
+      if (count === 0) return undefined;
+      this.buffered += this.chunk.toString('utf8', 0, count);
+    }
+  }
+
+  write(message: ClientMessage): void {
+    writeSync(1, `${JSON.stringify(message)}\n`);
+  }
+}
+
+const io = new Lines();
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function ask<T extends SimulatorMessage['type']>(message: ClientMessage, type: T): Extract<SimulatorMessage, { type: T }> {
+  io.write(message);
+  const line = io.read();
+  if (line === undefined) process.exit(0);
+  const answer = JSON.parse(line) as SimulatorMessage;
+  if (answer.type !== type) throw new Error(`[syncstorm] host: expected a '${type}' answer, got '${answer.type}'`);
+  return answer as Extract<SimulatorMessage, { type: T }>;
+}
+
+interface Pending {
+  resolve: (response: Response) => void;
+  reject: (error: unknown) => void;
+}
+
+class ChildEnv {
+  readonly fetches = new Map<number, Pending>();
+  readonly timers = new Map<number, () => void>();
+  readonly listeners: { event: SurroundingsEvent; listener: () => void }[] = [];
+  online: boolean;
+  foreground: boolean;
+  private idNext = 1;
+
+  constructor(private readonly start: Start) {
+    this.online = start.online;
+    this.foreground = start.foreground;
+  }
+
+  env(): ClientEnv {
+    const { start } = this;
+    mkdirSync(start.storageDir, { recursive: true });
+    const self = this;
+    return {
+      deviceId: start.deviceId,
+      incarnation: start.incarnation,
+      baseUrl: start.baseUrl,
+      fetch: (input, init) => this.fetch(input, init),
+      clock: {
+        now: () => ask({ type: 'now' }, 'now').value,
+        setTimeout: (callback, delayMs) => this.setTimer(callback, delayMs),
+        clearTimeout: (id) => {
+          if (id !== undefined && this.timers.delete(id)) io.write({ type: 'clearTimer', timerId: id });
+        },
+        sleep: (delayMs) => new Promise((resolve) => this.setTimer(resolve, delayMs)),
+      },
+      random: () => ask({ type: 'random' }, 'random').value,
+      uuid: () => ask({ type: 'uuid' }, 'uuid').value,
+      storage: {
+        directory: start.storageDir,
+        open(name) {
+          const db = new Database(join(start.storageDir, `${name}.sqlite`));
+          db.pragma('journal_mode = WAL');
+          db.pragma('synchronous = NORMAL');
+          return db;
+        },
+      },
+      log: (event) => io.write({ type: 'log', event }),
+      reportError: (error) => io.write({ type: 'reportError', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
+      crashPoint: (name) => void ask({ type: 'crashPoint', name }, 'crashPoint'), // a kill never returns
+      surroundings: {
+        get online() {
+          return self.online;
+        },
+        get foreground() {
+          return self.foreground;
+        },
+        on: (event, listener) => {
+          const entry = { event, listener };
+          this.listeners.push(entry);
+          return () => this.listeners.splice(this.listeners.indexOf(entry), 1);
+        },
+      },
+    };
+  }
+
+  private setTimer(callback: () => void, delayMs: number): number {
+    const timerId = this.idNext++;
+    this.timers.set(timerId, callback);
+    io.write({ type: 'setTimer', timerId, delayMs: Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0 });
+    return timerId;
+  }
+
+  private fetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+    const fetchId = this.idNext++;
+    const url = input instanceof Request ? input.url : String(input);
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((value, name) => {
+      headers[name] = value;
+    });
+    const body = typeof init.body === 'string' ? init.body : undefined;
+    io.write({ type: 'fetch', fetchId, method: init.method ?? 'GET', url, headers, ...(body === undefined ? {} : { body }) });
+    init.signal?.addEventListener('abort', () => io.write({ type: 'abort', fetchId }), { once: true });
+    return new Promise((resolve, reject) => this.fetches.set(fetchId, { resolve, reject }));
+  }
+}
+
+function fetchError(code: string): Error {
+  if (code === 'ABORTED') return new DOMException('This operation was aborted', 'AbortError');
+  return new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) });
+}
+
+async function handle(event: SimulatorMessage, state: { factory: ClientFactory; child?: ChildEnv; client?: SyncClient }) {
+  const { factory } = state;
+  if (event.type === 'hello') {
+    const { name, policy, collections, crashPoints, description } = factory;
+    return io.write({ type: 'hello', name, policy, ...(collections ? { collections: [...collections] } : {}), ...(crashPoints ? { crashPoints: [...crashPoints] } : {}), ...(description ? { description } : {}) });
+  }
+  if (event.type === 'start') {
+    state.child = new ChildEnv(event);
+    state.client = await factory.start(state.child.env());
+    return;
+  }
+  const child = state.child as ChildEnv;
+  if (event.type === 'call') {
+    const method = (state.client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[event.method];
+    Promise.resolve()
+      .then(() => method?.apply(state.client, event.args))
+      .then(
+        (value) => io.write({ type: 'result', id: event.id, value: value ?? null }),
+        (error: unknown) => io.write({ type: 'result', id: event.id, error: error instanceof Error ? error.message : String(error) }),
+      );
+  } else if (event.type === 'response') {
+    const pending = child.fetches.get(event.fetchId);
+    child.fetches.delete(event.fetchId);
+    if ('error' in event) pending?.reject(fetchError(event.error));
+    else pending?.resolve(new Response(event.status === 204 ? null : event.body, { status: event.status, headers: event.headers }));
+  } else if (event.type === 'timer') {
+    const callback = child.timers.get(event.timerId);
+    child.timers.delete(event.timerId);
+    callback?.();
+  } else if (event.type === 'surroundings') {
+    if (event.event === 'online' || event.event === 'offline') child.online = event.event === 'online';
+    else child.foreground = event.event === 'foreground';
+    for (const entry of child.listeners.filter((candidate) => candidate.event === event.event)) entry.listener();
+  }
+}
+
+async function main(spec: string | undefined): Promise<void> {
+  if (spec === undefined) throw new Error('[syncstorm] host: usage: host.ts <client spec>');
+  const state: { factory: ClientFactory; child?: ChildEnv; client?: SyncClient } = { factory: await resolveClient(spec) };
+  for (let line = io.read(); line !== undefined; line = io.read()) {
+    const event = JSON.parse(line) as SimulatorMessage;
+    try {
+      await handle(event, state);
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      if (event.type === 'start') {
+        // A client that cannot start: the simulator reports the exit and stderr as a failed start.
+        writeSync(2, `${message}\n`);
+        process.exit(1);
+      }
+      io.write({ type: 'reportError', message });
+    }
+    await settle();
+    io.write({ type: 'done' });
+  }
+}
+
+await main(process.argv[2]);

@@ -1,0 +1,88 @@
+// Goal: the pieces of the process protocol hold on their own. Method: parse good and bad
+// client lines; check app-call results of every method; drive the synchronous channel
+// against real processes (`cat` echoes, a shell exits with a code, `sleep` hangs) and
+// assert lines, exit codes, stderr, the real-time timeout and that a kill is synchronous.
+import { describe, expect, it } from 'vitest';
+import { ProcessChannel } from '../../src/client/process/channel.ts';
+import { ProtocolError, parseClientMessage, resultProblem } from '../../src/client/process/protocol.ts';
+
+describe('parseClientMessage', () => {
+  it('accepts every message type in its documented shape', () => {
+    const lines = [
+      '{"type":"done"}',
+      '{"type":"hello","name":"c","policy":{"default":"lww"}}',
+      '{"type":"result","id":3,"value":null}',
+      '{"type":"result","id":3,"error":"boom"}',
+      '{"type":"fetch","fetchId":1,"method":"GET","url":"/changes","headers":{"a":"b"}}',
+      '{"type":"abort","fetchId":1}',
+      '{"type":"setTimer","timerId":2,"delayMs":0}',
+      '{"type":"clearTimer","timerId":2}',
+      '{"type":"log","event":{"type":"push","n":1}}',
+      '{"type":"reportError","message":"x"}',
+      '{"type":"random"}',
+      '{"type":"uuid"}',
+      '{"type":"now"}',
+      '{"type":"crashPoint","name":"before-push"}',
+    ];
+    expect(lines.map((line) => parseClientMessage(line).type)).toEqual(lines.map((line) => JSON.parse(line).type));
+  });
+
+  it('says what is wrong with a bad line', () => {
+    const problem = (line: string) => {
+      try {
+        parseClientMessage(line);
+        return 'accepted';
+      } catch (error) {
+        expect(error).toBeInstanceOf(ProtocolError);
+        return (error as Error).message;
+      }
+    };
+    expect(problem('Traceback (most recent call last):')).toBe('a line that is not JSON');
+    expect(problem('[1,2]')).toBe('a JSON line without a string `type`');
+    expect(problem('{"type":"teleport"}')).toBe("a message of unknown type 'teleport'");
+    expect(problem('{"type":"result"}')).toBe("a 'result' message that needs a numeric `id`");
+    expect(problem('{"type":"fetch","fetchId":1,"method":"GET","url":"/x","body":{}}')).toContain("a 'fetch' message that needs");
+    expect(problem('{"type":"setTimer","timerId":1,"delayMs":-5}')).toContain('`delayMs` >= 0');
+    expect(problem('{"type":"log","event":{"type":""}}')).toContain('needs an `event` with a `type`');
+  });
+});
+
+describe('resultProblem', () => {
+  it('checks the shape of each app call result', () => {
+    expect(resultProblem('create', 'id-1')).toBeUndefined();
+    expect(resultProblem('create', 7)).toContain('record id');
+    expect(resultProblem('list', [{ id: 'a', collection: 'notes', fields: {}, status: 'synced', rev: 2 }])).toBeUndefined();
+    expect(resultProblem('list', [{ id: 'a', collection: 'notes', fields: {}, status: 'done', rev: 2 }])).toContain('status "done"');
+    expect(resultProblem('list', [{ id: 'a', collection: 'notes', fields: {}, status: 'synced', rev: -1 }])).toContain('rev -1');
+    expect(resultProblem('pendingCount', 2.5)).toContain('whole number');
+    expect(resultProblem('conflicts', [{ id: 'c', collection: 'notes', recordId: 'r', local: null }])).toContain('lacks');
+    expect(resultProblem('sync', { pushed: 1, pulled: 0, pending: 0 })).toBeUndefined();
+    expect(resultProblem('sync', { pushed: 1 })).toContain('sync() must return');
+    expect(resultProblem('update', undefined)).toBeUndefined();
+  });
+});
+
+describe('ProcessChannel', () => {
+  it('reads each line the child writes, in order, then its exit', () => {
+    const channel = new ProcessChannel({ command: 'cat' });
+    channel.send('{"a":1}');
+    channel.send('second');
+    expect(channel.read(10_000)).toEqual({ line: '{"a":1}' });
+    expect(channel.read(10_000)).toEqual({ line: 'second' });
+    channel.end();
+    expect(channel.read(10_000)).toEqual({ exit: { code: 0, signal: null } });
+  });
+
+  it('reports an exit code and keeps the end of stderr', () => {
+    const channel = new ProcessChannel({ command: "sh -c 'echo oops >&2; exit 3'" });
+    expect(channel.read(10_000)).toEqual({ exit: { code: 3, signal: null } });
+    expect(channel.stderr).toContain('oops');
+  });
+
+  it('times out in real time on a child that says nothing, and a kill ends it at once', () => {
+    const channel = new ProcessChannel({ command: 'sleep 30' });
+    expect(channel.read(200)).toEqual({ timeout: true });
+    channel.kill();
+    expect(channel.exit).toEqual({ code: null, signal: 'SIGKILL' });
+  });
+});
