@@ -51,7 +51,7 @@ async function mutantTable(): Promise<void> {
       profile: 'flaky',
       devices: 3,
       opsPerDevice: 30,
-      failuresMax: 1,
+      stopWhen: (result) => result.violations.some((violation) => violation.invariant === mutant.invariant),
       onResult: (result) => {
         if (found < 0 && result.violations.some((violation) => violation.invariant === mutant.invariant))
           found = Number(result.seed);

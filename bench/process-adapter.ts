@@ -85,7 +85,9 @@ async function perCall(client: ClientFactory): Promise<number> {
   return micros;
 }
 
-const hosted = await createProcessClient('node --import tsx src/client/process/host.ts ./examples/memory-client/index.ts');
+const hosted = await createProcessClient(
+  'node --import tsx src/client/process/host.ts ./examples/memory-client/index.ts',
+);
 const python = await createProcessClient('python3 examples/python-client/client.py');
 const runs = [
   await perExchange('memory client, in process', memoryClient),
@@ -93,7 +95,8 @@ const runs = [
   await perExchange('Python client, process', python),
 ];
 const base = runs[0] as Measure;
-const micros = (run: Measure, withStarts: boolean) => ((run.wallMs - (withStarts ? 0 : run.startMs)) * 1000) / run.exchanges;
+const micros = (run: Measure, withStarts: boolean) =>
+  ((run.wallMs - (withStarts ? 0 : run.startMs)) * 1000) / run.exchanges;
 console.log(`per HTTP exchange, ${seeds} seeds (flaky, 3 devices x 10 ops), sequential in one process:`);
 console.log(`  ${''.padEnd(38)}   all wall time       without start-ups   (process starts)`);
 for (const run of runs) {
@@ -102,7 +105,9 @@ for (const run of runs) {
     `${all.toFixed(0).padStart(7)} µs ${(all / micros(base, true)).toFixed(1).padStart(5)}x`,
     `${steady.toFixed(0).padStart(7)} µs ${(steady / micros(base, false)).toFixed(1).padStart(5)}x`,
     `${run.starts} starts, ${(run.startMs / Math.max(1, run.starts)).toFixed(0)} ms each; ${run.exchanges} exchanges` +
-      (run.turns > 0 ? `; ${(run.turns / run.exchanges).toFixed(1)} turns and ${(run.lines / run.exchanges).toFixed(1)} lines per exchange` : ''),
+      (run.turns > 0
+        ? `; ${(run.turns / run.exchanges).toFixed(1)} turns and ${(run.lines / run.exchanges).toFixed(1)} lines per exchange`
+        : ''),
   ];
   console.log(`  ${run.name.padEnd(38)} ${cells.join('   ')}`);
 }
@@ -112,4 +117,6 @@ console.log(`  seeds with the same trace hash in process and as a Node child: ${
 const inProcessCall = await perCall(memoryClient);
 const processCall = await perCall(hosted);
 console.log(`per app call (pendingCount(), ${CALLS} calls):`);
-console.log(`  in process ${inProcessCall.toFixed(1)} µs; one process turn ${processCall.toFixed(1)} µs; ratio ${(processCall / inProcessCall).toFixed(0)}x`);
+console.log(
+  `  in process ${inProcessCall.toFixed(1)} µs; one process turn ${processCall.toFixed(1)} µs; ratio ${(processCall / inProcessCall).toFixed(0)}x`,
+);

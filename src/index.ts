@@ -12,10 +12,13 @@
  * ```
  */
 export * from './client/contract.ts';
-export { createProcessClient, type ProcessClientOptions } from './client/process/index.ts';
 export { createReferenceClient, MUTANTS, REFERENCE_POLICY, referenceClient } from './client/index.ts';
+export { createProcessClient, type ProcessClientOptions } from './client/process/index.ts';
 export { factoryProblem, resolveClient } from './client/resolve.ts';
 export { UsageError } from './kernel/errors.ts';
+export { loadScenario, loadScenarios } from './scenario/load.ts';
+export { runScenario } from './scenario/run.ts';
+export type { Scenario } from './scenario/schema.ts';
 export type {
   BatchRequest,
   BatchResponse,
@@ -31,9 +34,6 @@ export type {
   TokenResponse,
 } from './server/protocol.ts';
 export { IDEMPOTENCY_HEADER, ROUTES } from './server/protocol.ts';
-export { loadScenario, loadScenarios } from './scenario/load.ts';
-export { runScenario } from './scenario/run.ts';
-export type { Scenario } from './scenario/schema.ts';
 export {
   type CampaignOptions,
   type Plan,

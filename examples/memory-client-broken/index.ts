@@ -11,7 +11,8 @@ import { push } from './push.ts';
 
 export const client: ClientFactory = createMemoryClient({
   name: 'memory-client-broken',
-  description: 'Example with one bug: every retry of an op gets a new Idempotency-Key, so a retry after a lost answer applies twice.',
+  description:
+    'Example with one bug: every retry of an op gets a new Idempotency-Key, so a retry after a lost answer applies twice.',
   steps: { push },
 });
 export default client;

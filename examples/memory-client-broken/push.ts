@@ -38,7 +38,9 @@ function editMetDeletion(ctx: RunContext, op: PendingOp, current: ServerRecord):
   const key = recordKey(op.collection, op.id);
   const ops = ctx.store.opsOf(op.collection, op.id);
   const local = shownRecord(ctx.store.bases.get(key), ops).fields;
-  const existing = [...ctx.store.conflicts.values()].find((c) => c.collection === op.collection && c.recordId === op.id);
+  const existing = [...ctx.store.conflicts.values()].find(
+    (c) => c.collection === op.collection && c.recordId === op.id,
+  );
   const conflict = { id: existing?.id ?? ctx.env.uuid(), collection: op.collection, recordId: op.id, local };
   return [
     ...ops.map((pending): Change => ({ kind: 'op', key: opKey(pending.seq) })),

@@ -91,7 +91,13 @@ export class MemoryClient implements SyncClient {
       const base = this.store.bases.get(recordKey(collection, id));
       const shown = shownRecord(base, ops);
       if (!shown.live) continue;
-      records.push({ id, collection, fields: shown.fields, status: ops.length > 0 ? 'pending' : 'synced', rev: base?.rev ?? null });
+      records.push({
+        id,
+        collection,
+        fields: shown.fields,
+        status: ops.length > 0 ? 'pending' : 'synced',
+        rev: base?.rev ?? null,
+      });
     }
     return records;
   }
@@ -101,7 +107,13 @@ export class MemoryClient implements SyncClient {
   }
 
   async conflicts(): Promise<Conflict[]> {
-    return [...this.store.conflicts.values()].map((c) => ({ id: c.id, collection: c.collection, recordId: c.recordId, local: c.local, remote: null }));
+    return [...this.store.conflicts.values()].map((c) => ({
+      id: c.id,
+      collection: c.collection,
+      recordId: c.recordId,
+      local: c.local,
+      remote: null,
+    }));
   }
 
   /** keep-remote: the record stays deleted; keep-local or merged: it is restored with those fields. */
@@ -109,7 +121,10 @@ export class MemoryClient implements SyncClient {
     const conflict = this.store.conflicts.get(conflictId);
     if (conflict === undefined) return;
     const fields = resolution.choice === 'merged' ? (resolution.value as Fields) : conflict.local;
-    const restore = resolution.choice === 'keep-remote' ? [] : this.opChanges(conflict.collection, conflict.recordId, 'create', patchOfFields(fields));
+    const restore =
+      resolution.choice === 'keep-remote'
+        ? []
+        : this.opChanges(conflict.collection, conflict.recordId, 'create', patchOfFields(fields));
     this.store.commit([{ kind: 'conflict', key: conflictId }, ...restore]);
     this.soon(TIMING.debounceMs);
   }
@@ -201,7 +216,10 @@ export class MemoryClient implements SyncClient {
       this.failures = 0;
       return;
     }
-    if (stop.waitMs === 0) return this.soon(TIMING.debounceMs);
+    if (stop.waitMs === 0) {
+      this.soon(TIMING.debounceMs);
+      return;
+    }
     this.failures++;
     const nominalMs = Math.min(TIMING.backoffCapMs, TIMING.backoffBaseMs * 2 ** Math.min(this.failures - 1, 16));
     const delayMs =

@@ -68,7 +68,8 @@ async function exchange(env: ClientEnv, request: Request, token?: string): Promi
 
 async function refreshToken(env: ClientEnv, store: MemoryStore): Promise<Outcome> {
   const outcome = await exchange(env, { method: 'POST', path: '/auth/refresh', body: { deviceId: env.deviceId } });
-  if (outcome.kind !== 'ok') return outcome.kind === 'unauthorized' ? { kind: 'retry', reason: 'refresh refused' } : outcome;
+  if (outcome.kind !== 'ok')
+    return outcome.kind === 'unauthorized' ? { kind: 'retry', reason: 'refresh refused' } : outcome;
   store.commit([{ kind: 'meta', key: 'token', value: (outcome.body as { token: string }).token }]);
   return outcome;
 }

@@ -38,7 +38,10 @@ export async function pull(ctx: RunContext): Promise<{ pulled: number; stop?: St
   let pulled = 0;
   for (let pages = 0; pages < PAGES_PER_RUN_MAX; pages++) {
     const cursor = ctx.store.meta.get('cursor');
-    const query = new URLSearchParams({ limit: String(PAGE_LIMIT), ...(cursor === undefined ? {} : { since: cursor }) });
+    const query = new URLSearchParams({
+      limit: String(PAGE_LIMIT),
+      ...(cursor === undefined ? {} : { since: cursor }),
+    });
     ctx.requests++;
     const outcome = await send(ctx.env, ctx.store, { method: 'GET', path: `/changes?${query}` });
     if (outcome.kind === 'rejected') {

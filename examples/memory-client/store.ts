@@ -64,7 +64,9 @@ export class MemoryStore {
   private readonly remove: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
-    db.exec('CREATE TABLE IF NOT EXISTS state (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key))');
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS state (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key))',
+    );
     this.put = db.prepare('INSERT OR REPLACE INTO state (kind, key, value) VALUES (?, ?, ?)');
     this.remove = db.prepare('DELETE FROM state WHERE kind = ? AND key = ?');
     const rows = db.prepare('SELECT kind, key, value FROM state ORDER BY kind, key').all() as Required<Change>[];

@@ -31,7 +31,7 @@ import { useFastScratch } from './scratch.ts';
 export const FUZZ_DEFAULTS = { seeds: 100, seedStart: 1, devices: 3, ops: 10, profile: 'flaky' } as const;
 /** Defaults of `gate`: modest, so CI stays within a few minutes on 2 cores. */
 export const GATE_DEFAULTS = {
-  seeds: 24,
+  seeds: 100,
   seedStart: 1,
   devices: 3,
   ops: 10,

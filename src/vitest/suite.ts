@@ -88,7 +88,9 @@ function suiteFiles(path: string): string[] {
 /** Loads the scenarios and checks the skips; anything wrong is a UsageError naming the API. */
 export function planSuite(options: ConformanceOptions): SuitePlan {
   const paths = options.scenarios === undefined ? [BUNDLED_SCENARIOS] : [options.scenarios].flat();
-  const scenarios = paths.flatMap(suiteFiles).map((path) => ({ path: displayPath(path), scenario: loadScenario(path) }));
+  const scenarios = paths
+    .flatMap(suiteFiles)
+    .map((path) => ({ path: displayPath(path), scenario: loadScenario(path) }));
   if (scenarios.length === 0) throw new UsageError(`${API}: no scenario files (*.json) in ${paths.join(', ')}.`);
   const names = new Set(scenarios.map(scenarioName));
   const skipped = new Map<string, string>();
@@ -96,10 +98,14 @@ export function planSuite(options: ConformanceOptions): SuitePlan {
     const where = `${API}: skip[${index}]`;
     if (typeof skip?.scenario !== 'string' || skip.scenario === '') throw new UsageError(`${where} names no scenario.`);
     if (typeof skip.reason !== 'string' || skip.reason.trim() === '') {
-      throw new UsageError(`${where} ('${skip.scenario}') has no reason. Every skip must say why the client may skip it.`);
+      throw new UsageError(
+        `${where} ('${skip.scenario}') has no reason. Every skip must say why the client may skip it.`,
+      );
     }
     if (skip.scenario !== FUZZ_TEST && !names.has(skip.scenario)) {
-      throw new UsageError(`${where} names '${skip.scenario}', which is not a scenario here (known: ${[...names].join(', ')}, or '${FUZZ_TEST}').`);
+      throw new UsageError(
+        `${where} names '${skip.scenario}', which is not a scenario here (known: ${[...names].join(', ')}, or '${FUZZ_TEST}').`,
+      );
     }
     skipped.set(skip.scenario, skip.reason.trim());
   });

@@ -6,7 +6,6 @@
  */
 import type { ClientFactory } from '../client/contract.ts';
 import { resolveClient } from '../client/resolve.ts';
-import { clientStem } from '../scenario/repro.ts';
 import { runScenario } from '../scenario/run.ts';
 import type { RunResult } from '../sim/result.ts';
 import { type Failure, portableSpec, reportFailure } from './failure.ts';
@@ -63,7 +62,6 @@ export function conformanceSuite(options: ConformanceOptions): ConformanceSuite 
   const given = typeof options.client === 'string' ? options.client : undefined;
   const spec = options.clientSpec ?? given;
   const label = given ?? (options.client as ClientFactory).name;
-  const stem = clientStem(spec ?? label);
   let factory: ClientFactory | undefined;
   const client = () => {
     if (factory === undefined) throw new Error('[syncstorm] conformance: setup() must run before the tests');
@@ -71,7 +69,7 @@ export function conformanceSuite(options: ConformanceOptions): ConformanceSuite 
   };
   const fail = (failure: Omit<Failure, 'clientName' | 'reportDir' | 'clientSpec'>): never => {
     const where = { clientName: client().name, reportDir: settings.reportDir, ...(spec ? { clientSpec: spec } : {}) };
-    throw new ConformanceFailure(reportFailure({ ...failure, ...where }));
+    throw new ConformanceFailure(reportFailure({ ...failure, runId: runIdOf(client().name, failure.runId), ...where }));
   };
 
   const tests: ConformanceTest[] = plan.scenarios.map((loaded) => {
@@ -83,7 +81,7 @@ export function conformanceSuite(options: ConformanceOptions): ConformanceSuite 
       timeoutMs: settings.scenarioTimeoutMs,
       async run() {
         const result = await runScenario(loaded.scenario, client(), { keepTrace: true, source: loaded.path });
-        if (failed(result)) fail({ what: `scenario '${name}'`, result, reproPath: loaded.path, runId: runIdOf(stem, name) });
+        if (failed(result)) fail({ what: `scenario '${name}'`, result, reproPath: loaded.path, runId: name });
       },
     };
   });
@@ -94,7 +92,7 @@ export function conformanceSuite(options: ConformanceOptions): ConformanceSuite 
       name: `fuzz: ${settings.seeds} seeds (${settings.profile}, ${settings.devices} devices x ${settings.opsPerDevice} ops)`,
       ...(skip === undefined ? {} : { skip }),
       timeoutMs: settings.seeds * 30_000 + settings.shrinkTimeLimitMs + 60_000,
-      run: () => fuzzTest(settings, client(), spec, (failure) => fail({ ...failure, runId: runIdOf(stem, failure.runId) })),
+      run: () => fuzzTest(settings, client(), spec, fail),
     });
   }
   return {
@@ -108,7 +106,12 @@ export function conformanceSuite(options: ConformanceOptions): ConformanceSuite 
 
 type Fail = (failure: Omit<Failure, 'clientName' | 'reportDir' | 'clientSpec'>) => never;
 
-async function fuzzTest(settings: Settings, client: ClientFactory, spec: string | undefined, fail: Fail): Promise<void> {
+async function fuzzTest(
+  settings: Settings,
+  client: ClientFactory,
+  spec: string | undefined,
+  fail: Fail,
+): Promise<void> {
   const outcome = await runCampaignInProcess({
     client,
     clientSpec: spec === undefined ? client.name : portableSpec(spec),

@@ -44,7 +44,7 @@ describe('bad input exits 2 with one located line', () => {
     ],
     [['fuzz', '--client', 'mutant:nope'], "no mutant named 'nope'"],
     [['fuzz', '--client', './missing-client.ts'], "Client module './missing-client.ts' not found"],
-    [['fuzz', '--client', 'process:./x'], 'not supported yet'],
+    [['fuzz', '--client', 'process:./no-such-client'], "Process client './no-such-client' exited"],
     [['run', 'no/such/file.json'], "Scenario path 'no/such/file.json' does not exist."],
     [['replay', 'no/such/file.json'], "Failed to load scenario 'no/such/file.json': the file does not exist."],
     [['report', 'merge', 'no/such/dir'], "report merge: 'no/such/dir' is not a folder."],

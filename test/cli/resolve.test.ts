@@ -61,8 +61,9 @@ describe('resolveClient', () => {
     );
   });
 
-  it('rejects process clients (not supported yet), unknown words and empty specs', async () => {
-    expect(await usageError('process:./my-client')).toContain('not supported yet');
+  it('rejects a process client that does not start, unknown words and empty specs', async () => {
+    expect(await usageError('process:./no-such-client')).toContain("Process client './no-such-client' exited");
+    expect(await usageError('process:')).toContain('names no command');
     expect(await usageError('referense')).toContain("Unknown client 'referense'");
     expect(await usageError('  ')).toContain('empty');
   });

@@ -67,10 +67,22 @@ describe('process client protocol, end to end', () => {
   });
 
   const broken: [string, RegExp][] = [
-    ['garbage', /device d1 \(incarnation 0\) wrote a line that is not JSON on stdout: "this is not json" while handling sync\(\) \(call \d+\)/],
-    ['exit', /device d1 \(incarnation 0\) exited with code 3 while handling sync\(\) \(call \d+\)[\s\S]*fake client: exiting on purpose/],
-    ['hang', /device d1 \(incarnation 0\) did not end its turn within 1500 ms of real time .* while handling sync\(\) \(call \d+\)/],
-    ['bad-result', /device d1 \(incarnation 0\) returned a malformed result for list\(\): list\(\) must return an array while handling list\(\)/],
+    [
+      'garbage',
+      /device d1 \(incarnation 0\) wrote a line that is not JSON on stdout: "this is not json" while handling sync\(\) \(call \d+\)/,
+    ],
+    [
+      'exit',
+      /device d1 \(incarnation 0\) exited with code 3 while handling sync\(\) \(call \d+\)[\s\S]*fake client: exiting on purpose/,
+    ],
+    [
+      'hang',
+      /device d1 \(incarnation 0\) did not end its turn within 1500 ms of real time .* while handling sync\(\) \(call \d+\)/,
+    ],
+    [
+      'bad-result',
+      /device d1 \(incarnation 0\) returned a malformed result for list\(\): list\(\) must return an array while handling list\(\)/,
+    ],
   ];
   for (const [mode, message] of broken) {
     it(`reports a client that breaks the protocol (${mode}) and ends the run`, async () => {
@@ -93,6 +105,8 @@ describe('process client protocol, end to end', () => {
   it('refuses a command that cannot say hello, naming it', async () => {
     const error = await createProcessClient('python3 no/such/client.py').catch((caught: unknown) => caught);
     expect((error as Error).name).toBe('UsageError');
-    expect((error as Error).message).toMatch(/Process client 'python3 no\/such\/client.py' exited \(code 2\) before answering 'hello'.*No such file/);
+    expect((error as Error).message).toMatch(
+      /Process client 'python3 no\/such\/client.py' exited \(code 2\) before answering 'hello'.*No such file/,
+    );
   });
 });

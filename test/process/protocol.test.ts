@@ -41,7 +41,9 @@ describe('parseClientMessage', () => {
     expect(problem('[1,2]')).toBe('a JSON line without a string `type`');
     expect(problem('{"type":"teleport"}')).toBe("a message of unknown type 'teleport'");
     expect(problem('{"type":"result"}')).toBe("a 'result' message that needs a numeric `id`");
-    expect(problem('{"type":"fetch","fetchId":1,"method":"GET","url":"/x","body":{}}')).toContain("a 'fetch' message that needs");
+    expect(problem('{"type":"fetch","fetchId":1,"method":"GET","url":"/x","body":{}}')).toContain(
+      "a 'fetch' message that needs",
+    );
     expect(problem('{"type":"setTimer","timerId":1,"delayMs":-5}')).toContain('`delayMs` >= 0');
     expect(problem('{"type":"log","event":{"type":""}}')).toContain('needs an `event` with a `type`');
   });
@@ -51,11 +53,19 @@ describe('resultProblem', () => {
   it('checks the shape of each app call result', () => {
     expect(resultProblem('create', 'id-1')).toBeUndefined();
     expect(resultProblem('create', 7)).toContain('record id');
-    expect(resultProblem('list', [{ id: 'a', collection: 'notes', fields: {}, status: 'synced', rev: 2 }])).toBeUndefined();
-    expect(resultProblem('list', [{ id: 'a', collection: 'notes', fields: {}, status: 'done', rev: 2 }])).toContain('status "done"');
-    expect(resultProblem('list', [{ id: 'a', collection: 'notes', fields: {}, status: 'synced', rev: -1 }])).toContain('rev -1');
+    expect(
+      resultProblem('list', [{ id: 'a', collection: 'notes', fields: {}, status: 'synced', rev: 2 }]),
+    ).toBeUndefined();
+    expect(resultProblem('list', [{ id: 'a', collection: 'notes', fields: {}, status: 'done', rev: 2 }])).toContain(
+      'status "done"',
+    );
+    expect(resultProblem('list', [{ id: 'a', collection: 'notes', fields: {}, status: 'synced', rev: -1 }])).toContain(
+      'rev -1',
+    );
     expect(resultProblem('pendingCount', 2.5)).toContain('whole number');
-    expect(resultProblem('conflicts', [{ id: 'c', collection: 'notes', recordId: 'r', local: null }])).toContain('lacks');
+    expect(resultProblem('conflicts', [{ id: 'c', collection: 'notes', recordId: 'r', local: null }])).toContain(
+      'lacks',
+    );
     expect(resultProblem('sync', { pushed: 1, pulled: 0, pending: 0 })).toBeUndefined();
     expect(resultProblem('sync', { pushed: 1 })).toContain('sync() must return');
     expect(resultProblem('update', undefined)).toBeUndefined();

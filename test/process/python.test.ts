@@ -27,9 +27,17 @@ describeConformance({
 
 describe('the broken Python client', () => {
   it('fails duplicate-replay as no-duplicates, with the repro and the replay command', async () => {
-    const suite = conformanceSuite({ client: BROKEN, scenarios: 'scenarios/duplicate-replay.json', seeds: 0, reportDir: 'reports/test-process' });
+    const suite = conformanceSuite({
+      client: BROKEN,
+      scenarios: 'scenarios/duplicate-replay.json',
+      seeds: 0,
+      reportDir: 'reports/test-process',
+    });
     await suite.setup();
-    const error = await suite.tests[0]?.run().then(() => undefined, (caught: unknown) => caught);
+    const error = await suite.tests[0]?.run().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(ConformanceFailure);
     const message = (error as Error).message;
     expect(message).toContain("scenario 'duplicate-replay' failed for client 'python-client-broken'");

@@ -1,8 +1,11 @@
 /**
  * Goal: `conform` tells a server that keeps the reference protocol's promises from one that
- * does not: every promise holds against `serve`, and each server mutant fails exactly the
- * promise it breaks, by name. A bad URL or a server that is not there is bad input.
- * Method: startServe (reference and each mutant) on loopback; runConform over real HTTP.
+ * does not: every promise holds against `serve` (reference clients under client-side faults
+ * included), and each server mutant fails exactly the protocol promise it breaks, by name;
+ * the clients' run catches a server that hides deletes. A bad URL or a server that is not
+ * there is bad input.
+ * Method: startServe (reference and each mutant) on loopback; runConform over real HTTP
+ * (the mutants against the five protocol promises, which take well under a second).
  */
 import { afterEach, expect, test } from 'vitest';
 import { isUsageError } from '../../src/kernel/errors.ts';
@@ -17,6 +20,8 @@ afterEach(async () => {
   serving = undefined;
 });
 
+const PROTOCOL_PROMISES = CONFORM_PROMISES.map((promise) => promise.name).filter((name) => name !== 'clients-converge');
+
 test('every promise holds against the reference server', async () => {
   serving = await startServe();
   const report = await runConform(serving.url);
@@ -26,12 +31,19 @@ test('every promise holds against the reference server', async () => {
 
 test.each(SERVER_MUTANTS.map((mutant) => [mutant.name, mutant.breaks]))('server mutant %s fails exactly %s', async (name, breaks) => {
   serving = await startServe({ mutant: name });
-  const report = await runConform(serving.url);
+  const report = await runConform(serving.url, { only: PROTOCOL_PROMISES });
   expect(report.passed).toBe(false);
   const failed = report.results.filter((result) => !result.passed).map((result) => result.promise);
   expect(failed).toEqual([breaks]);
   const detail = report.results.find((result) => result.promise === breaks)?.detail ?? '';
   expect(detail).not.toMatch(/could not be checked/);
+});
+
+test('reference clients under client-side faults do not converge on a server that hides deletes', async () => {
+  serving = await startServe({ mutant: 'no-tombstones' });
+  const report = await runConform(serving.url, { only: ['clients-converge'] });
+  expect(report.results[0]).toMatchObject({ promise: 'clients-converge', passed: false });
+  expect(report.results[0]?.detail).toMatch(/still shows|not in GET \/changes/);
 });
 
 test('a bad URL and an unreachable server are bad input with a clear message', async () => {

@@ -11,10 +11,25 @@ function syncstorm(args: string[]) {
 
 describe('--client <module>', () => {
   it('runs a scenario and a campaign (worker processes) with the example module', () => {
-    const replay = syncstorm(['replay', 'scenarios/edit-vs-delete.json', '--client', './examples/memory-client/index.ts']);
+    const replay = syncstorm([
+      'replay',
+      'scenarios/edit-vs-delete.json',
+      '--client',
+      './examples/memory-client/index.ts',
+    ]);
     expect(replay.status, replay.stderr).toBe(0);
     expect(replay.stdout).toMatch(/trace sha256 [0-9a-f]{64}/);
-    const fuzz = syncstorm(['fuzz', '--client', './examples/memory-client/index.ts', '--seeds', '2', '--workers', '2', '--report', 'reports/test-vitest/cli']);
+    const fuzz = syncstorm([
+      'fuzz',
+      '--client',
+      './examples/memory-client/index.ts',
+      '--seeds',
+      '2',
+      '--workers',
+      '2',
+      '--report',
+      'reports/test-vitest/cli',
+    ]);
     expect(fuzz.status, fuzz.stderr).toBe(0);
   });
 
@@ -28,6 +43,8 @@ describe('--client <module>', () => {
   it('exits 2 naming a process command that cannot start', () => {
     const run = syncstorm(['replay', 'scenarios/edit-vs-delete.json', '--client', 'process:python3 no/such/client.py']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain("Process client 'python3 no/such/client.py' exited (code 2) before answering 'hello'.");
+    expect(run.stderr).toContain(
+      "Process client 'python3 no/such/client.py' exited (code 2) before answering 'hello'.",
+    );
   });
 });

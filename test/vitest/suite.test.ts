@@ -15,7 +15,10 @@ async function failureOf(suite: ConformanceSuite, name: string): Promise<string>
   await suite.setup();
   const test = suite.tests.find((candidate) => candidate.name.startsWith(name));
   expect(test, `no test named ${name}`).toBeDefined();
-  const error = await test?.run().then(() => undefined, (caught: unknown) => caught);
+  const error = await test?.run().then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(ConformanceFailure);
   return (error as Error).message;
 }
@@ -42,7 +45,9 @@ describe('describeConformance options', () => {
     expect(attempt({ scenario: 'clock-skew', reason: '  ' })).toThrow(
       "describeConformance: skip[0] ('clock-skew') has no reason. Every skip must say why the client may skip it.",
     );
-    expect(attempt({ scenario: 'clock-skwe', reason: 'typo' })).toThrow(/names 'clock-skwe', which is not a scenario here/);
+    expect(attempt({ scenario: 'clock-skwe', reason: 'typo' })).toThrow(
+      /names 'clock-skwe', which is not a scenario here/,
+    );
   });
 
   it('marks skipped scenarios and the campaign with their reasons', () => {
@@ -62,7 +67,12 @@ describe('describeConformance options', () => {
 describe('a failing client', () => {
   it('fails a scenario with its invariant, the scenario as repro, the replay command and a report', async () => {
     const spec = './examples/memory-client-broken/index.ts';
-    const suite = conformanceSuite({ client: spec, scenarios: 'scenarios/duplicate-replay.json', seeds: 0, reportDir: REPORTS });
+    const suite = conformanceSuite({
+      client: spec,
+      scenarios: 'scenarios/duplicate-replay.json',
+      seeds: 0,
+      reportDir: REPORTS,
+    });
     const message = await failureOf(suite, 'scenario duplicate-replay');
     expect(message).toContain("[syncstorm] scenario 'duplicate-replay' failed for client 'memory-client-broken'");
     expect(message).toMatch(/✗ no-duplicates: counter .*likes ends at 4 on the server/);
@@ -72,7 +82,13 @@ describe('a failing client', () => {
   });
 
   it('shrinks a failing seed into a repro file that names the client', async () => {
-    const suite = conformanceSuite({ client: 'mutant:no-backoff', scenarios: 'scenarios/edit-vs-delete.json', seeds: 1, shrinkTimeLimitMs: 10_000, reportDir: REPORTS });
+    const suite = conformanceSuite({
+      client: 'mutant:no-backoff',
+      scenarios: 'scenarios/edit-vs-delete.json',
+      seeds: 1,
+      shrinkTimeLimitMs: 10_000,
+      reportDir: REPORTS,
+    });
     const message = await failureOf(suite, 'fuzz');
     expect(message).toContain('fuzz seed 1 failed');
     expect(message).toContain('✗ polite-retries');
@@ -85,7 +101,13 @@ describe('a failing client', () => {
   it('asks for --client when the client is a bare factory, and leaves it out of the repro', async () => {
     const client = findMutant('no-backoff')?.client;
     expect(client).toBeDefined();
-    const suite = conformanceSuite({ client: client!, scenarios: 'scenarios/edit-vs-delete.json', seeds: 1, shrinkTimeLimitMs: 5_000, reportDir: REPORTS });
+    const suite = conformanceSuite({
+      client: client!,
+      scenarios: 'scenarios/edit-vs-delete.json',
+      seeds: 1,
+      shrinkTimeLimitMs: 5_000,
+      reportDir: REPORTS,
+    });
     const message = await failureOf(suite, 'fuzz');
     expect(message).toContain('--client <path of the module that exports your client>');
     expect(JSON.parse(readFileSync(pathAfter(message, 'repro'), 'utf8')).client).toBeUndefined();

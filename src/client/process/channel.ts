@@ -131,7 +131,12 @@ export class ProcessChannel {
       const message = next.message as WorkerMessage;
       if (message.kind === 'lines') this.lines.push(...message.lines);
       else if (message.kind === 'stderr') this.stderrText = (this.stderrText + message.text).slice(-STDERR_TAIL_MAX);
-      else this.exited = { code: message.code, signal: message.signal, ...(message.error ? { error: message.error } : {}) };
+      else
+        this.exited = {
+          code: message.code,
+          signal: message.signal,
+          ...(message.error ? { error: message.error } : {}),
+        };
     }
     return any;
   }

@@ -42,7 +42,11 @@ function stderrOf(channel: ProcessChannel): string {
 
 /** Starts the command, sends `hello`, returns its declaration; any failure is a UsageError. */
 function hello(command: string, options: ProcessClientOptions, timeoutMs: number): Hello {
-  const channel = new ProcessChannel({ command, env: { ...process.env, ...options.env }, ...(options.cwd ? { cwd: options.cwd } : {}) });
+  const channel = new ProcessChannel({
+    command,
+    env: { ...process.env, ...options.env },
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
   const bad = (what: string) => new UsageError(`Process client '${command}' ${what}.${stderrOf(channel)}`);
   try {
     channel.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION }));
@@ -52,7 +56,9 @@ function hello(command: string, options: ProcessClientOptions, timeoutMs: number
       if ('timeout' in read) throw bad(`did not answer 'hello' within ${timeoutMs} ms`);
       if ('exit' in read) {
         const { code, signal, error } = read.exit;
-        throw bad(error ? `could not be started: ${error}` : `exited (${signal ?? `code ${code}`}) before answering 'hello'`);
+        throw bad(
+          error ? `could not be started: ${error}` : `exited (${signal ?? `code ${code}`}) before answering 'hello'`,
+        );
       }
       let message: ClientMessage;
       try {
@@ -76,11 +82,21 @@ function hello(command: string, options: ProcessClientOptions, timeoutMs: number
 /** The factory of a process client; starts the command once to learn what it declares. */
 export async function createProcessClient(command: string, options: ProcessClientOptions = {}): Promise<ClientFactory> {
   const trimmed = command.trim();
-  if (trimmed === '') throw new UsageError("Client 'process:' names no command. Use 'process:<command>', e.g. 'process:python3 client.py'.");
-  const startTimeoutMs = options.startTimeoutMs ?? fromEnvironment('SYNCSTORM_START_TIMEOUT_MS', START_TIMEOUT_MS_DEFAULT);
+  if (trimmed === '')
+    throw new UsageError(
+      "Client 'process:' names no command. Use 'process:<command>', e.g. 'process:python3 client.py'.",
+    );
+  const startTimeoutMs =
+    options.startTimeoutMs ?? fromEnvironment('SYNCSTORM_START_TIMEOUT_MS', START_TIMEOUT_MS_DEFAULT);
   const turnTimeoutMs = options.turnTimeoutMs ?? fromEnvironment('SYNCSTORM_TURN_TIMEOUT_MS', TURN_TIMEOUT_MS_DEFAULT);
   const declared = hello(trimmed, options, startTimeoutMs);
-  const session = { command: trimmed, turnTimeoutMs, startTimeoutMs, ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.env ? { env: options.env } : {}) };
+  const session = {
+    command: trimmed,
+    turnTimeoutMs,
+    startTimeoutMs,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  };
   return {
     name: declared.name,
     description: declared.description ?? `A process client: ${trimmed}`,

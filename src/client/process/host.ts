@@ -21,12 +21,18 @@ import type { ClientMessage, SimulatorMessage } from './protocol.ts';
 
 type Start = Extract<SimulatorMessage, { type: 'start' }>;
 
-/** Blocking line I/O on fds 0 and 1 (never touched by Node's streams, so they stay blocking). */
+/**
+ * Blocking line I/O on fds 0 and 1 (never touched by Node's streams, so they stay
+ * blocking). Messages are written in one batch when the child is about to wait (a query,
+ * the end of a turn): fewer wake-ups on the simulator's side.
+ */
 class Lines {
   private buffered = '';
+  private outgoing: string[] = [];
   private readonly chunk = Buffer.alloc(65_536);
 
   read(): string | undefined {
+    this.flush();
     for (;;) {
       const newline = this.buffered.indexOf('\n');
       if (newline >= 0) {
@@ -41,14 +47,24 @@ class Lines {
   }
 
   write(message: ClientMessage): void {
-    writeSync(1, `${JSON.stringify(message)}\n`);
+    this.outgoing.push(`${JSON.stringify(message)}\n`);
+  }
+
+  flush(): void {
+    if (this.outgoing.length === 0) return;
+    const bytes = Buffer.from(this.outgoing.join(''));
+    this.outgoing = [];
+    for (let offset = 0; offset < bytes.length; ) offset += writeSync(1, bytes, offset);
   }
 }
 
 const io = new Lines();
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function ask<T extends SimulatorMessage['type']>(message: ClientMessage, type: T): Extract<SimulatorMessage, { type: T }> {
+function ask<T extends SimulatorMessage['type']>(
+  message: ClientMessage,
+  type: T,
+): Extract<SimulatorMessage, { type: T }> {
   io.write(message);
   const line = io.read();
   if (line === undefined) process.exit(0);
@@ -104,7 +120,11 @@ class ChildEnv {
         },
       },
       log: (event) => io.write({ type: 'log', event }),
-      reportError: (error) => io.write({ type: 'reportError', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
+      reportError: (error) =>
+        io.write({
+          type: 'reportError',
+          message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        }),
       crashPoint: (name) => void ask({ type: 'crashPoint', name }, 'crashPoint'), // a kill never returns
       surroundings: {
         get online() {
@@ -137,7 +157,14 @@ class ChildEnv {
       headers[name] = value;
     });
     const body = typeof init.body === 'string' ? init.body : undefined;
-    io.write({ type: 'fetch', fetchId, method: init.method ?? 'GET', url, headers, ...(body === undefined ? {} : { body }) });
+    io.write({
+      type: 'fetch',
+      fetchId,
+      method: init.method ?? 'GET',
+      url,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
     init.signal?.addEventListener('abort', () => io.write({ type: 'abort', fetchId }), { once: true });
     return new Promise((resolve, reject) => this.fetches.set(fetchId, { resolve, reject }));
   }
@@ -148,11 +175,21 @@ function fetchError(code: string): Error {
   return new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) });
 }
 
-async function handle(event: SimulatorMessage, state: { factory: ClientFactory; child?: ChildEnv; client?: SyncClient }) {
+async function handle(
+  event: SimulatorMessage,
+  state: { factory: ClientFactory; child?: ChildEnv; client?: SyncClient },
+) {
   const { factory } = state;
   if (event.type === 'hello') {
     const { name, policy, collections, crashPoints, description } = factory;
-    return io.write({ type: 'hello', name, policy, ...(collections ? { collections: [...collections] } : {}), ...(crashPoints ? { crashPoints: [...crashPoints] } : {}), ...(description ? { description } : {}) });
+    return io.write({
+      type: 'hello',
+      name,
+      policy,
+      ...(collections ? { collections: [...collections] } : {}),
+      ...(crashPoints ? { crashPoints: [...crashPoints] } : {}),
+      ...(description ? { description } : {}),
+    });
   }
   if (event.type === 'start') {
     state.child = new ChildEnv(event);
@@ -166,13 +203,17 @@ async function handle(event: SimulatorMessage, state: { factory: ClientFactory; 
       .then(() => method?.apply(state.client, event.args))
       .then(
         (value) => io.write({ type: 'result', id: event.id, value: value ?? null }),
-        (error: unknown) => io.write({ type: 'result', id: event.id, error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) =>
+          io.write({ type: 'result', id: event.id, error: error instanceof Error ? error.message : String(error) }),
       );
   } else if (event.type === 'response') {
     const pending = child.fetches.get(event.fetchId);
     child.fetches.delete(event.fetchId);
     if ('error' in event) pending?.reject(fetchError(event.error));
-    else pending?.resolve(new Response(event.status === 204 ? null : event.body, { status: event.status, headers: event.headers }));
+    else
+      pending?.resolve(
+        new Response(event.status === 204 ? null : event.body, { status: event.status, headers: event.headers }),
+      );
   } else if (event.type === 'timer') {
     const callback = child.timers.get(event.timerId);
     child.timers.delete(event.timerId);
@@ -186,7 +227,9 @@ async function handle(event: SimulatorMessage, state: { factory: ClientFactory; 
 
 async function main(spec: string | undefined): Promise<void> {
   if (spec === undefined) throw new Error('[syncstorm] host: usage: host.ts <client spec>');
-  const state: { factory: ClientFactory; child?: ChildEnv; client?: SyncClient } = { factory: await resolveClient(spec) };
+  const state: { factory: ClientFactory; child?: ChildEnv; client?: SyncClient } = {
+    factory: await resolveClient(spec),
+  };
   for (let line = io.read(); line !== undefined; line = io.read()) {
     const event = JSON.parse(line) as SimulatorMessage;
     try {
@@ -202,6 +245,7 @@ async function main(spec: string | undefined): Promise<void> {
     }
     await settle();
     io.write({ type: 'done' });
+    io.flush();
   }
 }
 

@@ -20,4 +20,10 @@ export {
   resultProblem,
   type SimulatorMessage,
 } from './protocol.ts';
-export { MESSAGES_PER_TURN_MAX, ProcessClientError, ProcessSession, processTraffic, type SessionOptions } from './session.ts';
+export {
+  MESSAGES_PER_TURN_MAX,
+  ProcessClientError,
+  ProcessSession,
+  processTraffic,
+  type SessionOptions,
+} from './session.ts';

@@ -23,7 +23,12 @@ function start({ id, command, cwd, env, port, signal }) {
   children.set(id, entry);
   // `exec` makes the command itself the process (no shell left between it and SIGKILL);
   // its own process group lets a kill reach whatever it starts.
-  const child = spawn('/bin/sh', ['-c', `exec ${command}`], { cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('/bin/sh', ['-c', `exec ${command}`], {
+    cwd,
+    env,
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   entry.child = child;
   let partial = '';
   child.stdout.setEncoding('utf8');

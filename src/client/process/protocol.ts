@@ -39,7 +39,14 @@ export type SimulatorMessage =
 /** Client → simulator. */
 export type ClientMessage =
   | { type: 'done' }
-  | { type: 'hello'; name: string; policy: { default: FieldPolicy; fields?: Record<string, FieldPolicy> }; collections?: string[]; crashPoints?: string[]; description?: string }
+  | {
+      type: 'hello';
+      name: string;
+      policy: { default: FieldPolicy; fields?: Record<string, FieldPolicy> };
+      collections?: string[];
+      crashPoints?: string[];
+      description?: string;
+    }
   | { type: 'result'; id: number; value?: unknown; error?: string }
   | { type: 'fetch'; fetchId: number; method: string; url: string; headers?: Record<string, string>; body?: string }
   | { type: 'abort'; fetchId: number }
@@ -67,15 +74,27 @@ const SHAPES: Record<ClientMessage['type'], (m: Record<string, unknown>) => stri
   done: () => undefined,
   hello: (m) => (isString(m.name) && m.name !== '' && isObject(m.policy) ? undefined : 'needs `name` and `policy`'),
   result: (m) =>
-    !isId(m.id) ? 'needs a numeric `id`' : m.error !== undefined && !isString(m.error) ? '`error` must be a string' : undefined,
+    !isId(m.id)
+      ? 'needs a numeric `id`'
+      : m.error !== undefined && !isString(m.error)
+        ? '`error` must be a string'
+        : undefined,
   fetch: (m) =>
-    isId(m.fetchId) && isString(m.method) && isString(m.url) && (m.body === undefined || isString(m.body)) && (m.headers === undefined || isObject(m.headers))
+    isId(m.fetchId) &&
+    isString(m.method) &&
+    isString(m.url) &&
+    (m.body === undefined || isString(m.body)) &&
+    (m.headers === undefined || isObject(m.headers))
       ? undefined
       : 'needs `fetchId`, `method`, `url` (and a string `body`, an object `headers` if any)',
   abort: (m) => (isId(m.fetchId) ? undefined : 'needs `fetchId`'),
-  setTimer: (m) => (isId(m.timerId) && typeof m.delayMs === 'number' && m.delayMs >= 0 ? undefined : 'needs `timerId` and `delayMs` >= 0'),
+  setTimer: (m) =>
+    isId(m.timerId) && typeof m.delayMs === 'number' && m.delayMs >= 0
+      ? undefined
+      : 'needs `timerId` and `delayMs` >= 0',
   clearTimer: (m) => (isId(m.timerId) ? undefined : 'needs `timerId`'),
-  log: (m) => (isObject(m.event) && isString(m.event.type) && m.event.type !== '' ? undefined : 'needs an `event` with a `type`'),
+  log: (m) =>
+    isObject(m.event) && isString(m.event.type) && m.event.type !== '' ? undefined : 'needs an `event` with a `type`',
   reportError: (m) => (isString(m.message) ? undefined : 'needs a `message`'),
   random: () => undefined,
   uuid: () => undefined,
@@ -105,7 +124,8 @@ function recordProblem(record: unknown): string | undefined {
   if (!isObject(record)) return 'a record that is not an object';
   if (!isString(record.id) || !isString(record.collection)) return 'a record without string `id` and `collection`';
   if (!isObject(record.fields)) return `record ${record.id} has no \`fields\` object`;
-  if (!STATUSES.includes(record.status as string)) return `record ${record.id} has status ${JSON.stringify(record.status)}`;
+  if (!STATUSES.includes(record.status as string))
+    return `record ${record.id} has status ${JSON.stringify(record.status)}`;
   if (record.rev !== null && !isId(record.rev)) return `record ${record.id} has rev ${JSON.stringify(record.rev)}`;
   return undefined;
 }
@@ -115,8 +135,11 @@ function conflictProblem(conflict: unknown): string | undefined {
   if (!isString(conflict.id) || !isString(conflict.collection) || !isString(conflict.recordId)) {
     return 'a conflict without string `id`, `collection` and `recordId`';
   }
-  if (conflict.field !== undefined && !isString(conflict.field)) return `conflict ${conflict.id} has a non-string \`field\``;
-  return !('local' in conflict) || !('remote' in conflict) ? `conflict ${conflict.id} lacks \`local\` or \`remote\`` : undefined;
+  if (conflict.field !== undefined && !isString(conflict.field))
+    return `conflict ${conflict.id} has a non-string \`field\``;
+  return !('local' in conflict) || !('remote' in conflict)
+    ? `conflict ${conflict.id} lacks \`local\` or \`remote\``
+    : undefined;
 }
 
 /** Checks an app call's result; returns what is wrong with it, or undefined. */
@@ -125,9 +148,13 @@ export function resultProblem(method: AppMethod, value: unknown): string | undef
     case 'create':
       return isString(value) && value !== '' ? undefined : 'create() must return the new record id (a string)';
     case 'list':
-      return Array.isArray(value) ? value.map(recordProblem).find((p) => p !== undefined) : 'list() must return an array';
+      return Array.isArray(value)
+        ? value.map(recordProblem).find((p) => p !== undefined)
+        : 'list() must return an array';
     case 'conflicts':
-      return Array.isArray(value) ? value.map(conflictProblem).find((p) => p !== undefined) : 'conflicts() must return an array';
+      return Array.isArray(value)
+        ? value.map(conflictProblem).find((p) => p !== undefined)
+        : 'conflicts() must return an array';
     case 'pendingCount':
       return isId(value) ? undefined : 'pendingCount() must return a whole number';
     case 'sync': {

@@ -78,7 +78,11 @@ export class ProcessSession {
     private readonly options: SessionOptions,
   ) {
     const environment = { ...process.env, ...options.env, SYNCSTORM_DEVICE: env.deviceId, PYTHONUNBUFFERED: '1' };
-    this.channel = new ProcessChannel({ command: options.command, env: environment, ...(options.cwd ? { cwd: options.cwd } : {}) });
+    this.channel = new ProcessChannel({
+      command: options.command,
+      env: environment,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+    });
   }
 
   /** Spawns the child for this incarnation and runs its start turn. */
@@ -89,7 +93,16 @@ export class ProcessSession {
     const { deviceId, incarnation, baseUrl } = env;
     const { online, foreground } = env.surroundings;
     const storageDir = env.storage.directory;
-    const start = { type: 'start', protocol: PROTOCOL_VERSION, deviceId, incarnation, baseUrl, storageDir, online, foreground } as const;
+    const start = {
+      type: 'start',
+      protocol: PROTOCOL_VERSION,
+      deviceId,
+      incarnation,
+      baseUrl,
+      storageDir,
+      online,
+      foreground,
+    } as const;
     session.turn(start, 'start', options.startTimeoutMs);
     if (session.failure !== undefined) throw session.failure;
     session.started = true;
@@ -125,22 +138,24 @@ export class ProcessSession {
   /** One turn: sends the event, handles the child's messages until `done`. Never throws. */
   private turn(event: SimulatorMessage, step: string, timeoutMs = this.options.turnTimeoutMs): void {
     if (this.failure !== undefined || this.killed) return;
-    if (this.inTurn) throw new Error(`[syncstorm] process client: '${step}' started inside another turn (a syncstorm bug)`);
+    if (this.inTurn)
+      throw new Error(`[syncstorm] process client: '${step}' started inside another turn (a syncstorm bug)`);
     this.inTurn = true;
     processTraffic.turns++;
     try {
       this.channel.send(JSON.stringify(event));
       for (let count = 0; !this.killed; count++) {
-        if (count >= MESSAGES_PER_TURN_MAX) throw this.broken(step, `sent more than ${MESSAGES_PER_TURN_MAX} messages without ending its turn`);
+        if (count >= MESSAGES_PER_TURN_MAX)
+          throw this.broken(step, `sent more than ${MESSAGES_PER_TURN_MAX} messages without ending its turn`);
         const message = this.next(this.channel.read(timeoutMs), step, timeoutMs);
         processTraffic.lines++;
         if (message.type === 'done') return;
         this.handle(message, step);
       }
     } catch (error) {
-      if (error instanceof DeviceKilled) return this.onKilled();
-      if (error instanceof ProcessClientError) return this.fail(error);
-      throw error;
+      if (error instanceof DeviceKilled) this.onKilled();
+      else if (error instanceof ProcessClientError) this.fail(error);
+      else throw error;
     } finally {
       this.inTurn = false;
     }
@@ -148,11 +163,19 @@ export class ProcessSession {
 
   private next(read: ChannelRead, step: string, timeoutMs: number): ClientMessage {
     if ('timeout' in read) {
-      throw this.broken(step, `did not end its turn within ${timeoutMs} ms of real time (it hangs, or never wrote {"type":"done"})`);
+      throw this.broken(
+        step,
+        `did not end its turn within ${timeoutMs} ms of real time (it hangs, or never wrote {"type":"done"})`,
+      );
     }
     if ('exit' in read) {
       const { code, signal, error } = read.exit;
-      const how = error !== undefined ? `could not be started (${error})` : signal !== null ? `was killed by ${signal}` : `exited with code ${code}`;
+      const how =
+        error !== undefined
+          ? `could not be started (${error})`
+          : signal !== null
+            ? `was killed by ${signal}`
+            : `exited with code ${code}`;
       throw this.broken(step, how);
     }
     try {
@@ -168,30 +191,40 @@ export class ProcessSession {
     const { env } = this;
     switch (message.type) {
       case 'result':
-        return this.settle(message, step);
+        this.settle(message, step);
+        break;
       case 'fetch':
-        return this.fetch(message);
+        this.fetch(message);
+        break;
       case 'abort':
-        return this.fetches.get(message.fetchId)?.abort();
+        this.fetches.get(message.fetchId)?.abort();
+        break;
       case 'setTimer':
-        return this.setTimer(message.timerId, message.delayMs);
+        this.setTimer(message.timerId, message.delayMs);
+        break;
       case 'clearTimer':
         env.clock.clearTimeout(this.timers.get(message.timerId));
         this.timers.delete(message.timerId);
-        return;
+        break;
       case 'log':
-        return env.log(message.event);
+        env.log(message.event);
+        break;
       case 'reportError':
-        return env.reportError(new Error(`process client: ${message.message}`));
+        env.reportError(new Error(`process client: ${message.message}`));
+        break;
       case 'random':
-        return this.answer({ type: 'random', value: env.random() });
+        this.answer({ type: 'random', value: env.random() });
+        break;
       case 'uuid':
-        return this.answer({ type: 'uuid', value: env.uuid() });
+        this.answer({ type: 'uuid', value: env.uuid() });
+        break;
       case 'now':
-        return this.answer({ type: 'now', value: env.clock.now() });
+        this.answer({ type: 'now', value: env.clock.now() });
+        break;
       case 'crashPoint':
         env.crashPoint(message.name); // throws DeviceKilled when the simulator kills the device here
-        return this.answer({ type: 'crashPoint', kill: false });
+        this.answer({ type: 'crashPoint', kill: false });
+        break;
       case 'hello':
         throw this.broken(step, "sent 'hello' outside the hello turn");
     }
@@ -205,7 +238,10 @@ export class ProcessSession {
     const call = this.calls.get(message.id);
     if (call === undefined) throw this.broken(step, `answered call ${message.id}, which is not pending`);
     this.calls.delete(message.id);
-    if (message.error !== undefined) return call.reject(new Error(`${call.method}() failed in the process client: ${message.error}`));
+    if (message.error !== undefined) {
+      call.reject(new Error(`${call.method}() failed in the process client: ${message.error}`));
+      return;
+    }
     const value = message.value ?? undefined;
     const problem = resultProblem(call.method, value);
     if (problem !== undefined) throw this.broken(step, `returned a malformed result for ${call.method}(): ${problem}`);

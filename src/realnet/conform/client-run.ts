@@ -1,9 +1,10 @@
 /**
  * @module realnet/conform/client-run
  * Reference clients against the server under test, over real HTTP with client-side faults:
- * three devices play a short workload (creates, counter increments, retitles, a delete or
- * two, pulls to refresh) while their requests are duplicated, sent twice at once or have
- * their answers dropped; then the faults stop and the clients get a bounded time to settle.
+ * three devices play a short script (creates, counter increments on every record, retitles,
+ * deletes of each other's records) while their requests are duplicated, sent twice at once
+ * or have their answers dropped; after each phase the faults stop and the clients get a
+ * bounded time to settle.
  * What they end with is judged by clients-converge.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,8 +15,7 @@ import { Rng } from '../../kernel/rng.ts';
 import { Trace } from '../../kernel/trace.ts';
 import { viewMatchesServer } from '../../sim/heal.ts';
 import { type DeviceView, readView } from '../../sim/views.ts';
-import { userSteps, RealWorkload } from '../chaos/workload.ts';
-import { drawRealPlan } from '../chaos/workload-plan.ts';
+import { RealWorkload, type UserStep } from '../chaos/workload.ts';
 import { RealDevice } from '../real-device.ts';
 import { RequestBudget } from '../recording-fetch.ts';
 import { RunTimeline } from '../timeline.ts';
@@ -25,15 +25,40 @@ import type { ServerRecord } from '../../server/protocol.ts';
 
 export const CLIENT_RUN = {
   devices: 3,
-  opsPerDevice: 8,
-  /** Real ms of the faulty phase. */
-  chaosMs: 2_000,
+  /** Run-time ms between two steps of one phase. */
+  stepGapMs: 1_000,
   speed: 20,
-  /** Real ms the clients get to settle after the faults stop. */
-  settleMs: 10_000,
+  /** Real ms the clients get to settle after a faulty phase. */
+  settleMs: 15_000,
   callTimeoutMs: 10_000,
-  requestsMax: 2_000,
+  requestsMax: 3_000,
 } as const;
+
+type Phase = { faults: boolean; steps: UserStep[] };
+
+/**
+ * The script: every device creates two records (faults on); once everything is pushed, all
+ * pull (faults off), so each shows every record; then each increments and retitles records
+ * of all devices and deletes one record another device created (faults on).
+ */
+function script(devices: readonly string[], collection: string): Phase[] {
+  const gap = CLIENT_RUN.stepGapMs;
+  const refs = devices.flatMap((device) => [`${device}r1`, `${device}r2`]);
+  const creates = devices.flatMap((device, index) =>
+    [1, 2].map((n): UserStep => ({ at: (index * 2 + n) * gap * 0.3, do: 'create', device, collection, ref: `${device}r${n}`, fields: ['title'] })),
+  );
+  const pulls = devices.map((device, index): UserStep => ({ at: index * gap * 0.1, do: 'sync', device }));
+  const edits = devices.flatMap((device, index): UserStep[] => [
+    ...refs.map((ref, n): UserStep => ({ at: (n + 1) * gap * 0.4 + index * 37, do: 'update', device, ref, ops: [{ op: 'inc', field: 'likes', by: 1 + ((n + index) % 3) }] })),
+    { at: (refs.length + 1) * gap * 0.4 + index * 37, do: 'update', device, ref: refs[(index * 2 + 3) % refs.length] as string, ops: [{ op: 'set', field: 'title' }] },
+    { at: (refs.length + 2) * gap * 0.4 + index * 37, do: 'delete', device, ref: `${devices[(index + 1) % devices.length]}r1` },
+  ]);
+  return [
+    { faults: true, steps: creates },
+    { faults: false, steps: pulls },
+    { faults: true, steps: edits },
+  ];
+}
 
 export interface ClientRunOutcome {
   trace: Trace;
@@ -63,12 +88,25 @@ async function views(devices: readonly RealDevice[], collections: readonly strin
   return out;
 }
 
+/** Waits (bounded) until every device shows the server's records with nothing pending. */
+async function settle(session: ConformSession, devices: readonly RealDevice[], collections: readonly string[]) {
+  const deadline = performance.now() + CLIENT_RUN.settleMs;
+  let server = await serverRecords(session);
+  let seen = await views(devices, collections);
+  while (performance.now() < deadline && ![...seen.values()].every((view) => view !== undefined && viewMatchesServer(view, server))) {
+    await pause(250);
+    server = await serverRecords(session);
+    seen = await views(devices, collections);
+  }
+  return { server, seen };
+}
+
 export async function runClients(session: ConformSession, seed: string): Promise<ClientRunOutcome> {
   const collections = [session.collection];
   const timeline = new RunTimeline(CLIENT_RUN.speed);
   const trace = new Trace({ now: () => timeline.now() });
   const budget = new RequestBudget(CLIENT_RUN.requestsMax);
-  const faults: ClientFaults = { duplicate: 0.15, concurrent: 0.1, drop: 0.15, enabled: true };
+  const faults: ClientFaults = { duplicate: 0.25, concurrent: 0.15, drop: 0.2, enabled: true };
   const rng = new Rng(seed);
   const storageDir = mkdtempSync(join(tmpdir(), 'syncstorm-conform-'));
   const client = createReferenceClient({ collections, name: 'reference' });
@@ -79,24 +117,16 @@ export async function runClients(session: ConformSession, seed: string): Promise
   });
   try {
     for (const device of devices) await device.start(client);
-    const plan = drawRealPlan(rng.fork('workload'), {
-      devices: CLIENT_RUN.devices,
-      opsPerDevice: CLIENT_RUN.opsPerDevice,
-      chaosMs: CLIENT_RUN.chaosMs * CLIENT_RUN.speed,
-      collections,
-    });
     const byId = new Map(devices.map((device, index) => [`d${index + 1}`, device]));
     const workload = new RealWorkload({ devices: byId, trace, timeline, collections, actionTimeoutMs: CLIENT_RUN.callTimeoutMs });
-    await workload.play(userSteps(plan.steps));
-    faults.enabled = false;
-    const deadline = performance.now() + CLIENT_RUN.settleMs;
-    let server = await serverRecords(session);
-    let seen = await views(devices, collections);
-    while (performance.now() < deadline && ![...seen.values()].every((view) => view !== undefined && viewMatchesServer(view, server))) {
-      await pause(250);
-      server = await serverRecords(session);
-      seen = await views(devices, collections);
+    let settled = { server: [] as ServerRecord[], seen: new Map<string, DeviceView | undefined>() };
+    for (const phase of script([...byId.keys()], session.collection)) {
+      faults.enabled = phase.faults;
+      await workload.play(phase.steps);
+      faults.enabled = false;
+      settled = await settle(session, devices, collections);
     }
+    const { server, seen } = settled;
     return { trace, views: seen, server };
   } finally {
     for (const device of devices) await device.stop();

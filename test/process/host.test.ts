@@ -1,0 +1,24 @@
+// Goal: the process protocol carries everything a client's env gives it, faithfully: the
+// same TypeScript client run in process and as a child process (hosted by
+// src/client/process/host.ts) makes the same run, byte for byte. Method: one drawn seed
+// with kills and faults, both ways; compare trace hashes and exchange counts.
+import { describe, expect, it } from 'vitest';
+import { client as memoryClient } from '../../examples/memory-client/index.ts';
+import { createProcessClient } from '../../src/client/process/index.ts';
+import { runSeed } from '../../src/sim/seed-run.ts';
+
+describe('a TypeScript client hosted as a process client', () => {
+  it('makes the same run as in process (same trace hash)', async () => {
+    const hosted = await createProcessClient(
+      'node --import tsx src/client/process/host.ts ./examples/memory-client/index.ts',
+    );
+    expect(hosted.name).toBe('memory-client');
+    expect(hosted.storage).toBe('file');
+    const options = { seed: '3', profile: 'hostile' as const, devices: 3, opsPerDevice: 10 };
+    const inProcess = await runSeed({ ...options, client: memoryClient });
+    const asProcess = await runSeed({ ...options, client: hosted });
+    expect(inProcess.stats.exchanges).toBeGreaterThan(20);
+    expect(asProcess.stats.exchanges).toBe(inProcess.stats.exchanges);
+    expect(asProcess.traceHash).toBe(inProcess.traceHash);
+  });
+});
