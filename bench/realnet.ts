@@ -45,9 +45,14 @@ function sha(text: string): string {
 }
 
 function sample(result: RunResult): Sample {
-  const final = result.trace?.find((event) => event.type === 'sim.final') as { server?: { deleted: boolean; fields: unknown }[] } | undefined;
+  const final = result.trace?.find((event) => event.type === 'sim.final') as
+    | { server?: { deleted: boolean; fields: unknown }[] }
+    | undefined;
   const records = final?.server ?? [];
-  const live = records.filter((record) => !record.deleted).map((record) => JSON.stringify(record.fields)).sort();
+  const live = records
+    .filter((record) => !record.deleted)
+    .map((record) => JSON.stringify(record.fields))
+    .sort();
   const tombstones = records.length - live.length;
   const invariants = [...new Set(result.violations.map((violation) => violation.invariant))].sort();
   return {
@@ -80,7 +85,11 @@ function summarise(mode: string, samples: Sample[]): Record<string, unknown> {
 }
 
 async function simulator(): Promise<Sample[]> {
-  const plan = drawRealPlan(new Rng(SEED).fork('realnet'), { devices: DEVICES, opsPerDevice: OPS, chaosMs: DURATION_MS * SPEED });
+  const plan = drawRealPlan(new Rng(SEED).fork('realnet'), {
+    devices: DEVICES,
+    opsPerDevice: OPS,
+    chaosMs: DURATION_MS * SPEED,
+  });
   const samples: Sample[] = [];
   for (let rep = 0; rep < REPS; rep++) {
     samples.push(sample(await runSimulation({ seed: SEED, plan, client: referenceClient, keepTrace: true })));

@@ -41,7 +41,8 @@ export interface RecordingFetchOptions {
 
 function failureCode(error: unknown): string {
   const cause = error instanceof Error ? (error as { cause?: unknown }).cause : undefined;
-  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') return cause.code;
+  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string')
+    return cause.code;
   return error instanceof Error ? error.name : 'UNKNOWN';
 }
 
@@ -51,7 +52,9 @@ function retryAfterMs(response: Response): number | undefined {
 }
 
 function budgetError(): TypeError {
-  return new TypeError('fetch failed', { cause: { code: 'EREQUESTBOUND', message: 'request bound of the run reached' } });
+  return new TypeError('fetch failed', {
+    cause: { code: 'EREQUESTBOUND', message: 'request bound of the run reached' },
+  });
 }
 
 export function recordingFetch(options: RecordingFetchOptions): typeof fetch {
@@ -74,7 +77,11 @@ export function recordingFetch(options: RecordingFetchOptions): typeof fetch {
       const response = await inner(request);
       const body = await response.arrayBuffer();
       const wait = retryAfterMs(response);
-      record('net.receive', { requestId, status: response.status, ...(wait === undefined ? {} : { retryAfterMs: wait }) });
+      record('net.receive', {
+        requestId,
+        status: response.status,
+        ...(wait === undefined ? {} : { retryAfterMs: wait }),
+      });
       const { status, statusText, headers } = response;
       return new Response(status === 204 || status === 304 ? null : body, { status, statusText, headers });
     } catch (error) {

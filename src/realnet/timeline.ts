@@ -15,7 +15,10 @@ export class RunTimeline {
   private readonly originMs: number;
 
   constructor(readonly speed = 1) {
-    assert(Number.isFinite(speed) && speed > 0 && speed <= SPEED_MAX, `RunTimeline: speed ${speed} outside (0, ${SPEED_MAX}]`);
+    assert(
+      Number.isFinite(speed) && speed > 0 && speed <= SPEED_MAX,
+      `RunTimeline: speed ${speed} outside (0, ${SPEED_MAX}]`,
+    );
     this.originMs = performance.now();
   }
 

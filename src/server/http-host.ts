@@ -116,7 +116,11 @@ async function serve(
 }
 
 /** Node's request/headers timeouts when asked for, checked often enough to matter. */
-function timeoutOptions(options: HttpHostOptions): { requestTimeout?: number; headersTimeout?: number; connectionsCheckingInterval?: number } {
+function timeoutOptions(options: HttpHostOptions): {
+  requestTimeout?: number;
+  headersTimeout?: number;
+  connectionsCheckingInterval?: number;
+} {
   const request = options.requestTimeoutMs;
   const headers = options.headersTimeoutMs ?? (request === undefined ? undefined : Math.min(request, 60_000));
   if (request === undefined && headers === undefined) return {};

@@ -48,7 +48,9 @@ function lostAfterApply(trace: readonly TraceEvent[]): number {
   return lost;
 }
 
-test('the no-idempotency-key mutant is caught under lost answers; the reference client passes', { timeout: 90_000 }, async () => {
+test('the no-idempotency-key mutant is caught under lost answers; the reference client passes', {
+  timeout: 90_000,
+}, async () => {
   const started = performance.now();
   const [mutant, reference] = await Promise.all([
     runChaos({ ...OPTIONS, client: await resolveClient('mutant:no-idempotency-key') }),
@@ -59,7 +61,9 @@ test('the no-idempotency-key mutant is caught under lost answers; the reference 
   for (const outcome of [mutant, reference]) {
     const trace = outcome.result.trace ?? [];
     const toxics = trace.filter((event) => event.type === 'realnet.toxic' && event.do === 'add');
-    expect(new Set(toxics.map((event) => (event.toxic as { type: string }).type))).toEqual(new Set(['reset_peer', 'timeout']));
+    expect(new Set(toxics.map((event) => (event.toxic as { type: string }).type))).toEqual(
+      new Set(['reset_peer', 'timeout']),
+    );
     expect(outcome.actions.failed).toBe(0);
     expect(lostAfterApply(trace)).toBeGreaterThan(0);
     expect(outcome.result.stats.exchanges).toBeLessThanOrEqual(OPTIONS.requestsMax);
@@ -76,7 +80,10 @@ test('the no-idempotency-key mutant is caught under lost answers; the reference 
 
   const root = mkdtempSync(join(tmpdir(), 'syncstorm-chaos-report-'));
   try {
-    const written = writeReports(root, [mutant.result, reference.result], { runId: 'chaos-test', startedAt: '2030-01-01T00:00:00.000Z' });
+    const written = writeReports(root, [mutant.result, reference.result], {
+      runId: 'chaos-test',
+      startedAt: '2030-01-01T00:00:00.000Z',
+    });
     const summary = JSON.parse(readFileSync(join(written.dir, 'summary.json'), 'utf8')) as Record<string, unknown>;
     expect(summary).toMatchObject({ runs: 2, passed: 1, failed: 1 });
     expect(existsSync(join(written.dir, 'report.html'))).toBe(true);

@@ -25,19 +25,24 @@ const PROTOCOL_PROMISES = CONFORM_PROMISES.map((promise) => promise.name).filter
 test('every promise holds against the reference server', async () => {
   serving = await startServe();
   const report = await runConform(serving.url);
-  expect(report.results.map((result) => [result.promise, result.passed])).toEqual(CONFORM_PROMISES.map((promise) => [promise.name, true]));
+  expect(report.results.map((result) => [result.promise, result.passed])).toEqual(
+    CONFORM_PROMISES.map((promise) => [promise.name, true]),
+  );
   expect(report.passed).toBe(true);
 });
 
-test.each(SERVER_MUTANTS.map((mutant) => [mutant.name, mutant.breaks]))('server mutant %s fails exactly %s', async (name, breaks) => {
-  serving = await startServe({ mutant: name });
-  const report = await runConform(serving.url, { only: PROTOCOL_PROMISES });
-  expect(report.passed).toBe(false);
-  const failed = report.results.filter((result) => !result.passed).map((result) => result.promise);
-  expect(failed).toEqual([breaks]);
-  const detail = report.results.find((result) => result.promise === breaks)?.detail ?? '';
-  expect(detail).not.toMatch(/could not be checked/);
-});
+test.each(SERVER_MUTANTS.map((mutant) => [mutant.name, mutant.breaks]))(
+  'server mutant %s fails exactly %s',
+  async (name, breaks) => {
+    serving = await startServe({ mutant: name });
+    const report = await runConform(serving.url, { only: PROTOCOL_PROMISES });
+    expect(report.passed).toBe(false);
+    const failed = report.results.filter((result) => !result.passed).map((result) => result.promise);
+    expect(failed).toEqual([breaks]);
+    const detail = report.results.find((result) => result.promise === breaks)?.detail ?? '';
+    expect(detail).not.toMatch(/could not be checked/);
+  },
+);
 
 test('reference clients under client-side faults do not converge on a server that hides deletes', async () => {
   serving = await startServe({ mutant: 'no-tombstones' });
@@ -47,8 +52,12 @@ test('reference clients under client-side faults do not converge on a server tha
 });
 
 test('a bad URL and an unreachable server are bad input with a clear message', async () => {
-  await expect(runConform('not a url')).rejects.toSatisfy((error) => isUsageError(error) && /is not a URL/.test(String(error)));
-  await expect(runConform('ftp://127.0.0.1/')).rejects.toSatisfy((error) => isUsageError(error) && /http\(s\)/.test(String(error)));
+  await expect(runConform('not a url')).rejects.toSatisfy(
+    (error) => isUsageError(error) && /is not a URL/.test(String(error)),
+  );
+  await expect(runConform('ftp://127.0.0.1/')).rejects.toSatisfy(
+    (error) => isUsageError(error) && /http\(s\)/.test(String(error)),
+  );
   const closed = await startServe();
   const url = closed.url;
   await closed.close();

@@ -37,21 +37,47 @@ test('version, create (port 0 resolved), get and list', async () => {
   expect((await client.get('api')).upstream).toBe(upstreamAddress);
   expect(Object.keys(await client.getAll())).toContain('api');
   expect(await (await fetch(`http://${proxy.listen}/`)).text()).toBe('hello');
-  await expect(client.createProxy({ name: 'api', listen: '127.0.0.1:0', upstream: upstreamAddress })).rejects.toThrow(/409/);
+  await expect(client.createProxy({ name: 'api', listen: '127.0.0.1:0', upstream: upstreamAddress })).rejects.toThrow(
+    /409/,
+  );
   await proxy.remove();
   await expect(client.get('api')).rejects.toThrow(/404/);
 });
 
 test('toxics: add with defaults, get, update (POST and PATCH), list, remove', async () => {
   const proxy = await client.createProxy({ name: 'tox', listen: '127.0.0.1:0', upstream: upstreamAddress });
-  const toxic = await proxy.addToxic({ name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 50, jitter: 0 } });
-  expect(toxic.toJson()).toEqual({ name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 50, jitter: 0 } });
+  const toxic = await proxy.addToxic({
+    name: 'slow',
+    type: 'latency',
+    stream: 'downstream',
+    toxicity: 1,
+    attributes: { latency: 50, jitter: 0 },
+  });
+  expect(toxic.toJson()).toEqual({
+    name: 'slow',
+    type: 'latency',
+    stream: 'downstream',
+    toxicity: 1,
+    attributes: { latency: 50, jitter: 0 },
+  });
   const updated = await toxic.update({ ...toxic.toJson(), attributes: { latency: 80, jitter: 10 } });
   expect(updated.attributes).toEqual({ latency: 80, jitter: 10 });
-  const patched = await fetch(`${proxy.getPath()}/toxics/slow`, { method: 'PATCH', body: JSON.stringify({ toxicity: 0.5 }) });
+  const patched = await fetch(`${proxy.getPath()}/toxics/slow`, {
+    method: 'PATCH',
+    body: JSON.stringify({ toxicity: 0.5 }),
+  });
   expect(await patched.json()).toMatchObject({ toxicity: 0.5, attributes: { latency: 80 } });
-  const defaulted = await fetch(`${proxy.getPath()}/toxics`, { method: 'POST', body: JSON.stringify({ type: 'reset_peer' }) });
-  expect(await defaulted.json()).toEqual({ name: 'reset_peer_downstream', type: 'reset_peer', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } });
+  const defaulted = await fetch(`${proxy.getPath()}/toxics`, {
+    method: 'POST',
+    body: JSON.stringify({ type: 'reset_peer' }),
+  });
+  expect(await defaulted.json()).toEqual({
+    name: 'reset_peer_downstream',
+    type: 'reset_peer',
+    stream: 'downstream',
+    toxicity: 1,
+    attributes: { timeout: 0 },
+  });
   const listed = (await (await fetch(`${proxy.getPath()}/toxics`)).json()) as { name: string }[];
   expect(listed.map((entry) => entry.name)).toEqual(['slow', 'reset_peer_downstream']);
   await (await proxy.getToxic('slow')).remove();
@@ -89,12 +115,21 @@ test("errors have Toxiproxy's shape; what is not implemented is a 501 that names
   const missing = await fetch(`${admin.url}/proxies/nope`);
   expect(missing.status).toBe(404);
   expect(await missing.json()).toEqual({ error: 'proxy not found', status: 404 });
-  const noName = await fetch(`${admin.url}/proxies`, { method: 'POST', body: JSON.stringify({ upstream: upstreamAddress }) });
+  const noName = await fetch(`${admin.url}/proxies`, {
+    method: 'POST',
+    body: JSON.stringify({ upstream: upstreamAddress }),
+  });
   expect(await noName.json()).toEqual({ error: 'missing required field: name', status: 400 });
   await client.createProxy({ name: 'err', listen: '127.0.0.1:0', upstream: upstreamAddress });
-  const badType = await fetch(`${admin.url}/proxies/err/toxics`, { method: 'POST', body: JSON.stringify({ type: 'meteor' }) });
+  const badType = await fetch(`${admin.url}/proxies/err/toxics`, {
+    method: 'POST',
+    body: JSON.stringify({ type: 'meteor' }),
+  });
   expect(await badType.json()).toEqual({ error: 'invalid toxic type', status: 400 });
-  const badStream = await fetch(`${admin.url}/proxies/err/toxics`, { method: 'POST', body: JSON.stringify({ type: 'latency', stream: 'sideways' }) });
+  const badStream = await fetch(`${admin.url}/proxies/err/toxics`, {
+    method: 'POST',
+    body: JSON.stringify({ type: 'latency', stream: 'sideways' }),
+  });
   expect(badStream.status).toBe(400);
   const badJson = await fetch(`${admin.url}/proxies`, { method: 'POST', body: '{' });
   expect(badJson.status).toBe(400);

@@ -13,7 +13,10 @@ let token: string;
 
 beforeEach(async () => {
   serving = await startServe({ speed: 10, config: { longPollTimeoutMs: 2_000 } });
-  const answer = await fetch(`${serving.url}/auth/refresh`, { method: 'POST', body: JSON.stringify({ deviceId: 'A' }) });
+  const answer = await fetch(`${serving.url}/auth/refresh`, {
+    method: 'POST',
+    body: JSON.stringify({ deviceId: 'A' }),
+  });
   token = ((await answer.json()) as TokenResponse).token;
 });
 
@@ -36,11 +39,18 @@ test('health and history show what the server recorded, by device, in pages', as
   expect((await op('n1', 'o1')).status).toBe(201);
   const health = (await (await control('health')).json()) as Record<string, unknown>;
   expect(health).toMatchObject({ status: 'ok', mutant: null, generation: 0, speed: 10 });
-  const history = (await (await control('history?limit=1')).json()) as { events: { type: string; device: string }[]; next: number; hasMore: boolean };
+  const history = (await (await control('history?limit=1')).json()) as {
+    events: { type: string; device: string }[];
+    next: number;
+    hasMore: boolean;
+  };
   expect(history.events).toHaveLength(1);
   expect(history.events[0]).toMatchObject({ type: 'server.apply', device: 'A' });
   expect(history.hasMore).toBe(true);
-  const rest = (await (await control(`history?since=${history.next}`)).json()) as { events: { type: string }[]; hasMore: boolean };
+  const rest = (await (await control(`history?since=${history.next}`)).json()) as {
+    events: { type: string }[];
+    hasMore: boolean;
+  };
   expect(rest.events.map((event) => event.type)).toEqual(['server.replay']);
   expect(rest.hasMore).toBe(false);
 });
@@ -56,7 +66,10 @@ test('fault rules are set, listed, suspended and cleared through the control API
   expect((await control('faults', { method: 'POST', body: JSON.stringify({ enabled: true }) })).status).toBe(200);
   expect((await control('rules', { method: 'DELETE' })).status).toBe(204);
   expect((await op('n3', 'o3')).status).toBe(201);
-  const bad = await control('rules', { method: 'POST', body: JSON.stringify({ match: {}, fault: { type: 'meteor' } }) });
+  const bad = await control('rules', {
+    method: 'POST',
+    body: JSON.stringify({ match: {}, fault: { type: 'meteor' } }),
+  });
   expect(bad.status).toBe(400);
   expect(await bad.json()).toMatchObject({ reason: 'invalid-rule' });
 });

@@ -43,7 +43,10 @@ function raw(parts: string[], gapMs = 0): Promise<string> {
 }
 
 async function healthy(): Promise<boolean> {
-  const answer = await fetch(`${serving.url}/auth/refresh`, { method: 'POST', body: JSON.stringify({ deviceId: 'ok' }) });
+  const answer = await fetch(`${serving.url}/auth/refresh`, {
+    method: 'POST',
+    body: JSON.stringify({ deviceId: 'ok' }),
+  });
   return answer.status === 200;
 }
 
@@ -59,7 +62,12 @@ test('a body over the limit is a 400 body-too-large, announced or streamed', asy
   expect(announced.status).toBe(400);
   expect(await announced.json()).toMatchObject({ reason: 'body-too-large' });
   const chunk = `${(2_048).toString(16)}\r\n${'y'.repeat(2_048)}\r\n`;
-  const streamed = await raw([`POST /sync/ops HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n`, chunk, chunk, '0\r\n\r\n']);
+  const streamed = await raw([
+    `POST /sync/ops HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n`,
+    chunk,
+    chunk,
+    '0\r\n\r\n',
+  ]);
   expect(streamed).toMatch(/^HTTP\/1\.1 400/);
   expect(streamed).toContain('body-too-large');
   expect(await healthy()).toBe(true);
@@ -72,7 +80,18 @@ test('bytes that are not HTTP get a bare 400 and the connection closes', async (
 });
 
 test('a client that trickles its headers gets 408 while the server keeps serving others', async () => {
-  const slow = raw(['POST /auth/refresh HTTP/1.1\r\n', 'host: x\r\n', 'x-a: 1\r\n', 'x-b: 2\r\n', 'x-c: 3\r\n', 'x-d: 4\r\n', 'x-e: 5\r\n'], 300);
+  const slow = raw(
+    [
+      'POST /auth/refresh HTTP/1.1\r\n',
+      'host: x\r\n',
+      'x-a: 1\r\n',
+      'x-b: 2\r\n',
+      'x-c: 3\r\n',
+      'x-d: 4\r\n',
+      'x-e: 5\r\n',
+    ],
+    300,
+  );
   expect(await healthy()).toBe(true);
   const answer = await slow;
   expect(answer).toMatch(/^HTTP\/1\.1 408/);

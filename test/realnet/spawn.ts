@@ -18,7 +18,10 @@ export interface Child {
 }
 
 export function start(args: readonly string[], timeoutMs = 60_000): Child {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => {
@@ -52,7 +55,10 @@ export function start(args: readonly string[], timeoutMs = 60_000): Child {
 }
 
 /** Runs to the end; resolves with the exit code and both outputs. */
-export async function run(args: readonly string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function run(
+  args: readonly string[],
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = start(args, timeoutMs);
   const { code } = await child.exited;
   return { code, stdout: child.stdout(), stderr: child.stderr() };

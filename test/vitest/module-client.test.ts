@@ -1,8 +1,10 @@
 // Goal: `--client ./adapter.ts` loads a TypeScript module without a build step (in the CLI
-// and in campaign workers), and a bad module or process command stops the command with
-// exit 2 and one clear line. Method: spawn `node bin/syncstorm.mjs` as a user would.
+// and in campaign workers, importing `syncstorm` by name if it likes), and a bad module or
+// process command stops the command with exit 2 and one clear line. Method: spawn
+// `node bin/syncstorm.mjs` as a user would; resolve a module that imports the package.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { resolveClient } from '../../src/client/resolve.ts';
 
 function syncstorm(args: string[]) {
   const run = spawnSync(process.execPath, ['bin/syncstorm.mjs', ...args], { encoding: 'utf8', timeout: 180_000 });
@@ -31,6 +33,10 @@ describe('--client <module>', () => {
       'reports/test-vitest/cli',
     ]);
     expect(fuzz.status, fuzz.stderr).toBe(0);
+  });
+
+  it('loads an adapter that imports syncstorm by its package name at run time', async () => {
+    expect((await resolveClient('./test/vitest/fixtures/package-import-client.ts')).name).toBe('via-package-name');
   });
 
   it('exits 2 with one line for a module that exports no client', () => {

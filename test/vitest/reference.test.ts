@@ -1,8 +1,9 @@
-// Goal: the reference client passes the conformance suite with zero skips, as a team's
-// client would be run. Method: describeConformance over every bundled scenario (mutants
+// Goal: the reference client passes the conformance suite with zero skips, set up exactly
+// as a team would set up its own (through the package's entry points `syncstorm` and
+// `syncstorm/vitest`). Method: describeConformance over every bundled scenario (mutants
 // excluded) and a small fuzz campaign; a failure fails the generated test with its repro.
-import { createReferenceClient } from '../../src/client/index.ts';
-import { describeConformance } from '../../src/vitest/conformance.ts';
+import { createReferenceClient } from 'syncstorm';
+import { describeConformance } from 'syncstorm/vitest';
 
 describeConformance({
   client: createReferenceClient(),

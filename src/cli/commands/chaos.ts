@@ -66,7 +66,11 @@ export async function chaosCommand(flags: ChaosFlags, io: CliIo, clients: Client
   print(`${runLine(result, paint(io.color))}\n`);
   for (const violation of result.violations.slice(0, 10)) print(`    ${violation.invariant}: ${violation.message}\n`);
   const { applied, failed } = outcome.actions;
-  print(paint(io.color).dim(`    ${result.stats.exchanges} requests, ${applied} toxic changes (${failed} refused), ${(result.stats.wallMs / 1000).toFixed(1)} s\n`));
+  print(
+    paint(io.color).dim(
+      `    ${result.stats.exchanges} requests, ${applied} toxic changes (${failed} refused), ${(result.stats.wallMs / 1000).toFixed(1)} s\n`,
+    ),
+  );
   emitReports(io, 'chaos', flags, { results: [result] }, { alwaysWrite: true });
   return result.passed ? 0 : 1;
 }

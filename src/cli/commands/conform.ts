@@ -18,7 +18,10 @@ export interface ConformFlags {
 
 export function parsePromiseList(value: string): ConformPromiseName[] {
   const known = CONFORM_PROMISES.map((promise) => promise.name);
-  const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = names.filter((name) => !known.includes(name as ConformPromiseName));
   if (names.length === 0 || unknown.length > 0) {
     throw new InvalidArgumentError(`Unknown promise ${unknown.join(', ') || "''"}. Known: ${known.join(', ')}.`);
@@ -33,7 +36,10 @@ function line(result: PromiseResult, color: boolean): string {
 }
 
 export async function conformCommand(baseUrl: string, flags: ConformFlags, io: CliIo): Promise<number> {
-  const report = await runConform(baseUrl, { collection: flags.collection, ...(flags.only ? { only: flags.only } : {}) });
+  const report = await runConform(baseUrl, {
+    collection: flags.collection,
+    ...(flags.only ? { only: flags.only } : {}),
+  });
   if (flags.json) {
     io.out(`${JSON.stringify(report, null, 2)}\n`);
   } else {

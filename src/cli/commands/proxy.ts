@@ -27,7 +27,8 @@ function readConfig(path: string): unknown[] {
   } catch (error) {
     throw new UsageError(`Cannot read proxy config '${path}': ${(error as Error).message}`);
   }
-  if (!Array.isArray(parsed)) throw new UsageError(`Proxy config '${path}' must be a JSON list of {name, listen, upstream}.`);
+  if (!Array.isArray(parsed))
+    throw new UsageError(`Proxy config '${path}' must be a JSON list of {name, listen, upstream}.`);
   return parsed;
 }
 
@@ -43,7 +44,9 @@ export async function proxyCommand(flags: ProxyFlags, io: CliIo, stop?: AbortSig
       throw error;
     }
     io.out(`syncstorm proxy: Toxiproxy-compatible admin API at ${server.url}\n`);
-    io.err('Toxics: latency, bandwidth, slow_close, timeout, reset_peer, slicer, limit_data, noop. Not implemented: /metrics, /events, TLS. Ctrl-C stops it.\n');
+    io.err(
+      'Toxics: latency, bandwidth, slow_close, timeout, reset_peer, slicer, limit_data, noop. Not implemented: /metrics, /events, TLS. Ctrl-C stops it.\n',
+    );
     const reason = await untilStopped(stop);
     io.err(`${reason}: stopping\n`);
   } finally {

@@ -22,7 +22,8 @@ export function parseSpeed(value: string): number {
 
 /** `host:port`, e.g. 127.0.0.1:8666 or 0.0.0.0:8666 or toxiproxy:8666. */
 export function parseAddress(value: string): string {
-  if (!/^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/.test(value.trim())) throw new InvalidArgumentError("Expected 'host:port', e.g. 127.0.0.1:8666.");
+  if (!/^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/.test(value.trim()))
+    throw new InvalidArgumentError("Expected 'host:port', e.g. 127.0.0.1:8666.");
   return value.trim();
 }
 

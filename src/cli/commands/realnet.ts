@@ -25,12 +25,28 @@ function registerServe(program: Command, io: CliIo, setExit: (code: number) => v
     .option('--host <host>', 'interface to listen on (loopback unless told)', SERVE_DEFAULTS.host)
     .option('--port <port>', 'port (0: any free port)', parsePort, SERVE_DEFAULTS.port)
     .option('--seed <seed>', "seed of the server's tokens and fault draws", SERVE_DEFAULTS.seed)
-    .option('--speed <factor>', 'server time runs this many times faster than the wall clock', parseSpeed, SERVE_DEFAULTS.speed)
-    .addOption(new Option('--mutant <name>', 'serve a deliberately broken server').choices(SERVER_MUTANTS.map((m) => m.name)))
+    .option(
+      '--speed <factor>',
+      'server time runs this many times faster than the wall clock',
+      parseSpeed,
+      SERVE_DEFAULTS.speed,
+    )
+    .addOption(
+      new Option('--mutant <name>', 'serve a deliberately broken server').choices(SERVER_MUTANTS.map((m) => m.name)),
+    )
     .option('--no-control', 'turn the control API under /_syncstorm/ off')
     .option('--proxy-url <url>', 'also play a chaos schedule on this Toxiproxy admin API', parseHttpUrl)
-    .addOption(new Option('--schedule <name>', 'schedule played with --proxy-url').choices(SCHEDULE_NAMES).default(SERVE_DEFAULTS.schedule))
-    .option('--proxy-listen <host:port>', 'where the proxy listens, as the proxy sees it', parseAddress, SERVE_DEFAULTS.proxyListen)
+    .addOption(
+      new Option('--schedule <name>', 'schedule played with --proxy-url')
+        .choices(SCHEDULE_NAMES)
+        .default(SERVE_DEFAULTS.schedule),
+    )
+    .option(
+      '--proxy-listen <host:port>',
+      'where the proxy listens, as the proxy sees it',
+      parseAddress,
+      SERVE_DEFAULTS.proxyListen,
+    )
     .option('--upstream <host:port>', 'this server as the proxy reaches it (default: its own address)', parseAddress)
     .option('--cycle <seconds>', 'length of one schedule cycle', seconds(1, 86_400), SERVE_DEFAULTS.cycleMs)
     .action(async (flags: ServeFlags) => {
@@ -74,19 +90,45 @@ function registerChaos(program: Command, io: CliIo, setExit: (code: number) => v
     .description('N real clients through a chaos proxy to the served server; then the checkers and reports')
     .option('--clients <n>', 'clients (devices) in this process', wholeNumber(1, CLIENTS_MAX), CHAOS_DEFAULTS.clients)
     .option('--client <spec>', 'client under test: reference | mutant:<name> | <module path>', DEFAULT_CLIENT)
-    .addOption(new Option('--schedule <name>', 'chaos schedule').choices(SCHEDULE_NAMES).default(CHAOS_DEFAULTS.schedule))
+    .addOption(
+      new Option('--schedule <name>', 'chaos schedule').choices(SCHEDULE_NAMES).default(CHAOS_DEFAULTS.schedule),
+    )
     .option('--duration <seconds>', 'length of the chaos phase', seconds(1, 3_600), CHAOS_DEFAULTS.durationMs)
     .option('--seed <seed>', 'seed of the workload and the schedule', CHAOS_DEFAULTS.seed)
     .option('--ops <n>', 'user actions per client', wholeNumber(0, 10_000), CHAOS_DEFAULTS.opsPerClient)
-    .option('--speed <factor>', 'client timers and server time run this many times faster than the wall clock', parseSpeed, CHAOS_DEFAULTS.speed)
+    .option(
+      '--speed <factor>',
+      'client timers and server time run this many times faster than the wall clock',
+      parseSpeed,
+      CHAOS_DEFAULTS.speed,
+    )
     .option('--proxy-url <url>', 'Toxiproxy admin API (default: the embedded proxy, in this process)', parseHttpUrl)
-    .option('--proxy-listen <host:port>', 'where the proxy listens, as the proxy sees it', parseAddress, CHAOS_DEFAULTS.proxyListen)
-    .option('--upstream <host:port>', 'the server as the proxy reaches it (e.g. host.docker.internal:8787)', parseAddress)
+    .option(
+      '--proxy-listen <host:port>',
+      'where the proxy listens, as the proxy sees it',
+      parseAddress,
+      CHAOS_DEFAULTS.proxyListen,
+    )
+    .option(
+      '--upstream <host:port>',
+      'the server as the proxy reaches it (e.g. host.docker.internal:8787)',
+      parseAddress,
+    )
     .option('--client-url <url>', 'where the clients reach the proxy (default: from its listen address)', parseHttpUrl)
     .option('--server-host <host>', 'interface the in-process server listens on', CHAOS_DEFAULTS.serverHost)
     .option('--server-port <port>', 'port of the in-process server (0: any)', parsePort, CHAOS_DEFAULTS.serverPort)
-    .option('--requests-max <n>', 'bound on requests of all clients', wholeNumber(1, 10_000_000), CHAOS_DEFAULTS.requestsMax)
-    .option('--heal <seconds>', 'time the clients get to converge on their own after heal', seconds(0, 3_600), CHAOS_DEFAULTS.healMs)
+    .option(
+      '--requests-max <n>',
+      'bound on requests of all clients',
+      wholeNumber(1, 10_000_000),
+      CHAOS_DEFAULTS.requestsMax,
+    )
+    .option(
+      '--heal <seconds>',
+      'time the clients get to converge on their own after heal',
+      seconds(0, 3_600),
+      CHAOS_DEFAULTS.healMs,
+    )
     .option('--report <dir>', 'root folder for the report (<dir>/<run>/ and <dir>/latest)')
     .option('--junit <file>', 'also write JUnit XML to this file')
     .option('--json', 'print one JSON summary on stdout (human lines go to stderr)')

@@ -9,7 +9,7 @@ import { Rng } from '../../kernel/rng.ts';
 import { ScheduleRunner } from '../../realnet/chaos/schedule-runner.ts';
 import { findSchedule, planSchedule } from '../../realnet/chaos/schedules.ts';
 import { ProxyLink, type ProxyLinkOptions } from '../../realnet/chaos/toxiproxy-link.ts';
-import { startServe, type Serving } from '../../realnet/serve.ts';
+import { type Serving, startServe } from '../../realnet/serve.ts';
 import { untilStopped } from '../../realnet/stop-signal.ts';
 import type { CliIo } from '../io.ts';
 
@@ -53,10 +53,18 @@ async function openWithRetry(options: ProxyLinkOptions, stopped: AbortSignal): P
 }
 
 /** Plays the schedule in cycles (a new draw each cycle) until `stopped` fires. */
-async function playSchedule(flags: ServeFlags, serving: Serving, io: CliIo, stopped: AbortSignal): Promise<() => Promise<void>> {
+async function playSchedule(
+  flags: ServeFlags,
+  serving: Serving,
+  io: CliIo,
+  stopped: AbortSignal,
+): Promise<() => Promise<void>> {
   const served = new URL(serving.url);
   const upstream = flags.upstream ?? `${served.hostname.replace(/^0\.0\.0\.0$/, '127.0.0.1')}:${served.port}`;
-  const link = await openWithRetry({ adminUrl: flags.proxyUrl as string, name: 'syncstorm', listen: flags.proxyListen, upstream }, stopped);
+  const link = await openWithRetry(
+    { adminUrl: flags.proxyUrl as string, name: 'syncstorm', listen: flags.proxyListen, upstream },
+    stopped,
+  );
   const schedule = findSchedule(flags.schedule);
   io.err(`chaos: schedule ${schedule.name} on proxy ${link.listen} -> ${upstream}, ${flags.cycle / 1000} s cycles\n`);
   let runner: ScheduleRunner | undefined;
@@ -91,9 +99,12 @@ export async function serveCommand(flags: ServeFlags, io: CliIo, stop?: AbortSig
   });
   const what = flags.mutant === undefined ? 'reference server' : `server mutant '${flags.mutant}'`;
   io.out(`syncstorm serve: ${what} at ${serving.url}\n`);
-  if (flags.control) io.out(`control API: ${serving.url}/_syncstorm/ (health, history, records, rules, faults, reset)\n`);
+  if (flags.control)
+    io.out(`control API: ${serving.url}/_syncstorm/ (health, history, records, rules, faults, reset)\n`);
   if (flags.host !== '127.0.0.1' && flags.host !== 'localhost' && flags.control) {
-    io.err(`warning: listening on ${flags.host} with the control API on: anyone who reaches it can reset the server (--no-control turns it off)\n`);
+    io.err(
+      `warning: listening on ${flags.host} with the control API on: anyone who reaches it can reset the server (--no-control turns it off)\n`,
+    );
   }
   const stopped = new AbortController();
   let stopSchedule: (() => Promise<void>) | undefined;

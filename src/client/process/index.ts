@@ -14,6 +14,7 @@ export {
 export {
   type AppMethod,
   type ClientMessage,
+  fetchErrorCode,
   PROTOCOL_VERSION,
   ProtocolError,
   parseClientMessage,

@@ -6,7 +6,7 @@
  * messages, or an app call's result of the wrong shape, is the client's bug, reported
  * with the line, never passed on to the checkers.
  */
-import type { Conflict, FieldPolicy, LocalRecord, SyncRunResult } from '../contract.ts';
+import type { FieldPolicy, SyncRunResult } from '../contract.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -168,4 +168,10 @@ export function resultProblem(method: AppMethod, value: unknown): string | undef
   }
 }
 
-export type AppResult = string | LocalRecord[] | Conflict[] | number | SyncRunResult | undefined;
+/** The `error` of a failed fetch's response event: Node's `cause.code` (ECONNRESET...), or ABORTED. */
+export function fetchErrorCode(error: unknown): string {
+  if (error instanceof Error && error.name === 'AbortError') return 'ABORTED';
+  const cause = error instanceof Error ? (error as { cause?: { code?: unknown } }).cause : undefined;
+  if (typeof cause?.code === 'string') return cause.code;
+  return error instanceof Error ? error.name : 'UNKNOWN';
+}

@@ -18,6 +18,7 @@ import { type ChannelRead, ProcessChannel } from './channel.ts';
 import {
   type AppMethod,
   type ClientMessage,
+  fetchErrorCode,
   PROTOCOL_VERSION,
   ProtocolError,
   parseClientMessage,
@@ -47,13 +48,6 @@ export const processTraffic = { turns: 0, lines: 0 };
 export const MESSAGES_PER_TURN_MAX = 100_000;
 
 const LINE_SHOWN_MAX = 200;
-
-function errorCode(error: unknown): string {
-  if (error instanceof Error && error.name === 'AbortError') return 'ABORTED';
-  const cause = error instanceof Error ? (error as { cause?: { code?: unknown } }).cause : undefined;
-  if (typeof cause?.code === 'string') return cause.code;
-  return error instanceof Error ? error.name : 'UNKNOWN';
-}
 
 interface PendingCall {
   method: AppMethod;
@@ -105,6 +99,7 @@ export class ProcessSession {
     } as const;
     session.turn(start, 'start', options.startTimeoutMs);
     if (session.failure !== undefined) throw session.failure;
+    if (session.killed) throw new DeviceKilled(env.deviceId, 'start'); // killed at a crash point while starting
     session.started = true;
     for (const event of ['online', 'offline', 'foreground', 'background'] as const) {
       env.surroundings.on(event, () => session.turn({ type: 'surroundings', event }, `the OS event '${event}'`));
@@ -279,7 +274,7 @@ export class ProcessSession {
         });
         return { type: 'response', fetchId, status: response.status, headers, body } as const;
       })
-      .then(respond, (error: unknown) => respond({ type: 'response', fetchId, error: errorCode(error) }));
+      .then(respond, (error: unknown) => respond({ type: 'response', fetchId, error: fetchErrorCode(error) }));
   }
 
   private broken(step: string, what: string): ProcessClientError {

@@ -40,7 +40,11 @@ export class RealHealer {
   ) {}
 
   async view(device: RealDevice): Promise<DeviceView | undefined> {
-    const outcome = await device.call('reading the view', (client) => readView(client, this.collections), this.options.callTimeoutMs);
+    const outcome = await device.call(
+      'reading the view',
+      (client) => readView(client, this.collections),
+      this.options.callTimeoutMs,
+    );
     if (outcome.ok) return outcome.value;
     this.trace.record('device.error', { device: device.deviceId, message: outcome.error });
     return undefined;

@@ -4,10 +4,10 @@
  * exit codes apply): the checkers' violations on the recorded history, plus the run's own
  * errors (a client that threw, a bound reached) as `client-error`.
  */
-import { checkAll } from '../../check/index.ts';
+
 import { buildHistory } from '../../check/history.ts';
-import type { TraceEvent } from '../../kernel/trace.ts';
-import type { Trace } from '../../kernel/trace.ts';
+import { checkAll } from '../../check/index.ts';
+import type { Trace, TraceEvent } from '../../kernel/trace.ts';
 import type { RunResult, RunViolation } from '../../sim/result.ts';
 
 export interface ChaosSummaryInput {

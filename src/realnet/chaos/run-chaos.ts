@@ -14,7 +14,7 @@ import type { RunResult } from '../../sim/result.ts';
 import { RequestBudget } from '../recording-fetch.ts';
 import { RunTimeline } from '../timeline.ts';
 import { RealHealer } from './heal.ts';
-import { CLIENTS_MAX, type ChaosOptions } from './options.ts';
+import { type ChaosOptions, CLIENTS_MAX } from './options.ts';
 import { summariseChaos } from './result.ts';
 import { ScheduleRunner } from './schedule-runner.ts';
 import { findSchedule, planSchedule } from './schedules.ts';
@@ -65,7 +65,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
   const budget = new RequestBudget(options.requestsMax);
   const rng = new Rng(options.seed);
   const chaosRunMs = Math.max(1, Math.round(options.durationMs * options.speed));
-  const plan = drawRealPlan(rng.fork('realnet'), { devices: options.clients, opsPerDevice: options.opsPerClient, chaosMs: chaosRunMs });
+  const plan = drawRealPlan(rng.fork('realnet'), {
+    devices: options.clients,
+    opsPerDevice: options.opsPerClient,
+    chaosMs: chaosRunMs,
+  });
   const schedule = findSchedule(options.schedule);
   const actions = planSchedule(schedule, rng.fork(`schedule/${schedule.name}`), options.durationMs);
   const setup = await setUpChaos(options, timeline, trace, budget);
@@ -75,14 +79,29 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
   const runner = new ScheduleRunner(setup.link, actions, trace);
   try {
     const devices = setup.devices.map((device) => device.deviceId);
-    trace.record('sim.start', { seed: options.seed, client: options.client.name, profile: `realnet:${schedule.name}`, devices });
+    trace.record('sim.start', {
+      seed: options.seed,
+      client: options.client.name,
+      profile: `realnet:${schedule.name}`,
+      devices,
+    });
     for (const device of setup.devices) {
-      await device.start(options.client).catch((error: unknown) => errors.push(`start of ${device.deviceId} failed: ${describe(error)}`));
+      await device
+        .start(options.client)
+        .catch((error: unknown) => errors.push(`start of ${device.deviceId} failed: ${describe(error)}`));
     }
-    log(`chaos: ${options.clients} client(s) through ${setup.baseUrl}, schedule ${schedule.name}, ${options.durationMs / 1000} s`);
+    log(
+      `chaos: ${options.clients} client(s) through ${setup.baseUrl}, schedule ${schedule.name}, ${options.durationMs / 1000} s`,
+    );
     trace.record('sim.phase', { phase: 'chaos' });
     runner.start();
-    const workload = new RealWorkload({ devices: new Map(setup.devices.map((d) => [d.deviceId, d])), trace, timeline, collections, actionTimeoutMs: options.actionTimeoutMs });
+    const workload = new RealWorkload({
+      devices: new Map(setup.devices.map((d) => [d.deviceId, d])),
+      trace,
+      timeline,
+      collections,
+      actionTimeoutMs: options.actionTimeoutMs,
+    });
     const played = workload.play(userSteps(plan.steps));
     await sleep(options.durationMs);
     const finished = await within(played, options.actionTimeoutMs);
@@ -90,7 +109,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     workload.stop();
     await runner.stop();
     await setup.link.heal();
-    log(`heal: toxics removed after ${runner.applied} schedule action(s); waiting up to ${options.healMs / 1000} s for convergence`);
+    log(
+      `heal: toxics removed after ${runner.applied} schedule action(s); waiting up to ${options.healMs / 1000} s for convergence`,
+    );
     const healer = new RealHealer(setup.devices, setup.serving.served, trace, collections, {
       healAutoMs: options.healMs,
       sliceMs: 250,
@@ -114,7 +135,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
       wallMs: performance.now() - wallStart,
       keepTrace: true,
     });
-    return { result, actions: { planned: actions.length, applied: runner.applied, failed: runner.failed }, baseUrl: setup.baseUrl };
+    return {
+      result,
+      actions: { planned: actions.length, applied: runner.applied, failed: runner.failed },
+      baseUrl: setup.baseUrl,
+    };
   } finally {
     await runner.stop();
     release();

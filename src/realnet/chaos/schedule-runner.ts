@@ -37,7 +37,10 @@ export class ScheduleRunner {
         this.trace.record('realnet.toxic', what);
       } catch (error) {
         this.failed++;
-        this.trace.record('realnet.error', { action: action.do, message: error instanceof Error ? error.message : String(error) });
+        this.trace.record('realnet.error', {
+          action: action.do,
+          message: error instanceof Error ? error.message : String(error),
+        });
       }
     });
   }

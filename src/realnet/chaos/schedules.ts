@@ -5,8 +5,9 @@
  * from a seed. Times are real milliseconds from the start of the chaos phase; toxic
  * attributes are Toxiproxy's (ms, KB/s, bytes, µs for slicer delay).
  */
-import type { Rng } from '../../kernel/rng.ts';
+
 import { UsageError } from '../../kernel/errors.ts';
+import type { Rng } from '../../kernel/rng.ts';
 import type { ToxicType } from '../proxy/toxic-spec.ts';
 
 export interface ToxicSpec {
@@ -33,7 +34,13 @@ export interface ChaosSchedule {
 /** Bound on windows one schedule draws. */
 const WINDOWS_MAX = 10_000;
 
-function toxic(name: string, type: ToxicType, stream: ToxicSpec['stream'], attributes: Record<string, number>, toxicity = 1): ToxicSpec {
+function toxic(
+  name: string,
+  type: ToxicType,
+  stream: ToxicSpec['stream'],
+  attributes: Record<string, number>,
+  toxicity = 1,
+): ToxicSpec {
   return { name, type, stream, toxicity, attributes };
 }
 
@@ -59,16 +66,14 @@ export function drawWindows(
 function during(windows: [number, number][], make: (index: number) => ToxicSpec): ScheduleAction[] {
   return windows.flatMap(([start, end], index) => {
     const spec = make(index);
-    return [
-      { atMs: start, do: 'add', toxic: spec } as const,
-      { atMs: end, do: 'remove', name: spec.name } as const,
-    ];
+    return [{ atMs: start, do: 'add', toxic: spec } as const, { atMs: end, do: 'remove', name: spec.name } as const];
   });
 }
 
 const flaky3g: ChaosSchedule = {
   name: 'flaky-3g',
-  description: 'A bad 3G link: slow and jittery, thin downlink, spells of reset connections, sliced packets and latency spikes.',
+  description:
+    'A bad 3G link: slow and jittery, thin downlink, spells of reset connections, sliced packets and latency spikes.',
   plan(rng, durationMs) {
     const base = toxic('3g-latency', 'latency', 'downstream', { latency: 250, jitter: 150 });
     const actions: ScheduleAction[] = [
@@ -140,7 +145,8 @@ const congestedWifi: ChaosSchedule = {
 
 const responseLoss: ChaosSchedule = {
   name: 'response-loss',
-  description: 'Short, frequent spells in which answers are lost after the server applied the request: reset, or swallowed until the connection times out.',
+  description:
+    'Short, frequent spells in which answers are lost after the server applied the request: reset, or swallowed until the connection times out.',
   plan(rng, durationMs) {
     // A clean lead-in lets first records reach the server; then spells come thick and fast.
     const windows = drawWindows(rng, durationMs, [300, 600], [700, 1_200], Math.floor(durationMs * 0.12));

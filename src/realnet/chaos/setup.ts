@@ -47,31 +47,50 @@ async function probe(baseUrl: string, upstream: string): Promise<void> {
     throw new Error(`POST /auth/refresh answered ${response.status}`);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`The server does not answer through the proxy at ${baseUrl} (upstream ${upstream}): ${reason}. Check --upstream: it is the server's address as the proxy sees it.`);
+    throw new UsageError(
+      `The server does not answer through the proxy at ${baseUrl} (upstream ${upstream}): ${reason}. Check --upstream: it is the server's address as the proxy sees it.`,
+    );
   }
 }
 
-export async function setUpChaos(options: ChaosOptions, timeline: RunTimeline, trace: Trace, budget: RequestBudget): Promise<ChaosSetup> {
+export async function setUpChaos(
+  options: ChaosOptions,
+  timeline: RunTimeline,
+  trace: Trace,
+  budget: RequestBudget,
+): Promise<ChaosSetup> {
   const cleanups: (() => Promise<void> | void)[] = [];
   const tearDown = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   try {
-    const serving = await startServe({ host: options.serverHost, port: options.serverPort, seed: options.seed, timeline, trace });
+    const serving = await startServe({
+      host: options.serverHost,
+      port: options.serverPort,
+      seed: options.seed,
+      timeline,
+      trace,
+    });
     cleanups.push(() => serving.close());
     const embedded = options.proxyUrl === undefined ? await startChaosProxy({ seed: options.seed }) : undefined;
     if (embedded) cleanups.push(() => embedded.close());
     const served = new URL(serving.url);
     const upstream = options.upstream ?? `${served.hostname.replace(/^0\.0\.0\.0$/, '127.0.0.1')}:${served.port}`;
     const adminUrl = options.proxyUrl ?? (embedded as ChaosProxyServer).url;
-    const link = await ProxyLink.open({ adminUrl, name: `syncstorm-${options.seed}`, listen: options.proxyListen, upstream });
+    const link = await ProxyLink.open({
+      adminUrl,
+      name: `syncstorm-${options.seed}`,
+      listen: options.proxyListen,
+      upstream,
+    });
     cleanups.push(() => link.remove().catch(() => {}));
     const baseUrl = options.clientUrl ?? urlOf(link.listen);
     await probe(baseUrl, upstream);
     const storageDir = mkdtempSync(join(tmpdir(), 'syncstorm-realnet-'));
     cleanups.push(() => rmSync(storageDir, { recursive: true, force: true }));
-    const devices = Array.from({ length: options.clients }, (_, index) =>
-      new RealDevice({ deviceId: `d${index + 1}`, baseUrl, trace, timeline, budget, storageDir }),
+    const devices = Array.from(
+      { length: options.clients },
+      (_, index) => new RealDevice({ deviceId: `d${index + 1}`, baseUrl, trace, timeline, budget, storageDir }),
     );
     cleanups.push(async () => {
       for (const device of devices) await device.stop();

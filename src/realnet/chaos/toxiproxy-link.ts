@@ -4,7 +4,7 @@
  * works against Toxiproxy (Docker) and the embedded proxy: create it (replacing a stale one
  * of the same name), apply schedule actions, and heal (remove every toxic, enable it).
  */
-import { type ICreateToxicBody, type Proxy, Toxiproxy } from 'toxiproxy-node-client';
+import { type ICreateToxicBody, Toxiproxy, type Proxy as ToxiproxyProxy } from 'toxiproxy-node-client';
 import { UsageError } from '../../kernel/errors.ts';
 import type { ScheduleAction, ToxicSpec } from './schedules.ts';
 
@@ -30,11 +30,11 @@ function describe(error: unknown): string {
 }
 
 export class ProxyLink {
-  private proxy: Proxy;
+  private proxy: ToxiproxyProxy;
 
   private constructor(
     private readonly toxiproxy: Toxiproxy,
-    proxy: Proxy,
+    proxy: ToxiproxyProxy,
   ) {
     this.proxy = proxy;
   }
@@ -45,11 +45,17 @@ export class ProxyLink {
     try {
       await toxiproxy.getVersion();
     } catch (error) {
-      throw new UsageError(`Cannot reach the proxy admin API at ${options.adminUrl}: ${describe(error)}. Start Toxiproxy (docker compose up) or 'syncstorm proxy', or leave --proxy-url out to use the embedded proxy.`);
+      throw new UsageError(
+        `Cannot reach the proxy admin API at ${options.adminUrl}: ${describe(error)}. Start Toxiproxy (docker compose up) or 'syncstorm proxy', or leave --proxy-url out to use the embedded proxy.`,
+      );
     }
     const existing = await toxiproxy.getAll();
     await existing[options.name]?.remove();
-    const proxy = await toxiproxy.createProxy({ name: options.name, listen: options.listen, upstream: options.upstream });
+    const proxy = await toxiproxy.createProxy({
+      name: options.name,
+      listen: options.listen,
+      upstream: options.upstream,
+    });
     return new ProxyLink(toxiproxy, proxy);
   }
 

@@ -55,15 +55,23 @@ function deviceSteps(rng: Rng, device: string, options: RealPlanOptions, othersR
     return { at, do: 'create', device, collection: rng.pick(collections), ref, fields };
   };
   const first = earlyTimes.map(create);
-  const later = lateTimes.sort((a, b) => a - b).map((at): Step => {
-    const kind = rng.weighted<Step['do']>([['create', 6], ['update', 80], ['delete', 3], ['sync', 11]]);
-    if (kind === 'create') return create(at);
-    if (kind === 'sync') return { at, do: 'sync', device };
-    const others = othersRefs();
-    const target = rng.chance(0.2) && others.length > 0 ? rng.pick(others) : own[Math.max(0, own.length - 1 - rng.int(0, 2))]!;
-    if (kind === 'delete') return { at, do: 'delete', device, ref: target };
-    return { at, do: 'update', device, ref: target, ops: editOps(rng) };
-  });
+  const later = lateTimes
+    .sort((a, b) => a - b)
+    .map((at): Step => {
+      const kind = rng.weighted<Step['do']>([
+        ['create', 6],
+        ['update', 80],
+        ['delete', 3],
+        ['sync', 11],
+      ]);
+      if (kind === 'create') return create(at);
+      if (kind === 'sync') return { at, do: 'sync', device };
+      const others = othersRefs();
+      const target =
+        rng.chance(0.2) && others.length > 0 ? rng.pick(others) : own[Math.max(0, own.length - 1 - rng.int(0, 2))]!;
+      if (kind === 'delete') return { at, do: 'delete', device, ref: target };
+      return { at, do: 'update', device, ref: target, ops: editOps(rng) };
+    });
   return [...first, ...later];
 }
 
@@ -77,5 +85,11 @@ export function drawRealPlan(rng: Rng, options: RealPlanOptions): Plan {
     for (const step of drawn) if (step.do === 'create') created.push(step.ref);
     return drawn;
   });
-  return { devices: ids.map((id) => ({ id })), profile: 'calm', steps: sortSteps(steps), networkRules: [], serverRules: [] };
+  return {
+    devices: ids.map((id) => ({ id })),
+    profile: 'calm',
+    steps: sortSteps(steps),
+    networkRules: [],
+    serverRules: [],
+  };
 }

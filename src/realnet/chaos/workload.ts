@@ -65,9 +65,19 @@ export class RealWorkload {
   private async run(step: UserStep, index: number): Promise<void> {
     const device = this.options.devices.get(step.device);
     if (device === undefined || !device.alive) return;
-    const outcome = await device.call(`${step.do} on ${step.device}`, (client) => this.act(client, step, index), this.options.actionTimeoutMs);
+    const outcome = await device.call(
+      `${step.do} on ${step.device}`,
+      (client) => this.act(client, step, index),
+      this.options.actionTimeoutMs,
+    );
     if (!outcome.ok && device.alive) {
-      this.options.trace.record('user.error', { device: step.device, step: index, action: step.do, message: outcome.error, hung: outcome.hung });
+      this.options.trace.record('user.error', {
+        device: step.device,
+        step: index,
+        action: step.do,
+        message: outcome.error,
+        hung: outcome.hung,
+      });
     }
   }
 

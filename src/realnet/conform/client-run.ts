@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createReferenceClient } from '../../client/reference/index.ts';
 import { Rng } from '../../kernel/rng.ts';
 import { Trace } from '../../kernel/trace.ts';
+import type { ServerRecord } from '../../server/protocol.ts';
 import { viewMatchesServer } from '../../sim/heal.ts';
 import { type DeviceView, readView } from '../../sim/views.ts';
 import { RealWorkload, type UserStep } from '../chaos/workload.ts';
@@ -21,7 +22,6 @@ import { RequestBudget } from '../recording-fetch.ts';
 import { RunTimeline } from '../timeline.ts';
 import { type ClientFaults, faultyFetch } from './faulty-fetch.ts';
 import type { ConformSession } from './session.ts';
-import type { ServerRecord } from '../../server/protocol.ts';
 
 export const CLIENT_RUN = {
   devices: 3,
@@ -39,24 +39,56 @@ type Phase = { faults: boolean; steps: UserStep[] };
 /**
  * The script: every device creates two records (faults on); once everything is pushed, all
  * pull (faults off), so each shows every record; then each increments and retitles records
- * of all devices and deletes one record another device created (faults on).
+ * of all devices (faults on); once that settled, each deletes a record another device
+ * created (faults on), which every other device must then stop showing.
  */
 function script(devices: readonly string[], collection: string): Phase[] {
   const gap = CLIENT_RUN.stepGapMs;
   const refs = devices.flatMap((device) => [`${device}r1`, `${device}r2`]);
   const creates = devices.flatMap((device, index) =>
-    [1, 2].map((n): UserStep => ({ at: (index * 2 + n) * gap * 0.3, do: 'create', device, collection, ref: `${device}r${n}`, fields: ['title'] })),
+    [1, 2].map(
+      (n): UserStep => ({
+        at: (index * 2 + n) * gap * 0.3,
+        do: 'create',
+        device,
+        collection,
+        ref: `${device}r${n}`,
+        fields: ['title'],
+      }),
+    ),
   );
   const pulls = devices.map((device, index): UserStep => ({ at: index * gap * 0.1, do: 'sync', device }));
   const edits = devices.flatMap((device, index): UserStep[] => [
-    ...refs.map((ref, n): UserStep => ({ at: (n + 1) * gap * 0.4 + index * 37, do: 'update', device, ref, ops: [{ op: 'inc', field: 'likes', by: 1 + ((n + index) % 3) }] })),
-    { at: (refs.length + 1) * gap * 0.4 + index * 37, do: 'update', device, ref: refs[(index * 2 + 3) % refs.length] as string, ops: [{ op: 'set', field: 'title' }] },
-    { at: (refs.length + 2) * gap * 0.4 + index * 37, do: 'delete', device, ref: `${devices[(index + 1) % devices.length]}r1` },
+    ...refs.map(
+      (ref, n): UserStep => ({
+        at: (n + 1) * gap * 0.4 + index * 37,
+        do: 'update',
+        device,
+        ref,
+        ops: [{ op: 'inc', field: 'likes', by: 1 + ((n + index) % 3) }],
+      }),
+    ),
+    {
+      at: (refs.length + 1) * gap * 0.4 + index * 37,
+      do: 'update',
+      device,
+      ref: refs[(index * 2 + 3) % refs.length] as string,
+      ops: [{ op: 'set', field: 'title' }],
+    },
   ]);
+  const deletes = devices.map(
+    (device, index): UserStep => ({
+      at: index * gap * 0.3,
+      do: 'delete',
+      device,
+      ref: `${devices[(index + 1) % devices.length]}r1`,
+    }),
+  );
   return [
     { faults: true, steps: creates },
     { faults: false, steps: pulls },
     { faults: true, steps: edits },
+    { faults: true, steps: deletes },
   ];
 }
 
@@ -79,7 +111,10 @@ async function serverRecords(session: ConformSession): Promise<ServerRecord[]> {
   return [...latest.values()];
 }
 
-async function views(devices: readonly RealDevice[], collections: readonly string[]): Promise<Map<string, DeviceView | undefined>> {
+async function views(
+  devices: readonly RealDevice[],
+  collections: readonly string[],
+): Promise<Map<string, DeviceView | undefined>> {
   const out = new Map<string, DeviceView | undefined>();
   for (const device of devices) {
     const outcome = await device.call('view', (client) => readView(client, collections), CLIENT_RUN.callTimeoutMs);
@@ -93,7 +128,10 @@ async function settle(session: ConformSession, devices: readonly RealDevice[], c
   const deadline = performance.now() + CLIENT_RUN.settleMs;
   let server = await serverRecords(session);
   let seen = await views(devices, collections);
-  while (performance.now() < deadline && ![...seen.values()].every((view) => view !== undefined && viewMatchesServer(view, server))) {
+  while (
+    performance.now() < deadline &&
+    ![...seen.values()].every((view) => view !== undefined && viewMatchesServer(view, server))
+  ) {
     await pause(250);
     server = await serverRecords(session);
     seen = await views(devices, collections);
@@ -118,7 +156,13 @@ export async function runClients(session: ConformSession, seed: string): Promise
   try {
     for (const device of devices) await device.start(client);
     const byId = new Map(devices.map((device, index) => [`d${index + 1}`, device]));
-    const workload = new RealWorkload({ devices: byId, trace, timeline, collections, actionTimeoutMs: CLIENT_RUN.callTimeoutMs });
+    const workload = new RealWorkload({
+      devices: byId,
+      trace,
+      timeline,
+      collections,
+      actionTimeoutMs: CLIENT_RUN.callTimeoutMs,
+    });
     let settled = { server: [] as ServerRecord[], seen: new Map<string, DeviceView | undefined>() };
     for (const phase of script([...byId.keys()], session.collection)) {
       faults.enabled = phase.faults;

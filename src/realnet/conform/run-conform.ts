@@ -64,11 +64,14 @@ async function open(baseUrl: string, collection: string): Promise<ConformSession
   try {
     const answer = await session.refresh();
     if (answer.status !== 200) {
-      throw new UsageError(`${baseUrl} does not speak the reference protocol: POST /auth/refresh answered ${answer.status}, expected 200 with a token.`);
+      throw new UsageError(
+        `${baseUrl} does not speak the reference protocol: POST /auth/refresh answered ${answer.status}, expected 200 with a token.`,
+      );
     }
     await session.advance();
   } catch (error) {
-    if (error instanceof ConformUnreachable) throw new UsageError(`Cannot reach ${baseUrl}: ${error.message}. Is the server running?`);
+    if (error instanceof ConformUnreachable)
+      throw new UsageError(`Cannot reach ${baseUrl}: ${error.message}. Is the server running?`);
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${baseUrl} does not speak the reference protocol: ${(error as Error).message}.`);
   }

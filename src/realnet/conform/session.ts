@@ -72,7 +72,9 @@ export class ConformSession {
     try {
       return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
     } catch {
-      throw new Error(`${method} ${path} answered ${response.status} with a body that is not JSON: ${text.slice(0, 80)}`);
+      throw new Error(
+        `${method} ${path} answered ${response.status} with a body that is not JSON: ${text.slice(0, 80)}`,
+      );
     }
   }
 
@@ -95,7 +97,11 @@ export class ConformSession {
     try {
       const response = await fetch(new URL('/sync/ops', this.baseUrl), {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}`, [IDEMPOTENCY_HEADER]: op.opId },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${this.token}`,
+          [IDEMPOTENCY_HEADER]: op.opId,
+        },
         body: JSON.stringify(op),
         signal: AbortSignal.any([controller.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
       });
@@ -145,7 +151,10 @@ export class ConformSession {
   async latest(since: string, id: string): Promise<ServerRecord | undefined> {
     const { records } = await this.readSince(since);
     const mine = records.filter((record) => record.id === id && record.collection === this.collection);
-    return mine.reduce<ServerRecord | undefined>((best, record) => (best === undefined || record.rev > best.rev ? record : best), undefined);
+    return mine.reduce<ServerRecord | undefined>(
+      (best, record) => (best === undefined || record.rev > best.rev ? record : best),
+      undefined,
+    );
   }
 
   createOp(id: string, patch: SyncOp['patch'] = []): SyncOp {

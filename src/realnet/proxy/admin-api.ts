@@ -9,8 +9,8 @@
  * What Toxiproxy has and this proxy does not (/metrics, /events) answers 501 naming it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, API_ERRORS } from './api-error.ts';
-import { parseProxyInput, type ProxyRegistry } from './registry.ts';
+import { API_ERRORS, ApiError } from './api-error.ts';
+import { type ProxyRegistry, parseProxyInput } from './registry.ts';
 
 export const EMBEDDED_PROXY_VERSION = 'syncstorm-embedded-2.12.0-compatible';
 /** Largest admin request body read. */
@@ -40,7 +40,8 @@ function methodNotAllowed(): ApiError {
 }
 
 async function proxiesRoute(registry: ProxyRegistry, method: string, body: () => Promise<unknown>): Promise<Reply> {
-  if (method === 'GET') return { status: 200, body: Object.fromEntries(registry.list().map((p) => [p.name, p.toJson()])) };
+  if (method === 'GET')
+    return { status: 200, body: Object.fromEntries(registry.list().map((p) => [p.name, p.toJson()])) };
   if (method !== 'POST') throw methodNotAllowed();
   const proxy = await registry.create(parseProxyInput(await body()));
   return { status: 201, body: proxy.toJson() };
@@ -53,7 +54,12 @@ async function populateRoute(registry: ProxyRegistry, body: unknown): Promise<Re
   return { status: 201, body: { proxies: proxies.map((proxy) => proxy.toJson()) } };
 }
 
-async function proxyRoute(registry: ProxyRegistry, name: string, method: string, body: () => Promise<unknown>): Promise<Reply> {
+async function proxyRoute(
+  registry: ProxyRegistry,
+  name: string,
+  method: string,
+  body: () => Promise<unknown>,
+): Promise<Reply> {
   const proxy = registry.get(name);
   if (method === 'GET') return { status: 200, body: proxy.toJson() };
   if (method === 'DELETE') {
@@ -62,9 +68,11 @@ async function proxyRoute(registry: ProxyRegistry, name: string, method: string,
   }
   if (method !== 'PATCH' && method !== 'POST') throw methodNotAllowed();
   const changes = ((await body()) ?? {}) as Record<string, unknown>;
-  if (changes.enabled !== undefined && typeof changes.enabled !== 'boolean') throw API_ERRORS.badBody('enabled must be a boolean');
+  if (changes.enabled !== undefined && typeof changes.enabled !== 'boolean')
+    throw API_ERRORS.badBody('enabled must be a boolean');
   for (const field of ['listen', 'upstream'] as const) {
-    if (changes[field] !== undefined && typeof changes[field] !== 'string') throw API_ERRORS.badBody(`${field} must be a string`);
+    if (changes[field] !== undefined && typeof changes[field] !== 'string')
+      throw API_ERRORS.badBody(`${field} must be a string`);
   }
   await proxy.update(changes as { listen?: string; upstream?: string; enabled?: boolean });
   return { status: 200, body: proxy.toJson() };

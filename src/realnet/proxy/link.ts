@@ -86,7 +86,10 @@ export class Link implements PipeLink {
       wanted.add(toxic.id);
       if (this.timeoutTimers.has(toxic.id)) continue;
       const dueMs = Math.max(toxic.addedMs, this.openedMs) + timeoutMs;
-      this.timeoutTimers.set(toxic.id, setTimeout(() => this.close(), Math.max(0, dueMs - performance.now())));
+      this.timeoutTimers.set(
+        toxic.id,
+        setTimeout(() => this.close(), Math.max(0, dueMs - performance.now())),
+      );
     }
     for (const [id, timer] of this.timeoutTimers) {
       if (wanted.has(id)) continue;

@@ -13,9 +13,9 @@
  * - slow_close: the end of the stream is passed on `delay` ms late.
  */
 import type { Socket } from 'node:net';
+import { sleep, write } from './timing.ts';
 import type { Stream } from './toxic-spec.ts';
 import type { ActiveToxic } from './toxics.ts';
-import { sleep, write } from './timing.ts';
 
 /** Bytes queued before the source is paused. */
 const QUEUE_BYTES_MAX = 1 << 20;
@@ -104,7 +104,8 @@ export class Pipe {
           break;
         }
         case 'bandwidth':
-          if ((attributes.rate ?? 0) > 0) await sleep(this.link, (data.length / ((attributes.rate ?? 1) * 1024)) * 1000);
+          if ((attributes.rate ?? 0) > 0)
+            await sleep(this.link, (data.length / ((attributes.rate ?? 1) * 1024)) * 1000);
           break;
         case 'timeout':
           return;

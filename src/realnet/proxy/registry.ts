@@ -29,7 +29,8 @@ export function parseProxyInput(body: unknown): ProxyInput {
   if (typeof body.upstream !== 'string' || body.upstream === '') throw API_ERRORS.missingField('upstream');
   const listen = body.listen ?? '127.0.0.1:0';
   if (typeof listen !== 'string') throw API_ERRORS.badBody('listen must be a string');
-  if (body.enabled !== undefined && typeof body.enabled !== 'boolean') throw API_ERRORS.badBody('enabled must be a boolean');
+  if (body.enabled !== undefined && typeof body.enabled !== 'boolean')
+    throw API_ERRORS.badBody('enabled must be a boolean');
   return { name: body.name, listen, upstream: body.upstream, enabled: body.enabled ?? true };
 }
 

@@ -46,7 +46,8 @@ function readAttributes(type: ToxicType, base: Record<string, number>, value: un
   for (const name of Object.keys(TOXIC_DEFAULTS[type])) {
     const given = value[name];
     if (given === undefined) continue;
-    if (typeof given !== 'number' || !Number.isFinite(given)) throw API_ERRORS.badBody(`attributes.${name} must be a number`);
+    if (typeof given !== 'number' || !Number.isFinite(given))
+      throw API_ERRORS.badBody(`attributes.${name} must be a number`);
     attributes[name] = given;
   }
   return attributes;

@@ -58,7 +58,10 @@ export function opFingerprint(op: SyncOp): string {
 }
 
 /** `response` with its JSON body rewritten by `edit` (non-JSON answers pass unchanged). */
-export async function editJson(response: Response, edit: (body: Record<string, unknown>) => unknown): Promise<Response> {
+export async function editJson(
+  response: Response,
+  edit: (body: Record<string, unknown>) => unknown,
+): Promise<Response> {
   let body: unknown;
   try {
     body = await response.clone().json();

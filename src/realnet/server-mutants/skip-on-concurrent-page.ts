@@ -48,7 +48,8 @@ async function readFrom(next: ServerHandle, request: Request, deviceId: string, 
 
 export const skipOnConcurrentPage: ServerMutant = {
   name: 'skip-on-concurrent-page',
-  description: 'Pages GET /changes by offset from the first cursor: a write between pages makes the next page skip a change.',
+  description:
+    'Pages GET /changes by offset from the first cursor: a write between pages makes the next page skip a change.',
   breaks: 'complete-paging',
   wrap(next) {
     return async (request, deviceId) => {

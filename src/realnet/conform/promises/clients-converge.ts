@@ -7,11 +7,15 @@
  * devices' views, the server's `/changes`, and the writes the clients committed.
  */
 import type { Fields, ServerRecord } from '../../../server/protocol.ts';
-import { type ConformPromise, expectThat } from '../promise.ts';
 import { runClients } from '../client-run.ts';
+import { type ConformPromise, expectThat } from '../promise.ts';
 
 function canonical(fields: Fields): string {
-  return JSON.stringify(Object.keys(fields).sort().map((key) => [key, fields[key]]));
+  return JSON.stringify(
+    Object.keys(fields)
+      .sort()
+      .map((key) => [key, fields[key]]),
+  );
 }
 
 /** Sum of the increments users made to each record's `likes`. */
@@ -30,15 +34,21 @@ function increments(events: readonly { type: string; [key: string]: unknown }[])
 
 export const clientsConverge: ConformPromise = {
   name: 'clients-converge',
-  statement: 'Reference clients that send duplicates, send concurrently and lose answers converge on the server, counters intact.',
+  statement:
+    'Reference clients that send duplicates, send concurrently and lose answers converge on the server, counters intact.',
   async check(session) {
     const { trace, views, server } = await runClients(session, session.runId);
     const events = trace.events();
-    const created = new Set(events.filter((event) => event.type === 'user.create').map((event) => `${event.collection}/${event.id}`));
+    const created = new Set(
+      events.filter((event) => event.type === 'user.create').map((event) => `${event.collection}/${event.id}`),
+    );
     expectThat(created.size > 0, 'the clients created no record (the server refused every write?)');
-    const deletedByUsers = new Set(events.filter((event) => event.type === 'user.delete').map((event) => `${event.collection}/${event.id}`));
+    const deletedByUsers = new Set(
+      events.filter((event) => event.type === 'user.delete').map((event) => `${event.collection}/${event.id}`),
+    );
     const mine = new Map<string, ServerRecord>();
-    for (const record of server) if (created.has(`${record.collection}/${record.id}`)) mine.set(`${record.collection}/${record.id}`, record);
+    for (const record of server)
+      if (created.has(`${record.collection}/${record.id}`)) mine.set(`${record.collection}/${record.id}`, record);
     for (const [device, view] of views) {
       expectThat(view !== undefined, `${device} could not show its records`);
       expectThat(view.pending === 0, `${device} still has ${view.pending} op(s) pending after the faults stopped`);
@@ -52,7 +62,10 @@ export const clientsConverge: ConformPromise = {
           const state = record === undefined ? 'does not list it' : `deleted it (rev ${record.rev})`;
           expectThat(local === undefined, `${device} still shows ${key}, but the server ${state}`);
         } else {
-          expectThat(local !== undefined && canonical(local.fields) === canonical(record.fields), `${device} shows ${key} as ${local ? canonical(local.fields) : 'missing'}, the server as ${canonical(record.fields)}`);
+          expectThat(
+            local !== undefined && canonical(local.fields) === canonical(record.fields),
+            `${device} shows ${key} as ${local ? canonical(local.fields) : 'missing'}, the server as ${canonical(record.fields)}`,
+          );
         }
       }
     }
@@ -63,10 +76,12 @@ export const clientsConverge: ConformPromise = {
     }
     for (const [key, expected] of increments(events)) {
       const record = mine.get(key);
-      // A delete racing increments is an edit-vs-delete conflict: whose increments survive is the users' call.
-      if (record === undefined || record.deleted || deletedByUsers.has(key)) continue;
+      if (record === undefined || record.deleted) continue;
       const likes = record.fields.likes;
-      expectThat(likes === expected, `counter ${key}.likes is ${String(likes)} on the server, but the users added ${expected}: an increment was applied ${typeof likes === 'number' && likes > expected ? 'twice' : 'not at all'}`);
+      expectThat(
+        likes === expected,
+        `counter ${key}.likes is ${String(likes)} on the server, but the users added ${expected}: an increment was applied ${typeof likes === 'number' && likes > expected ? 'twice' : 'not at all'}`,
+      );
     }
     const writes = events.filter((event) => event.type.startsWith('user.') && event.type !== 'user.skip').length;
     return `${views.size} clients, ${writes} writes under duplicated, concurrent and dropped requests: converged, counters exact`;

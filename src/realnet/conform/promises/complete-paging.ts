@@ -15,7 +15,10 @@ const PAGES_MAX = 50;
 
 async function write(session: ConformSession, revs: Map<string, number>, id: string): Promise<void> {
   const known = revs.get(id);
-  const op = known === undefined ? session.createOp(id, [{ op: 'set', field: 'title', value: 'new' }]) : session.updateOp(id, null, [{ op: 'inc', field: 'likes', by: 1 }]);
+  const op =
+    known === undefined
+      ? session.createOp(id, [{ op: 'set', field: 'title', value: 'new' }])
+      : session.updateOp(id, null, [{ op: 'inc', field: 'likes', by: 1 }]);
   const answer = await session.op(op);
   expectThat(answer.status === 200 || answer.status === 201, `writing ${id} answered ${shown(answer)}`);
   revs.set(id, answer.rev ?? (known ?? 0) + 1);
@@ -23,7 +26,8 @@ async function write(session: ConformSession, revs: Map<string, number>, id: str
 
 export const completePaging: ConformPromise = {
   name: 'complete-paging',
-  statement: 'Paging /changes to the end while others write skips nothing: every change arrives, at least as new as when the last page was asked.',
+  statement:
+    'Paging /changes to the end while others write skips nothing: every change arrives, at least as new as when the last page was asked.',
   async check(session) {
     const since = session.cursor;
     const revs = new Map<string, number>();
@@ -54,7 +58,10 @@ export const completePaging: ConformPromise = {
     for (const [id, rev] of expected) {
       const got = received.get(id);
       expectThat(got !== undefined, `${id} (written at rev ${rev} before the last page) never came in the pages`);
-      expectThat(got.rev >= rev, `${id} came at rev ${got.rev}, but rev ${rev} was written before the last page was asked`);
+      expectThat(
+        got.rev >= rev,
+        `${id} came at rev ${got.rev}, but rev ${rev} was written before the last page was asked`,
+      );
     }
     return `${expected.size} records paged ${PAGE_LIMIT} at a time with writes between pages: none skipped`;
   },

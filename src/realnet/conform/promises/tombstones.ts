@@ -18,10 +18,19 @@ export const tombstonesInDeltas: ConformPromise = {
     const afterCreate = session.cursor;
     const deleted = await session.op({ ...session.updateOp(id, 1, []), kind: 'delete' });
     expectThat(deleted.status === 200, `deleting ${id} at baseRev 1 answered ${shown(deleted)}, expected 200`);
-    for (const [label, since] of [['just before the delete', afterCreate], ['before the record existed', before]] as const) {
+    for (const [label, since] of [
+      ['just before the delete', afterCreate],
+      ['before the record existed', before],
+    ] as const) {
       const record = await session.latest(since, id);
-      expectThat(record !== undefined, `${id}, deleted, is missing from GET /changes from a cursor ${label}: no tombstone`);
-      expectThat(record.deleted === true && record.rev === 2, `${id} comes from a cursor ${label} as rev ${record.rev} deleted ${record.deleted}, expected a tombstone at rev 2`);
+      expectThat(
+        record !== undefined,
+        `${id}, deleted, is missing from GET /changes from a cursor ${label}: no tombstone`,
+      );
+      expectThat(
+        record.deleted === true && record.rev === 2,
+        `${id} comes from a cursor ${label} as rev ${record.rev} deleted ${record.deleted}, expected a tombstone at rev 2`,
+      );
     }
     return 'a delete came as a tombstone at rev 2, from before the create and from before the delete';
   },
