@@ -28,7 +28,7 @@ export const ORIGINAL_TIMEOUT_MS = 120_000;
 export const CANDIDATE_TIMEOUT_MS_FIXED = 60_000;
 /** Floor and factor of a candidate's wall time, relative to the original's. */
 export const CANDIDATE_TIMEOUT_MS_MIN = 2_000;
-export const CANDIDATE_TIMEOUT_FACTOR = 4;
+export const CANDIDATE_TIMEOUT_FACTOR = 2;
 /** Events a candidate may take beyond twice the original's. */
 export const CANDIDATE_EVENTS_SLACK = 2_000;
 

@@ -10,8 +10,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
-import { run, start } from './spawn.ts';
+import { afterEach, expect, test } from 'vitest';
+import { killAll, run, start } from './spawn.ts';
+
+afterEach(() => killAll());
 
 test('serve stops cleanly on SIGINT and SIGTERM; conform passes against it and exits 2 once it is gone', {
   timeout: 60_000,

@@ -6,6 +6,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
 const BIN = resolve('bin/syncstorm.mjs');
+const running = new Set<ChildProcess>();
+
+/** Kills every child still running (call after each test: a failed test must not leak a server). */
+export function killAll(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
 
 export interface Child {
   process: ChildProcess;
@@ -30,9 +37,11 @@ export function start(args: readonly string[], timeoutMs = 60_000): Child {
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
   });
+  running.add(child);
   const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
     child.on('exit', (code, signal) => {
+      running.delete(child);
       clearTimeout(killer);
       done({ code, signal });
     });
