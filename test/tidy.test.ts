@@ -1,7 +1,7 @@
 // Goal: the simulated world never reads the real clock, real randomness or real timers
 // (TigerBeetle's tidy check). Method: parse every src/**/*.ts outside cli/, realnet/,
 // report/ and bench/ with the TypeScript parser and flag uses of the banned APIs of
-// docs/HELPERS.md; comments and strings do not count, and a line may opt out with a
+// docs/architecture.md; comments and strings do not count, and a line may opt out with a
 // trailing `// allowed: <reason>` (for a statement the formatter broke over several lines:
 // on its first or last line, or on a comment line right above it). A second test plants each banned use in a snippet and
 // asserts the scanner catches it, so a scanner that finds nothing cannot pass for clean.

@@ -1,7 +1,7 @@
 /**
  * @module server/history
  * What the server did, as trace events for the checkers, with exactly the fields of the
- * vocabulary in docs/HELPERS.md (the checkers read these; do not add or rename fields):
+ * vocabulary in docs/invariants.md ("The history") (the checkers read these; do not add or rename fields):
  *   server.apply   {device, opId, collection, id, kind, revBefore, revAfter, deleted, fields}
  *   server.replay  {device, opId, collection, id}
  *   server.reject  {device, opId?, status, reason}

@@ -1,5 +1,5 @@
 /**
- * Goal: classification reads the trace vocabulary (docs/HELPERS.md, src/check/history.ts) and
+ * Goal: classification reads the trace vocabulary (docs/invariants.md, src/check/history.ts) and
  * never throws on shapes it does not know. Method: classify one event of each family, then
  * malformed and unknown ones, and check lane, kind, label and visibility.
  */
