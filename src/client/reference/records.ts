@@ -82,6 +82,11 @@ function refreshConflicts(ctx: ClientContext, record: RecordRow, server: ServerR
       ctx.store.updateConflictRemote(conflict.id, server.fields[conflict.field] ?? null, server.rev);
       continue;
     }
+    if (server.deleted && conflict.local === null) {
+      // Deleted here, and now deleted there too: nothing is contested any more.
+      ctx.store.deleteConflict(conflict.id);
+      continue;
+    }
     if (conflict.remote !== null || server.deleted) {
       ctx.store.updateConflictRemote(conflict.id, server.deleted ? null : server.fields, server.rev);
       continue;
