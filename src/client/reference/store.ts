@@ -211,6 +211,11 @@ export class Store {
     this.sql('UPDATE conflicts SET remote = ?, remote_rev = ? WHERE id = ?').run(JSON.stringify(remote), remoteRev, id);
   }
 
+  /** The user edited their side of a whole-record conflict before resolving it. */
+  updateConflictLocal(id: string, local: unknown): void {
+    this.sql('UPDATE conflicts SET local = ? WHERE id = ?').run(JSON.stringify(local), id);
+  }
+
   deleteConflict(id: string): void {
     this.sql('DELETE FROM conflicts WHERE id = ?').run(id);
   }
