@@ -155,17 +155,9 @@ function runOnWorker(
     };
     const onExit = (code: number | null) =>
       done(crashedResult(task, `worker exited (code ${code}) while running seed ${task.seed}`), true);
-    const timer = setTimeout(
-      () =>
-        done(
-          crashedResult(
-            task,
-            `seed ${task.seed} ran past its wall-time limit of ${limitMs} ms (a client that never yields?)`,
-          ),
-          true,
-        ),
-      limitMs,
-    ); // allowed: wall-time watchdog outside the simulated world
+    const overrun = `seed ${task.seed} ran past its wall-time limit of ${limitMs} ms (a client that never yields?)`;
+    const onOverrun = () => done(crashedResult(task, overrun), true);
+    const timer = setTimeout(onOverrun, limitMs); // allowed: wall-time watchdog of a worker process, outside the simulated world
     worker.on('message', onMessage);
     worker.on('exit', onExit);
     worker.send(task);
