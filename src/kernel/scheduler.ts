@@ -38,6 +38,18 @@ export interface RunResult {
   stoppedBy: 'idle' | 'until' | 'condition' | 'events-max';
 }
 
+/**
+ * Thrown by `step` once the scheduler has run its `eventsLimit`: the whole run is over
+ * budget, whichever loop (a phase, a watchdog driving one call) happened to be stepping.
+ */
+export class EventsLimitReached extends Error {
+  override name = 'EventsLimitReached';
+
+  constructor(readonly limit: number) {
+    super(`the run hit its bound of ${limit} events`);
+  }
+}
+
 /** Lets every promise continuation started by the last event run. */
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -51,6 +63,8 @@ export class Scheduler {
   private seqNext = 0;
   private eventsTotal = 0;
   private running = false;
+  /** Bound on the events of the whole simulation (every run loop together); unset: none. */
+  eventsLimit = Number.POSITIVE_INFINITY;
   /** Errors thrown by event callbacks (a client's timer that throws, say). */
   onError: (error: unknown, label: string) => void = (error) => {
     throw error;
@@ -100,8 +114,12 @@ export class Scheduler {
     event.owner = undefined;
   }
 
-  /** Takes the next live event and runs it. Returns false when the queue is empty. */
+  /**
+   * Takes the next live event and runs it. Returns false when the queue is empty; throws
+   * EventsLimitReached instead of running an event beyond `eventsLimit`.
+   */
   async step(until = Number.POSITIVE_INFINITY): Promise<boolean | 'until'> {
+    if (this.eventsTotal >= this.eventsLimit) throw new EventsLimitReached(this.eventsLimit);
     for (;;) {
       const event = this.queue.peek();
       if (event === undefined) return false;

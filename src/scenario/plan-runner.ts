@@ -16,6 +16,7 @@ export interface PlanTask {
   seed: string;
   plan: Plan;
   clientSpec: string;
+  /** Bound on the run's scheduler events (chaos, heal and all). */
   eventsMax?: number;
 }
 

@@ -35,7 +35,7 @@ async function run(task: PlanTask): Promise<PlanVerdict> {
     seed: task.seed,
     plan: task.plan,
     client: await client(task.clientSpec),
-    ...(task.eventsMax !== undefined ? { eventsMax: task.eventsMax } : {}),
+    ...(task.eventsMax !== undefined ? { runEventsMax: task.eventsMax } : {}),
   });
   return {
     id: task.id,

@@ -73,6 +73,9 @@ export function reproName(clientSpec: string, invariant: string, seed: string): 
   return `${clientStem(clientSpec)}-${invariant}-seed${seed}`;
 }
 
+/** Candidate answers kept for plans met again. */
+const ANSWERS_KEPT = 256;
+
 /** How sim/simulation reports a chaos phase stopped by its event bound. */
 const BOUND_ERROR = /hit its bound/;
 
@@ -124,20 +127,25 @@ export async function makeRepro(options: ReproOptions): Promise<FuzzRepro> {
     if (found !== undefined) messages.set(JSON.stringify(plan), found.message);
     return found !== undefined;
   };
-  // Candidates announced ahead run on the pool's other workers while the current one runs.
-  const ahead = new Map<string, Promise<boolean>>();
-  const prefetch = (plan: Plan) => {
+  // Runs are deterministic, so a plan's answer can be kept: candidates announced ahead run
+  // on the pool's other workers while the current one runs, and a plan met again (the
+  // search revisits some) is not run twice. The oldest answers go past a bound.
+  const answers = new Map<string, Promise<boolean>>();
+  const answer = (plan: Plan): Promise<boolean> => {
     const key = JSON.stringify(plan);
-    if (!ahead.has(key) && !budget.expired) ahead.set(key, evaluate(plan));
+    let found = answers.get(key);
+    if (found === undefined) {
+      found = evaluate(plan);
+      answers.set(key, found);
+      if (answers.size > ANSWERS_KEPT) answers.delete(answers.keys().next().value as string);
+    }
+    return found;
   };
-  const fails = (plan: Plan): Promise<boolean> => {
-    const key = JSON.stringify(plan);
-    const started = ahead.get(key) ?? evaluate(plan);
-    ahead.clear();
-    return started;
+  const prefetch = (plan: Plan) => {
+    if (!budget.expired) void answer(plan);
   };
   const shrunk = await shrinkPlan(options.plan, {
-    fails,
+    fails: answer,
     prefetch,
     expired: () => budget.expired,
     ...(options.runsMax ? { runsMax: options.runsMax } : {}),

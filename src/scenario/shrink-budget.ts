@@ -2,10 +2,13 @@
  * @module scenario/shrink-budget
  * Bounds on the shrinker's candidate runs. The first run (the original failing plan) sets
  * the scale: how many scheduler events it took and how long. Each later candidate may take
- * twice those events (a run that does not reach the bound is exactly the run without it)
- * and a few times that wall time, and never more than what is left of the time limit. A
- * candidate far costlier than the original (a mutant caught in a retry storm once the noise
- * is gone) is cut short and counts as not failing, so the search keeps to its limit.
+ * a few times those events over the whole run, chaos and heal (a run that does not reach
+ * the bound is exactly the run without it), and a few times that wall time, never more
+ * than what is left of the time limit. A candidate far costlier than the original (a
+ * mutant caught in a retry storm once the noise is gone) is cut short and counts as not
+ * failing, so the search keeps to its limit. The event bound is the one that normally
+ * acts: it is deterministic and stops the run inside its process; the wall-time bound is
+ * for a client that hangs, and costs a process restart.
  */
 
 export interface ShrinkBudgetOptions {
@@ -18,7 +21,7 @@ export interface ShrinkBudgetOptions {
 export interface CandidateLimits {
   /** Wall time the run may take before it is stopped. */
   timeoutMs: number;
-  /** Bound on the chaos phase's scheduler events. */
+  /** Bound on the run's scheduler events (chaos, heal and all). */
   eventsMax?: number;
 }
 
@@ -29,8 +32,9 @@ export const CANDIDATE_TIMEOUT_MS_FIXED = 60_000;
 /** Floor and factor of a candidate's wall time, relative to the original's. */
 export const CANDIDATE_TIMEOUT_MS_MIN = 2_000;
 export const CANDIDATE_TIMEOUT_FACTOR = 2;
-/** Events a candidate may take beyond twice the original's. */
-export const CANDIDATE_EVENTS_SLACK = 2_000;
+/** Factor and slack of a candidate's events, relative to the original's. */
+export const CANDIDATE_EVENTS_FACTOR = 3;
+export const CANDIDATE_EVENTS_SLACK = 3_000;
 
 export class ShrinkBudget {
   private readonly startMs: number;
@@ -46,9 +50,13 @@ export class ShrinkBudget {
     return timeLimitMs - (now() - this.startMs);
   }
 
-  /** True once no further candidate fits in the time limit. */
+  /**
+   * True once no further candidate fits in the time limit, keeping back the time of one
+   * original run: the repro is run once more when the search ends, inside the limit.
+   */
   get expired(): boolean {
-    return this.original !== undefined && this.remainingMs() < CANDIDATE_TIMEOUT_MS_MIN;
+    if (this.original === undefined) return false;
+    return this.remainingMs() < CANDIDATE_TIMEOUT_MS_MIN + this.original.wallMs;
   }
 
   /** Limits for the next run; the first run is the original's. */
@@ -61,7 +69,7 @@ export class ShrinkBudget {
         : Math.max(CANDIDATE_TIMEOUT_MS_MIN, CANDIDATE_TIMEOUT_FACTOR * this.original.wallMs);
     return {
       timeoutMs: Math.max(1, Math.min(scaled, this.remainingMs())),
-      eventsMax: 2 * this.original.events + CANDIDATE_EVENTS_SLACK,
+      eventsMax: CANDIDATE_EVENTS_FACTOR * this.original.events + CANDIDATE_EVENTS_SLACK,
     };
   }
 

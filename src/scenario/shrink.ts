@@ -13,6 +13,12 @@ import { type Atom, atomsOf, simplerPlans, withoutAtoms, withoutDevice } from '.
 /** Where the delta-debugging search stands: the plan's atoms are cut into `chunks` pieces. */
 interface ShrinkContext {
   chunks: number;
+  /**
+   * A calmer profile was tried on an ancestor of this plan and did not fail. It is not
+   * tried again: a calmer profile changes every ambient draw, so it seldom fails later
+   * when it did not at first, and a mutant's retry storm runs fastest (costliest) there.
+   */
+  calmerRefused?: boolean;
 }
 
 const CALMER: Readonly<Record<ProfileName, ProfileName[]>> = { hostile: ['calm', 'flaky'], flaky: ['calm'], calm: [] };
@@ -28,17 +34,21 @@ function chunksOf(atoms: readonly Atom[], count: number): Atom[][] {
 function* candidates(plan: Plan, context: ShrinkContext | undefined): Generator<fc.Value<Plan>> {
   const atoms = atomsOf(plan);
   const from = Math.max(2, Math.min(context?.chunks ?? 2, atoms.length));
-  for (const profile of CALMER[plan.profile]) yield new fc.Value({ ...plan, profile }, { chunks: from });
+  const calmer = context?.calmerRefused === true ? [] : CALMER[plan.profile];
+  // Reached once every calmer profile was tried and did not fail.
+  const calmerRefused = context?.calmerRefused === true || calmer.length > 0;
+  for (const profile of calmer) yield new fc.Value({ ...plan, profile }, { chunks: from });
   if (plan.devices.length > 1) {
-    for (const device of plan.devices) yield new fc.Value(withoutDevice(plan, device.id), { chunks: from });
+    for (const device of plan.devices)
+      yield new fc.Value(withoutDevice(plan, device.id), { chunks: from, calmerRefused });
   }
   for (let count = from; atoms.length > 0; count = Math.min(count * 2, atoms.length)) {
     // Removing one piece of `count` worked: the next search starts one piece coarser.
     for (const chunk of chunksOf(atoms, count))
-      yield new fc.Value(withoutAtoms(plan, chunk), { chunks: Math.max(2, count - 1) });
+      yield new fc.Value(withoutAtoms(plan, chunk), { chunks: Math.max(2, count - 1), calmerRefused });
     if (count >= atoms.length) break;
   }
-  for (const simpler of simplerPlans(plan)) yield new fc.Value(simpler, { chunks: atoms.length });
+  for (const simpler of simplerPlans(plan)) yield new fc.Value(simpler, { chunks: atoms.length, calmerRefused });
 }
 
 /** Yields `source`, announcing each value's successor before the value itself is used. */

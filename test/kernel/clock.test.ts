@@ -2,7 +2,6 @@
 // its timers die with the incarnation. Method: drive a scheduler and record when
 // callbacks, sleeps and aborts happen.
 import { describe, expect, test } from 'vitest';
-import { AssertionError } from '../../src/kernel/assert.ts';
 import { abortError, DeviceClock, VIRTUAL_EPOCH_MS } from '../../src/kernel/clock.ts';
 import { Incarnation } from '../../src/kernel/incarnation.ts';
 import { Scheduler } from '../../src/kernel/scheduler.ts';

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { AssertionError } from '../../src/kernel/assert.ts';
 import { Incarnation } from '../../src/kernel/incarnation.ts';
-import { Scheduler } from '../../src/kernel/scheduler.ts';
+import { EventsLimitReached, Scheduler } from '../../src/kernel/scheduler.ts';
 
 describe('Scheduler', () => {
   test('runs events by time, then by the order they were scheduled', async () => {
@@ -147,5 +147,20 @@ describe('Scheduler', () => {
     expect(scheduler.now()).toBe(50);
     scheduler.at(60, 'x', () => {});
     expect(() => scheduler.advanceTo(70)).toThrow(AssertionError);
+  });
+
+  test('eventsLimit bounds every loop together: the event past it throws instead of running', async () => {
+    const scheduler = new Scheduler();
+    const ran: number[] = [];
+    for (let time = 1; time <= 10; time++) scheduler.at(time, `e${time}`, () => ran.push(time));
+    scheduler.eventsLimit = 5;
+    await scheduler.run({ eventsMax: 3 });
+    expect(ran).toEqual([1, 2, 3]);
+    await scheduler.step();
+    await scheduler.step();
+    await expect(scheduler.run({ eventsMax: 100 })).rejects.toThrow(EventsLimitReached);
+    await expect(scheduler.step()).rejects.toThrow('the run hit its bound of 5 events');
+    expect(ran).toEqual([1, 2, 3, 4, 5]);
+    expect(scheduler.eventsRun).toBe(5);
   });
 });

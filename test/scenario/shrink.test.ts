@@ -102,6 +102,22 @@ describe('shrinkPlan', () => {
     expect(announcedBefore.length).toBeGreaterThan(tried.length / 2);
   });
 
+  it('tries a calmer profile once: after it did not fail, later streams skip it', async () => {
+    const profiles: string[] = [];
+    const outcome = await shrinkPlan(noisyPlan(), {
+      fails: async (plan) => {
+        profiles.push(plan.profile);
+        return plan.profile === 'hostile' && fails(plan);
+      },
+    });
+    expect(outcome.plan.profile).toBe('hostile');
+    expect(outcome.plan.steps.map((step) => step.do).sort()).toEqual(['create', 'kill', 'update']);
+    expect(outcome.shrinks).toBeGreaterThan(3);
+    // The original, then calm and flaky once each in the first stream, never again.
+    expect(profiles.slice(1, 3).sort()).toEqual(['calm', 'flaky']);
+    expect(profiles.filter((profile) => profile !== 'hostile')).toHaveLength(2);
+  });
+
   it('reports a plan that does not fail, and stops on its bounds', async () => {
     const none = await shrinkPlan(noisyPlan(), { fails: async () => false });
     expect(none).toMatchObject({ reproduced: false, runs: 1 });
