@@ -108,14 +108,23 @@ export class Healer {
     }
   }
 
-  private async nudge(host: DeviceHost, client: SyncClient): Promise<number> {
+  /**
+   * Pull to refresh, up to `syncRoundsMax` times: until the outbox is empty, or a round
+   * changed nothing the device shows (the same records, conflicts and pending count: the
+   * next press would meet the same state, as a client caught in a loop does).
+   */
+  private async nudge(host: DeviceHost, client: SyncClient, before: DeviceView | undefined): Promise<number> {
     let rounds = 0;
+    let last = before === undefined ? undefined : JSON.stringify(before);
     while (rounds < this.options.syncRoundsMax) {
       rounds++;
       const outcome = await this.call(client.sync(), `sync() on ${host.deviceId}`);
       if (!outcome.ok) this.world.trace.record('device.error', { device: host.deviceId, message: outcome.error });
       const view = await this.view(host);
       if (view !== undefined && view.pending === 0) break;
+      const now = view === undefined ? undefined : JSON.stringify(view);
+      if (now !== undefined && now === last) break;
+      last = now;
     }
     return rounds;
   }
@@ -138,7 +147,7 @@ export class Healer {
       const view = converged ? undefined : await this.view(host);
       const behind = !converged && (view === undefined || !viewMatchesServer(view, this.world.server.records()));
       const client = host.client;
-      const rounds = behind && client !== undefined ? await this.nudge(host, client) : 0;
+      const rounds = behind && client !== undefined ? await this.nudge(host, client, view) : 0;
       const after = behind ? await this.view(host) : view;
       trace.record('sim.heal', {
         device: host.deviceId,
