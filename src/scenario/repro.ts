@@ -92,11 +92,16 @@ export function normalizePlan(plan: Plan, seed: string): Plan {
   return scenarioToPlan(parseScenario(JSON.stringify(scenario), 'a drawn plan'));
 }
 
+/** `message` as a sentence: with its final stop. */
+function sentence(message: string): string {
+  return /[.!?]$/.test(message.trimEnd()) ? message.trimEnd() : `${message.trimEnd()}.`;
+}
+
 function describe(options: ReproOptions, before: Plan, after: Plan, message: string): string {
   const { profile, devices, opsPerDevice } = options.draw;
   return (
     `Found by syncstorm fuzz: client ${options.clientSpec}, seed ${options.seed} (profile ${profile}, ${devices} devices, ` +
-    `${opsPerDevice} actions each) violated ${options.invariant}: ${message} Shrunk from ${before.steps.length} steps and ` +
+    `${opsPerDevice} actions each) violated ${options.invariant}: ${sentence(message)} Shrunk from ${before.steps.length} steps and ` +
     `${rulesOf(before)} fault rules to ${after.steps.length} steps and ${rulesOf(after)}. It fails until the bug is fixed.`
   );
 }

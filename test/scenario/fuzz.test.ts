@@ -2,8 +2,10 @@
  * Goal: the fuzzer finds a mutant's bug, names its declared invariant, shrinks the seed to
  * a repro of at most 12 steps, and that repro, run from its file by `syncstorm run` in
  * another process, shows the same violation with the same trace hash. Method: runFuzz on
- * two quick mutants (workers are child processes), write each repro, run it through the
- * CLI binary with --json and compare.
+ * two quick mutants and on blind-retry-409, whose failing runs are 409 storms thousands of
+ * requests long (the shrinker's costliest case; its time limit is raised so that a busy
+ * machine still gets through), write each repro, run it through the CLI binary with --json
+ * and compare.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +25,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const TIMEOUT_MS = 300_000;
 
 describe('fuzz → shrink → repro', () => {
-  for (const name of ['server-assigned-ids', 'in-memory-outbox']) {
+  for (const name of ['server-assigned-ids', 'in-memory-outbox', 'blind-retry-409']) {
     it(
       `catches mutant:${name} and writes a small repro that replays byte for byte`,
       async () => {
@@ -40,6 +42,7 @@ describe('fuzz → shrink → repro', () => {
           workers: 2,
           preferInvariant: mutant.invariant,
           now: () => performance.now(),
+          shrinkTimeLimitMs: 120_000,
         });
         expect(outcome.results.some((result) => !result.passed)).toBe(true);
         const repro = outcome.repros[0];
