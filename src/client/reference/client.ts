@@ -69,13 +69,7 @@ export class ReferenceClient implements SyncClient {
   }
 
   async list(collection: string): Promise<LocalRecord[]> {
-    return this.ctx.store.liveRecords(collection).map((record) => ({
-      id: record.id,
-      collection: record.collection,
-      fields: record.fields,
-      status: record.status,
-      rev: record.rev,
-    }));
+    return this.ctx.store.shownRecords(collection);
   }
 
   async pendingCount(): Promise<number> {

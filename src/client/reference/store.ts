@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import { assert } from '../../kernel/assert.ts';
 import type { ServerRecord } from '../../server/protocol.ts';
-import type { Fields, RecordStatus } from '../contract.ts';
+import type { Fields, LocalRecord, RecordStatus } from '../contract.ts';
 import type { ConflictRow, OutboxRow } from './schema.ts';
 import { migrate, type RecordRow } from './schema.ts';
 
@@ -110,10 +110,22 @@ export class Store {
     return row === undefined ? undefined : decodeRecord(row);
   }
 
-  /** Live (not deleted) records of a collection, ordered by id. */
-  liveRecords(collection: string): RecordRow[] {
-    const rows = this.sql('SELECT * FROM records WHERE collection = ? AND deleted = 0 ORDER BY id').all(collection);
-    return (rows as Row[]).map(decodeRecord);
+  /**
+   * Live (not deleted) records of a collection as the app shows them, ordered by id. Only
+   * the shown columns are read: the app lists far more often than the sync engine needs a
+   * record's base and shadow.
+   */
+  shownRecords(collection: string): LocalRecord[] {
+    const rows = this.sql(
+      'SELECT collection, id, fields, status, rev FROM records WHERE collection = ? AND deleted = 0 ORDER BY id',
+    ).all(collection) as Row[];
+    return rows.map((row) => ({
+      id: row.id as string,
+      collection: row.collection as string,
+      fields: json<Fields>(row.fields),
+      status: row.status as RecordStatus,
+      rev: (row.rev as number | null) ?? null,
+    }));
   }
 
   putRecord(record: RecordRow): void {
