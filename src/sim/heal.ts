@@ -62,6 +62,9 @@ export function viewMatchesServer(view: DeviceView, server: readonly ServerRecor
 }
 
 export class Healer {
+  /** The last error recorded per device: a client that stays broken is reported once, not every slice. */
+  private readonly lastError = new Map<string, string>();
+
   constructor(
     private readonly world: World,
     private readonly executor: StepExecutor,
@@ -82,8 +85,14 @@ export class Healer {
     if (client === undefined) return undefined;
     const outcome = await this.call(readView(client, this.collections), `reading the view of ${host.deviceId}`);
     if (outcome.ok) return outcome.value;
-    this.world.trace.record('device.error', { device: host.deviceId, message: outcome.error });
+    this.reportError(host.deviceId, outcome.error);
     return undefined;
+  }
+
+  private reportError(device: string, message: string): void {
+    if (this.lastError.get(device) === message) return;
+    this.lastError.set(device, message);
+    this.world.trace.record('device.error', { device, message });
   }
 
   private async allConverged(): Promise<boolean> {
@@ -115,15 +124,16 @@ export class Healer {
    */
   private async nudge(host: DeviceHost, client: SyncClient, before: DeviceView | undefined): Promise<number> {
     let rounds = 0;
-    let last = before === undefined ? undefined : JSON.stringify(before);
+    let last = before === undefined ? 'unreadable' : JSON.stringify(before);
     while (rounds < this.options.syncRoundsMax) {
       rounds++;
       const outcome = await this.call(client.sync(), `sync() on ${host.deviceId}`);
-      if (!outcome.ok) this.world.trace.record('device.error', { device: host.deviceId, message: outcome.error });
+      if (!outcome.ok) this.reportError(host.deviceId, outcome.error);
       const view = await this.view(host);
       if (view !== undefined && view.pending === 0) break;
-      const now = view === undefined ? undefined : JSON.stringify(view);
-      if (now !== undefined && now === last) break;
+      // A view that cannot be read twice running is no change either (the client is broken).
+      const now = view === undefined ? 'unreadable' : JSON.stringify(view);
+      if (now === last) break;
       last = now;
     }
     return rounds;

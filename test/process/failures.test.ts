@@ -90,6 +90,8 @@ describe('process client protocol, end to end', () => {
       const errors = deviceErrors(result);
       expect(errors.length, errors.join('\n')).toBeGreaterThanOrEqual(1);
       expect(errors[0]).toMatch(message);
+      // A client that stays broken through the heal phase is reported once, not every slice.
+      expect(new Set(errors).size).toBe(errors.length);
       expect(result.passed).toBe(false);
       expect(result.violations.some((violation) => violation.invariant === 'liveness')).toBe(true);
     });
