@@ -24,6 +24,7 @@ import {
   parseShard,
   parseTimeLimit,
   parseWorkers,
+  SCENARIO_TIME_LIMIT_MS_DEFAULT,
 } from './options.ts';
 import { useFastScratch } from './scratch.ts';
 
@@ -78,6 +79,13 @@ function campaignOptions(
     .option('--shard <i/n>', "run only this shard's share of the seeds (and scenarios)", parseShard);
 }
 
+/** `--scenario-time-limit`: wall time one scenario may take (a client that never yields is stopped). */
+const SCENARIO_TIME_LIMIT_OPTION = [
+  '--scenario-time-limit <seconds>',
+  `wall time one scenario may take before it is stopped and reported (default: ${SCENARIO_TIME_LIMIT_MS_DEFAULT / 1000})`,
+  parseTimeLimit,
+] as const;
+
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const clients = new ClientCache();
   const program = new Command('syncstorm')
@@ -90,6 +98,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   campaignOptions(reportOptions(program.command('gate')), GATE_DEFAULTS, true)
     .description('run every scenario and a fuzz campaign: the one command for CI')
     .option('--scenarios <dir>', 'scenario folder', GATE_DEFAULTS.scenarios)
+    .option(...SCENARIO_TIME_LIMIT_OPTION)
     .action(async (flags: GateFlags) => {
       const { gateCommand } = await import('./commands/gate.ts');
       setExit(await gateCommand(flags, io, clients));
@@ -100,6 +109,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .argument('<paths...>', 'scenario files or folders')
     .option('--client <spec>', 'client for scenarios that name none', DEFAULT_CLIENT)
     .option('--shard <i/n>', "run only this shard's share of the files", parseShard)
+    .option(...SCENARIO_TIME_LIMIT_OPTION)
     .action(async (paths: string[], flags: RunFlags) => {
       const { runCommand } = await import('./commands/run.ts');
       setExit(await runCommand(paths, flags, io, clients));

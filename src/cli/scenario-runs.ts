@@ -1,18 +1,23 @@
 /**
  * @module cli/scenario-runs
- * Runs scenario files one after the other in this process: every file is loaded and every
- * client resolved before the first run, so bad input stops the command (exit 2) before
- * any work; then a line per scenario as it finishes.
+ * Runs scenario files one after the other: every file is loaded and every client resolved
+ * before the first run, so bad input stops the command (exit 2) before any work; then a
+ * line per scenario as it finishes. The runs happen in a child process (the same run, so
+ * the same trace hash, as in this process; it loads each client once), under a wall-time
+ * limit per scenario: a client
+ * stuck in a loop that never yields is stopped, reported, and the next scenario runs.
  */
 import type { ClientFactory } from '../client/contract.ts';
 import type { ReproRef } from '../report/index.ts';
+import { scenarioSeed, scenarioToPlan } from '../scenario/convert.ts';
 import { type LoadedScenario, loadScenarios, scenarioClient } from '../scenario/load.ts';
-import { runScenario } from '../scenario/run.ts';
-import type { RunResult } from '../sim/result.ts';
+import { PlanRunner } from '../scenario/plan-runner.ts';
+import { checkCollections } from '../scenario/run.ts';
+import { failedRunResult, type RunResult } from '../sim/result.ts';
 import type { ClientCache } from './clients.ts';
 import { runLine } from './format.ts';
 import { type CliIo, paint } from './io.ts';
-import { type Shard, shardRange } from './options.ts';
+import { SCENARIO_TIME_LIMIT_MS_DEFAULT, type Shard, shardRange } from './options.ts';
 
 export interface ScenarioRunFlags {
   /** Client for scenarios that name none. */
@@ -29,6 +34,8 @@ export interface ScenarioRuns {
 interface Prepared {
   loaded: LoadedScenario;
   client: ClientFactory;
+  /** The client as the child process resolves it. */
+  spec: string;
 }
 
 export async function prepareScenarios(
@@ -42,25 +49,55 @@ export async function prepareScenarios(
   for (const loaded of all.slice(start, end)) {
     const spec = scenarioClient(loaded.scenario, loaded.path) ?? flags.client;
     const where = `Scenario '${loaded.path}' (client '${spec}')`;
-    prepared.push({ loaded, client: await clients.get(spec, where) });
+    const client = await clients.get(spec, where);
+    checkCollections(loaded.scenario, client, loaded.path);
+    prepared.push({ loaded, client, spec });
   }
   return prepared;
+}
+
+async function runOne(runner: PlanRunner, { loaded, client, spec }: Prepared, timeLimitMs: number): Promise<RunResult> {
+  const { scenario } = loaded;
+  const seed = scenarioSeed(scenario);
+  const expectedViolations = scenario.expect.violations;
+  const outcome = await runner.run(seed, scenarioToPlan(scenario), {
+    timeoutMs: timeLimitMs,
+    clientSpec: spec,
+    full: { name: scenario.name, expectedViolations, keepTrace: true },
+  });
+  if (outcome.kind === 'ran' && outcome.verdict.result !== undefined) return outcome.verdict.result;
+  const reason =
+    outcome.kind === 'timeout'
+      ? `scenario ${loaded.path} ran past its wall-time limit of ${timeLimitMs} ms (a client that never yields?)`
+      : `scenario ${loaded.path} could not be run: ${outcome.kind === 'crashed' ? outcome.error : 'no result'}`;
+  const { name, profile, devices } = scenario;
+  return failedRunResult(
+    { name, seed, client: client.name, profile, devices: devices.length, expectedViolations },
+    reason,
+  );
 }
 
 export async function runPrepared(
   prepared: readonly Prepared[],
   io: CliIo,
   print: (line: string) => void,
+  timeLimitMs = SCENARIO_TIME_LIMIT_MS_DEFAULT,
 ): Promise<ScenarioRuns> {
   const colors = paint(io.color);
   const results: RunResult[] = [];
   const repros: Record<string, ReproRef> = {};
-  for (const { loaded, client } of prepared) {
-    const result = await runScenario(loaded.scenario, client, { keepTrace: true, source: loaded.path });
-    if (result.passed) delete result.trace;
-    results.push(result);
-    repros[result.name] = { path: loaded.path, steps: loaded.scenario.steps.length };
-    print(`${runLine(result, colors, loaded.path)}\n`);
+  // One child runs every scenario (it loads each client once); after a stopped run, a fresh one.
+  const runner = new PlanRunner(prepared[0]?.spec ?? 'reference');
+  try {
+    for (const entry of prepared) {
+      const result = await runOne(runner, entry, timeLimitMs);
+      if (result.passed) delete result.trace;
+      results.push(result);
+      repros[result.name] = { path: entry.loaded.path, steps: entry.loaded.scenario.steps.length };
+      print(`${runLine(result, colors, entry.loaded.path)}\n`);
+    }
+  } finally {
+    runner.close();
   }
   return { results, repros };
 }

@@ -3,7 +3,7 @@
  * The campaign summary: counts, every violation with what reproduces it, and stats totals.
  * It is what `syncstorm … --json` prints and what `summary.json` holds.
  */
-import type { RunResult, RunStats } from '../sim/result.ts';
+import { type RunResult, type RunStats, zeroStats } from '../sim/result.ts';
 import { commonValue, missingExpected, type ReportOptions, reproOf, runStatus } from './runs.ts';
 
 /** Version of the summary format; bump it on an incompatible change. */
@@ -69,20 +69,7 @@ export interface ReportSummary {
 }
 
 export function emptyStats(): StatsTotals {
-  return {
-    devices: 0,
-    events: 0,
-    exchanges: 0,
-    requestBytes: 0,
-    responseBytes: 0,
-    opsApplied: 0,
-    conflicts: 0,
-    virtualMs: 0,
-    convergeMs: 0,
-    wallMs: 0,
-    traceEvents: 0,
-    convergeMsMax: 0,
-  };
+  return { ...zeroStats(), convergeMsMax: 0 };
 }
 
 /** Adds `stats` into `totals` (in place); unknown or non-numeric fields are ignored. */

@@ -10,6 +10,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Plan } from '../sim/plan.ts';
+import type { RunResult } from '../sim/result.ts';
 
 export interface PlanTask {
   id: number;
@@ -18,6 +19,15 @@ export interface PlanTask {
   clientSpec: string;
   /** Bound on the run's scheduler events (chaos, heal and all). */
   eventsMax?: number;
+  /** Asks for the whole RunResult back (a scenario run), not only the verdict. */
+  full?: FullRun;
+}
+
+/** What a scenario run needs beyond the plan. */
+export interface FullRun {
+  name: string;
+  expectedViolations: string[];
+  keepTrace: boolean;
 }
 
 /** What a run in the child reports back. */
@@ -27,6 +37,8 @@ export interface PlanVerdict {
   errors: string[];
   events: number;
   traceHash: string;
+  /** The whole result, when the task asked for it. */
+  result?: RunResult;
 }
 
 export type PlanOutcome =
@@ -69,7 +81,11 @@ export class PlanRunner {
     return ready.then(() => child);
   }
 
-  async run(seed: string, plan: Plan, options: { timeoutMs: number; eventsMax?: number }): Promise<PlanOutcome> {
+  async run(
+    seed: string,
+    plan: Plan,
+    options: { timeoutMs: number; eventsMax?: number; full?: FullRun; clientSpec?: string },
+  ): Promise<PlanOutcome> {
     let child: ChildProcess;
     try {
       child = await this.warm();
@@ -81,8 +97,9 @@ export class PlanRunner {
       id,
       seed,
       plan,
-      clientSpec: this.clientSpec,
+      clientSpec: options.clientSpec ?? this.clientSpec,
       ...(options.eventsMax ? { eventsMax: options.eventsMax } : {}),
+      ...(options.full ? { full: options.full } : {}),
     };
     return new Promise((resolve) => {
       const done = (outcome: PlanOutcome) => {

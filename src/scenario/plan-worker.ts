@@ -3,7 +3,8 @@
  * The child process the shrinker runs candidate plans in, one at a time, so that a
  * candidate that runs far too long (a client caught in a retry storm, or one that never
  * yields) can be stopped by killing the process. Started by plan-runner.ts with the tsx
- * loader; answers each task with the run's verdict, not its trace.
+ * loader; answers each task with the run's verdict, and with the whole result (trace
+ * included when asked) for a scenario run.
  */
 import type { ClientFactory } from '../client/contract.ts';
 import { resolveClient } from '../client/resolve.ts';
@@ -36,8 +37,12 @@ async function run(task: PlanTask): Promise<PlanVerdict> {
     plan: task.plan,
     client: await client(task.clientSpec),
     ...(task.eventsMax !== undefined ? { runEventsMax: task.eventsMax } : {}),
+    ...(task.full
+      ? { name: task.full.name, expectedViolations: task.full.expectedViolations, keepTrace: task.full.keepTrace }
+      : {}),
   });
   return {
+    ...(task.full ? { result } : {}),
     id: task.id,
     violations: result.violations.map(({ invariant, message }) => ({ invariant, message })),
     errors: result.errors,

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ProfileName } from './plan.ts';
-import type { RunResult } from './result.ts';
+import { failedRunResult, type RunResult } from './result.ts';
 
 export interface CampaignOptions {
   /** 'reference', 'mutant:<name>', a module path, or 'process:<command>'. */
@@ -59,31 +59,8 @@ function spawnWorker(): ChildProcess {
 }
 
 function crashedResult(task: SeedTask, reason: string): RunResult {
-  return {
-    name: `seed-${task.seed}`,
-    seed: task.seed,
-    client: task.clientSpec,
-    profile: task.profile,
-    traceHash: '',
-    passed: false,
-    violations: [{ invariant: 'client-error', message: reason, events: [] }],
-    declaredLosses: 0,
-    expectedViolations: [],
-    errors: [reason],
-    stats: {
-      devices: task.devices,
-      events: 0,
-      exchanges: 0,
-      requestBytes: 0,
-      responseBytes: 0,
-      opsApplied: 0,
-      conflicts: 0,
-      virtualMs: 0,
-      convergeMs: 0,
-      wallMs: 0,
-      traceEvents: 0,
-    },
-  };
+  const { seed, clientSpec: client, profile, devices } = task;
+  return failedRunResult({ name: `seed-${seed}`, seed, client, profile, devices }, reason);
 }
 
 export async function runCampaign(options: CampaignOptions): Promise<RunResult[]> {

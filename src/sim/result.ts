@@ -55,3 +55,47 @@ export interface RunResult {
   /** The trace, kept when asked (for failures and reports). */
   trace?: readonly TraceEvent[];
 }
+
+/** Who a run was, for a result made without a run (its worker died or overran). */
+export interface RunIdentity {
+  name: string;
+  seed: string;
+  client: string;
+  profile: string;
+  devices: number;
+  expectedViolations?: string[];
+}
+
+/** A failed result for a run that never handed one back; `reason` says why. */
+export function failedRunResult(identity: RunIdentity, reason: string): RunResult {
+  return {
+    name: identity.name,
+    seed: identity.seed,
+    client: identity.client,
+    profile: identity.profile,
+    traceHash: '',
+    passed: false,
+    violations: [{ invariant: 'client-error', message: reason, events: [] }],
+    declaredLosses: 0,
+    expectedViolations: identity.expectedViolations ?? [],
+    errors: [reason],
+    stats: zeroStats(identity.devices),
+  };
+}
+
+/** Numbers of a run that did nothing (or of which nothing is known). */
+export function zeroStats(devices = 0): RunStats {
+  return {
+    devices,
+    events: 0,
+    exchanges: 0,
+    requestBytes: 0,
+    responseBytes: 0,
+    opsApplied: 0,
+    conflicts: 0,
+    virtualMs: 0,
+    convergeMs: 0,
+    wallMs: 0,
+    traceEvents: 0,
+  };
+}

@@ -206,6 +206,35 @@ describe('syncstorm binary', () => {
   );
 
   it(
+    'stops a scenario whose client never yields at its wall-time limit, reports it and runs the next',
+    () => {
+      const spinning = join(dir, 'spinning.json');
+      const steps = [
+        { at: 100, do: 'create', device: 'A', collection: 'notes', ref: 'n', fields: ['title'] },
+        { at: 1_000, do: 'sync', device: 'A' },
+      ];
+      const scenario = (client: string) => ({
+        name: client.includes('spinning') ? 'spinning' : 'calm-after',
+        description: 'A sync() that never returns.',
+        client,
+        devices: [{ id: 'A' }],
+        profile: 'calm',
+        steps,
+        expect: { violations: [] },
+      });
+      writeFileSync(spinning, JSON.stringify(scenario(resolve('test/cli/fixtures/spinning-client.ts'))));
+      writeFileSync(join(dir, 'z-after.json'), JSON.stringify(scenario('reference')));
+      const run = syncstorm(['run', spinning, join(dir, 'z-after.json'), '--scenario-time-limit', '3', '--json']);
+      expect(run.status, run.stderr).toBe(1);
+      const summary = JSON.parse(run.stdout);
+      expect(summary).toMatchObject({ runs: 2, passed: 1, errors: 1 });
+      expect(JSON.stringify(summary.violations)).toMatch(/ran past its wall-time limit of 3000 ms/);
+      expect(run.stderr).toContain('✓ calm-after');
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
     'respects NO_COLOR',
     () => {
       const saved = process.env.NO_COLOR;

@@ -13,6 +13,8 @@ import { prepareScenarios, runPrepared } from '../scenario-runs.ts';
 
 export interface GateFlags extends Omit<CampaignFlags, 'seeds'>, ReportFlags {
   scenarios: string;
+  /** Wall ms one scenario may take. */
+  scenarioTimeLimit?: number;
   /** 0: scenarios only. */
   seeds: number;
 }
@@ -22,7 +24,7 @@ export async function gateCommand(flags: GateFlags, io: CliIo, clients: ClientCa
   const client = await clients.get(flags.client, '--client');
   const print = flags.json ? io.err : io.out;
   print(`scenarios: ${prepared.length} from ${flags.scenarios}\n`);
-  const runs = await runPrepared(prepared, io, print);
+  const runs = await runPrepared(prepared, io, print, flags.scenarioTimeLimit);
   const outcome = flags.seeds > 0 ? await runFuzzCampaign(flags, client, io) : { results: [], repros: [] };
   const results = [...runs.results, ...outcome.results];
   const reproScenarios = Object.fromEntries(outcome.repros.map((repro) => [repro.name, repro.scenario]));

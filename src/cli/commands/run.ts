@@ -13,12 +13,14 @@ import { prepareScenarios, runPrepared } from '../scenario-runs.ts';
 export interface RunFlags extends ReportFlags {
   client: string;
   shard?: Shard;
+  /** Wall ms one scenario may take. */
+  scenarioTimeLimit?: number;
 }
 
 export async function runCommand(paths: string[], flags: RunFlags, io: CliIo, clients: ClientCache): Promise<number> {
   const prepared = await prepareScenarios(paths, flags, clients);
   const print = flags.json ? io.err : io.out;
-  const runs = await runPrepared(prepared, io, print);
+  const runs = await runPrepared(prepared, io, print, flags.scenarioTimeLimit);
   print(`${countsLine(runs.results, paint(io.color))}\n`);
   emitReports(io, 'run', flags, { results: runs.results, repros: runs.repros }, { alwaysWrite: false });
   return runs.results.every((result) => result.passed && result.errors.length === 0) ? 0 : 1;
