@@ -129,6 +129,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--client <spec>', 'client if the scenario names none', DEFAULT_CLIENT)
     .option('--trace <file>', 'write the trace as JSON lines')
     .option('--json', 'print the result as JSON')
+    .option(...SCENARIO_TIME_LIMIT_OPTION)
     .action(async (path: string, flags: ReplayFlags) => {
       const { replayCommand } = await import('./commands/replay.ts');
       setExit(await replayCommand(path, flags, io, clients));

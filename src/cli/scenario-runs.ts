@@ -13,6 +13,7 @@ import { scenarioSeed, scenarioToPlan } from '../scenario/convert.ts';
 import { type LoadedScenario, loadScenarios, scenarioClient } from '../scenario/load.ts';
 import { PlanRunner } from '../scenario/plan-runner.ts';
 import { checkCollections } from '../scenario/run.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import { failedRunResult, type RunResult } from '../sim/result.ts';
 import type { ClientCache } from './clients.ts';
 import { runLine } from './format.ts';
@@ -56,20 +57,38 @@ export async function prepareScenarios(
   return prepared;
 }
 
-async function runOne(runner: PlanRunner, { loaded, client, spec }: Prepared, timeLimitMs: number): Promise<RunResult> {
-  const { scenario } = loaded;
+export interface IsolatedRun {
+  scenario: Scenario;
+  /** Where the scenario came from, for messages. */
+  path: string;
+  client: ClientFactory;
+  /** The client as the child process resolves it. */
+  spec: string;
+  timeLimitMs: number;
+  keepTrace: boolean;
+  traceFile?: string;
+}
+
+/** Runs one scenario on `runner`'s child process; a run that overruns or dies becomes a failed result. */
+export async function runIsolated(runner: PlanRunner, run: IsolatedRun): Promise<RunResult> {
+  const { scenario, path, client, timeLimitMs } = run;
   const seed = scenarioSeed(scenario);
   const expectedViolations = scenario.expect.violations;
   const outcome = await runner.run(seed, scenarioToPlan(scenario), {
     timeoutMs: timeLimitMs,
-    clientSpec: spec,
-    full: { name: scenario.name, expectedViolations, keepTrace: true },
+    clientSpec: run.spec,
+    full: {
+      name: scenario.name,
+      expectedViolations,
+      keepTrace: run.keepTrace,
+      ...(run.traceFile !== undefined ? { traceFile: run.traceFile } : {}),
+    },
   });
   if (outcome.kind === 'ran' && outcome.verdict.result !== undefined) return outcome.verdict.result;
   const reason =
     outcome.kind === 'timeout'
-      ? `scenario ${loaded.path} ran past its wall-time limit of ${timeLimitMs} ms (a client that never yields?)`
-      : `scenario ${loaded.path} could not be run: ${outcome.kind === 'crashed' ? outcome.error : 'no result'}`;
+      ? `scenario ${path} ran past its wall-time limit of ${timeLimitMs} ms (a client that never yields?)`
+      : `scenario ${path} could not be run: ${outcome.kind === 'crashed' ? outcome.error : 'no result'}`;
   const { name, profile, devices } = scenario;
   return failedRunResult(
     { name, seed, client: client.name, profile, devices: devices.length, expectedViolations },
@@ -90,7 +109,9 @@ export async function runPrepared(
   const runner = new PlanRunner(prepared[0]?.spec ?? 'reference');
   try {
     for (const entry of prepared) {
-      const result = await runOne(runner, entry, timeLimitMs);
+      const { loaded, client, spec } = entry;
+      const run = { scenario: loaded.scenario, path: loaded.path, client, spec, timeLimitMs, keepTrace: true };
+      const result = await runIsolated(runner, run);
       if (result.passed) delete result.trace;
       results.push(result);
       repros[result.name] = { path: entry.loaded.path, steps: entry.loaded.scenario.steps.length };

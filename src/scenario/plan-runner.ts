@@ -28,6 +28,8 @@ export interface FullRun {
   name: string;
   expectedViolations: string[];
   keepTrace: boolean;
+  /** Stream the trace to this file as the run goes (a stopped run leaves what it had). */
+  traceFile?: string;
 }
 
 /** What a run in the child reports back. */

@@ -38,7 +38,12 @@ async function run(task: PlanTask): Promise<PlanVerdict> {
     client: await client(task.clientSpec),
     ...(task.eventsMax !== undefined ? { runEventsMax: task.eventsMax } : {}),
     ...(task.full
-      ? { name: task.full.name, expectedViolations: task.full.expectedViolations, keepTrace: task.full.keepTrace }
+      ? {
+          name: task.full.name,
+          expectedViolations: task.full.expectedViolations,
+          keepTrace: task.full.keepTrace,
+          ...(task.full.traceFile !== undefined ? { traceFile: task.full.traceFile } : {}),
+        }
       : {}),
   });
   return {

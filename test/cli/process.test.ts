@@ -230,6 +230,17 @@ describe('syncstorm binary', () => {
       expect(summary).toMatchObject({ runs: 2, passed: 1, errors: 1 });
       expect(JSON.stringify(summary.violations)).toMatch(/ran past its wall-time limit of 3000 ms/);
       expect(run.stderr).toContain('✓ calm-after');
+      // replay stops it too, and the trace streamed up to the spin stays on disk.
+      const trace = join(dir, 'spinning-trace.jsonl');
+      const replay = syncstorm(['replay', spinning, '--trace', trace, '--scenario-time-limit', '3']);
+      expect(replay.status).toBe(1);
+      expect(replay.stdout).toMatch(/ran past its wall-time limit of 3000 ms/);
+      const lines = readFileSync(trace, 'utf8').trimEnd().split('\n');
+      expect(lines.length).toBeGreaterThan(3);
+      // Every line is whole; the last one comes before the spinning sync step (at 1,000 ms).
+      const last = JSON.parse(lines.at(-1) ?? '{}');
+      expect(last.t).toBeLessThanOrEqual(1_000);
+      expect(replay.stdout).toContain('trace sha256 none: the run did not finish');
     },
     TIMEOUT_MS,
   );
