@@ -71,6 +71,18 @@ function mutant(name: string): ClientFactory {
 }
 
 /** Whether a spec names a module file (rather than a built-in client). */
+const resolved = new Map<string, Promise<ClientFactory>>();
+
+/** `resolveClient`, once per spec in this process (worker processes run many runs of a few clients). */
+export function resolveClientOnce(spec: string): Promise<ClientFactory> {
+  let found = resolved.get(spec);
+  if (found === undefined) {
+    found = resolveClient(spec);
+    resolved.set(spec, found);
+  }
+  return found;
+}
+
 export function isModuleSpec(spec: string): boolean {
   if (/^(reference|mutant|process):/.test(spec) || spec === 'reference') return false;
   return MODULE_EXTENSIONS.includes(extname(spec)) || spec.startsWith('.') || isAbsolute(spec) || spec.includes('/');

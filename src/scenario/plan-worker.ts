@@ -6,26 +6,14 @@
  * loader; answers each task with the run's verdict, and with the whole result (trace
  * included when asked) for a scenario run.
  */
-import type { ClientFactory } from '../client/contract.ts';
-import { resolveClient } from '../client/resolve.ts';
+import { resolveClientOnce } from '../client/resolve.ts';
 import { runSimulation } from '../sim/simulation.ts';
 import type { PlanTask, PlanVerdict } from './plan-runner.ts';
-
-const clients = new Map<string, Promise<ClientFactory>>();
-
-function client(spec: string): Promise<ClientFactory> {
-  let found = clients.get(spec);
-  if (found === undefined) {
-    found = resolveClient(spec);
-    clients.set(spec, found);
-  }
-  return found;
-}
 
 // Load the client before the first task, so that no run's time limit pays for start-up.
 const spec = process.argv[2];
 if (spec !== undefined) {
-  client(spec).then(
+  resolveClientOnce(spec).then(
     () => process.send?.({ ready: true }),
     (error: unknown) => process.send?.({ ready: false, error: error instanceof Error ? error.message : String(error) }),
   );
@@ -35,7 +23,7 @@ async function run(task: PlanTask): Promise<PlanVerdict> {
   const result = await runSimulation({
     seed: task.seed,
     plan: task.plan,
-    client: await client(task.clientSpec),
+    client: await resolveClientOnce(task.clientSpec),
     ...(task.eventsMax !== undefined ? { runEventsMax: task.eventsMax } : {}),
     ...(task.full
       ? {
