@@ -24,7 +24,7 @@ export const parseOps = (value: string): number => wholeNumber(value, 0, OPS_FLA
 export const parseWorkers = (value: string): number => wholeNumber(value, 1, WORKERS_MAX);
 
 /** Seconds (may be fractional), returned as milliseconds. */
-/** Wall time one scenario of `run` or `gate` may take before its process is stopped. */
+/** Wall time one scenario of `run`, `replay` or `gate` may take before its process is stopped. */
 export const SCENARIO_TIME_LIMIT_MS_DEFAULT = 120_000;
 
 export function parseTimeLimit(value: string): number {

@@ -4,8 +4,8 @@
  * before the first run, so bad input stops the command (exit 2) before any work; then a
  * line per scenario as it finishes. The runs happen in a child process (the same run, so
  * the same trace hash, as in this process; it loads each client once), under a wall-time
- * limit per scenario: a client
- * stuck in a loop that never yields is stopped, reported, and the next scenario runs.
+ * limit per scenario: a client stuck in a loop that never yields is stopped, reported, and
+ * the next scenario runs.
  */
 import type { ClientFactory } from '../client/contract.ts';
 import type { ReproRef } from '../report/index.ts';
@@ -114,8 +114,8 @@ export async function runPrepared(
       const result = await runIsolated(runner, run);
       if (result.passed) delete result.trace;
       results.push(result);
-      repros[result.name] = { path: entry.loaded.path, steps: entry.loaded.scenario.steps.length };
-      print(`${runLine(result, colors, entry.loaded.path)}\n`);
+      repros[result.name] = { path: loaded.path, steps: loaded.scenario.steps.length };
+      print(`${runLine(result, colors, loaded.path)}\n`);
     }
   } finally {
     runner.close();
