@@ -26,6 +26,7 @@ import {
   parseWorkers,
   SCENARIO_TIME_LIMIT_MS_DEFAULT,
 } from './options.ts';
+import { checkOutputFlags } from './output-paths.ts';
 import { useFastScratch } from './scratch.ts';
 
 /** Defaults of `fuzz`: a campaign that finds every mutant's bug within 200 seeds. */
@@ -93,7 +94,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} })
     .showSuggestionAfterError(true)
-    .helpCommand(true);
+    .helpCommand(true)
+    // Output paths are checked before any command starts its work (a gate can take minutes).
+    .hook('preAction', (_program, action) => checkOutputFlags(action.opts()));
 
   campaignOptions(reportOptions(program.command('gate')), GATE_DEFAULTS, true)
     .description('run every scenario and a fuzz campaign: the one command for CI')
