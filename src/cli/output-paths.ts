@@ -14,6 +14,9 @@ import { UsageError } from '../kernel/errors.ts';
 
 export type OutputKind = 'folder' | 'file';
 
+/** Root of the report folders when --report is not given (gate, fuzz, chaos, bench write there). */
+export const REPORTS_ROOT_DEFAULT = 'reports';
+
 /** The flags that name outputs, and what each names. */
 export const OUTPUT_FLAGS: Readonly<Record<string, OutputKind>> = { report: 'folder', junit: 'file', trace: 'file' };
 
@@ -103,10 +106,13 @@ function writableFile(path: string): boolean {
   }
 }
 
-/** Checks every output flag set in `flags` (a command's parsed options). */
-export function checkOutputFlags(flags: Readonly<Record<string, unknown>>): void {
+/** Checks every output flag set in `flags` (a command's parsed options), and `defaults` for those unset. */
+export function checkOutputFlags(
+  flags: Readonly<Record<string, unknown>>,
+  defaults: Readonly<Record<string, string>> = {},
+): void {
   for (const [name, kind] of Object.entries(OUTPUT_FLAGS)) {
-    const value = flags[name];
+    const value = flags[name] ?? defaults[name];
     if (typeof value === 'string') checkOutputPath(`--${name}`, value, kind);
   }
 }

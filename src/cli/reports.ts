@@ -19,9 +19,9 @@ import {
 import { SCHEMA_FILE } from '../scenario/schema-file.ts';
 import type { RunResult } from '../sim/result.ts';
 import type { CliIo } from './io.ts';
-import { outputFailure } from './output-paths.ts';
+import { outputFailure, REPORTS_ROOT_DEFAULT } from './output-paths.ts';
 
-export const REPORTS_ROOT_DEFAULT = 'reports';
+export { REPORTS_ROOT_DEFAULT } from './output-paths.ts';
 
 export interface ReportFlags {
   report?: string;
