@@ -9,7 +9,9 @@
  * Origin can be anything), and toxiproxy-node-client through ProxyLink for the token.
  */
 import { request } from 'node:http';
+import { hostname } from 'node:os';
 import { afterEach, describe, expect, test } from 'vitest';
+import { checkBindHost, isLoopbackHost } from '../../src/realnet/bind-address.ts';
 import { ProxyLink } from '../../src/realnet/chaos/toxiproxy-link.ts';
 import { type ChaosProxyServer, startChaosProxy } from '../../src/realnet/proxy/index.ts';
 import { type Serving, startServe } from '../../src/realnet/serve.ts';
@@ -151,6 +153,16 @@ describe('control API of serve', () => {
     expect(reset.status).toBe(200);
   });
 
+  test('bound to every interface, IP addresses and the machine name are served, foreign names are not', async () => {
+    serving = await startServe({ host: '0.0.0.0' });
+    const port = new URL(serving.url).port;
+    const base = `http://127.0.0.1:${port}`;
+    for (const host of [`127.0.0.1:${port}`, `10.1.2.3:${port}`, `${hostname()}:${port}`, `localhost:${port}`]) {
+      expect((await send(base, '/_syncstorm/health', { headers: { host } })).status, host).toBe(200);
+    }
+    expect((await send(base, '/_syncstorm/health', { headers: { host: `evil.example:${port}` } })).status).toBe(403);
+  });
+
   test('the sync API stays open to the app under test, whatever its Origin or Host', async () => {
     serving = await startServe({ token: 'control-only' });
     const answer = await send(serving.url, '/auth/refresh', {
@@ -285,5 +297,30 @@ describe('admin API of the embedded proxy', () => {
       expect(answer.status, path).toBe(400);
       expect(JSON.parse(answer.body)).toMatchObject({ status: 400, error: expect.stringMatching(/percent-encoding/) });
     }
+  });
+});
+
+describe('bind addresses', () => {
+  test('loopback is told apart from every other interface', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1']) {
+      expect(isLoopbackHost(host), host).toBe(true);
+    }
+    for (const host of ['0.0.0.0', '::', '10.0.0.1', '::ffff:10.0.0.1', 'example.com', '128.0.0.1', '']) {
+      expect(isLoopbackHost(host), host).toBe(false);
+    }
+  });
+
+  test('a non-loopback host needs allowRemote, then warns; an empty one is refused', () => {
+    const lines: string[] = [];
+    const warn = (line: string) => void lines.push(line);
+    expect(() => checkBindHost({ flag: '--host', host: '0.0.0.0', allowRemote: false, warn })).toThrow(
+      /--allow-remote/,
+    );
+    expect(() => checkBindHost({ flag: '--host', host: ' ', allowRemote: true, warn })).toThrow(/--host ''/);
+    checkBindHost({ flag: '--host', host: '127.0.0.1', allowRemote: false, warn });
+    expect(lines).toEqual([]);
+    checkBindHost({ flag: '--host', host: '0.0.0.0', allowRemote: true, warn });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^warning: --host 0\.0\.0\.0/);
   });
 });
