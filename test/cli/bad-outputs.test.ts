@@ -12,7 +12,16 @@
  * stdout. The unwritable folder runs the binary as `nobody` when the tests run as root.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -114,6 +123,14 @@ describe('replay --trace', () => {
   it('a folder or a path under a file is refused before the run', { timeout: CASE_TIMEOUT_MS }, () => {
     expectRefused(syncstorm(['replay', SCENARIO, '--trace', folder]), '--trace', 'is a directory');
     expectRefused(syncstorm(['replay', SCENARIO, '--trace', join(file, 't.jsonl')]), '--trace', 'under');
+  });
+
+  it('says it wrote the trace only when it did', { timeout: CASE_TIMEOUT_MS }, () => {
+    const trace = join(open, 'new', 'trace.jsonl');
+    const replay = syncstorm(['replay', SCENARIO, '--trace', trace]);
+    expect(replay.status, replay.stderr).toBe(0);
+    expect(replay.stderr).toBe(`trace written to ${trace}\n`);
+    expect(readFileSync(trace, 'utf8').split('\n').length).toBeGreaterThan(10);
   });
 });
 
