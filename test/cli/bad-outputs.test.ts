@@ -149,6 +149,11 @@ describe('ports and hosts', () => {
     ['chaos --server-host 0.0.0.0', () => ['chaos', '--server-host', '0.0.0.0'], ['--server-host', '--allow-remote']],
     ['chaos --proxy-listen 0.0.0.0:0', () => ['chaos', '--proxy-listen', '0.0.0.0:0'], ['--proxy-listen']],
     [
+      'proxy --config that is a FIFO (reading it would hang)',
+      () => ['proxy', '--port', '0', '--config', fifo],
+      ['--config', 'not a regular file'],
+    ],
+    [
       'serve on an address this machine does not have',
       () => ['serve', '--host', '192.0.2.1', '--allow-remote', '--port', '0'],
       ['--host', '192.0.2.1'],

@@ -15,6 +15,7 @@ import { checkBindHost, isLoopbackHost } from '../../src/realnet/bind-address.ts
 import { ProxyLink } from '../../src/realnet/chaos/toxiproxy-link.ts';
 import { type ChaosProxyServer, startChaosProxy } from '../../src/realnet/proxy/index.ts';
 import { type Serving, startServe } from '../../src/realnet/serve.ts';
+import { type GuardRequest, StrangerGuard } from '../../src/realnet/stranger-guard.ts';
 
 interface Answer {
   status: number;
@@ -322,5 +323,42 @@ describe('bind addresses', () => {
     checkBindHost({ flag: '--host', host: '0.0.0.0', allowRemote: true, warn });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^warning: --host 0\.0\.0\.0/);
+  });
+});
+
+describe('the guard on its own', () => {
+  const guard = new StrangerGuard({ host: '127.0.0.1', port: 8787 });
+  const base: GuardRequest = {
+    method: 'POST',
+    host: '127.0.0.1:8787',
+    origin: undefined,
+    contentType: 'application/json',
+    authorization: undefined,
+    hasBody: true,
+  };
+  const reason = (change: Partial<GuardRequest>) => guard.check({ ...base, ...change })?.reason;
+
+  test('only the exact same origin passes; other schemes, ports, paths and null do not', () => {
+    expect(reason({ origin: 'http://127.0.0.1:8787' })).toBeUndefined();
+    for (const origin of ['https://127.0.0.1:8787', 'http://127.0.0.1:8788', 'http://localhost:8787', 'null', 'x']) {
+      expect(reason({ origin }), origin).toBe('foreign-origin');
+    }
+    expect(reason({ host: 'localhost:8787', origin: 'http://localhost:8787' })).toBeUndefined();
+  });
+
+  test('a body must be JSON on a state change; a body-less request without Content-Type passes; reads are free', () => {
+    expect(reason({ contentType: 'text/plain' })).toBe('json-only');
+    expect(reason({ contentType: 'application/jsonx' })).toBe('json-only');
+    expect(reason({ contentType: undefined })).toBe('json-only');
+    expect(reason({ contentType: undefined, hasBody: false })).toBeUndefined();
+    expect(reason({ method: 'DELETE', contentType: undefined, hasBody: false })).toBeUndefined();
+    expect(reason({ method: 'GET', contentType: 'text/plain' })).toBeUndefined();
+    expect(reason({ contentType: 'Application/JSON; charset=utf-8' })).toBeUndefined();
+  });
+
+  test('no Host, a Host with userinfo or a path, or the default port when bound elsewhere, is foreign', () => {
+    for (const host of [undefined, '', 'a@127.0.0.1:8787', '127.0.0.1:8787/x', '127.0.0.1', '127.0.0.1:80']) {
+      expect(reason({ host }), String(host)).toBe('foreign-host');
+    }
   });
 });

@@ -7,7 +7,7 @@
  * {name, listen, upstream}). Ctrl-C stops it. The admin API and the proxies stay on loopback
  * unless `--allow-remote`; `--token` (or SYNCSTORM_TOKEN) is then required of every admin call.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, type Stats, statSync } from 'node:fs';
 import { UsageError } from '../../kernel/errors.ts';
 import { checkBindHost, listenFailure } from '../../realnet/bind-address.ts';
 import { ApiError, startChaosProxy } from '../../realnet/proxy/index.ts';
@@ -25,7 +25,18 @@ export interface ProxyFlags {
   allowRemote?: boolean;
 }
 
+/** Largest config file read (a list of proxies is small; a device or a FIFO is refused before reading). */
+const CONFIG_BYTES_MAX = 1 << 20;
+
 function readConfig(path: string): unknown[] {
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    throw new UsageError(`Cannot read proxy config '${path}': ${(error as Error).message}`);
+  }
+  if (!stats.isFile()) throw new UsageError(`--config '${path}': not a regular file.`);
+  if (stats.size > CONFIG_BYTES_MAX) throw new UsageError(`--config '${path}': larger than ${CONFIG_BYTES_MAX} bytes.`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
