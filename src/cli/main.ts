@@ -44,7 +44,7 @@ export const SHRINK_TIME_LIMIT_S_DEFAULT = 30;
 
 const EXIT_FAILED = 1;
 /** Commands that write a report folder even without --report (to reports/). */
-const WRITES_REPORTS = new Set(['gate', 'fuzz', 'chaos', 'coalescing']);
+const WRITES_REPORTS = new Set(['gate', 'fuzz', 'chaos', 'coalescing', 'merge']);
 const PROFILE_NAMES = Object.keys(PROFILES);
 
 function reportOptions(command: Command): Command {

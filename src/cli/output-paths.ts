@@ -53,9 +53,10 @@ function nearestExisting(path: string): { path: string; stats: Stats } {
   }
 }
 
-function writable(path: string): boolean {
+/** A folder we may create entries in (write and search), or a file we may write (`file`). */
+function writable(path: string, kind: OutputKind = 'folder'): boolean {
   try {
-    accessSync(path, constants.W_OK | constants.X_OK);
+    accessSync(path, kind === 'file' ? constants.W_OK : constants.W_OK | constants.X_OK);
     return true;
   } catch {
     return false;
@@ -89,21 +90,12 @@ export function checkOutputPath(flag: string, path: string, kind: OutputKind): v
   if (exists && kind === 'folder' && stats.isFile()) throw fail('is a file; give a folder');
   if (exists && !stats.isDirectory() && !stats.isFile()) throw fail(`is ${kindOf(stats)}; give a ${kind} path`);
   if (exists) {
-    if (kind === 'file' ? !writableFile(target) : !writable(target)) throw fail('is not writable');
+    if (!writable(target, kind)) throw fail('is not writable');
     return;
   }
   if (!stats.isDirectory())
     throw fail(`is under '${existing.path}', which is ${stats.isFile() ? 'a file' : kindOf(stats)}`);
   if (!writable(existing.path)) throw fail(`cannot be created: '${existing.path}${sep}' is not writable`);
-}
-
-function writableFile(path: string): boolean {
-  try {
-    accessSync(path, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Checks every output flag set in `flags` (a command's parsed options), and `defaults` for those unset. */
