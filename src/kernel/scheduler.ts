@@ -9,6 +9,7 @@
 import { assert } from './assert.ts';
 import { BinaryHeap } from './heap.ts';
 import type { Incarnation } from './incarnation.ts';
+import { REAL } from './real-time.ts';
 
 export interface EventHandle {
   readonly time: number;
@@ -50,9 +51,15 @@ export class EventsLimitReached extends Error {
   }
 }
 
-/** Lets every promise continuation started by the last event run. */
+/** Lets every promise continuation started by the last event run (the real setImmediate). */
 export function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => REAL.setImmediate(resolve));
+}
+
+/** Real work device code awaits (kernel/outside-waits); the scheduler lets it settle before each event. */
+export interface OutsideWork {
+  readonly waiting: boolean;
+  settle(): Promise<void>;
 }
 
 export class Scheduler {
@@ -65,6 +72,8 @@ export class Scheduler {
   private running = false;
   /** Bound on the events of the whole simulation (every run loop together); unset: none. */
   eventsLimit = Number.POSITIVE_INFINITY;
+  /** Real work to let settle before each event, so virtual time never moves past it. */
+  outside: OutsideWork | undefined;
   /** Errors thrown by event callbacks (a client's timer that throws, say). */
   onError: (error: unknown, label: string) => void = (error) => {
     throw error;
@@ -120,6 +129,7 @@ export class Scheduler {
    */
   async step(until = Number.POSITIVE_INFINITY): Promise<boolean | 'until'> {
     if (this.eventsTotal >= this.eventsLimit) throw new EventsLimitReached(this.eventsLimit);
+    if (this.outside?.waiting) await this.outside.settle();
     for (;;) {
       const event = this.queue.peek();
       if (event === undefined) return false;
