@@ -187,6 +187,12 @@ export interface ClientFactory {
    * that keeps files of its own in that folder, such as a process client, needs 'file'.
    */
   readonly storage?: 'memory' | 'file';
+  /**
+   * false: the engine's own `setTimeout`, `Date.now()`, `Math.random()` ... stay real inside
+   * the device (each use is reported as a leak). Default: they read the device's virtual
+   * clock and seeded randomness (docs/virtual-time.md).
+   */
+  readonly virtualGlobals?: boolean;
   start(env: ClientEnv): Promise<SyncClient>;
 }
 

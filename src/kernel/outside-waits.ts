@@ -23,7 +23,8 @@ export const OUTSIDE_WAIT_MS_MAX = 5_000;
 const SPIN_MS_MAX = 2;
 /** Async resources that are one request with one callback (fs, crypto, dns, zlib, stream writes) or a timer. */
 const TRACKED = /REQ|WRAP$|^Timeout$|^Immediate$/;
-const LONG_LIVED = /^(TCPWRAP|TCPSERVERWRAP|PIPEWRAP|PIPESERVERWRAP|TTYWRAP|UDPWRAP|PROCESSWRAP|SIGNALWRAP|FSEVENTWRAP|STATWATCHER|TIMERWRAP|HTTPINCOMINGMESSAGE|HTTPCLIENTREQUEST|JSSTREAM|JSUDPWRAP|MESSAGEPORT|WORKER|ZLIB)$/;
+const LONG_LIVED =
+  /^(TCPWRAP|TCPSERVERWRAP|PIPEWRAP|PIPESERVERWRAP|TTYWRAP|UDPWRAP|PROCESSWRAP|SIGNALWRAP|FSEVENTWRAP|STATWATCHER|TIMERWRAP|HTTPINCOMINGMESSAGE|HTTPCLIENTREQUEST|JSSTREAM|JSUDPWRAP|MESSAGEPORT|WORKER|ZLIB)$/;
 
 /** One real request a device started and is (or was) waiting for. */
 export interface OutsideWait {
@@ -49,6 +50,23 @@ interface Tracked extends OutsideWait {
 const tracked = new Map<number, Tracked>();
 let hookEnabled = false;
 
+/**
+ * Watches for tracked requests to call back (`before`) or go away (`destroy`). Enabled only
+ * while something is tracked: these hooks fire for every promise too, which would cost a
+ * run that awaits nothing real about a fifth of its time.
+ */
+const doneHook = createHook({
+  before(asyncId) {
+    const entry = tracked.get(asyncId);
+    // A timer is done when it is destroyed (an interval runs many times); a request when it calls back.
+    if (entry !== undefined && entry.type !== 'Timeout') forget(asyncId, entry);
+  },
+  destroy(asyncId) {
+    const entry = tracked.get(asyncId);
+    if (entry !== undefined) forget(asyncId, entry);
+  },
+});
+
 function enableHook(): void {
   if (hookEnabled) return;
   hookEnabled = true;
@@ -60,24 +78,20 @@ function enableHook(): void {
       const site = callSite();
       if (context.virtualize && (type === 'Timeout' || type === 'Immediate')) {
         // A timer the device made with a reference to the real function taken before patching.
-        context.leaks.record(context.deviceId, `${type === 'Timeout' ? 'setTimeout' : 'setImmediate'} (captured before patching)`);
+        const api = type === 'Timeout' ? 'setTimeout' : 'setImmediate';
+        context.leaks.record(context.deviceId, `${api} (captured before patching)`);
       }
       const entry: Tracked = {
         asyncId,
-        device: context.deviceId, type, site, owner: context.outside, waitingSinceMs: undefined };
+        device: context.deviceId,
+        type,
+        site,
+        owner: context.outside,
+        waitingSinceMs: undefined,
+      };
+      if (tracked.size === 0) doneHook.enable();
       tracked.set(asyncId, entry);
       context.outside.pending.add(entry);
-    },
-    before(asyncId) {
-      if (tracked.size === 0) return;
-      const entry = tracked.get(asyncId);
-      // A timer is done when it is destroyed (an interval runs many times); a request when it calls back.
-      if (entry !== undefined && entry.type !== 'Timeout') forget(asyncId, entry);
-    },
-    destroy(asyncId) {
-      if (tracked.size === 0) return;
-      const entry = tracked.get(asyncId);
-      if (entry !== undefined) forget(asyncId, entry);
     },
   }).enable();
 }
@@ -85,6 +99,7 @@ function enableHook(): void {
 function forget(asyncId: number, entry: Tracked): void {
   tracked.delete(asyncId);
   entry.owner.pending.delete(entry);
+  if (tracked.size === 0) doneHook.disable();
 }
 
 /** The real requests of one run's devices; the run's scheduler waits on it before each event. */
@@ -97,6 +112,15 @@ export class OutsideWaits {
 
   constructor(readonly waitMsMax = OUTSIDE_WAIT_MS_MAX) {
     enableHook();
+  }
+
+  get abandonedCount(): number {
+    return this.abandoned.length;
+  }
+
+  describeAbandoned(from: number): string | undefined {
+    const waits = this.abandoned.slice(from);
+    return waits.length === 0 ? undefined : waits.map(describeOutsideWait).join('; ');
   }
 
   /** True while some device awaits real work. */

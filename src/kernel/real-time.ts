@@ -49,7 +49,7 @@ export function realTurn(): Promise<void> {
   return new Promise((resolve) => REAL.setImmediate(resolve));
 }
 
-/** Resolves after `ms` real milliseconds; the timer does not keep the process alive. */
+/** Resolves after `ms` real milliseconds (the run loop waiting: it keeps the process alive). */
 export function realSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => REAL.setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => REAL.setTimeout(resolve, ms));
 }

@@ -60,6 +60,10 @@ export function settle(): Promise<void> {
 export interface OutsideWork {
   readonly waiting: boolean;
   settle(): Promise<void>;
+  /** How many waits were given up so far (the watchdog notes it when a call begins). */
+  readonly abandonedCount: number;
+  /** What the waits given up since `from` were waiting on, for a hang's message; undefined: none. */
+  describeAbandoned(from: number): string | undefined;
 }
 
 export class Scheduler {

@@ -14,7 +14,7 @@
  * `process.hrtime.bigint`, `crypto.randomInt`, `crypto.randomFill(Sync)`.
  */
 import { createRequire, syncBuiltinESMExports } from 'node:module';
-import { type DeviceContext, currentDevice } from './device-context.ts';
+import { currentDevice, type DeviceContext } from './device-context.ts';
 import { uuidV4 } from './ids.ts';
 import { REAL } from './real-time.ts';
 import { clearVirtualTimer, type TimerKind, VirtualTimer } from './virtual-timers.ts';
@@ -48,7 +48,8 @@ function tripwire<F extends AnyFunction>(api: string, real: F): F {
 function timerFunction(kind: TimerKind, real: AnyFunction, api: string) {
   return function virtualTimer(this: unknown, callback: unknown, ...rest: unknown[]) {
     const context = virtualDevice(api);
-    if (context === undefined || typeof callback !== 'function') return real.apply(this, [callback, ...rest] as never[]);
+    if (context === undefined || typeof callback !== 'function')
+      return real.apply(this, [callback, ...rest] as never[]);
     const [delayMs, ...args] = kind === 'immediate' ? [0, ...rest] : rest;
     return new VirtualTimer(context, kind, callback as (...args: unknown[]) => void, delayMs, args);
   };
@@ -167,8 +168,9 @@ function patchCrypto(): void {
     const context = virtualDevice('crypto.randomUUID');
     return (context === undefined ? realUUID() : uuidV4(context.random)) as ReturnType<Crypto['randomUUID']>;
   };
-  const getRandomValues = (real: AnyFunction) =>
-    function <T extends ArrayBufferView | null>(array: T): T {
+  const getRandomValues =
+    (real: AnyFunction) =>
+    <T extends ArrayBufferView | null>(array: T): T => {
       const context = virtualDevice('crypto.getRandomValues');
       return context === undefined ? (real(array as never) as T) : fillRandom(context, array);
     };

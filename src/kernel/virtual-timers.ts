@@ -108,7 +108,7 @@ export function clearVirtualTimer(context: DeviceContext | undefined, value: unk
     value.close();
     return true;
   }
-  if (context === undefined || typeof value !== 'number' && typeof value !== 'string') return false;
+  if (context === undefined || (typeof value !== 'number' && typeof value !== 'string')) return false;
   const timer = context.timers.get(Number(value));
   if (timer === undefined) return false;
   timer.close();
