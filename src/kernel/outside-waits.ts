@@ -23,8 +23,12 @@ export const OUTSIDE_WAIT_MS_MAX = 5_000;
 const SPIN_MS_MAX = 2;
 /** Async resources that are one request with one callback (fs, crypto, dns, zlib, stream writes) or a timer. */
 const TRACKED = /REQ|WRAP$|^Timeout$|^Immediate$/;
+/**
+ * Not waits: long-lived handles, and RANDOMBYTESREQUEST (Node refills randomUUID's entropy
+ * cache with one that never reports back to async hooks; random bytes take no time anyway).
+ */
 const LONG_LIVED =
-  /^(TCPWRAP|TCPSERVERWRAP|PIPEWRAP|PIPESERVERWRAP|TTYWRAP|UDPWRAP|PROCESSWRAP|SIGNALWRAP|FSEVENTWRAP|STATWATCHER|TIMERWRAP|HTTPINCOMINGMESSAGE|HTTPCLIENTREQUEST|JSSTREAM|JSUDPWRAP|MESSAGEPORT|WORKER|ZLIB)$/;
+  /^(RANDOMBYTESREQUEST|TCPWRAP|TCPSERVERWRAP|PIPEWRAP|PIPESERVERWRAP|TTYWRAP|UDPWRAP|PROCESSWRAP|SIGNALWRAP|FSEVENTWRAP|STATWATCHER|TIMERWRAP|HTTPINCOMINGMESSAGE|HTTPCLIENTREQUEST|JSSTREAM|JSUDPWRAP|MESSAGEPORT|WORKER|ZLIB)$/;
 
 /** One real request a device started and is (or was) waiting for. */
 export interface OutsideWait {

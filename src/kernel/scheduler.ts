@@ -128,12 +128,18 @@ export class Scheduler {
   }
 
   /**
-   * Takes the next live event and runs it. Returns false when the queue is empty; throws
+   * Takes the next live event and runs it (or, when device code awaits real work, only waits
+   * for that). Returns false when the queue is empty; throws
    * EventsLimitReached instead of running an event beyond `eventsLimit`.
    */
   async step(until = Number.POSITIVE_INFINITY): Promise<boolean | 'until'> {
     if (this.eventsTotal >= this.eventsLimit) throw new EventsLimitReached(this.eventsLimit);
-    if (this.outside?.waiting) await this.outside.settle();
+    if (this.outside?.waiting) {
+      // Device code awaited real work: let it finish, then let the caller look again (the
+      // call it drives may have settled) before any virtual time passes.
+      await this.outside.settle();
+      return true;
+    }
     for (;;) {
       const event = this.queue.peek();
       if (event === undefined) return false;
