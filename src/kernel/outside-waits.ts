@@ -15,7 +15,7 @@
 import { createHook } from 'node:async_hooks';
 import { currentDevice } from './device-context.ts';
 import { callSite } from './leaks.ts';
-import { realNowMs, realSleep, realTurn } from './real-time.ts';
+import { realNowMs, realSleep, realTurn } from './real-time.ts'; // allowed: bounded real-time waits on real work, outside virtual time
 
 /** Bound on one wait outside virtual time, in real ms: an outer guard, not a timing. */
 export const OUTSIDE_WAIT_MS_MAX = 5_000;

@@ -9,7 +9,7 @@
 import { assert } from './assert.ts';
 import { BinaryHeap } from './heap.ts';
 import type { Incarnation } from './incarnation.ts';
-import { REAL } from './real-time.ts';
+import { REAL } from './real-time.ts'; // allowed: settle() turns the real event loop once
 
 export interface EventHandle {
   readonly time: number;

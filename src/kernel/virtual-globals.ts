@@ -16,7 +16,7 @@
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { currentDevice, type DeviceContext } from './device-context.ts';
 import { uuidV4 } from './ids.ts';
-import { REAL } from './real-time.ts';
+import { REAL } from './real-time.ts'; // allowed: the real functions are the fallback outside a device
 import { clearVirtualTimer, type TimerKind, VirtualTimer } from './virtual-timers.ts';
 
 const require = createRequire(import.meta.url);
@@ -150,11 +150,13 @@ function patchClockAndRandom(): void {
   const RealDate = REAL.Date;
   RealDate.now = () => virtualDevice('Date.now')?.clock.now() ?? REAL.dateNow();
   globalThis.Date = virtualDate();
+  // allowed: the patch itself (it falls back to the captured real clock outside a device)
   performance.now = () => {
     const context = virtualDevice('performance.now');
     // Virtual ms since the start of the run, as a page's performance.now counts from its load.
     return context === undefined ? REAL.performanceNow() : context.clock.elapsed();
   };
+  // allowed: the patch itself (real randomness only outside a device)
   Math.random = () => {
     const context = virtualDevice('Math.random');
     return context === undefined ? REAL.mathRandom() : context.random.next();
@@ -174,7 +176,7 @@ function patchCrypto(): void {
       const context = virtualDevice('crypto.getRandomValues');
       return context === undefined ? (real(array as never) as T) : fillRandom(context, array);
     };
-  webCrypto.randomUUID = randomUUID(REAL.randomUUID);
+  webCrypto.randomUUID = randomUUID(REAL.randomUUID); // allowed: the patch itself
   webCrypto.getRandomValues = getRandomValues(REAL.getRandomValues as AnyFunction);
   const realBytes = REAL.nodeRandomBytes as AnyFunction;
   Object.assign(nodeCrypto, {

@@ -9,7 +9,7 @@
  * every channel of the process.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { realNowMs } from '../../kernel/real-time.ts';
+import { realNowMs } from '../../kernel/real-time.ts'; // allowed: real-time bounds on a child process
 
 export type ChannelRead = { line: string } | { exit: ChannelExit } | { timeout: true };
 
