@@ -150,6 +150,8 @@ function patchClockAndRandom(): void {
   const RealDate = REAL.Date;
   RealDate.now = () => virtualDevice('Date.now')?.clock.now() ?? REAL.dateNow();
   globalThis.Date = virtualDate();
+  // `date.constructor === Date` keeps holding for every date, whoever made it.
+  RealDate.prototype.constructor = globalThis.Date;
   // allowed: the patch itself (it falls back to the captured real clock outside a device)
   performance.now = () => {
     const context = virtualDevice('performance.now');

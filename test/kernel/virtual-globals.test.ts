@@ -69,6 +69,8 @@ describe('virtual globals inside a device', () => {
       const date = new Date(2020, 1, 2);
       expect(date).toBeInstanceOf(Date);
       expect(date instanceof REAL.Date).toBe(true);
+      expect(date.constructor).toBe(Date);
+      expect(Object.prototype.toString.call(new Date())).toBe('[object Date]');
       expect(new Date(0).toISOString()).toBe('1970-01-01T00:00:00.000Z');
       expect(Date.UTC(2026, 0, 1)).toBe(VIRTUAL_EPOCH_MS);
       expect(Date.parse('2026-01-01T00:00:00Z')).toBe(VIRTUAL_EPOCH_MS);
