@@ -14,7 +14,7 @@ import { runScenario } from '../../src/scenario/run.ts';
 import { WORKLOAD_COLLECTIONS } from '../../src/sim/fields.ts';
 import type { Plan } from '../../src/sim/plan.ts';
 import { runSimulation, TIME_LEAK } from '../../src/sim/simulation.ts';
-import { dateClient, digestClient, listTimerClient, timerClient } from './fixtures/global-clients.ts';
+import { afterFetchClient, dateClient, digestClient, listTimerClient, timerClient } from './fixtures/global-clients.ts';
 
 const CLOCK_SKEW = loadScenario(fileURLToPath(new URL('../../scenarios/clock-skew.json', import.meta.url)));
 const FIXTURE = fileURLToPath(new URL('./fixtures/global-clients.ts', import.meta.url));
@@ -53,6 +53,17 @@ describe('an engine on global timers, Date and randomness', () => {
     expect(phone?.random).not.toBe(laptop?.random);
     expect(again.traceHash).toBe(first.traceHash);
     expect(first.leaks).toBeUndefined();
+  });
+
+  test('code that resumes after a network response is still the device’s code (virtual, skewed)', async () => {
+    const result = await runScenario(CLOCK_SKEW, afterFetchClient, { keepTrace: true });
+    const logged = (result.trace ?? []).filter((event) => event.type === 'client.engine.after-sync');
+    expect(logged.length).toBeGreaterThan(1);
+    for (const event of logged) {
+      const skew = event.device === 'phone' ? 21_600_000 : event.t < 60_000 ? 0 : -86_400_000;
+      expect(event.now).toBe(VIRTUAL_EPOCH_MS + event.t + skew);
+    }
+    expect(result.leaks).toBeUndefined();
   });
 
   test('virtualization off: the leak report names the file and line of the Date.now() call', async () => {
