@@ -9,6 +9,8 @@ import { type DeviceContext, runInDevice } from '../kernel/device-context.ts';
 
 /** `client` with each method run inside `context`; other properties read through. */
 export function inDevice(client: SyncClient, context: DeviceContext): SyncClient {
+  // Not an object: left for DeviceHost to report as "returned no SyncClient".
+  if (typeof client !== 'object' || client === null) return client;
   const wrapped = new Map<PropertyKey, unknown>();
   return new Proxy(client, {
     get(target, property, receiver) {
