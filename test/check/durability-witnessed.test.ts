@@ -16,30 +16,32 @@ const THEIRS = { ...EDITED, title: 'd2.w6' };
 
 /**
  * d2 edits r1's title (rev 3); d1, still at rev 2, edits the title too; its push is refused
- * with 409. `dropped`: d1's conflict handler keeps the server's record (a view shows it), or
- * else the view after the write still shows d1's value. Then a crash-point kill 66 s later.
+ * with 409. The view after the write (`view`) shows the server's record (d1's handler
+ * dropped the write), d1's value still pending, or is not taken. Then a crash-point kill
+ * 66 s later; after the restart d1 shows `after`.
  */
-function staleEditThenKill(options: { dropped: boolean; after: 'theirs' | 'mine' }) {
+function staleEditThenKill(options: { view: 'dropped' | 'mine' | 'none'; after: 'theirs' | 'mine' | 'base' }) {
   const { builder: b } = cleanChaos();
   b.at(50).apply({ device: 'd2', opId: 'op3', id: 'r1', revAfter: 3, fields: THEIRS });
   const write = b.at(100).update('d1', 'r1', [{ op: 'set', field: 'title', value: 'd1.w4' }], SHOWN);
   b.at(110).send('d1', 'd1#2', '/sync/ops', 'op4');
   b.reject('d1', 'op4', 409);
   b.receive('d1', 'd1#2', 409);
-  const mine = local('r1', { ...EDITED, title: 'd1.w4' }, 2, 'pending');
-  const dropView = b
-    .at(120)
-    .view('d1', 'step', options.dropped ? [local('r1', THEIRS, 3)] : [mine], options.dropped ? 0 : 1);
+  const shown = { theirs: local('r1', THEIRS, 3), mine: local('r1', { ...EDITED, title: 'd1.w4' }, 2, 'pending') };
+  if (options.view !== 'none') {
+    const dropped = options.view === 'dropped';
+    b.at(120).view('d1', 'step', [dropped ? shown.theirs : shown.mine], dropped ? 0 : 1);
+  }
   const kill = b.at(66_120).kill('d1', 'after-push-before-commit');
   b.at(66_200).restart('d1');
-  const after = b.view('d1', 'after-restart', [options.after === 'theirs' ? local('r1', THEIRS, 3) : mine], 0);
+  const after = b.view('d1', 'after-restart', [options.after === 'base' ? SHOWN : shown[options.after]], 0);
   const final = endRun(b, [stored('r1', THEIRS, 3)]);
-  return { history: b.build(), write, dropView, kill, after, final };
+  return { history: b.build(), write, kill, after, final };
 }
 
 describe('durability: a loss must be witnessed across the kill', () => {
   it('does not blame a kill for a write the client had dropped after a 409, 66 s before', () => {
-    const { history, write, final } = staleEditThenKill({ dropped: true, after: 'theirs' });
+    const { history, write, final } = staleEditThenKill({ view: 'dropped', after: 'theirs' });
     expect(checkDurability(history)).toEqual([]);
     const losses = checkNoSilentLoss(history);
     expect(losses).toHaveLength(1);
@@ -48,7 +50,7 @@ describe('durability: a loss must be witnessed across the kill', () => {
   });
 
   it('still blames the kill when the last view before it showed the write', () => {
-    const { history, write, kill, after } = staleEditThenKill({ dropped: false, after: 'theirs' });
+    const { history, write, kill, after } = staleEditThenKill({ view: 'mine', after: 'theirs' });
     const violations = checkDurability(history);
     expect(violations.map((violation) => violation.expected)).toEqual(['d1.w4', 'pending > 0']);
     for (const violation of violations) expect(violation.events).toEqual([write, kill, after]);
@@ -69,26 +71,14 @@ describe('durability: a loss must be witnessed across the kill', () => {
   });
 
   it('does not blame a kill when the restarted device shows a server state its writer had not seen', () => {
-    const run = (shownAfter: ReturnType<typeof local>) => {
-      const { builder: b } = cleanChaos();
-      b.at(50).apply({ device: 'd2', opId: 'op3', id: 'r1', revAfter: 3, fields: THEIRS });
-      const write = b.at(100).update('d1', 'r1', [{ op: 'set', field: 'title', value: 'd1.w4' }], SHOWN);
-      b.at(110).send('d1', 'd1#2', '/sync/ops', 'op4');
-      b.reject('d1', 'op4', 409);
-      b.receive('d1', 'd1#2', 409);
-      const kill = b.at(66_120).kill('d1', 'before-push');
-      b.at(66_200).restart('d1');
-      const after = b.view('d1', 'after-restart', [shownAfter], 0);
-      endRun(b, [stored('r1', THEIRS, 3)]);
-      return { history: b.build(), witnesses: [write, kill, after] };
-    };
-    const adopted = run(local('r1', THEIRS, 3));
+    const adopted = staleEditThenKill({ view: 'none', after: 'theirs' });
     expect(checkDurability(adopted.history)).toEqual([]);
     expect(checkNoSilentLoss(adopted.history).map((violation) => violation.expected)).toEqual(['d1.w4']);
-    const rolledBack = run(SHOWN);
+    const rolledBack = staleEditThenKill({ view: 'none', after: 'base' });
+    const witnesses = [rolledBack.write, rolledBack.kill, rolledBack.after];
     expect(checkDurability(rolledBack.history).map((violation) => [violation.expected, violation.events])).toEqual([
-      ['d1.w4', rolledBack.witnesses],
-      ['pending > 0', rolledBack.witnesses],
+      ['d1.w4', witnesses],
+      ['pending > 0', witnesses],
     ]);
   });
 });

@@ -45,6 +45,15 @@ function droppedEdit(
   return { result: checkAll(b.build()), write, winner, final };
 }
 
+/** No violation, and one declared loss: d1's title write under `policy`, naming the write and the event that won. */
+function expectOneDeclaredLoss(run: ReturnType<typeof droppedEdit>, policy: string): void {
+  expect(run.result.violations).toEqual([]);
+  expect(run.result.declaredLosses).toEqual([
+    expect.objectContaining({ device: 'd1', recordId: 'r1', field: 'title', policy, value: 'd1.w4' }),
+  ]);
+  expect(run.result.declaredLosses[0]?.events).toEqual([run.write, run.winner]);
+}
+
 const D2_DONE = { ...EDITED, done: true };
 const d2SetsDone = (b: TraceBuilder) =>
   b.at(50).apply({ device: 'd2', opId: 'op3', id: 'r1', revAfter: 3, fields: D2_DONE });
@@ -55,12 +64,7 @@ const d2Deletes = (b: TraceBuilder) => {
 
 describe("'server-wins'", () => {
   it('declares a write dropped because the server held a change of another field the writer had not seen', () => {
-    const { result, write, winner } = droppedEdit(SERVER_WINS, d2SetsDone, stored('r1', D2_DONE, 3));
-    expect(result.violations).toEqual([]);
-    expect(result.declaredLosses).toEqual([
-      expect.objectContaining({ device: 'd1', recordId: 'r1', field: 'title', policy: 'server-wins', value: 'd1.w4' }),
-    ]);
-    expect(result.declaredLosses[0]?.events).toEqual([write, winner]);
+    expectOneDeclaredLoss(droppedEdit(SERVER_WINS, d2SetsDone, stored('r1', D2_DONE, 3)), 'server-wins');
   });
 
   it('declares a write dropped because the server held the record deleted', () => {
@@ -112,12 +116,7 @@ describe("'server-wins'", () => {
 
 describe("'delete-wins'", () => {
   it('declares an edit destroyed by a concurrent delete; the record stays deleted everywhere', () => {
-    const { result, write, winner } = droppedEdit(DELETE_WINS, d2Deletes, stored('r1', EDITED, 3, true));
-    expect(result.violations).toEqual([]);
-    expect(result.declaredLosses).toEqual([
-      expect.objectContaining({ device: 'd1', field: 'title', policy: 'delete-wins', value: 'd1.w4' }),
-    ]);
-    expect(result.declaredLosses[0]?.events).toEqual([write, winner]);
+    expectOneDeclaredLoss(droppedEdit(DELETE_WINS, d2Deletes, stored('r1', EDITED, 3, true)), 'delete-wins');
   });
 
   it('is a violation without the delete policy (manual), the same history', () => {
