@@ -88,6 +88,17 @@ export const devicePlanSchema = z
   })
   .meta({ id: 'Device' });
 
+/** What fetch's Headers accepts, checked at load time rather than failing the run. */
+const headerName = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)");
+const headerValue = z
+  .string()
+  .regex(
+    /^[^\0\r\n\u0100-\uffff]*$/,
+    'must be an HTTP header value (no line breaks, no NUL, no characters above U+00FF)',
+  );
+
 export const faultVerdictSchema = z
   .discriminatedUnion('type', [
     z.strictObject({ type: z.literal('pass') }),
@@ -99,7 +110,7 @@ export const faultVerdictSchema = z
     z.strictObject({
       type: z.literal('status'),
       status: z.number().int().min(200).max(599),
-      headers: z.record(z.string(), z.string()).optional(),
+      headers: z.record(headerName, headerValue).optional(),
       body: z.unknown().optional(),
     }),
   ])
