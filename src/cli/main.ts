@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isUsageError, USAGE_EXIT_CODE } from '../kernel/errors.ts';
+import { ALLOW_SCENARIO_CLIENTS_FLAG } from '../scenario/trust.ts';
 import { PROFILES } from '../sim/profiles.ts';
 import { ClientCache, DEFAULT_CLIENT } from './clients.ts';
 import type { BenchFlags } from './commands/bench.ts';
@@ -86,6 +87,12 @@ const SCENARIO_TIME_LIMIT_OPTION = [
   parseTimeLimit,
 ] as const;
 
+/** `--allow-scenario-clients`: scenario files may name clients that run code (see scenario/trust.ts). */
+const ALLOW_SCENARIO_CLIENTS_OPTION = [
+  ALLOW_SCENARIO_CLIENTS_FLAG,
+  'let scenario files name clients that run code (module paths, process:<command>); only for files you trust',
+] as const;
+
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const clients = new ClientCache();
   const program = new Command('syncstorm')
@@ -99,6 +106,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('run every scenario and a fuzz campaign: the one command for CI')
     .option('--scenarios <dir>', 'scenario folder', GATE_DEFAULTS.scenarios)
     .option(...SCENARIO_TIME_LIMIT_OPTION)
+    .option(...ALLOW_SCENARIO_CLIENTS_OPTION)
     .action(async (flags: GateFlags) => {
       const { gateCommand } = await import('./commands/gate.ts');
       setExit(await gateCommand(flags, io, clients));
@@ -110,6 +118,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--client <spec>', 'client for scenarios that name none', DEFAULT_CLIENT)
     .option('--shard <i/n>', "run only this shard's share of the files", parseShard)
     .option(...SCENARIO_TIME_LIMIT_OPTION)
+    .option(...ALLOW_SCENARIO_CLIENTS_OPTION)
     .action(async (paths: string[], flags: RunFlags) => {
       const { runCommand } = await import('./commands/run.ts');
       setExit(await runCommand(paths, flags, io, clients));
@@ -130,6 +139,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--trace <file>', 'write the trace as JSON lines')
     .option('--json', 'print the result as JSON')
     .option(...SCENARIO_TIME_LIMIT_OPTION)
+    .option(...ALLOW_SCENARIO_CLIENTS_OPTION)
     .action(async (path: string, flags: ReplayFlags) => {
       const { replayCommand } = await import('./commands/replay.ts');
       setExit(await replayCommand(path, flags, io, clients));

@@ -14,6 +14,7 @@ import { type LoadedScenario, loadScenarios, scenarioClient } from '../scenario/
 import { PlanRunner } from '../scenario/plan-runner.ts';
 import { checkCollections } from '../scenario/run.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { assertScenarioClientAllowed } from '../scenario/trust.ts';
 import { failedRunResult, type RunResult } from '../sim/result.ts';
 import type { ClientCache } from './clients.ts';
 import { runLine } from './format.ts';
@@ -24,6 +25,8 @@ export interface ScenarioRunFlags {
   /** Client for scenarios that name none. */
   client: string;
   shard?: Shard;
+  /** Scenario files may name clients that run code (module paths, `process:`). */
+  allowScenarioClients?: boolean;
 }
 
 export interface ScenarioRuns {
@@ -45,6 +48,10 @@ export async function prepareScenarios(
   clients: ClientCache,
 ): Promise<Prepared[]> {
   const all = loadScenarios(paths);
+  // Every file is checked before any client resolves: a refused one means nothing ran.
+  const trust = { allowScenarioClients: flags.allowScenarioClients === true, commandLineClient: flags.client };
+  for (const loaded of all)
+    assertScenarioClientAllowed(loaded.path, scenarioClient(loaded.scenario, loaded.path), trust);
   const { start, end } = shardRange(all.length, flags.shard);
   const prepared: Prepared[] = [];
   for (const loaded of all.slice(start, end)) {

@@ -15,6 +15,7 @@ export interface GateFlags extends Omit<CampaignFlags, 'seeds'>, ReportFlags {
   scenarios: string;
   /** Wall ms one scenario may take. */
   scenarioTimeLimit?: number;
+  allowScenarioClients?: boolean;
   /** 0: scenarios only. */
   seeds: number;
 }
