@@ -4,20 +4,20 @@
  */
 import { failureHeadline, runStatus } from '../report/index.ts';
 import type { RunResult } from '../sim/result.ts';
-import { type Paint, seconds } from './io.ts';
+import { type Paint, printable, seconds } from './io.ts';
 
 export function runLine(result: RunResult, paint: Paint, source?: string, options: { time?: boolean } = {}): string {
   const status = runStatus(result);
-  const where = source === undefined ? '' : paint.dim(` (${source})`);
+  const where = source === undefined ? '' : paint.dim(` (${printable(source)})`);
   const time = options.time === false ? '' : paint.dim(` ${seconds(result.stats.wallMs)}`);
   if (status === 'passed') {
     const caught =
       result.expectedViolations.length > 0 ? ` caught ${result.expectedViolations.join(', ')} as expected` : '';
-    return `${paint.pass('✓')} ${result.name}${caught}${where}${time}`;
+    return `${paint.pass('✓')} ${printable(result.name)}${caught}${where}${time}`;
   }
   const mark = status === 'error' ? paint.fail('✗ error') : paint.fail('✗');
-  const replay = source === undefined ? '' : `\n    reproduce with: syncstorm replay ${source}`;
-  return `${mark} ${result.name}${where}: ${oneLine(failureHeadline(result))}${replay}`;
+  const replay = source === undefined ? '' : `\n    reproduce with: syncstorm replay ${printable(source)}`;
+  return `${mark} ${printable(result.name)}${where}: ${printable(oneLine(failureHeadline(result)))}${replay}`;
 }
 
 /** Collapses whitespace so a message stays on one line. */

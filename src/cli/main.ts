@@ -16,7 +16,7 @@ import { LISTS } from './commands/list.ts';
 import { registerRealnetCommands } from './commands/realnet.ts';
 import type { ReplayFlags } from './commands/replay.ts';
 import type { RunFlags } from './commands/run.ts';
-import { type CliIo, processIo } from './io.ts';
+import { type CliIo, printable, processIo } from './io.ts';
 import {
   parseDevices,
   parseOps,
@@ -218,11 +218,11 @@ export async function main(args: readonly string[], io: CliIo = processIo()): Pr
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0;
-      io.err(`${commanderMessage(error, args, program)}\n`);
+      io.err(`${printable(commanderMessage(error, args, program))}\n`);
       return USAGE_EXIT_CODE;
     }
     if (isUsageError(error)) {
-      io.err(`${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      io.err(`${printable(error.message.replace(/\s*\n\s*/g, ' '))}\n`);
       return USAGE_EXIT_CODE;
     }
     const detail =
@@ -231,7 +231,7 @@ export async function main(args: readonly string[], io: CliIo = processIo()): Pr
           ? error.stack
           : `${error.name}: ${error.message}`
         : String(error);
-    io.err(`[syncstorm] internal error (a bug in syncstorm, please report it): ${detail}\n`);
+    io.err(`[syncstorm] internal error (a bug in syncstorm, please report it): ${printable(detail ?? '')}\n`);
     return EXIT_FAILED;
   }
 }
