@@ -226,7 +226,8 @@ export interface SimFinal extends EventBase {
   type: 'sim.final';
   policy: MergePolicy;
   server: ServerRecord[];
-  devices: Record<string, FinalDeviceState>;
+  /** Keyed by device id (a Map: ids are user-given, `__proto__` included). */
+  devices: ReadonlyMap<string, FinalDeviceState>;
 }
 
 /**

@@ -111,7 +111,7 @@ export async function runPrepared(
 ): Promise<ScenarioRuns> {
   const colors = paint(io.color);
   const results: RunResult[] = [];
-  const repros: Record<string, ReproRef> = {};
+  const repros = new Map<string, ReproRef>();
   // One child runs every scenario (it loads each client once); after a stopped run, a fresh one.
   const runner = new PlanRunner(prepared[0]?.spec ?? 'reference');
   try {
@@ -121,11 +121,11 @@ export async function runPrepared(
       const result = await runIsolated(runner, run);
       if (result.passed) delete result.trace;
       results.push(result);
-      repros[result.name] = { path: loaded.path, steps: loaded.scenario.steps.length };
+      repros.set(result.name, { path: loaded.path, steps: loaded.scenario.steps.length });
       print(`${runLine(result, colors, loaded.path)}\n`);
     }
   } finally {
     runner.close();
   }
-  return { results, repros };
+  return { results, repros: Object.fromEntries(repros) };
 }

@@ -26,7 +26,7 @@ import { renderReportHtml } from './html.ts';
 import { buildReportModel, type HtmlOptions } from './html-model.ts';
 import { renderJunit } from './junit.ts';
 import { type MermaidOptions, renderMermaid } from './mermaid.ts';
-import { type ReportOptions, type ReproRef, runStatus } from './runs.ts';
+import { ownEntry, type ReportOptions, runStatus } from './runs.ts';
 import { buildSummary, type ReportSummary, renderSummary } from './summary.ts';
 
 /** Trace lines joined per write (a whole trace may be too big for one string). */
@@ -143,29 +143,31 @@ export function writeReports(
   };
   const failing = results.filter((result) => runStatus(result) !== 'passed');
   const stems = fileStems(failing.map((result) => result.name));
-  const repros: Record<string, ReproRef> = { ...options.repros };
-  const artifacts: Record<string, { trace?: string; diagram?: string }> = {};
+  // Maps: run names are user-given (a scenario may be named `__proto__`).
+  const repros = new Map(Object.entries(options.repros ?? {}));
+  const artifacts = new Map<string, { trace?: string; diagram?: string }>();
   for (const result of failing) {
     const stem = stems.get(result.name)!;
-    const scenario = options.reproScenarios?.[result.name];
+    const scenario = ownEntry(options.reproScenarios, result.name);
     if (scenario !== undefined) {
       mkdirSync(join(dir, 'repro'), { recursive: true });
       write(join('repro', `${stem}.json`), `${JSON.stringify(scenario, null, 2)}\n`);
-      const steps = repros[result.name]?.steps ?? stepsOf(scenario);
-      repros[result.name] = { path: join(dir, 'repro', `${stem}.json`), ...(steps === undefined ? {} : { steps }) };
+      const steps = repros.get(result.name)?.steps ?? stepsOf(scenario);
+      repros.set(result.name, { path: join(dir, 'repro', `${stem}.json`), ...(steps === undefined ? {} : { steps }) });
     }
-    artifacts[result.name] = { diagram: `failure-${stem}.mmd` };
+    const found: { trace?: string; diagram?: string } = { diagram: `failure-${stem}.mmd` };
+    artifacts.set(result.name, found);
     if (result.trace !== undefined) {
-      artifacts[result.name]!.trace = `trace-${stem}.jsonl`;
+      found.trace = `trace-${stem}.jsonl`;
       writeTraceFile(join(dir, `trace-${stem}.jsonl`), result.trace);
       files.push(`trace-${stem}.jsonl`);
     }
   }
-  const reportOptions = { ...options, runId, repros, artifacts };
-  for (const result of failing) write(artifacts[result.name]!.diagram!, renderMermaid(result, reportOptions));
+  const reportOptions = { ...options, runId, repros: Object.fromEntries(repros), artifacts };
+  for (const result of failing) write(artifacts.get(result.name)!.diagram!, renderMermaid(result, reportOptions));
   const summary = buildSummary(results, reportOptions);
   for (const entry of [...summary.violations, ...summary.errorRuns]) {
-    const found = artifacts[entry.name];
+    const found = artifacts.get(entry.name);
     if (found?.trace !== undefined) entry.trace = found.trace;
     if (found?.diagram !== undefined) entry.diagram = found.diagram;
   }

@@ -75,14 +75,19 @@ function catchStrayErrors(world: World, errors: string[]): () => void {
 }
 
 async function finalState(world: World, healer: Healer, client: ClientFactory): Promise<void> {
-  const devices: Record<string, unknown> = {};
+  // A Map, turned into an object with own properties: a device named `__proto__` stays a key.
+  const devices = new Map<string, unknown>();
   for (const host of world.hosts.values()) {
     const view = await healer.view(host);
     if (view === undefined) continue;
     world.trace.record('device.view', { device: host.deviceId, reason: 'final', ...view });
-    devices[host.deviceId] = view;
+    devices.set(host.deviceId, view);
   }
-  world.trace.record('sim.final', { policy: client.policy, server: world.server.records(), devices });
+  world.trace.record('sim.final', {
+    policy: client.policy,
+    server: world.server.records(),
+    devices: Object.fromEntries(devices),
+  });
 }
 
 export async function runSimulation(options: SimulationOptions): Promise<RunResult> {
