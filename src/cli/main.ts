@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { isUsageError, USAGE_EXIT_CODE } from '../kernel/errors.ts';
 import { ALLOW_SCENARIO_CLIENTS_FLAG } from '../scenario/trust.ts';
 import { PROFILES } from '../sim/profiles.ts';
+import { removeStaleScratch } from '../sim/scratch-dir.ts';
 import { ClientCache, DEFAULT_CLIENT } from './clients.ts';
 import type { BenchFlags } from './commands/bench.ts';
 import type { FuzzFlags } from './commands/fuzz.ts';
@@ -233,5 +234,8 @@ export async function main(args: readonly string[], io: CliIo = processIo()): Pr
         : String(error);
     io.err(`[syncstorm] internal error (a bug in syncstorm, please report it): ${printable(detail ?? '')}\n`);
     return EXIT_FAILED;
+  } finally {
+    // Scratch folders of workers that were killed (time limits, out of memory) go now.
+    removeStaleScratch();
   }
 }

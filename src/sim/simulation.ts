@@ -3,9 +3,7 @@
  * One run: build the world from a seed and a plan, run the chaos phase, heal, record the
  * final state of the server and every device, and hand the history to the checkers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { buildHistory } from '../check/history.ts';
 import { checkAll } from '../check/index.ts';
 import type { ClientFactory } from '../client/contract.ts';
@@ -16,6 +14,7 @@ import { WORKLOAD_COLLECTIONS } from './fields.ts';
 import { HEAL_DEFAULTS, Healer, type HealOptions } from './heal.ts';
 import { type Plan, undeclaredDevices } from './plan.ts';
 import type { RunResult, RunViolation } from './result.ts';
+import { makeRunScratch } from './scratch-dir.ts';
 import type { StorageMode } from './storage.ts';
 import { createWorld, type World } from './world.ts';
 
@@ -94,7 +93,7 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
   const wallStart = performance.now(); // allowed: wall time of the run, reported only
   const missing = undeclaredDevices(options.plan);
   if (missing.length > 0) throw new Error(`[syncstorm] plan steps name undeclared devices: ${missing.join(', ')}`);
-  const storageDir = mkdtempSync(join(tmpdir(), 'syncstorm-'));
+  const storageDir = makeRunScratch();
   const world = createWorld({
     seed: options.seed,
     plan: options.plan,
