@@ -34,6 +34,28 @@ const TRACE_LINES_PER_WRITE = 10_000;
 /** Suffixes tried when a run id's folder already exists. */
 const RUN_DIR_SUFFIX_MAX = 100;
 export const LATEST_NAME = 'latest';
+/**
+ * Written first into a report folder and removed last: a folder that still holds it was
+ * interrupted while being written (a killed CI job) and is partial. `report merge` refuses it.
+ */
+export const INCOMPLETE_MARKER = 'INCOMPLETE';
+
+/** Marks `dir` as being written. */
+export function markIncomplete(dir: string): void {
+  writeFileSync(
+    join(dir, INCOMPLETE_MARKER),
+    `syncstorm (process ${process.pid}) started writing this report and had not finished. If this file is still here, the writing was interrupted: the report is partial.\n`,
+  );
+}
+
+/** Marks `dir` as complete: every file is written. */
+export function markComplete(dir: string): void {
+  rmSync(join(dir, INCOMPLETE_MARKER), { force: true });
+}
+
+export function isIncomplete(dir: string): boolean {
+  return existsSync(join(dir, INCOMPLETE_MARKER));
+}
 
 export interface WriteReportsOptions extends ReportOptions, HtmlOptions, MermaidOptions {
   /** Folder name under the reports root (a single path segment; the CLI may use real time). */
@@ -136,6 +158,7 @@ export function writeReports(
   mkdirSync(root, { recursive: true });
   const { dir, runId } = freshRunDir(root, options.runId);
   mkdirSync(dir);
+  markIncomplete(dir);
   const files: string[] = [];
   const write = (name: string, content: string): void => {
     writeFileSync(join(dir, name), content);
@@ -174,6 +197,7 @@ export function writeReports(
   write('summary.json', renderSummary(summary));
   write('junit.xml', renderJunit(results, reportOptions));
   write('report.html', renderReportHtml(buildReportModel(results, summary, reportOptions)));
+  markComplete(dir);
   const latest = options.latest === false ? 'none' : updateLatest(root, runId);
   return { dir, runId, files, latest, summary };
 }
