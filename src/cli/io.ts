@@ -4,6 +4,7 @@
  * for progress and messages. Colour only on a terminal and only when NO_COLOR is unset
  * (https://no-color.org). Tests pass their own CliIo and read what was written.
  */
+export { printable } from '../kernel/printable.ts';
 
 export interface CliIo {
   out(text: string): void;
@@ -56,18 +57,4 @@ export function paint(enabled: boolean): Paint {
 /** Seconds with one decimal, for humans. */
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
-}
-
-/**
- * Control characters (terminal escape sequences among them), C1 controls and bidi
- * controls, which names from a scenario file or messages from a client could carry,
- * shown as `\x1b` or `\u202e` instead of being sent raw to the terminal.
- */
-const UNPRINTABLE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
-
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (char) => {
-    const code = char.charCodeAt(0);
-    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
 }

@@ -10,6 +10,7 @@ import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, type 
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isModuleSpec } from '../client/resolve.ts';
 import { UsageError } from '../kernel/errors.ts';
+import { printable } from '../kernel/printable.ts';
 import { crossCheck } from './cross-check.ts';
 import { type JsonSource, JsonSyntaxError, parseJsonSource } from './json-source.ts';
 import { problemsFromZod, type ScenarioProblem } from './problems.ts';
@@ -31,8 +32,9 @@ export function displayPath(path: string): string {
   return shown !== '' && !shown.startsWith('..') && !isAbsolute(shown) ? shown : path;
 }
 
+/** One line, whatever names and values the file carries (they are quoted raw in messages). */
 function failure(source: string, detail: string): UsageError {
-  return new UsageError(`Failed to load scenario '${source}': ${detail}`);
+  return new UsageError(printable(`Failed to load scenario '${source}': ${detail}`));
 }
 
 /** Bound on the problems one message lists; the rest are counted. */
