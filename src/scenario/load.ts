@@ -48,8 +48,7 @@ function located(source: JsonSource, problems: readonly ScenarioProblem[]): stri
   });
   const rest = problems.length - shown.length;
   const more = rest > 0 ? ` (and ${rest} more problem${rest > 1 ? 's' : ''})` : '';
-  const count = problems.length > 1 ? `${problems.length} problems: ` : '';
-  return `${count}${shown.join(' ')}${more}`;
+  return `${shown.join(' ')}${more}`;
 }
 
 /** Parses and checks scenario text; `source` names it in messages. */

@@ -61,7 +61,6 @@ describe('loadScenario', () => {
   it('lists every problem, each located, on one line', () => {
     const text = JSON.stringify({ ...validScenario(), name: 1, profile: 'x', devices: 'y' });
     const message = failure(text).message;
-    expect(message).toContain('3 problems: ');
     for (const path of ['name must be', 'devices must be', 'profile must be']) expect(message).toContain(path);
     expect(message.match(/\(line \d+, column \d+\)/g)).toHaveLength(3);
     expect(message).not.toContain('more problem');
