@@ -13,7 +13,9 @@ import { resolveClient } from '../../src/client/resolve.ts';
 import { reproOf } from '../../src/report/runs.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { runScenario } from '../../src/scenario/run.ts';
+import { fieldKind } from '../../src/sim/fields.ts';
 import { failingRun } from '../report/fixtures.ts';
+import { validScenario } from '../scenario/fixtures.ts';
 
 const FLIPPED = ['cursor-before-apply', 'hard-delete'];
 
@@ -43,6 +45,24 @@ describe('user-given names', () => {
       }
     }, 120_000);
   }
+
+  it('fields named like Object.prototype members are plain text fields; __proto__ is refused at load', async () => {
+    const scenario = validScenario() as unknown as { steps: Record<string, unknown>[] };
+    const create = scenario.steps[1] as { fields: string[] };
+    create.fields = ['constructor', 'toString', 'hasOwnProperty'];
+    (scenario.steps[2] as { ops: unknown[] }).ops = [{ op: 'set', field: 'constructor' }];
+    expect(fieldKind('constructor')).toBe('text');
+    const result = await runScenario(
+      parseScenario(JSON.stringify(scenario), 'f.json'),
+      await resolveClient('reference'),
+    );
+    expect(result.violations).toEqual([]);
+    expect(result.passed).toBe(true);
+    create.fields = ['__proto__'];
+    expect(() => parseScenario(JSON.stringify(scenario), 'f.json')).toThrow(
+      "steps[1].fields[0] must not be '__proto__'",
+    );
+  }, 120_000);
 
   it('a run named constructor or __proto__ has no repro unless given one', () => {
     for (const name of ['constructor', '__proto__', 'toString']) {
