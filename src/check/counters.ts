@@ -94,7 +94,7 @@ function tally(history: History, record: RecordHistory, field: string): CounterT
   if (base === undefined || disqualified(record, field)) return undefined;
   const committed = record.writes.flatMap((write) => incrementsOf(write, field));
   const maybe = record.interrupted.flatMap((event) => incrementsOf(event, field));
-  const states = Object.values(final.devices);
+  const states = [...final.devices.values()];
   const conflicted = states.some((state) =>
     state.conflicts.some((conflict) => conflict.collection === record.collection && conflict.recordId === record.id),
   );

@@ -240,7 +240,7 @@ class Indexer {
     const final = this.final;
     if (final === undefined) return;
     for (const record of final.server) this.record(record.collection, record.id).final = record;
-    for (const [device, state] of Object.entries(final.devices)) {
+    for (const [device, state] of final.devices) {
       const history = this.device(device);
       if (history.views.some((view) => view.reason === 'final')) continue;
       const view: DeviceView = {

@@ -228,7 +228,8 @@ export interface SimFinal extends EventBase {
   policy: MergePolicy;
   capabilities?: ClientCapabilities;
   server: ServerRecord[];
-  devices: Record<string, FinalDeviceState>;
+  /** Keyed by device id (a Map: ids are user-given, `__proto__` included). */
+  devices: ReadonlyMap<string, FinalDeviceState>;
 }
 
 /**

@@ -156,6 +156,11 @@ export function parseEvent(event: TraceEvent): CheckedEvent | undefined {
   const schema = SCHEMAS[event.type];
   if (schema === undefined) return undefined;
   for (const [field, check] of Object.entries(schema)) check(event, field);
-  if (event.type === 'sim.final') finalDevices(event);
+  if (event.type === 'sim.final') {
+    finalDevices(event);
+    // The trace holds an object; the checkers get a Map, as device ids are user-given.
+    const devices = new Map(Object.entries(event.devices as Record<string, unknown>));
+    return { ...event, devices } as unknown as CheckedEvent;
+  }
   return event as unknown as CheckedEvent;
 }

@@ -74,7 +74,7 @@ export function conflictShows(conflict: Conflict, side: 'local' | 'remote', fiel
 /** Devices whose final conflicts show `token` in `field` of record `key`, with the sim.final seq. */
 export function surfacedBy(final: SimFinal, key: RecordKey, field: string, token: string): string[] {
   const devices: string[] = [];
-  for (const [device, state] of Object.entries(final.devices)) {
+  for (const [device, state] of final.devices) {
     const shown = conflictsOn(state, key).some(
       (conflict) => conflictShows(conflict, 'local', field, token) || conflictShows(conflict, 'remote', field, token),
     );
@@ -85,7 +85,7 @@ export function surfacedBy(final: SimFinal, key: RecordKey, field: string, token
 
 /** True when any device's final conflicts are about record `key`. */
 export function anyConflictOn(final: SimFinal, key: RecordKey): boolean {
-  return Object.values(final.devices).some((state) => conflictsOn(state, key).length > 0);
+  return [...final.devices.values()].some((state) => conflictsOn(state, key).length > 0);
 }
 
 const viewKeysCache = new WeakMap<LocalRecord[], Set<RecordKey>>();

@@ -5,27 +5,27 @@
 import { describeLeak } from '../kernel/leaks.ts';
 import { failureHeadline, runStatus } from '../report/index.ts';
 import type { RunResult } from '../sim/result.ts';
-import { type Paint, seconds } from './io.ts';
+import { type Paint, printable, seconds } from './io.ts';
 
 export function runLine(result: RunResult, paint: Paint, source?: string, options: { time?: boolean } = {}): string {
   const status = runStatus(result);
-  const where = source === undefined ? '' : paint.dim(` (${source})`);
+  const where = source === undefined ? '' : paint.dim(` (${printable(source)})`);
   const time = options.time === false ? '' : paint.dim(` ${seconds(result.stats.wallMs)}`);
   const leaked = leakLines(result);
   if (status === 'passed') {
     const caught =
       result.expectedViolations.length > 0 ? ` caught ${result.expectedViolations.join(', ')} as expected` : '';
     const warning = leaked === '' ? '' : paint.fail(' but leaked real time (not reproducible)');
-    return `${paint.pass('✓')} ${result.name}${caught}${warning}${where}${time}${leaked}`;
+    return `${paint.pass('✓')} ${printable(result.name)}${caught}${warning}${where}${time}${leaked}`;
   }
   const mark = status === 'error' ? paint.fail('✗ error') : paint.fail('✗');
-  const replay = source === undefined ? '' : `\n    reproduce with: syncstorm replay ${source}`;
-  return `${mark} ${result.name}${where}: ${oneLine(failureHeadline(result))}${leaked}${replay}`;
+  const replay = source === undefined ? '' : `\n    reproduce with: syncstorm replay ${printable(source)}`;
+  return `${mark} ${printable(result.name)}${where}: ${printable(oneLine(failureHeadline(result)))}${leaked}${replay}`;
 }
 
 /** One indented line per leak of real time ("phone: 38 real setTimeout calls, first at x.js:120"). */
 function leakLines(result: RunResult): string {
-  return (result.leaks ?? []).map((leak) => `\n    ${describeLeak(leak)}`).join('');
+  return (result.leaks ?? []).map((leak) => `\n    ${printable(describeLeak(leak))}`).join('');
 }
 
 /** Collapses whitespace so a message stays on one line. */

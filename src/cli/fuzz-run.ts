@@ -8,6 +8,7 @@ import type { ClientFactory } from '../client/contract.ts';
 import { declaredInvariant } from '../client/resolve.ts';
 import { type FuzzOutcome, runFuzz } from '../scenario/fuzz.ts';
 import type { FuzzRepro } from '../scenario/repro.ts';
+import { ALLOW_SCENARIO_CLIENTS_FLAG, clientRunsCode } from '../scenario/trust.ts';
 import type { ProfileName } from '../sim/plan.ts';
 import { oneLine } from './format.ts';
 import { type CliIo, paint, seconds } from './io.ts';
@@ -72,8 +73,15 @@ export async function runFuzzCampaign(flags: CampaignFlags, client: ClientFactor
 }
 
 /** Lines about each repro once its file is written. */
-export function reproLines(repros: readonly FuzzRepro[], paths: Readonly<Record<string, string>>, io: CliIo): string {
+export function reproLines(
+  repros: readonly FuzzRepro[],
+  paths: Readonly<Record<string, string>>,
+  io: CliIo,
+  clientSpec = 'reference',
+): string {
   const colors = paint(io.color);
+  // The repro names the client; one that runs code needs the flag (docs/scenario-format.md).
+  const allow = clientRunsCode(clientSpec) ? ` ${ALLOW_SCENARIO_CLIENTS_FLAG}` : '';
   return repros
     .map((repro) => {
       const path = paths[repro.name] ?? `repro/${repro.name}.json`;
@@ -81,7 +89,7 @@ export function reproLines(repros: readonly FuzzRepro[], paths: Readonly<Record<
       const head = repro.reproduced
         ? `${colors.fail('✗')} ${repro.invariant} (seed ${repro.seed}): ${oneLine(repro.message)}`
         : `${colors.fail('✗')} seed ${repro.seed} did not fail again when re-run in this process; the repro may not reproduce`;
-      return `${head}\n    repro: ${path}\n    ${size}\n    reproduce with: syncstorm run ${path}\n`;
+      return `${head}\n    repro: ${path}\n    ${size}\n    reproduce with: syncstorm run ${path}${allow}\n`;
     })
     .join('');
 }

@@ -4,6 +4,7 @@
  * for progress and messages. Colour only on a terminal and only when NO_COLOR is unset
  * (https://no-color.org). Tests pass their own CliIo and read what was written.
  */
+export { printable } from '../kernel/printable.ts';
 
 export interface CliIo {
   out(text: string): void;

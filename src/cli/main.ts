@@ -6,7 +6,9 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isUsageError, USAGE_EXIT_CODE } from '../kernel/errors.ts';
+import { ALLOW_SCENARIO_CLIENTS_FLAG } from '../scenario/trust.ts';
 import { PROFILES } from '../sim/profiles.ts';
+import { removeStaleScratch } from '../sim/scratch-dir.ts';
 import { ClientCache, DEFAULT_CLIENT } from './clients.ts';
 import type { BenchFlags } from './commands/bench.ts';
 import type { FuzzFlags } from './commands/fuzz.ts';
@@ -15,7 +17,7 @@ import { LISTS } from './commands/list.ts';
 import { registerRealnetCommands } from './commands/realnet.ts';
 import type { ReplayFlags } from './commands/replay.ts';
 import type { RunFlags } from './commands/run.ts';
-import { type CliIo, processIo } from './io.ts';
+import { type CliIo, printable, processIo } from './io.ts';
 import {
   parseDevices,
   parseOps,
@@ -109,6 +111,12 @@ const SCENARIO_TIME_LIMIT_OPTION = [
   parseTimeLimit,
 ] as const;
 
+/** `--allow-scenario-clients`: scenario files may name clients that run code (see scenario/trust.ts). */
+const ALLOW_SCENARIO_CLIENTS_OPTION = [
+  ALLOW_SCENARIO_CLIENTS_FLAG,
+  'let scenario files name clients that run code (module paths, process:<command>); only for files you trust',
+] as const;
+
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const clients = new ClientCache();
   const program = new Command('syncstorm')
@@ -127,6 +135,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('run every scenario and a fuzz campaign: the one command for CI')
     .option('--scenarios <dir>', 'scenario folder', GATE_DEFAULTS.scenarios)
     .option(...SCENARIO_TIME_LIMIT_OPTION)
+    .option(...ALLOW_SCENARIO_CLIENTS_OPTION)
     .action(async (flags: GateFlags) => {
       const { gateCommand } = await import('./commands/gate.ts');
       setExit(await gateCommand(flags, io, clients));
@@ -138,6 +147,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--client <spec>', 'client for scenarios that name none', DEFAULT_CLIENT)
     .option('--shard <i/n>', "run only this shard's share of the files", parseShard)
     .option(...SCENARIO_TIME_LIMIT_OPTION)
+    .option(...ALLOW_SCENARIO_CLIENTS_OPTION)
     .action(async (paths: string[], flags: RunFlags) => {
       const { runCommand } = await import('./commands/run.ts');
       setExit(await runCommand(paths, flags, io, clients));
@@ -157,6 +167,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--trace <file>', 'write the trace as JSON lines')
     .option('--json', 'print the result as JSON')
     .option(...SCENARIO_TIME_LIMIT_OPTION)
+    .option(...ALLOW_SCENARIO_CLIENTS_OPTION)
     .action(async (path: string, flags: ReplayFlags) => {
       const { replayCommand } = await import('./commands/replay.ts');
       setExit(await replayCommand(path, flags, io, clients));
@@ -235,11 +246,11 @@ export async function main(args: readonly string[], io: CliIo = processIo()): Pr
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0;
-      io.err(`${commanderMessage(error, args, program)}\n`);
+      io.err(`${printable(commanderMessage(error, args, program))}\n`);
       return USAGE_EXIT_CODE;
     }
     if (isUsageError(error)) {
-      io.err(`${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      io.err(`${printable(error.message.replace(/\s*\n\s*/g, ' '))}\n`);
       return USAGE_EXIT_CODE;
     }
     const detail =
@@ -248,7 +259,10 @@ export async function main(args: readonly string[], io: CliIo = processIo()): Pr
           ? error.stack
           : `${error.name}: ${error.message}`
         : String(error);
-    io.err(`[syncstorm] internal error (a bug in syncstorm, please report it): ${detail}\n`);
+    io.err(`[syncstorm] internal error (a bug in syncstorm, please report it): ${printable(detail ?? '')}\n`);
     return EXIT_FAILED;
+  } finally {
+    // Scratch folders of workers that were killed (time limits, out of memory) go now.
+    removeStaleScratch();
   }
 }

@@ -14,6 +14,7 @@ import { type LoadedScenario, loadScenarios, scenarioClient } from '../scenario/
 import { PlanRunner } from '../scenario/plan-runner.ts';
 import { checkCollections } from '../scenario/run.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { assertScenarioClientAllowed } from '../scenario/trust.ts';
 import { failedRunResult, type RunResult } from '../sim/result.ts';
 import type { ClientCache } from './clients.ts';
 import { runLine } from './format.ts';
@@ -24,6 +25,8 @@ export interface ScenarioRunFlags {
   /** Client for scenarios that name none. */
   client: string;
   shard?: Shard;
+  /** Scenario files may name clients that run code (module paths, `process:`). */
+  allowScenarioClients?: boolean;
 }
 
 export interface ScenarioRuns {
@@ -45,6 +48,10 @@ export async function prepareScenarios(
   clients: ClientCache,
 ): Promise<Prepared[]> {
   const all = loadScenarios(paths);
+  // Every file is checked before any client resolves: a refused one means nothing ran.
+  const trust = { allowScenarioClients: flags.allowScenarioClients === true, commandLineClient: flags.client };
+  for (const loaded of all)
+    assertScenarioClientAllowed(loaded.path, scenarioClient(loaded.scenario, loaded.path), trust);
   const { start, end } = shardRange(all.length, flags.shard);
   const prepared: Prepared[] = [];
   for (const loaded of all.slice(start, end)) {
@@ -104,7 +111,7 @@ export async function runPrepared(
 ): Promise<ScenarioRuns> {
   const colors = paint(io.color);
   const results: RunResult[] = [];
-  const repros: Record<string, ReproRef> = {};
+  const repros = new Map<string, ReproRef>();
   // One child runs every scenario (it loads each client once); after a stopped run, a fresh one.
   const runner = new PlanRunner(prepared[0]?.spec ?? 'reference');
   try {
@@ -114,11 +121,11 @@ export async function runPrepared(
       const result = await runIsolated(runner, run);
       if (result.passed) delete result.trace;
       results.push(result);
-      repros[result.name] = { path: loaded.path, steps: loaded.scenario.steps.length };
+      repros.set(result.name, { path: loaded.path, steps: loaded.scenario.steps.length });
       print(`${runLine(result, colors, loaded.path)}\n`);
     }
   } finally {
     runner.close();
   }
-  return { results, repros };
+  return { results, repros: Object.fromEntries(repros) };
 }

@@ -25,7 +25,7 @@ export interface HtmlOptions {
   detailedRunsMax?: number;
   passingRowsMax?: number;
   /** Report files per run name, relative to report.html (set by the writer). */
-  artifacts?: Readonly<Record<string, { trace?: string; diagram?: string }>>;
+  artifacts?: ReadonlyMap<string, { trace?: string; diagram?: string }>;
 }
 
 export interface OverviewRow {
@@ -138,7 +138,7 @@ function htmlRun(result: RunResult, options: ReportOptions & HtmlOptions): HtmlR
     replay: repro === undefined ? null : `syncstorm run ${shellQuote(repro.path)}`,
     stats: { ...result.stats },
     declaredLosses: result.declaredLosses,
-    artifacts: { ...options.artifacts?.[result.name] },
+    artifacts: { ...options.artifacts?.get(result.name) },
     timeline:
       trace === undefined
         ? null

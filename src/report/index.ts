@@ -30,6 +30,8 @@ export {
 } from './summary.ts';
 export { buildTimeline, type Timeline } from './timeline.ts';
 export {
+  INCOMPLETE_MARKER,
+  isIncomplete,
   LATEST_NAME,
   updateLatest,
   type WriteReportsOptions,

@@ -11,7 +11,16 @@ import { readReportModel, renderReportHtml } from './html.ts';
 import { MODEL_FORMAT_VERSION, type OverviewRow, type ReportModel } from './html-model.ts';
 import { junitDocument, type SuiteCounts } from './junit.ts';
 import { addStats, emptyStats, type ReportSummary, renderSummary, SUMMARY_FORMAT_VERSION } from './summary.ts';
-import { assertRunId, freshRunDir, updateLatest, type WrittenReports } from './write.ts';
+import {
+  assertRunId,
+  freshRunDir,
+  INCOMPLETE_MARKER,
+  isIncomplete,
+  markComplete,
+  markIncomplete,
+  updateLatest,
+  type WrittenReports,
+} from './write.ts';
 
 /** Bad input to a merge (a folder that is not a syncstorm report): the CLI exits 2 on it. */
 export class ReportInputError extends Error {
@@ -116,6 +125,10 @@ function readJson(path: string): unknown {
 }
 
 function readSummary(dir: string): ReportSummary {
+  if (isIncomplete(dir))
+    throw new ReportInputError(
+      `[syncstorm] report merge: ${dir} is incomplete (it holds ${INCOMPLETE_MARKER}: its writing was interrupted). Run that shard again.`,
+    );
   const path = join(dir, 'summary.json');
   const summary = readJson(path) as Partial<ReportSummary> | null;
   if (summary?.tool !== 'syncstorm' || summary.format !== SUMMARY_FORMAT_VERSION) {
@@ -185,6 +198,7 @@ export function mergeReportDirs(dirs: readonly string[], root: string, options: 
   mkdirSync(root, { recursive: true });
   const { dir: target, runId } = freshRunDir(root, options.runId);
   mkdirSync(target);
+  markIncomplete(target);
   const taken = new Set<string>(REBUILT);
   const models: ReportModel[] = [];
   const junits: string[] = [];
@@ -213,6 +227,7 @@ export function mergeReportDirs(dirs: readonly string[], root: string, options: 
   writeFileSync(join(target, 'junit.xml'), mergeJunit(junits));
   writeFileSync(join(target, 'report.html'), renderReportHtml(mergeModels(models, summary)));
   files.push(...[...taken].filter((name) => !REBUILT.has(name)).sort());
+  markComplete(target);
   const latest = options.latest === false ? 'none' : updateLatest(root, runId);
   return { dir: target, runId, files, latest, summary };
 }

@@ -70,7 +70,15 @@ export function failureHeadline(result: RunResult): string {
 }
 
 export function reproOf(result: RunResult, options: ReportOptions): ReproRef | undefined {
-  return options.repros?.[result.name];
+  return ownEntry(options.repros, result.name);
+}
+
+/**
+ * `record[key]` when `record` has `key` as its own property: run names are user-given, and
+ * a run named `constructor` must not find Object's constructor.
+ */
+export function ownEntry<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 /** Default suite: scenarios vs fuzz, by client and profile. */

@@ -26,7 +26,7 @@ import { renderReportHtml } from './html.ts';
 import { buildReportModel, type HtmlOptions } from './html-model.ts';
 import { renderJunit } from './junit.ts';
 import { type MermaidOptions, renderMermaid } from './mermaid.ts';
-import { type ReportOptions, type ReproRef, runStatus } from './runs.ts';
+import { ownEntry, type ReportOptions, runStatus } from './runs.ts';
 import { buildSummary, type ReportSummary, renderSummary } from './summary.ts';
 
 /** Trace lines joined per write (a whole trace may be too big for one string). */
@@ -34,6 +34,28 @@ const TRACE_LINES_PER_WRITE = 10_000;
 /** Suffixes tried when a run id's folder already exists. */
 const RUN_DIR_SUFFIX_MAX = 100;
 export const LATEST_NAME = 'latest';
+/**
+ * Written first into a report folder and removed last: a folder that still holds it was
+ * interrupted while being written (a killed CI job) and is partial. `report merge` refuses it.
+ */
+export const INCOMPLETE_MARKER = 'INCOMPLETE';
+
+/** Marks `dir` as being written. */
+export function markIncomplete(dir: string): void {
+  writeFileSync(
+    join(dir, INCOMPLETE_MARKER),
+    `syncstorm (process ${process.pid}) started writing this report and had not finished. If this file is still here, the writing was interrupted: the report is partial.\n`,
+  );
+}
+
+/** Marks `dir` as complete: every file is written. */
+export function markComplete(dir: string): void {
+  rmSync(join(dir, INCOMPLETE_MARKER), { force: true });
+}
+
+export function isIncomplete(dir: string): boolean {
+  return existsSync(join(dir, INCOMPLETE_MARKER));
+}
 
 export interface WriteReportsOptions extends ReportOptions, HtmlOptions, MermaidOptions {
   /** Folder name under the reports root (a single path segment; the CLI may use real time). */
@@ -136,6 +158,7 @@ export function writeReports(
   mkdirSync(root, { recursive: true });
   const { dir, runId } = freshRunDir(root, options.runId);
   mkdirSync(dir);
+  markIncomplete(dir);
   const files: string[] = [];
   const write = (name: string, content: string): void => {
     writeFileSync(join(dir, name), content);
@@ -143,35 +166,38 @@ export function writeReports(
   };
   const failing = results.filter((result) => runStatus(result) !== 'passed');
   const stems = fileStems(failing.map((result) => result.name));
-  const repros: Record<string, ReproRef> = { ...options.repros };
-  const artifacts: Record<string, { trace?: string; diagram?: string }> = {};
+  // Maps: run names are user-given (a scenario may be named `__proto__`).
+  const repros = new Map(Object.entries(options.repros ?? {}));
+  const artifacts = new Map<string, { trace?: string; diagram?: string }>();
   for (const result of failing) {
     const stem = stems.get(result.name)!;
-    const scenario = options.reproScenarios?.[result.name];
+    const scenario = ownEntry(options.reproScenarios, result.name);
     if (scenario !== undefined) {
       mkdirSync(join(dir, 'repro'), { recursive: true });
       write(join('repro', `${stem}.json`), `${JSON.stringify(scenario, null, 2)}\n`);
-      const steps = repros[result.name]?.steps ?? stepsOf(scenario);
-      repros[result.name] = { path: join(dir, 'repro', `${stem}.json`), ...(steps === undefined ? {} : { steps }) };
+      const steps = repros.get(result.name)?.steps ?? stepsOf(scenario);
+      repros.set(result.name, { path: join(dir, 'repro', `${stem}.json`), ...(steps === undefined ? {} : { steps }) });
     }
-    artifacts[result.name] = { diagram: `failure-${stem}.mmd` };
+    const found: { trace?: string; diagram?: string } = { diagram: `failure-${stem}.mmd` };
+    artifacts.set(result.name, found);
     if (result.trace !== undefined) {
-      artifacts[result.name]!.trace = `trace-${stem}.jsonl`;
+      found.trace = `trace-${stem}.jsonl`;
       writeTraceFile(join(dir, `trace-${stem}.jsonl`), result.trace);
       files.push(`trace-${stem}.jsonl`);
     }
   }
-  const reportOptions = { ...options, runId, repros, artifacts };
-  for (const result of failing) write(artifacts[result.name]!.diagram!, renderMermaid(result, reportOptions));
+  const reportOptions = { ...options, runId, repros: Object.fromEntries(repros), artifacts };
+  for (const result of failing) write(artifacts.get(result.name)!.diagram!, renderMermaid(result, reportOptions));
   const summary = buildSummary(results, reportOptions);
   for (const entry of [...summary.violations, ...summary.errorRuns]) {
-    const found = artifacts[entry.name];
+    const found = artifacts.get(entry.name);
     if (found?.trace !== undefined) entry.trace = found.trace;
     if (found?.diagram !== undefined) entry.diagram = found.diagram;
   }
   write('summary.json', renderSummary(summary));
   write('junit.xml', renderJunit(results, reportOptions));
   write('report.html', renderReportHtml(buildReportModel(results, summary, reportOptions)));
+  markComplete(dir);
   const latest = options.latest === false ? 'none' : updateLatest(root, runId);
   return { dir, runId, files, latest, summary };
 }

@@ -5,6 +5,7 @@
  * (JSON.parse's own messages give a character offset, or nothing, depending on the Node
  * version). The value itself comes from JSON.parse, so its semantics are the standard ones.
  */
+import { formatPath } from './problems.ts';
 
 export type JsonPath = readonly (string | number)[];
 
@@ -15,11 +16,19 @@ export interface SourcePosition {
   column: number;
 }
 
+/**
+ * What is wrong with the text: `syntax` (not JSON at all), or valid JSON syntax that a
+ * scenario still cannot be: a `duplicate-key` (JSON.parse would silently keep the last one)
+ * or a `number-range` (a number JSON.parse would turn into Infinity).
+ */
+export type JsonErrorKind = 'syntax' | 'duplicate-key' | 'number-range';
+
 export class JsonSyntaxError extends Error {
   override name = 'JsonSyntaxError';
   constructor(
     readonly reason: string,
     readonly position: SourcePosition,
+    readonly kind: JsonErrorKind = 'syntax',
   ) {
     super(`${reason} at line ${position.line}, column ${position.column}`);
   }
@@ -66,6 +75,9 @@ function positionOf(lineStarts: readonly number[], offset: number): SourcePositi
   return { line: low + 1, column: offset - (lineStarts[low] as number) + 1 };
 }
 
+/** A JSON number, matched where the scanner stands (sticky), however long. */
+const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+
 class Scanner {
   private index = 0;
 
@@ -82,12 +94,16 @@ class Scanner {
     if (this.index < this.text.length) this.fail(`Unexpected ${this.describeHere()} after the end of the JSON value`);
   }
 
-  private fail(reason: string, at = this.index): never {
+  private fail(reason: string, at = this.index, kind: JsonErrorKind = 'syntax'): never {
+    throw new JsonSyntaxError(reason, this.position(at), kind);
+  }
+
+  private position(at: number): SourcePosition {
     const lineStarts = [0];
     for (let index = 0; index < Math.min(at, this.text.length); index++) {
       if (this.text[index] === '\n') lineStarts.push(index + 1);
     }
-    throw new JsonSyntaxError(reason, positionOf(lineStarts, at));
+    return positionOf(lineStarts, at);
   }
 
   private describeHere(): string {
@@ -127,11 +143,25 @@ class Scanner {
       this.index++;
       return;
     }
+    // Keys seen in this object, with where each starts: JSON.parse keeps the last of two.
+    const seen = new Map<string, number>();
     for (;;) {
       this.skipSpace();
       if (this.text[this.index] !== '"')
         this.fail(`Expected a property name in double quotes but found ${this.describeHere()}`);
+      const keyAt = this.index;
       const name = this.string();
+      const first = seen.get(name);
+      if (first !== undefined) {
+        const { line, column } = this.position(first);
+        const where = path.length === 0 ? 'at the top level' : `in ${formatPath(path)}`;
+        this.fail(
+          `duplicate key ${JSON.stringify(name)} ${where} (first at line ${line}, column ${column}); JSON keeps only the last one, so remove one of them`,
+          keyAt,
+          'duplicate-key',
+        );
+      }
+      seen.set(name, keyAt);
       this.skipSpace();
       if (this.text[this.index] !== ':')
         this.fail(`Expected ':' after property name "${name}" but found ${this.describeHere()}`);
@@ -201,8 +231,14 @@ class Scanner {
   }
 
   private number(): void {
-    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.index, this.index + 400));
+    NUMBER.lastIndex = this.index;
+    const match = NUMBER.exec(this.text);
     if (match === null) this.fail(`Invalid number starting with ${this.describeHere()}`);
-    this.index += match[0].length;
+    const digits = match[0];
+    if (!Number.isFinite(Number(digits))) {
+      const shown = digits.length > 24 ? `${digits.slice(0, 12)}...(${digits.length} characters)` : digits;
+      this.fail(`number ${shown} is out of range (beyond ±${Number.MAX_VALUE})`, this.index, 'number-range');
+    }
+    this.index += digits.length;
   }
 }

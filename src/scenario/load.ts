@@ -6,10 +6,11 @@
  * "[syncstorm] Failed to load scenario 'x.json': steps[3].device 'C' is not declared.
  * Declare it under devices. (line 14, column 17)".
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, type Stats, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isModuleSpec } from '../client/resolve.ts';
 import { UsageError } from '../kernel/errors.ts';
+import { printable } from '../kernel/printable.ts';
 import { crossCheck } from './cross-check.ts';
 import { type JsonSource, JsonSyntaxError, parseJsonSource } from './json-source.ts';
 import { problemsFromZod, type ScenarioProblem } from './problems.ts';
@@ -31,15 +32,23 @@ export function displayPath(path: string): string {
   return shown !== '' && !shown.startsWith('..') && !isAbsolute(shown) ? shown : path;
 }
 
+/** One line, whatever names and values the file carries (they are quoted raw in messages). */
 function failure(source: string, detail: string): UsageError {
-  return new UsageError(`Failed to load scenario '${source}': ${detail}`);
+  return new UsageError(printable(`Failed to load scenario '${source}': ${detail}`));
 }
 
+/** Bound on the problems one message lists; the rest are counted. */
+export const PROBLEMS_SHOWN_MAX = 20;
+
+/** Every problem (up to PROBLEMS_SHOWN_MAX), each with its line and column, on one line. */
 function located(source: JsonSource, problems: readonly ScenarioProblem[]): string {
-  const first = problems[0] as ScenarioProblem;
-  const { line, column } = source.locate(first.path);
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-  return `${first.message} (line ${line}, column ${column})${more}`;
+  const shown = problems.slice(0, PROBLEMS_SHOWN_MAX).map((problem) => {
+    const { line, column } = source.locate(problem.path);
+    return `${problem.message} (line ${line}, column ${column})`;
+  });
+  const rest = problems.length - shown.length;
+  const more = rest > 0 ? ` (and ${rest} more problem${rest > 1 ? 's' : ''})` : '';
+  return `${shown.join(' ')}${more}`;
 }
 
 /** Parses and checks scenario text; `source` names it in messages. */
@@ -48,11 +57,10 @@ export function parseScenario(text: string, source: string): Scenario {
   try {
     json = parseJsonSource(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
-    if (error instanceof JsonSyntaxError)
-      throw failure(
-        source,
-        `invalid JSON: ${error.reason} (line ${error.position.line}, column ${error.position.column}).`,
-      );
+    if (error instanceof JsonSyntaxError) {
+      const what = error.kind === 'syntax' ? 'invalid JSON: ' : '';
+      throw failure(source, `${what}${error.reason} (line ${error.position.line}, column ${error.position.column}).`);
+    }
     throw failure(source, `invalid JSON: ${error instanceof Error ? error.message : String(error)}.`);
   }
   const parsed = scenarioSchema.safeParse(json.value);
@@ -66,21 +74,76 @@ export function loadScenario(path: string): Scenario {
   const source = displayPath(path);
   let text: string;
   try {
-    const stats = statSync(path);
-    if (stats.isDirectory())
-      throw failure(source, 'it is a directory; give a .json file (or use `syncstorm run <dir>`).');
-    if (stats.size > SCENARIO_BYTES_MAX)
-      throw failure(source, `the file has ${stats.size} bytes, more than ${SCENARIO_BYTES_MAX}.`);
-    text = readFileSync(path, 'utf8');
+    text = readScenarioText(path, source);
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw failure(
-      source,
-      code === 'ENOENT' ? 'the file does not exist.' : `cannot read it (${code ?? String(error)}).`,
-    );
+    throw failure(source, `${unreadable(error)}.`);
   }
   return parseScenario(text, source);
+}
+
+/** Why a path could not be read, in words (ELOOP is not "does not exist"). */
+export function unreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'the file does not exist';
+  if (code === 'ELOOP') return 'it is a symbolic link loop (ELOOP)';
+  if (code === 'EACCES' || code === 'EPERM') return `permission denied (${code})`;
+  if (code === 'ENOTDIR') return 'a part of the path is not a folder (ENOTDIR)';
+  return `cannot read it (${code ?? String(error)})`;
+}
+
+function fileKind(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * The text of a scenario file, read safely: only a regular file (stat first; a FIFO is
+ * never opened, so `run x.json` cannot block on one), at most SCENARIO_BYTES_MAX bytes
+ * (read in chunks, so /dev/zero or a growing file is never read whole), valid UTF-8.
+ */
+function readScenarioText(path: string, source: string): string {
+  const stats = statSync(path);
+  if (stats.isDirectory())
+    throw failure(source, 'it is a directory; give a .json file (or use `syncstorm run <dir>`).');
+  if (!stats.isFile()) throw failure(source, `it is ${fileKind(stats)}, not a regular file.`);
+  if (stats.size > SCENARIO_BYTES_MAX) throw failure(source, tooBig(stats.size));
+  // O_NONBLOCK: should the path turn into a FIFO between the stat and the open, the open
+  // does not wait for a writer, and the fstat below refuses it.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const opened = fstatSync(fd);
+    if (!opened.isFile()) throw failure(source, `it is ${fileKind(opened)}, not a regular file.`);
+    const buffer = Buffer.alloc(Math.min(opened.size, SCENARIO_BYTES_MAX) + 1);
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) throw failure(source, tooBig(length));
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+    }
+    return decodeUtf8(buffer.subarray(0, length), source);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function tooBig(bytes: number): string {
+  return `the file has ${bytes > SCENARIO_BYTES_MAX ? bytes : `more than ${SCENARIO_BYTES_MAX}`} bytes; a scenario file may have at most ${SCENARIO_BYTES_MAX} (SCENARIO_BYTES_MAX, 16 MiB).`;
+}
+
+function decodeUtf8(bytes: Uint8Array, source: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const at = text.indexOf('\ufffd');
+    const line = text.slice(0, Math.max(at, 0)).split('\n').length;
+    throw failure(source, `the file is not valid UTF-8 (first bad byte on line ${line}).`);
+  }
 }
 
 /**
@@ -101,8 +164,11 @@ export function scenarioFiles(paths: readonly string[]): string[] {
     let isDirectory: boolean;
     try {
       isDirectory = statSync(path).isDirectory();
-    } catch {
-      throw new UsageError(`Scenario path '${displayPath(path)}' does not exist.`);
+    } catch (error) {
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new UsageError(
+        `Scenario path '${displayPath(path)}'${missing ? ' does not exist' : `: ${unreadable(error)}`}.`,
+      );
     }
     if (!isDirectory) {
       if (named || extname(path) === '.json') files.push(path);

@@ -30,7 +30,7 @@ export function quote(value: unknown): string {
 function valueAt(root: unknown, path: JsonPath): unknown {
   let value = root;
   for (const part of path) {
-    if (typeof value !== 'object' || value === null) return undefined;
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, part)) return undefined;
     value = (value as Record<string | number, unknown>)[part];
   }
   return value;
@@ -112,6 +112,10 @@ export function problemsFromZod(issues: readonly Issue[], input: unknown): Scena
   return issues.map((issue) => {
     const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
     const value = valueAt(input, path);
+    if (issue.code === 'invalid_key') {
+      const inner = issue.issues[0]?.message ?? 'is not allowed';
+      return { path, message: `${formatPath(path.slice(0, -1))} key ${quote(path.at(-1))} ${inner}.` };
+    }
     const where = issue.code === 'unrecognized_keys' && path.length === 0 ? 'the scenario' : formatPath(path);
     return { path, message: `${where} ${describeIssue(issue, value)}.` };
   });

@@ -15,17 +15,27 @@ export const CLIENT_ERROR = 'client-error';
 const name = z.string().min(1);
 const virtualMs = z.number().int().min(0).describe('Virtual milliseconds from the start of the run.');
 const deviceName = name.describe('A device id declared under `devices`.');
+/** Records travel as JSON objects through every client; in JavaScript a `__proto__` field set by assignment is lost. */
+const fieldName = name
+  .regex(/^(?!__proto__$)/, "must not be '__proto__' (a record's fields are a JSON object, where that key is lost)")
+  .describe('A record field name.');
 const refName = name.describe('Symbolic name of a record, given by the create step that makes it.');
 
 export const stepFieldOpSchema = z
   .discriminatedUnion('op', [
-    z.strictObject({ op: z.literal('set'), field: name }).describe('Set a text field to a value unique to this step.'),
-    z.strictObject({ op: z.literal('toggle'), field: name }).describe('Flip a boolean field.'),
-    z.strictObject({ op: z.literal('add'), field: name }).describe('Add a value unique to this step to a set field.'),
     z
-      .strictObject({ op: z.literal('remove'), field: name })
+      .strictObject({ op: z.literal('set'), field: fieldName })
+      .describe('Set a text field to a value unique to this step.'),
+    z.strictObject({ op: z.literal('toggle'), field: fieldName }).describe('Flip a boolean field.'),
+    z
+      .strictObject({ op: z.literal('add'), field: fieldName })
+      .describe('Add a value unique to this step to a set field.'),
+    z
+      .strictObject({ op: z.literal('remove'), field: fieldName })
       .describe('Remove the smallest value the device sees in a set field.'),
-    z.strictObject({ op: z.literal('inc'), field: name, by: z.number().int() }).describe('Increment a counter field.'),
+    z
+      .strictObject({ op: z.literal('inc'), field: fieldName, by: z.number().int() })
+      .describe('Increment a counter field.'),
   ])
   .meta({ id: 'FieldOp' });
 
@@ -39,7 +49,7 @@ export const stepSchema = z
   .discriminatedUnion('do', [
     step(
       'create',
-      { ...device, collection: name, ref: refName, fields: z.array(name) },
+      { ...device, collection: name, ref: refName, fields: z.array(fieldName) },
       'The user creates a record with these fields set.',
     ),
     step(
@@ -88,6 +98,17 @@ export const devicePlanSchema = z
   })
   .meta({ id: 'Device' });
 
+/** What fetch's Headers accepts, checked at load time rather than failing the run. */
+const headerName = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)");
+const headerValue = z
+  .string()
+  .regex(
+    /^[^\0\r\n\u0100-\uffff]*$/,
+    'must be an HTTP header value (no line breaks, no NUL, no characters above U+00FF)',
+  );
+
 export const faultVerdictSchema = z
   .discriminatedUnion('type', [
     z.strictObject({ type: z.literal('pass') }),
@@ -99,7 +120,7 @@ export const faultVerdictSchema = z
     z.strictObject({
       type: z.literal('status'),
       status: z.number().int().min(200).max(599),
-      headers: z.record(z.string(), z.string()).optional(),
+      headers: z.record(headerName, headerValue).optional(),
       body: z.unknown().optional(),
     }),
   ])

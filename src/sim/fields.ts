@@ -18,7 +18,8 @@ export const WORKLOAD_FIELDS: Readonly<Record<string, FieldKind>> = {
 };
 
 export function fieldKind(field: string): FieldKind {
-  return WORKLOAD_FIELDS[field] ?? 'text';
+  // Own keys only: a field named `constructor` is text, not Object's constructor.
+  return Object.hasOwn(WORKLOAD_FIELDS, field) ? (WORKLOAD_FIELDS[field] as FieldKind) : 'text';
 }
 
 /** The unique value written by step `stepIndex` of `device` to a text or set field. */

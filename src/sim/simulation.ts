@@ -3,9 +3,7 @@
  * One run: build the world from a seed and a plan, run the chaos phase, heal, record the
  * final state of the server and every device, and hand the history to the checkers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { buildHistory } from '../check/history.ts';
 import { checkAll } from '../check/index.ts';
 import { type ClientFactory, capabilitiesOf } from '../client/contract.ts';
@@ -18,6 +16,7 @@ import { WORKLOAD_COLLECTIONS } from './fields.ts';
 import { HEAL_DEFAULTS, Healer, type HealOptions } from './heal.ts';
 import { type Plan, undeclaredDevices } from './plan.ts';
 import type { RunResult, RunViolation } from './result.ts';
+import { makeRunScratch } from './scratch-dir.ts';
 import type { StorageMode } from './storage.ts';
 import { createWorld, type World } from './world.ts';
 
@@ -87,23 +86,29 @@ function catchStrayErrors(world: World, errors: string[]): () => void {
 }
 
 async function finalState(world: World, healer: Healer, client: ClientFactory): Promise<void> {
-  const devices: Record<string, unknown> = {};
+  // A Map, turned into an object with own properties: a device named `__proto__` stays a key.
+  const devices = new Map<string, unknown>();
   for (const host of world.hosts.values()) {
     const view = await healer.view(host);
     if (view === undefined) continue;
     world.trace.record('device.view', { device: host.deviceId, reason: 'final', ...view });
-    devices[host.deviceId] = view;
+    devices.set(host.deviceId, view);
   }
   // Capabilities are recorded only when declared, so the traces of other clients stay as they were.
   const capabilities = client.capabilities === undefined ? {} : { capabilities: capabilitiesOf(client) };
-  world.trace.record('sim.final', { policy: client.policy, ...capabilities, server: world.server.records(), devices });
+  world.trace.record('sim.final', {
+    policy: client.policy,
+    ...capabilities,
+    server: world.server.records(),
+    devices: Object.fromEntries(devices),
+  });
 }
 
 export async function runSimulation(options: SimulationOptions): Promise<RunResult> {
   const wallStart = performance.now(); // allowed: wall time of the run, reported only
   const missing = undeclaredDevices(options.plan);
   if (missing.length > 0) throw new Error(`[syncstorm] plan steps name undeclared devices: ${missing.join(', ')}`);
-  const storageDir = mkdtempSync(join(tmpdir(), 'syncstorm-'));
+  const storageDir = makeRunScratch();
   const world = createWorld({
     seed: options.seed,
     plan: options.plan,

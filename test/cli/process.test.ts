@@ -116,7 +116,11 @@ describe('syncstorm binary', () => {
       const repro = JSON.parse(readFileSync(found.repro, 'utf8'));
       expect(repro.client.startsWith('.')).toBe(true);
       expect(resolve(dirname(found.repro), repro.client)).toBe(resolve('test/cli/fixtures/buggy-client.ts'));
-      const elsewhere = syncstorm(['run', found.repro, '--json'], {}, tmpdir());
+      // The repro names the module client: code, so running it needs the user's consent.
+      const refused = syncstorm(['run', found.repro], {}, tmpdir());
+      expect(refused.status, refused.stderr).toBe(2);
+      expect(refused.stderr).toContain('--allow-scenario-clients');
+      const elsewhere = syncstorm(['run', found.repro, '--json', '--allow-scenario-clients'], {}, tmpdir());
       expect(elsewhere.status, elsewhere.stderr).toBe(1);
       const again = JSON.parse(elsewhere.stdout).violations.find(
         (entry: { invariant: string }) => entry.invariant === shrink.invariant,
@@ -224,7 +228,16 @@ describe('syncstorm binary', () => {
       });
       writeFileSync(spinning, JSON.stringify(scenario(resolve('test/cli/fixtures/spinning-client.ts'))));
       writeFileSync(join(dir, 'z-after.json'), JSON.stringify(scenario('reference')));
-      const run = syncstorm(['run', spinning, join(dir, 'z-after.json'), '--scenario-time-limit', '3', '--json']);
+      const allow = '--allow-scenario-clients';
+      const run = syncstorm([
+        'run',
+        spinning,
+        join(dir, 'z-after.json'),
+        '--scenario-time-limit',
+        '3',
+        '--json',
+        allow,
+      ]);
       expect(run.status, run.stderr).toBe(1);
       const summary = JSON.parse(run.stdout);
       expect(summary).toMatchObject({ runs: 2, passed: 1, errors: 1 });
@@ -232,7 +245,7 @@ describe('syncstorm binary', () => {
       expect(run.stderr).toContain('✓ calm-after');
       // replay stops it too, and the trace streamed up to the spin stays on disk.
       const trace = join(dir, 'spinning-trace.jsonl');
-      const replay = syncstorm(['replay', spinning, '--trace', trace, '--scenario-time-limit', '3']);
+      const replay = syncstorm(['replay', spinning, '--trace', trace, '--scenario-time-limit', '3', allow]);
       expect(replay.status).toBe(1);
       expect(replay.stdout).toMatch(/ran past its wall-time limit of 3000 ms/);
       const lines = readFileSync(trace, 'utf8').trimEnd().split('\n');

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readReportModel } from '../../src/report/html.ts';
 import { mergeReportDirs, mergeSummaries, ReportInputError } from '../../src/report/merge.ts';
 import { buildSummary, type ReportSummary } from '../../src/report/summary.ts';
-import { writeReports } from '../../src/report/write.ts';
+import { INCOMPLETE_MARKER, writeReports } from '../../src/report/write.ts';
 import { campaign, failingRun, passingRun, RUN_NAME } from './fixtures.ts';
 import { checkXml } from './xml-check.ts';
 
@@ -92,5 +92,23 @@ describe('mergeReportDirs', () => {
     writeFileSync(join(one.dir, 'summary.json'), '{"tool":"other"}');
     expect(() => mergeReportDirs([one.dir], root, { runId: 'm3' })).toThrow(/not a syncstorm summary/);
     expect(() => mergeReportDirs([], root, { runId: 'm4' })).toThrow(ReportInputError);
+  });
+
+  it('marks folders incomplete while writing and refuses an interrupted one', () => {
+    const { root, one, two } = shards();
+    // A finished folder holds no marker; one that still holds it was interrupted.
+    expect(existsSync(join(one.dir, INCOMPLETE_MARKER))).toBe(false);
+    writeFileSync(join(two.dir, INCOMPLETE_MARKER), 'interrupted');
+    expect(() => mergeReportDirs([one.dir, two.dir], root, { runId: 'm5' })).toThrow(
+      new RegExp(`s2 is incomplete \\(it holds ${INCOMPLETE_MARKER}`),
+    );
+    // A write that fails half-way (a repro that cannot be serialised) leaves the marker.
+    const broken = { reproScenarios: { [RUN_NAME]: { steps: [], bad: 1n } }, runId: 'broken' };
+    expect(() => writeReports(root, campaign(), broken)).toThrow(TypeError);
+    expect(existsSync(join(root, 'broken', INCOMPLETE_MARKER))).toBe(true);
+    expect(existsSync(join(root, 'broken', 'summary.json'))).toBe(false);
+    const merged = mergeReportDirs([one.dir], root, { runId: 'm6' });
+    expect(existsSync(join(merged.dir, INCOMPLETE_MARKER))).toBe(false);
+    expect(existsSync(join(merged.dir, 'summary.json'))).toBe(true);
   });
 });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/kernel/errors.ts';
-import { loadScenario, loadScenarios, parseScenario } from '../../src/scenario/load.ts';
+import { loadScenario, loadScenarios, PROBLEMS_SHOWN_MAX, parseScenario } from '../../src/scenario/load.ts';
 import { malformedScenarios, validScenario } from './fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'syncstorm-load-'));
@@ -58,9 +58,21 @@ describe('loadScenario', () => {
     expect(failure(text).message).toContain(`(line ${line}, column ${column})`);
   });
 
-  it('counts the other problems without listing them', () => {
+  it('lists every problem, each located, on one line', () => {
     const text = JSON.stringify({ ...validScenario(), name: 1, profile: 'x', devices: 'y' });
-    expect(failure(text).message).toContain('(and 2 more problems)');
+    const message = failure(text).message;
+    for (const path of ['name must be', 'devices must be', 'profile must be']) expect(message).toContain(path);
+    expect(message.match(/\(line \d+, column \d+\)/g)).toHaveLength(3);
+    expect(message).not.toContain('more problem');
+  });
+
+  it('lists at most PROBLEMS_SHOWN_MAX problems and counts the rest', () => {
+    const scenario = validScenario() as unknown as { steps: Record<string, unknown>[] };
+    for (let index = 0; index < 25; index++) scenario.steps.unshift({ at: -1, do: 'sync', device: 'phone' });
+    const message = failure(JSON.stringify(scenario, null, 2)).message;
+    expect(message.match(/must be >= 0/g)).toHaveLength(PROBLEMS_SHOWN_MAX);
+    expect(message).toContain(`(and ${25 - PROBLEMS_SHOWN_MAX} more problems)`);
+    expect(message).not.toContain('\n');
   });
 
   it('names a missing file and a directory', () => {

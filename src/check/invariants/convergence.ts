@@ -16,7 +16,7 @@ function collectionsInScope(history: History, final: SimFinal): Set<string> {
   for (const record of history.byRecord.values()) {
     if (record.writes.length > 0 || record.interrupted.length > 0) collections.add(record.collection);
   }
-  for (const state of Object.values(final.devices)) {
+  for (const state of final.devices.values()) {
     for (const record of state.records) collections.add(record.collection);
   }
   return collections;
@@ -81,5 +81,5 @@ export const checkConvergence: Checker = (history) => {
   for (const record of final.server) {
     if (!record.deleted && scope.has(record.collection)) live.set(recordKey(record.collection, record.id), record);
   }
-  return Object.entries(final.devices).flatMap(([device, state]) => checkDevice(history, final, device, state, live));
+  return [...final.devices].flatMap(([device, state]) => checkDevice(history, final, device, state, live));
 };

@@ -26,7 +26,7 @@ function healViolations(history: History): Violation[] {
   const final = history.final;
   if (final !== undefined) {
     const healed = new Set(history.heals.map((heal) => heal.device));
-    for (const device of Object.keys(final.devices)) {
+    for (const device of final.devices.keys()) {
       if (healed.has(device)) continue;
       const message = `${device} has no sim.heal record: whether it drained after heal is unknown`;
       violations.push(violation('liveness', message, [final.seq], { device }));

@@ -76,7 +76,7 @@ function serverResurrection(deletion: InformedDeletion, final: SimFinal | undefi
     });
   }
   if (final === undefined || record.final === undefined || record.final.deleted) return undefined;
-  if (Object.values(final.devices).some((state) => conflictsOn(state, record.key).length > 0)) return undefined;
+  if ([...final.devices.values()].some((state) => conflictsOn(state, record.key).length > 0)) return undefined;
   const message = `${describe(deletion)}, yet it is live in the final server state and no device surfaces a conflict on it`;
   return violation('no-resurrection', message, [...deletion.witness, final.seq], {
     ...where,
@@ -91,7 +91,7 @@ function deviceResurrections(deletion: InformedDeletion, final: SimFinal): Viola
   const { record } = deletion;
   if (record.final !== undefined && !record.final.deleted) return [];
   const violations: Violation[] = [];
-  for (const [device, state] of Object.entries(final.devices)) {
+  for (const [device, state] of final.devices) {
     const shown = shownKeys(state.records).has(record.key);
     if (!shown || conflictsOn(state, record.key).length > 0) continue;
     const message = `${describe(deletion)}, yet ${device} still shows it at the end with no conflict on it`;

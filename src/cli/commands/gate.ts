@@ -15,6 +15,7 @@ export interface GateFlags extends Omit<CampaignFlags, 'seeds'>, ReportFlags {
   scenarios: string;
   /** Wall ms one scenario may take. */
   scenarioTimeLimit?: number;
+  allowScenarioClients?: boolean;
   /** 0: scenarios only. */
   seeds: number;
 }
@@ -38,7 +39,7 @@ export async function gateCommand(flags: GateFlags, io: CliIo, clients: ClientCa
   const paths = Object.fromEntries(
     (written?.summary.violations ?? []).flatMap((entry) => (entry.repro === null ? [] : [[entry.name, entry.repro]])),
   );
-  print(reproLines(outcome.repros, paths, io));
+  print(reproLines(outcome.repros, paths, io, flags.client));
   print(`${countsLine(results, paint(io.color))}\n`);
   return results.every((result) => result.passed && result.errors.length === 0) ? 0 : 1;
 }

@@ -6,9 +6,10 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadScenario, scenarioClient } from '../../scenario/load.ts';
+import { displayPath, loadScenario, scenarioClient } from '../../scenario/load.ts';
 import { PlanRunner } from '../../scenario/plan-runner.ts';
 import { checkCollections } from '../../scenario/run.ts';
+import { assertScenarioClientAllowed } from '../../scenario/trust.ts';
 import type { ClientCache } from '../clients.ts';
 import { runLine } from '../format.ts';
 import { type CliIo, paint } from '../io.ts';
@@ -22,6 +23,8 @@ export interface ReplayFlags {
   json?: boolean;
   /** Wall ms the scenario may take. */
   scenarioTimeLimit?: number;
+  /** The scenario may name a client that runs code (a module path, `process:`). */
+  allowScenarioClients?: boolean;
 }
 
 /** When `path` was last changed (undefined: it does not exist). */
@@ -44,7 +47,12 @@ export async function replayCommand(
   clients: ClientCache,
 ): Promise<number> {
   const scenario = loadScenario(path);
-  const spec = scenarioClient(scenario, path) ?? flags.client;
+  const named = scenarioClient(scenario, path);
+  assertScenarioClientAllowed(displayPath(path), named, {
+    allowScenarioClients: flags.allowScenarioClients === true,
+    commandLineClient: flags.client,
+  });
+  const spec = named ?? flags.client;
   const client = await clients.get(spec, `Scenario '${path}' (client '${spec}')`);
   if (flags.trace !== undefined) {
     try {

@@ -15,6 +15,7 @@ export interface RunFlags extends ReportFlags {
   shard?: Shard;
   /** Wall ms one scenario may take. */
   scenarioTimeLimit?: number;
+  allowScenarioClients?: boolean;
 }
 
 export async function runCommand(paths: string[], flags: RunFlags, io: CliIo, clients: ClientCache): Promise<number> {

@@ -109,13 +109,14 @@ export class RealHealer {
   /** Every device's final view, then `sim.final` with the server's records. */
   async recordFinal(client: ClientFactory): Promise<void> {
     this.trace.record('sim.phase', { phase: 'check' });
-    const devices: Record<string, DeviceView> = {};
+    const devices = new Map<string, DeviceView>();
     for (const device of this.devices) {
       const view = await this.view(device);
       if (view === undefined) continue;
       this.trace.record('device.view', { device: device.deviceId, reason: 'final', ...view });
-      devices[device.deviceId] = view;
+      devices.set(device.deviceId, view);
     }
-    this.trace.record('sim.final', { policy: client.policy, server: this.served.records(), devices });
+    const final = { policy: client.policy, server: this.served.records(), devices: Object.fromEntries(devices) };
+    this.trace.record('sim.final', final);
   }
 }

@@ -1,0 +1,56 @@
+/**
+ * Goal: a SIGKILLed process leaves no `syncstorm-*` folder behind for good (issue 20).
+ * Method: child processes make their run scratch folder under a private TMPDIR; one is
+ * SIGKILLed, one ends normally, one stays alive. removeStaleScratch removes exactly the
+ * killed one's folder; the normal one removed its own at exit; the live one's is kept.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeStaleScratch } from '../../src/sim/scratch-dir.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'syncstorm-scratch-test-'));
+const live: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of live) child.kill('SIGKILL');
+  rmSync(root, { recursive: true, force: true });
+});
+
+const MODULE = resolve('src/sim/scratch-dir.ts');
+const script = (end: string) =>
+  `import { makeRunScratch } from ${JSON.stringify(MODULE)}; console.log(makeRunScratch()); ${end}`;
+const nodeArgs = (end: string) => ['--import', 'tsx', '--input-type=module', '-e', script(end)];
+const env = { ...process.env, TMPDIR: root };
+
+describe('run scratch folders', () => {
+  const killedRun = (): string => {
+    const killed = spawnSync(process.execPath, nodeArgs("process.kill(process.pid, 'SIGKILL');"), { env });
+    expect(killed.signal).toBe('SIGKILL');
+    const folder = killed.stdout.toString().trim();
+    expect(existsSync(folder)).toBe(true);
+    return folder;
+  };
+
+  it('of a SIGKILLed process are removed by removeStaleScratch', () => {
+    const folder = killedRun();
+    expect(removeStaleScratch(root)).toEqual([resolve(folder, '..')]);
+    expect(existsSync(folder)).toBe(false);
+  }, 60_000);
+
+  it('of a SIGKILLed process are removed by the next process; a live one keeps its own', async () => {
+    const folder = killedRun();
+    const normal = spawnSync(process.execPath, nodeArgs(''), { env });
+    expect(normal.status).toBe(0);
+    expect(existsSync(folder)).toBe(false);
+    expect(existsSync(normal.stdout.toString().trim())).toBe(false); // removed at its exit
+
+    const child = spawn(process.execPath, nodeArgs('setInterval(() => {}, 1000);'), { env });
+    live.push(child);
+    const liveRun = await new Promise<string>((done) => child.stdout.once('data', (data) => done(String(data).trim())));
+    expect(removeStaleScratch(root)).toEqual([]);
+    expect(existsSync(liveRun)).toBe(true);
+    expect(readdirSync(root).filter((name) => name.startsWith('syncstorm-'))).toHaveLength(1);
+  }, 60_000);
+});
