@@ -104,7 +104,9 @@ export function mergeModels(models: readonly ReportModel[], summary: ReportSumma
     }
   }
   const { startedAt, client, profile, seeds, passed, failed, errors } = summary;
+  const leaks = models.flatMap((model) => model.leaks ?? []);
   return {
+    ...(leaks.length > 0 ? { leaks } : {}),
     format: MODEL_FORMAT_VERSION,
     summary: { startedAt, client, profile, runs: summary.runs, seeds, passed, failed, errors },
     rows: [...failing, ...passing],
