@@ -18,6 +18,7 @@ import type { RunFlags } from './commands/run.ts';
 import { type CliIo, processIo } from './io.ts';
 import {
   parseDevices,
+  parseMemoryLimit,
   parseOps,
   parseSeedStart,
   parseSeeds,
@@ -27,6 +28,7 @@ import {
   SCENARIO_TIME_LIMIT_MS_DEFAULT,
 } from './options.ts';
 import { useFastScratch } from './scratch.ts';
+import { HEAP_MB_DEFAULT } from '../sim/supervisor.ts';
 
 /** Defaults of `fuzz`: a campaign that finds every mutant's bug within 200 seeds. */
 export const FUZZ_DEFAULTS = { seeds: 100, seedStart: 1, devices: 3, ops: 10, profile: 'flaky' } as const;
@@ -79,12 +81,24 @@ function campaignOptions(
     .option('--shard <i/n>', "run only this shard's share of the seeds (and scenarios)", parseShard);
 }
 
-/** `--scenario-time-limit`: wall time one scenario may take (a client that never yields is stopped). */
-const SCENARIO_TIME_LIMIT_OPTION = [
-  '--scenario-time-limit <seconds>',
-  `wall time one scenario may take before it is stopped and reported (default: ${SCENARIO_TIME_LIMIT_MS_DEFAULT / 1000})`,
-  parseTimeLimit,
-] as const;
+/**
+ * Bounds on every run of client code (each in a supervised child process): wall time from
+ * the moment the client starts (`--scenario-time-limit` is its older name) and heap.
+ */
+function runLimitOptions(command: Command): Command {
+  return command
+    .option(
+      '--run-time-limit <seconds>',
+      `wall time one run (scenario, seed, shrink candidate) may take from its client's start before it is stopped and reported as client-timeout (default: ${SCENARIO_TIME_LIMIT_MS_DEFAULT / 1000})`,
+      parseTimeLimit,
+    )
+    .option('--scenario-time-limit <seconds>', 'older name of --run-time-limit', parseTimeLimit)
+    .option(
+      '--memory-limit <MB>',
+      `heap of each child process that runs client code; a run that exhausts it is reported as client-out-of-memory (default: ${HEAP_MB_DEFAULT})`,
+      parseMemoryLimit,
+    );
+}
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const clients = new ClientCache();
@@ -95,42 +109,42 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .showSuggestionAfterError(true)
     .helpCommand(true);
 
-  campaignOptions(reportOptions(program.command('gate')), GATE_DEFAULTS, true)
-    .description('run every scenario and a fuzz campaign: the one command for CI')
-    .option('--scenarios <dir>', 'scenario folder', GATE_DEFAULTS.scenarios)
-    .option(...SCENARIO_TIME_LIMIT_OPTION)
-    .action(async (flags: GateFlags) => {
+  runLimitOptions(
+    campaignOptions(reportOptions(program.command('gate')), GATE_DEFAULTS, true)
+      .description('run every scenario and a fuzz campaign: the one command for CI')
+      .option('--scenarios <dir>', 'scenario folder', GATE_DEFAULTS.scenarios),
+  ).action(async (flags: GateFlags) => {
       const { gateCommand } = await import('./commands/gate.ts');
       setExit(await gateCommand(flags, io, clients));
     });
 
-  reportOptions(program.command('run'))
-    .description('run scenario files (folders are searched for *.json)')
-    .argument('<paths...>', 'scenario files or folders')
-    .option('--client <spec>', 'client for scenarios that name none', DEFAULT_CLIENT)
-    .option('--shard <i/n>', "run only this shard's share of the files", parseShard)
-    .option(...SCENARIO_TIME_LIMIT_OPTION)
-    .action(async (paths: string[], flags: RunFlags) => {
+  runLimitOptions(
+    reportOptions(program.command('run'))
+      .description('run scenario files (folders are searched for *.json)')
+      .argument('<paths...>', 'scenario files or folders')
+      .option('--client <spec>', 'client for scenarios that name none', DEFAULT_CLIENT)
+      .option('--shard <i/n>', "run only this shard's share of the files", parseShard),
+  ).action(async (paths: string[], flags: RunFlags) => {
       const { runCommand } = await import('./commands/run.ts');
       setExit(await runCommand(paths, flags, io, clients));
     });
 
-  campaignOptions(reportOptions(program.command('fuzz')), FUZZ_DEFAULTS, false)
+  runLimitOptions(campaignOptions(reportOptions(program.command('fuzz')), FUZZ_DEFAULTS, false))
     .description('draw runs from seeds; shrink each failure into a repro scenario')
     .action(async (flags: FuzzFlags) => {
       const { fuzzCommand } = await import('./commands/fuzz.ts');
       setExit(await fuzzCommand(flags, io, clients));
     });
 
-  program
-    .command('replay')
-    .description('run one scenario and print its trace hash')
-    .argument('<scenario>', 'scenario file')
-    .option('--client <spec>', 'client if the scenario names none', DEFAULT_CLIENT)
-    .option('--trace <file>', 'write the trace as JSON lines')
-    .option('--json', 'print the result as JSON')
-    .option(...SCENARIO_TIME_LIMIT_OPTION)
-    .action(async (path: string, flags: ReplayFlags) => {
+  runLimitOptions(
+    program
+      .command('replay')
+      .description('run one scenario and print its trace hash')
+      .argument('<scenario>', 'scenario file')
+      .option('--client <spec>', 'client if the scenario names none', DEFAULT_CLIENT)
+      .option('--trace <file>', 'write the trace as JSON lines')
+      .option('--json', 'print the result as JSON'),
+  ).action(async (path: string, flags: ReplayFlags) => {
       const { replayCommand } = await import('./commands/replay.ts');
       setExit(await replayCommand(path, flags, io, clients));
     });

@@ -13,14 +13,12 @@ import type { ClientCache } from '../clients.ts';
 import { runLine } from '../format.ts';
 import { type CliIo, paint } from '../io.ts';
 import { SCENARIO_TIME_LIMIT_MS_DEFAULT } from '../options.ts';
-import { runIsolated } from '../scenario-runs.ts';
+import { type RunLimitFlags, runIsolated, runLimits } from '../scenario-runs.ts';
 
-export interface ReplayFlags {
+export interface ReplayFlags extends RunLimitFlags {
   client: string;
   trace?: string;
   json?: boolean;
-  /** Wall ms the scenario may take. */
-  scenarioTimeLimit?: number;
 }
 
 export async function replayCommand(
@@ -31,18 +29,19 @@ export async function replayCommand(
 ): Promise<number> {
   const scenario = loadScenario(path);
   const spec = scenarioClient(scenario, path) ?? flags.client;
-  const client = await clients.get(spec, `Scenario '${path}' (client '${spec}')`);
+  const client = await clients.describe(spec, `Scenario '${path}' (client '${spec}')`, flags.memoryLimit);
   if (flags.trace !== undefined) mkdirSync(dirname(flags.trace), { recursive: true });
   checkCollections(scenario, client, path);
   // In a child process, like `run`: a client that never yields is stopped at the time limit,
   // and the trace streamed to --trace up to that point stays for a look.
-  const runner = new PlanRunner(spec);
+  const limits = runLimits(flags);
+  const runner = new PlanRunner(spec, limits.heapMb !== undefined ? { heapMb: limits.heapMb } : {});
   const result = await runIsolated(runner, {
     scenario,
     path,
     client,
     spec,
-    timeLimitMs: flags.scenarioTimeLimit ?? SCENARIO_TIME_LIMIT_MS_DEFAULT,
+    timeLimitMs: limits.timeLimitMs ?? SCENARIO_TIME_LIMIT_MS_DEFAULT,
     keepTrace: false,
     ...(flags.trace ? { traceFile: resolve(flags.trace) } : {}),
   }).finally(() => runner.close());
