@@ -62,3 +62,28 @@ export function diedOnly(violations: readonly { invariant: string }[]): boolean 
     violations.every((violation) => (PROCESS_ERROR_KINDS as readonly string[]).includes(violation.invariant))
   );
 }
+
+/**
+ * The client errors of one run. The same failure met again (a sync() that throws on every
+ * call) is reported once, with its first call and a count, not once per call.
+ */
+export class ClientErrorLog {
+  private readonly entries = new Map<string, { error: ClientError; count: number }>();
+
+  /** `key` says which failures are the same one (default: kind and message). */
+  add(error: ClientError, key = `${error.kind}\n${error.message}`): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) this.entries.set(key, { error, count: 1 });
+    else entry.count++;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  list(): ClientError[] {
+    return [...this.entries.values()].map(({ error, count }) =>
+      count === 1 ? error : { kind: error.kind, message: `${error.message} (${count} times in this run)` },
+    );
+  }
+}

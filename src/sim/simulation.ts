@@ -11,7 +11,8 @@ import { checkAll } from '../check/index.ts';
 import type { ClientFactory } from '../client/contract.ts';
 import { EventsLimitReached } from '../kernel/scheduler.ts';
 import type { ServerConfig } from '../server/index.ts';
-import { StepExecutor } from './executor.ts';
+import { ClientErrorLog, clientErrorViolation } from './client-errors.ts';
+import { callError, StepExecutor } from './executor.ts';
 import { WORKLOAD_COLLECTIONS } from './fields.ts';
 import { HEAL_DEFAULTS, Healer, type HealOptions } from './heal.ts';
 import { type Plan, undeclaredDevices } from './plan.ts';
@@ -59,15 +60,15 @@ function describe(error: unknown): string {
 }
 
 /** Errors a client raised outside any call we made (a timer callback, a floating promise). */
-function catchStrayErrors(world: World, errors: string[]): () => void {
+function catchStrayErrors(world: World, errors: ClientErrorLog): () => void {
   const onRejection = (reason: unknown) => {
     if (reason instanceof Error && reason.name === 'DeviceKilled') return;
-    errors.push(`unhandled rejection: ${describe(reason)}`);
+    errors.add({ kind: 'client-error', message: `unhandled rejection: ${describe(reason)}` });
     world.trace.record('device.error', { message: `unhandled rejection: ${describe(reason)}` });
   };
   world.scheduler.onError = (error, label) => {
     if (error instanceof Error && error.name === 'DeviceKilled') return;
-    errors.push(`${label} threw: ${describe(error)}`);
+    errors.add({ kind: 'client-error', message: `${label} threw: ${describe(error)}` });
     world.trace.record('device.error', { message: `${label} threw: ${describe(error)}` });
   };
   process.on('unhandledRejection', onRejection);
@@ -99,7 +100,7 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
     ...(options.traceFile ? { traceFile: options.traceFile } : {}),
     ...(options.serverConfig ? { serverConfig: options.serverConfig } : {}),
   });
-  const errors: string[] = [];
+  const errors = new ClientErrorLog();
   const release = catchStrayErrors(world, errors);
   const collections = options.client.collections ?? WORKLOAD_COLLECTIONS;
   const heal = { ...HEAL_DEFAULTS, ...options.heal };
@@ -111,11 +112,14 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
       profile: options.plan.profile,
       devices: options.plan.devices.map((device) => device.id),
     });
-    const executor = new StepExecutor(world, collections);
+    const executor = new StepExecutor(world, collections, (error, sameAs) => errors.add(error, sameAs));
     const healer = new Healer(world, executor, collections, heal);
     for (const host of world.hosts.values()) {
       const started = await executor.startDevice(host);
-      if (!started.ok) errors.push(`device ${host.deviceId}: start failed: ${started.error}`);
+      if (!started.ok) {
+        const failed = callError(`start() on ${host.deviceId}`, 'start', started);
+        errors.add(failed.error, failed.sameAs);
+      }
     }
     for (const device of options.plan.devices) if (device.offline) world.hosts.get(device.id)?.setOnline(false);
     executor.scheduleAll(options.plan.steps);
@@ -125,15 +129,16 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
       eventsMax: options.eventsMax ?? CHAOS_EVENTS_MAX,
     });
     if (chaos.stoppedBy === 'events-max')
-      errors.push(`chaos phase hit its bound of ${options.eventsMax ?? CHAOS_EVENTS_MAX} events`);
+      errors.add({ kind: 'client-error', message: `chaos phase hit its bound of ${options.eventsMax ?? CHAOS_EVENTS_MAX} events` });
     const healed = await healer.run();
+    await executor.settlePending();
     world.trace.record('sim.phase', { phase: 'check' });
     await finalState(world, healer, options.client);
     return summarise(options, world, errors, healed.convergeMs, performance.now() - wallStart); // allowed: wall time, reported only
   } catch (error) {
     if (!(error instanceof EventsLimitReached)) throw error;
     world.trace.record('sim.bound', { events: error.limit });
-    errors.push(error.message);
+    errors.add({ kind: 'client-error', message: error.message });
     return summarise(options, world, errors, 0, performance.now() - wallStart, { unchecked: true }); // allowed: wall time, reported only
   } finally {
     release();
@@ -146,7 +151,7 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
 function summarise(
   options: SimulationOptions,
   world: World,
-  errors: string[],
+  errorLog: ClientErrorLog,
   convergeMs: number,
   wallMs: number,
   how: { unchecked?: boolean } = {},
@@ -154,10 +159,14 @@ function summarise(
   const events = world.trace.events();
   const checked = how.unchecked ? { violations: [], declaredLosses: [] } : checkAll(buildHistory(events));
   const violations: RunViolation[] = checked.violations.map((violation) => ({ ...violation }));
-  for (const message of errors) violations.push({ invariant: 'client-error', message, events: [] });
+  // A client error fails the run like a broken invariant (docs/invariants.md, "Client errors").
+  const clientErrors = errorLog.list();
+  for (const error of clientErrors) violations.push(clientErrorViolation(error));
+  const errors = clientErrors.map((error) => error.message);
   const expected = [...(options.expectedViolations ?? [])].sort();
   const found = [...new Set(violations.map((violation) => violation.invariant))].sort();
-  const passed = expected.length === 0 ? violations.length === 0 : expected.every((name) => found.includes(name));
+  const shown = expected.length === 0 ? violations.length === 0 : expected.every((name) => found.includes(name));
+  const passed = shown && clientErrors.every((error) => expected.includes(error.kind));
   const stats = world.network.stats();
   return {
     name: options.name ?? `seed-${options.seed}`,

@@ -5,8 +5,12 @@
  * loop is running; `drive` steps the scheduler itself until the call settles.
  */
 import { type Scheduler, settle } from '../kernel/scheduler.ts';
+import { ClientBadResult } from './client-errors.ts';
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string; hung: boolean };
+/** A failed call: it threw (`badResult` when it returned a malformed value) or hung. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string; hung: boolean; badResult?: boolean };
+
+const badResult = (error: unknown) => (error instanceof ClientBadResult ? { badResult: true } : {});
 
 function describe(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
@@ -38,7 +42,7 @@ export function within<T>(
         if (done) return;
         done = true;
         scheduler.cancel(timer);
-        resolve({ ok: false, hung: false, error: describe(error) });
+        resolve({ ok: false, hung: false, error: describe(error), ...badResult(error) });
       },
     );
   });
@@ -58,7 +62,7 @@ export async function drive<T>(scheduler: Scheduler, promise: Promise<T>, option
       outcome = { ok: true, value };
     },
     (error: unknown) => {
-      outcome = { ok: false, hung: false, error: describe(error) };
+      outcome = { ok: false, hung: false, error: describe(error), ...badResult(error) };
     },
   );
   const deadline = scheduler.now() + options.timeoutMs;

@@ -12,6 +12,9 @@ import { parentPort } from 'node:worker_threads';
 /** @type {Map<number, {child: import('node:child_process').ChildProcess, port: MessagePort, signal: Int32Array}>} */
 const children = new Map();
 
+/** How long a child whose stdout ended may take to exit before it counts as one that closed its stdout, ms. */
+const STDOUT_CLOSED_GRACE_MS = 200;
+
 function post(entry, message) {
   entry.port.postMessage(message);
   Atomics.add(entry.signal, 0, 1);
@@ -36,6 +39,14 @@ function start({ id, command, cwd, env, port, signal }) {
     const parts = (partial + chunk).split('\n');
     partial = parts.pop() ?? '';
     if (parts.length > 0) post(entry, { kind: 'lines', lines: parts });
+  });
+  // A child that closes its stdout and lives on can never answer: said at once (unless it
+  // is exiting anyway, then its exit says more), and the simulator kills it.
+  child.stdout.on('end', () => {
+    const grace = setTimeout(() => { // allowed: a real-time grace outside the simulated world
+      if (child.exitCode === null && child.signalCode === null) post(entry, { kind: 'stdout-closed' });
+    }, STDOUT_CLOSED_GRACE_MS);
+    grace.unref();
   });
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text) => post(entry, { kind: 'stderr', text }));
