@@ -13,7 +13,7 @@ import { UsageError } from '../kernel/errors.ts';
 import type { ClientError } from '../sim/client-errors.ts';
 import type { Plan } from '../sim/plan.ts';
 import type { RunResult } from '../sim/result.ts';
-import { RUN_EVENTS_MAX_DEFAULT, SupervisedChild } from '../sim/supervisor.ts';
+import { LOAD_TIME_LIMIT_MS_DEFAULT, RUN_EVENTS_MAX_DEFAULT, SupervisedChild } from '../sim/supervisor.ts';
 
 export interface PlanTask {
   seed: string;
@@ -73,9 +73,17 @@ export class PlanRunner {
     this.child = new SupervisedChild({ workerPath, args: [clientSpec], ...heap });
   }
 
+  private loaded: Promise<unknown> | undefined;
+
   /** Starts the child now, so that it loads while the caller does other things. */
   warm(): void {
     this.child.warm();
+  }
+
+  /** Resolves once the child has loaded the client (or failed to): the next run starts at once. */
+  ready(loadTimeMs = LOAD_TIME_LIMIT_MS_DEFAULT): Promise<unknown> {
+    this.loaded ??= this.describe(this.clientSpec, loadTimeMs).catch(() => undefined);
+    return this.loaded;
   }
 
   async run(
@@ -122,7 +130,7 @@ export class PlanRunnerPool {
     this.all = Array.from({ length: Math.max(1, size) }, () => new PlanRunner(clientSpec, limits));
     this.idle = [...this.all];
     // Start every child now, so they load while the first run goes.
-    for (const runner of this.all) runner.warm();
+    for (const runner of this.all) void runner.ready();
   }
 
   private acquire(): Promise<PlanRunner> {
@@ -141,6 +149,8 @@ export class PlanRunnerPool {
   async run(seed: string, plan: Plan, limits: () => { timeoutMs: number; eventsMax?: number }): Promise<PlanOutcome> {
     const runner = await this.acquire();
     try {
+      // Limits (and the time the shrinker measures) are taken once the child has loaded the client.
+      await runner.ready();
       return await runner.run(seed, plan, limits());
     } finally {
       this.release(runner);

@@ -41,7 +41,8 @@ function callSite(stack: string | undefined): string | undefined {
   return frame
     .trim()
     .replace(/^at /, '')
-    .replace(/file:\/\/[^\s:)]+/g, (url) => relative(process.cwd(), fileURLToPath(url)));
+    .replace(/file:\/\/[^\s:)]+/g, (url) => relative(process.cwd(), fileURLToPath(url)))
+    .replace(/\/[^\s:()]+/g, (path) => (path.startsWith(process.cwd()) ? relative(process.cwd(), path) : path));
 }
 
 function markExits(): void {

@@ -67,8 +67,22 @@ interface Live {
   /** V8 began its out-of-memory report: the rest of stderr is not forwarded. */
   muted: boolean;
   exitCall?: string;
+  /** Process groups of process clients the child started and has not reaped yet. */
+  grandchildren: Set<number>;
   disconnected: boolean;
   closed?: { code: number | null; signal: NodeJS.Signals | null };
+}
+
+/** Kills the process clients a dead (or killed) child left behind: they run detached. */
+function reap(live: Live): void {
+  for (const pid of live.grandchildren) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  live.grandchildren.clear();
 }
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
@@ -88,20 +102,32 @@ export class SupervisedChild {
   }
 
   private child(): Live {
-    if (this.live !== undefined && this.live.closed === undefined && !this.live.disconnected) return this.live;
-    this.live?.process.kill('SIGKILL');
+    const current = this.live;
+    // A child that was stopped (its close may not have been seen yet) is never reused.
+    if (current !== undefined && current.closed === undefined && !current.disconnected && !current.process.killed)
+      return current;
+    current?.process.kill('SIGKILL');
     const child = fork(this.options.workerPath, this.options.args ?? [], {
       execArgv: ['--import', tsxLoader, `--max-old-space-size=${this.heapMb}`],
+      env: { ...process.env, SYNCSTORM_SUPERVISED: '1' },
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
-    const live: Live = { process: child, stderrTail: '', partialLine: '', muted: false, disconnected: false };
+    const live: Live = {
+      process: child,
+      stderrTail: '',
+      partialLine: '',
+      muted: false,
+      grandchildren: new Set(),
+      disconnected: false,
+    };
     child.on('error', () => undefined); // a send to a dead child: its close says what happened
     child.on('disconnect', () => {
       live.disconnected = true;
     });
     child.on('close', (code, signal) => {
       live.closed = { code, signal };
+      reap(live);
     });
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (text: string) => this.onStderr(live, text));
@@ -116,7 +142,11 @@ export class SupervisedChild {
     const shown: string[] = [];
     for (const line of lines) {
       if (line.startsWith(EXIT_MARKER)) {
-        live.exitCall = line.slice(EXIT_MARKER.length);
+        const said = line.slice(EXIT_MARKER.length);
+        const pid = /^(spawned|reaped) (\d+)$/.exec(said);
+        if (pid === null) live.exitCall = said;
+        else if (pid[1] === 'spawned') live.grandchildren.add(Number(pid[2]));
+        else live.grandchildren.delete(Number(pid[2]));
         continue;
       }
       if (OUT_OF_MEMORY.test(line)) live.muted = true;
@@ -147,6 +177,7 @@ export class SupervisedChild {
       };
       const stop = (error: ClientError) => {
         live.process.kill('SIGKILL');
+        reap(live);
         done({ ok: false, error });
       };
       const onMessage = (reply: ChildReply) => {
@@ -226,7 +257,10 @@ export class SupervisedChild {
   }
 
   close(): void {
-    this.live?.process.kill('SIGKILL');
+    const live = this.live;
     this.live = undefined;
+    if (live === undefined) return;
+    live.process.kill('SIGKILL');
+    reap(live);
   }
 }

@@ -7,7 +7,24 @@
  * counter after each message so that the simulator, blocked in Atomics.wait, wakes up.
  */
 import { spawn } from 'node:child_process';
+import { writeSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+
+/**
+ * Under syncstorm's supervisor (sim/supervisor.ts), each child's pid is announced on stderr,
+ * so that the supervisor can kill it when this process dies or is killed (a detached child
+ * would outlive it).
+ */
+const SUPERVISED = process.env.SYNCSTORM_SUPERVISED === '1';
+
+function announce(what, pid) {
+  if (!SUPERVISED || pid === undefined) return;
+  try {
+    writeSync(2, `[syncstorm-child] ${what} ${pid}\n`);
+  } catch {
+    // stderr closed: nothing to announce to
+  }
+}
 
 /** @type {Map<number, {child: import('node:child_process').ChildProcess, port: MessagePort, signal: Int32Array}>} */
 const children = new Map();
@@ -33,6 +50,7 @@ function start({ id, command, cwd, env, port, signal }) {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   entry.child = child;
+  announce('spawned', child.pid);
   let partial = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk) => {
@@ -56,6 +74,7 @@ function start({ id, command, cwd, env, port, signal }) {
     children.delete(id);
   });
   child.on('close', (code, signal) => {
+    announce('reaped', child.pid);
     if (partial !== '') post(entry, { kind: 'lines', lines: [partial] });
     post(entry, { kind: 'exit', code, signal });
     children.delete(id);
