@@ -7,6 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isUsageError, USAGE_EXIT_CODE } from '../kernel/errors.ts';
 import { PROFILES } from '../sim/profiles.ts';
+import { HEAP_MB_DEFAULT } from '../sim/supervisor.ts';
 import { ClientCache, DEFAULT_CLIENT } from './clients.ts';
 import type { BenchFlags } from './commands/bench.ts';
 import type { FuzzFlags } from './commands/fuzz.ts';
@@ -28,7 +29,6 @@ import {
   SCENARIO_TIME_LIMIT_MS_DEFAULT,
 } from './options.ts';
 import { useFastScratch } from './scratch.ts';
-import { HEAP_MB_DEFAULT } from '../sim/supervisor.ts';
 
 /** Defaults of `fuzz`: a campaign that finds every mutant's bug within 200 seeds. */
 export const FUZZ_DEFAULTS = { seeds: 100, seedStart: 1, devices: 3, ops: 10, profile: 'flaky' } as const;
@@ -114,9 +114,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       .description('run every scenario and a fuzz campaign: the one command for CI')
       .option('--scenarios <dir>', 'scenario folder', GATE_DEFAULTS.scenarios),
   ).action(async (flags: GateFlags) => {
-      const { gateCommand } = await import('./commands/gate.ts');
-      setExit(await gateCommand(flags, io, clients));
-    });
+    const { gateCommand } = await import('./commands/gate.ts');
+    setExit(await gateCommand(flags, io, clients));
+  });
 
   runLimitOptions(
     reportOptions(program.command('run'))
@@ -125,9 +125,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       .option('--client <spec>', 'client for scenarios that name none', DEFAULT_CLIENT)
       .option('--shard <i/n>', "run only this shard's share of the files", parseShard),
   ).action(async (paths: string[], flags: RunFlags) => {
-      const { runCommand } = await import('./commands/run.ts');
-      setExit(await runCommand(paths, flags, io, clients));
-    });
+    const { runCommand } = await import('./commands/run.ts');
+    setExit(await runCommand(paths, flags, io, clients));
+  });
 
   runLimitOptions(campaignOptions(reportOptions(program.command('fuzz')), FUZZ_DEFAULTS, false))
     .description('draw runs from seeds; shrink each failure into a repro scenario')
@@ -145,9 +145,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       .option('--trace <file>', 'write the trace as JSON lines')
       .option('--json', 'print the result as JSON'),
   ).action(async (path: string, flags: ReplayFlags) => {
-      const { replayCommand } = await import('./commands/replay.ts');
-      setExit(await replayCommand(path, flags, io, clients));
-    });
+    const { replayCommand } = await import('./commands/replay.ts');
+    setExit(await replayCommand(path, flags, io, clients));
+  });
 
   program
     .command('list')

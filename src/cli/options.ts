@@ -26,8 +26,7 @@ export const parseWorkers = (value: string): number => wholeNumber(value, 1, WOR
 /** Bounds of `--memory-limit`, MB (the heap of each child that runs client code). */
 export const MEMORY_LIMIT_MB_MIN = 32;
 export const MEMORY_LIMIT_MB_MAX = 65_536;
-export const parseMemoryLimit = (value: string): number =>
-  wholeNumber(value, MEMORY_LIMIT_MB_MIN, MEMORY_LIMIT_MB_MAX);
+export const parseMemoryLimit = (value: string): number => wholeNumber(value, MEMORY_LIMIT_MB_MIN, MEMORY_LIMIT_MB_MAX);
 
 /** Wall time one scenario of `run`, `replay` or `gate` may take before its process is stopped. */
 export const SCENARIO_TIME_LIMIT_MS_DEFAULT = 120_000;

@@ -129,7 +129,10 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
       eventsMax: options.eventsMax ?? CHAOS_EVENTS_MAX,
     });
     if (chaos.stoppedBy === 'events-max')
-      errors.add({ kind: 'client-error', message: `chaos phase hit its bound of ${options.eventsMax ?? CHAOS_EVENTS_MAX} events` });
+      errors.add({
+        kind: 'client-error',
+        message: `chaos phase hit its bound of ${options.eventsMax ?? CHAOS_EVENTS_MAX} events`,
+      });
     const healed = await healer.run();
     await executor.settlePending();
     world.trace.record('sim.phase', { phase: 'check' });

@@ -194,7 +194,8 @@ export class SupervisedChild {
         const kind = reply.kind ?? 'client-error';
         done({ ok: false, error: { kind, message: reply.error }, ...(reply.usage ? { usage: true } : {}) });
       };
-      const onClose = () => done({ ok: false, error: this.death(live, started ? what : `${what} (loading the client)`) });
+      const onClose = () =>
+        done({ ok: false, error: this.death(live, started ? what : `${what} (loading the client)`) });
       const onDisconnect = () => {
         // A client that closed the channel cannot answer: the child is of no further use.
         setImmediate(() => {
@@ -248,12 +249,18 @@ export class SupervisedChild {
       return { kind: 'client-exited', message: `${what}: client exited (code ${code})${call}.${said}` };
     }
     if (code !== null) {
-      return { kind: 'client-crashed', message: `${what}: the process running the client exited with code ${code}.${said}` };
+      return {
+        kind: 'client-crashed',
+        message: `${what}: the process running the client exited with code ${code}.${said}`,
+      };
     }
     if (live.disconnected && signal === 'SIGKILL') {
       return { kind: 'client-crashed', message: `${what}: the client closed the channel to syncstorm.${said}` };
     }
-    return { kind: 'client-crashed', message: `${what}: the process running the client was killed by ${signal}.${said}` };
+    return {
+      kind: 'client-crashed',
+      message: `${what}: the process running the client was killed by ${signal}.${said}`,
+    };
   }
 
   close(): void {

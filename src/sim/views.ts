@@ -15,6 +15,7 @@ function checked<T>(method: AppMethod, call: string, value: unknown): T {
 
 const listOf = async (client: SyncClient, collection: string) =>
   checked<LocalRecord[]>('list', `list('${collection}')`, await client.list(collection));
+
 import type { Conflict, LocalRecord, SyncClient } from '../client/contract.ts';
 import { type AppMethod, resultProblem } from '../client/process/protocol.ts';
 import { ClientBadResult } from './client-errors.ts';

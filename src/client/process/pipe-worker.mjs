@@ -61,7 +61,8 @@ function start({ id, command, cwd, env, port, signal }) {
   // A child that closes its stdout and lives on can never answer: said at once (unless it
   // is exiting anyway, then its exit says more), and the simulator kills it.
   child.stdout.on('end', () => {
-    const grace = setTimeout(() => { // allowed: a real-time grace outside the simulated world
+    const grace = setTimeout(() => {
+      // allowed: a real-time grace outside the simulated world
       if (child.exitCode === null && child.signalCode === null) post(entry, { kind: 'stdout-closed' });
     }, STDOUT_CLOSED_GRACE_MS);
     grace.unref();
