@@ -24,8 +24,14 @@ const TIMEOUT_MS = 400_000;
 const GUARD_MS = 300_000;
 
 const SCENARIOS = ['duplicate-replay', 'offline-create-restart'];
-const SMALL = ['--seeds', '2', '--workers', '1', '--devices', '2', '--ops', '3', '--shrink-time-limit', '10'];
-const LIMITS = ['--run-time-limit', '5', '--memory-limit', '96'];
+const SMALL = ['--seeds', '2', '--workers', '1', '--devices', '2', '--ops', '3', '--shrink-time-limit', '5'];
+/** A small heap (quick to exhaust); a wall-time limit a slow machine meets easily, but short for the spinner. */
+const limits = (entry: Case) => [
+  '--memory-limit',
+  '96',
+  '--run-time-limit',
+  entry.kind === 'client-timeout' ? '3' : '60',
+];
 
 interface Case {
   client: string;
@@ -82,7 +88,8 @@ describe('gate with a misbehaving client', () => {
     it(
       `${label}: exit 1, every scenario reported as ${entry.kind}, the seeds still run`,
       () => {
-        const args = ['gate', '--client', entry.client, '--scenarios', 'test/hostile/scenarios', ...SMALL, ...LIMITS];
+        const scenarios = ['--scenarios', 'test/hostile/scenarios'];
+        const args = ['gate', '--client', entry.client, ...scenarios, ...SMALL, ...limits(entry)];
         const { status, stderr, summary } = runCommand(args, `gate-${label}`);
         expect(status, stderr).toBe(1);
         expectNoInternalError(stderr);
@@ -108,7 +115,7 @@ describe('fuzz with a misbehaving client', () => {
     it(
       `${label}: exit 1, the seed reported as ${entry.kind}, the next seed still runs`,
       () => {
-        const args = ['fuzz', '--client', entry.client, ...SMALL, ...LIMITS];
+        const args = ['fuzz', '--client', entry.client, ...SMALL, ...limits(entry)];
         const { status, stderr, summary } = runCommand(args, `fuzz-${label}`);
         expect(status, stderr).toBe(1);
         expectNoInternalError(stderr);
@@ -122,7 +129,8 @@ describe('fuzz with a misbehaving client', () => {
   it(
     'a sync() that always throws: exit 1, reported as client-threw with the call and the message',
     () => {
-      const args = ['fuzz', '--client', fixture('throwing-sync-client.ts'), ...SMALL, ...LIMITS];
+      const entry = CASES['a sync() that always throws'] as Case;
+      const args = ['fuzz', '--client', entry.client, ...SMALL, ...limits(entry)];
       const { status, stderr, summary } = runCommand(args, 'fuzz-throwing-sync');
       expect(status, stderr).toBe(1);
       expectNoInternalError(stderr);
