@@ -145,6 +145,11 @@ export class PlanRunnerPool {
     else this.idle.push(runner);
   }
 
+  /** Resolves once every child has loaded the client. */
+  ready(): Promise<unknown> {
+    return Promise.all(this.all.map((runner) => runner.ready()));
+  }
+
   /** `limits` is called when a runner is free, just before the run (the run's clock starts in the child). */
   async run(seed: string, plan: Plan, limits: () => { timeoutMs: number; eventsMax?: number }): Promise<PlanOutcome> {
     const runner = await this.acquire();

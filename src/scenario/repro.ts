@@ -113,13 +113,17 @@ function describe(options: ReproOptions, before: Plan, after: Plan, message: str
 }
 
 export async function makeRepro(options: ReproOptions): Promise<FuzzRepro> {
-  const startMs = options.now?.() ?? 0;
   const messages = new Map<string, string>();
+  // The children (the pool's and the confirmation run's) start together; the time limit
+  // counts from the moment they have loaded the client, as every run's wall time does.
+  const pool = new PlanRunnerPool(options.clientSpec, options.workers ?? SHRINK_WORKERS_DEFAULT, options.childLimits);
+  const runner = new PlanRunner(options.clientSpec, options.childLimits);
+  await Promise.all([pool.ready(), runner.ready()]);
+  const startMs = options.now?.() ?? 0;
   const budget = new ShrinkBudget({
     ...(options.now ? { now: options.now } : {}),
     ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
   });
-  const pool = new PlanRunnerPool(options.clientSpec, options.workers ?? SHRINK_WORKERS_DEFAULT, options.childLimits);
   const evaluate = async (plan: Plan): Promise<boolean> => {
     let startedMs = 0;
     const limits = () => {
@@ -159,7 +163,6 @@ export async function makeRepro(options: ReproOptions): Promise<FuzzRepro> {
     expired: () => budget.expired,
     ...(options.runsMax ? { runsMax: options.runsMax } : {}),
   }).finally(() => pool.close()); // candidates still in flight are of no further use
-  const runner = new PlanRunner(options.clientSpec, options.childLimits);
   const confirmed = await confirm(options, shrunk.plan, messages, runner).finally(() => runner.close());
   return reproOf(options, shrunk, confirmed, startMs);
 }
