@@ -34,6 +34,8 @@ function naming<T>(found: Promise<T>, requestedBy: string | undefined): Promise<
 export class ClientCache {
   private readonly resolved = new Map<string, Promise<ClientFactory>>();
   private readonly described = new Map<string, Promise<ClientInfo>>();
+  /** Children that described a client and have it loaded: the first run of that client reuses one. */
+  private readonly loaded = new Map<string, PlanRunner>();
 
   /** The client, resolved in this process (bench, chaos, conform). */
   get(spec: string, requestedBy?: string): Promise<ClientFactory> {
@@ -49,18 +51,35 @@ export class ClientCache {
   describe(spec: string, requestedBy?: string, heapMb?: number): Promise<ClientInfo> {
     let found = this.described.get(spec);
     if (found === undefined) {
-      found = isUserClient(spec) ? describeInChild(spec, heapMb) : this.get(spec);
+      found = isUserClient(spec) ? this.describeInChild(spec, heapMb) : this.get(spec);
       this.described.set(spec, found);
     }
     return naming(found, requestedBy);
   }
-}
 
-async function describeInChild(spec: string, heapMb: number | undefined): Promise<ClientInfo> {
-  const runner = new PlanRunner(spec, heapMb !== undefined ? { heapMb } : {});
-  try {
-    return await runner.describe(spec, LOAD_TIME_LIMIT_MS_DEFAULT);
-  } finally {
-    runner.close();
+  private async describeInChild(spec: string, heapMb: number | undefined): Promise<ClientInfo> {
+    const runner = new PlanRunner(spec, heapMb !== undefined ? { heapMb } : {});
+    try {
+      const info = await runner.describe(spec, LOAD_TIME_LIMIT_MS_DEFAULT);
+      this.loaded.get(spec)?.close();
+      this.loaded.set(spec, runner);
+      return info;
+    } catch (error) {
+      runner.close();
+      throw error;
+    }
+  }
+
+  /** A child to run `spec` in: the one that described it (its client already loaded), else a new one. */
+  runner(spec: string, heapMb: number | undefined): PlanRunner {
+    const found = this.loaded.get(spec);
+    this.loaded.delete(spec);
+    return found ?? new PlanRunner(spec, heapMb !== undefined ? { heapMb } : {});
+  }
+
+  /** Stops the children no run took (the command can then exit). */
+  close(): void {
+    for (const runner of this.loaded.values()) runner.close();
+    this.loaded.clear();
   }
 }

@@ -100,8 +100,7 @@ function runLimitOptions(command: Command): Command {
     );
 }
 
-function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
-  const clients = new ClientCache();
+function buildProgram(io: CliIo, setExit: (code: number) => void, clients: ClientCache): Command {
   const program = new Command('syncstorm')
     .description('Deterministic network-chaos simulator and conformance suite for offline-first sync engines.')
     .exitOverride()
@@ -209,9 +208,15 @@ function commanderMessage(error: CommanderError, argv: readonly string[], progra
 export async function main(args: readonly string[], io: CliIo = processIo()): Promise<number> {
   useFastScratch();
   let exitCode = 0;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
+  // Children that loaded a user's client for a look are stopped when the command ends.
+  const clients = new ClientCache();
+  const program = buildProgram(
+    io,
+    (code) => {
+      exitCode = code;
+    },
+    clients,
+  );
   try {
     if (args.length === 0) {
       program.outputHelp();
@@ -237,5 +242,7 @@ export async function main(args: readonly string[], io: CliIo = processIo()): Pr
         : String(error);
     io.err(`[syncstorm] internal error (a bug in syncstorm, please report it): ${detail}\n`);
     return EXIT_FAILED;
+  } finally {
+    clients.close();
   }
 }

@@ -11,7 +11,7 @@
 import type { ReproRef } from '../report/index.ts';
 import { runScenarioInChild } from '../scenario/isolated-run.ts';
 import { type LoadedScenario, loadScenarios, scenarioClient } from '../scenario/load.ts';
-import { type ClientInfo, PlanRunner } from '../scenario/plan-runner.ts';
+import type { ClientInfo, PlanRunner } from '../scenario/plan-runner.ts';
 import { checkCollections } from '../scenario/run.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { RunResult } from '../sim/result.ts';
@@ -110,15 +110,15 @@ export async function runPrepared(
   prepared: readonly Prepared[],
   io: CliIo,
   print: (line: string) => void,
-  limits: RunLimits = {},
+  limits: RunLimits,
+  clients: ClientCache,
 ): Promise<ScenarioRuns> {
   const timeLimitMs = limits.timeLimitMs ?? SCENARIO_TIME_LIMIT_MS_DEFAULT;
   const colors = paint(io.color);
   const results: RunResult[] = [];
   const repros: Record<string, ReproRef> = {};
   // One child runs every scenario (it loads each client once); after a stopped run, a fresh one.
-  const heap = limits.heapMb !== undefined ? { heapMb: limits.heapMb } : {};
-  const runner = new PlanRunner(prepared[0]?.spec ?? 'reference', heap);
+  const runner = clients.runner(prepared[0]?.spec ?? 'reference', limits.heapMb);
   try {
     for (const entry of prepared) {
       const { loaded, client, spec } = entry;

@@ -22,7 +22,7 @@ export async function gateCommand(flags: GateFlags, io: CliIo, clients: ClientCa
   const client = await clients.describe(flags.client, '--client', flags.memoryLimit);
   const print = flags.json ? io.err : io.out;
   print(`scenarios: ${prepared.length} from ${flags.scenarios}\n`);
-  const runs = await runPrepared(prepared, io, print, runLimits(flags));
+  const runs = await runPrepared(prepared, io, print, runLimits(flags), clients);
   const outcome = flags.seeds > 0 ? await runFuzzCampaign(flags, client, io) : { results: [], repros: [] };
   const results = [...runs.results, ...outcome.results];
   const reproScenarios = Object.fromEntries(outcome.repros.map((repro) => [repro.name, repro.scenario]));

@@ -7,7 +7,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadScenario, scenarioClient } from '../../scenario/load.ts';
-import { PlanRunner } from '../../scenario/plan-runner.ts';
 import { checkCollections } from '../../scenario/run.ts';
 import type { ClientCache } from '../clients.ts';
 import { runLine } from '../format.ts';
@@ -35,7 +34,7 @@ export async function replayCommand(
   // In a child process, like `run`: a client that never yields is stopped at the time limit,
   // and the trace streamed to --trace up to that point stays for a look.
   const limits = runLimits(flags);
-  const runner = new PlanRunner(spec, limits.heapMb !== undefined ? { heapMb: limits.heapMb } : {});
+  const runner = clients.runner(spec, limits.heapMb);
   const result = await runIsolated(runner, {
     scenario,
     path,
