@@ -228,7 +228,9 @@ describe('syncstorm binary', () => {
       expect(run.status, run.stderr).toBe(1);
       const summary = JSON.parse(run.stdout);
       expect(summary).toMatchObject({ runs: 2, passed: 1, errors: 1 });
-      expect(JSON.stringify(summary.violations)).toMatch(/stopped after [\d.]+ s of wall time without finishing \(limit 3 s/);
+      expect(JSON.stringify(summary.violations)).toMatch(
+        /stopped after [\d.]+ s of wall time without finishing \(limit 3 s/,
+      );
       expect(run.stderr).toContain('✓ calm-after');
       // replay stops it too, and the trace streamed up to the spin stays on disk.
       const trace = join(dir, 'spinning-trace.jsonl');
