@@ -39,7 +39,7 @@ for (const mutant of MUTANTS) {
   let exploredMs = 0;
   const outcome = await runFuzz({
     clientSpec: spec,
-    client: await resolveClient(spec),
+    clientName: (await resolveClient(spec)).name,
     seeds,
     seedStart: FUZZ_DEFAULTS.seedStart,
     profile: FUZZ_DEFAULTS.profile,

@@ -4,9 +4,9 @@
  * processes with a progress line, the failures shrunk into repro scenarios, a line per
  * failure saying how to replay it.
  */
-import type { ClientFactory } from '../client/contract.ts';
 import { declaredInvariant } from '../client/resolve.ts';
 import { type FuzzOutcome, runFuzz } from '../scenario/fuzz.ts';
+import type { ClientInfo } from '../scenario/plan-runner.ts';
 import type { FuzzRepro } from '../scenario/repro.ts';
 import { ALLOW_SCENARIO_CLIENTS_FLAG, clientRunsCode } from '../scenario/trust.ts';
 import type { ProfileName } from '../sim/plan.ts';
@@ -14,8 +14,9 @@ import { oneLine } from './format.ts';
 import { type CliIo, paint, seconds } from './io.ts';
 import { type Shard, shardRange } from './options.ts';
 import { Progress } from './progress.ts';
+import { type RunLimitFlags, runLimits } from './scenario-runs.ts';
 
-export interface CampaignFlags {
+export interface CampaignFlags extends RunLimitFlags {
   client: string;
   seeds: number;
   seedStart: number;
@@ -28,7 +29,7 @@ export interface CampaignFlags {
   shard?: Shard;
 }
 
-export async function runFuzzCampaign(flags: CampaignFlags, client: ClientFactory, io: CliIo): Promise<FuzzOutcome> {
+export async function runFuzzCampaign(flags: CampaignFlags, client: ClientInfo, io: CliIo): Promise<FuzzOutcome> {
   const { start, end } = shardRange(flags.seeds, flags.shard);
   const seeds = end - start;
   const seedStart = flags.seedStart + start;
@@ -37,9 +38,12 @@ export async function runFuzzCampaign(flags: CampaignFlags, client: ClientFactor
   const progress = new Progress(io, label, seeds);
   let failed = 0;
   const preferInvariant = declaredInvariant(flags.client);
+  const { timeLimitMs: runTimeLimitMs, heapMb } = runLimits(flags);
   const outcome = await runFuzz({
     clientSpec: flags.client,
-    client,
+    clientName: client.name,
+    ...(runTimeLimitMs !== undefined ? { runTimeLimitMs } : {}),
+    ...(heapMb !== undefined ? { heapMb } : {}),
     seeds,
     seedStart,
     profile: flags.profile,

@@ -9,6 +9,7 @@ import { isUsageError, USAGE_EXIT_CODE } from '../kernel/errors.ts';
 import { ALLOW_SCENARIO_CLIENTS_FLAG } from '../scenario/trust.ts';
 import { PROFILES } from '../sim/profiles.ts';
 import { removeStaleScratch } from '../sim/scratch-dir.ts';
+import { HEAP_MB_DEFAULT } from '../sim/supervisor.ts';
 import { ClientCache, DEFAULT_CLIENT } from './clients.ts';
 import type { BenchFlags } from './commands/bench.ts';
 import type { FuzzFlags } from './commands/fuzz.ts';
@@ -20,6 +21,7 @@ import type { RunFlags } from './commands/run.ts';
 import { type CliIo, printable, processIo } from './io.ts';
 import {
   parseDevices,
+  parseMemoryLimit,
   parseOps,
   parseSeedStart,
   parseSeeds,
@@ -104,21 +106,32 @@ function applyTimeFlags(command: Command): void {
   if (flags.strictTime) process.env.SYNCSTORM_STRICT_TIME = '1';
 }
 
-/** `--scenario-time-limit`: wall time one scenario may take (a client that never yields is stopped). */
-const SCENARIO_TIME_LIMIT_OPTION = [
-  '--scenario-time-limit <seconds>',
-  `wall time one scenario may take before it is stopped and reported (default: ${SCENARIO_TIME_LIMIT_MS_DEFAULT / 1000})`,
-  parseTimeLimit,
-] as const;
-
 /** `--allow-scenario-clients`: scenario files may name clients that run code (see scenario/trust.ts). */
 const ALLOW_SCENARIO_CLIENTS_OPTION = [
   ALLOW_SCENARIO_CLIENTS_FLAG,
   'let scenario files name clients that run code (module paths, process:<command>); only for files you trust',
 ] as const;
 
-function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
-  const clients = new ClientCache();
+/**
+ * Bounds on every run of client code (each in a supervised child process): wall time from
+ * the moment the client starts (`--scenario-time-limit` is its older name) and heap.
+ */
+function runLimitOptions(command: Command): Command {
+  return command
+    .option(
+      '--run-time-limit <seconds>',
+      `wall time one run (scenario, seed, shrink candidate) may take from its client's start before it is stopped and reported as client-timeout (default: ${SCENARIO_TIME_LIMIT_MS_DEFAULT / 1000})`,
+      parseTimeLimit,
+    )
+    .option('--scenario-time-limit <seconds>', 'older name of --run-time-limit', parseTimeLimit)
+    .option(
+      '--memory-limit <MB>',
+      `heap of each child process that runs client code; a run that exhausts it is reported as client-out-of-memory (default: ${HEAP_MB_DEFAULT})`,
+      parseMemoryLimit,
+    );
+}
+
+function buildProgram(io: CliIo, setExit: (code: number) => void, clients: ClientCache): Command {
   const program = new Command('syncstorm')
     .description('Deterministic network-chaos simulator and conformance suite for offline-first sync engines.')
     .exitOverride()
@@ -131,47 +144,47 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     )
     .hook('preAction', (_program, command) => applyTimeFlags(command));
 
-  campaignOptions(timeOptions(reportOptions(program.command('gate'))), GATE_DEFAULTS, true)
-    .description('run every scenario and a fuzz campaign: the one command for CI')
-    .option('--scenarios <dir>', 'scenario folder', GATE_DEFAULTS.scenarios)
-    .option(...SCENARIO_TIME_LIMIT_OPTION)
-    .option(...ALLOW_SCENARIO_CLIENTS_OPTION)
-    .action(async (flags: GateFlags) => {
-      const { gateCommand } = await import('./commands/gate.ts');
-      setExit(await gateCommand(flags, io, clients));
-    });
+  runLimitOptions(
+    campaignOptions(timeOptions(reportOptions(program.command('gate'))), GATE_DEFAULTS, true)
+      .description('run every scenario and a fuzz campaign: the one command for CI')
+      .option('--scenarios <dir>', 'scenario folder', GATE_DEFAULTS.scenarios)
+      .option(...ALLOW_SCENARIO_CLIENTS_OPTION),
+  ).action(async (flags: GateFlags) => {
+    const { gateCommand } = await import('./commands/gate.ts');
+    setExit(await gateCommand(flags, io, clients));
+  });
 
-  timeOptions(reportOptions(program.command('run')))
-    .description('run scenario files (folders are searched for *.json)')
-    .argument('<paths...>', 'scenario files or folders')
-    .option('--client <spec>', 'client for scenarios that name none', DEFAULT_CLIENT)
-    .option('--shard <i/n>', "run only this shard's share of the files", parseShard)
-    .option(...SCENARIO_TIME_LIMIT_OPTION)
-    .option(...ALLOW_SCENARIO_CLIENTS_OPTION)
-    .action(async (paths: string[], flags: RunFlags) => {
-      const { runCommand } = await import('./commands/run.ts');
-      setExit(await runCommand(paths, flags, io, clients));
-    });
+  runLimitOptions(
+    timeOptions(reportOptions(program.command('run')))
+      .description('run scenario files (folders are searched for *.json)')
+      .argument('<paths...>', 'scenario files or folders')
+      .option('--client <spec>', 'client for scenarios that name none', DEFAULT_CLIENT)
+      .option('--shard <i/n>', "run only this shard's share of the files", parseShard)
+      .option(...ALLOW_SCENARIO_CLIENTS_OPTION),
+  ).action(async (paths: string[], flags: RunFlags) => {
+    const { runCommand } = await import('./commands/run.ts');
+    setExit(await runCommand(paths, flags, io, clients));
+  });
 
-  campaignOptions(timeOptions(reportOptions(program.command('fuzz'))), FUZZ_DEFAULTS, false)
+  runLimitOptions(campaignOptions(timeOptions(reportOptions(program.command('fuzz'))), FUZZ_DEFAULTS, false))
     .description('draw runs from seeds; shrink each failure into a repro scenario')
     .action(async (flags: FuzzFlags) => {
       const { fuzzCommand } = await import('./commands/fuzz.ts');
       setExit(await fuzzCommand(flags, io, clients));
     });
 
-  timeOptions(program.command('replay'))
-    .description('run one scenario and print its trace hash')
-    .argument('<scenario>', 'scenario file')
-    .option('--client <spec>', 'client if the scenario names none', DEFAULT_CLIENT)
-    .option('--trace <file>', 'write the trace as JSON lines')
-    .option('--json', 'print the result as JSON')
-    .option(...SCENARIO_TIME_LIMIT_OPTION)
-    .option(...ALLOW_SCENARIO_CLIENTS_OPTION)
-    .action(async (path: string, flags: ReplayFlags) => {
-      const { replayCommand } = await import('./commands/replay.ts');
-      setExit(await replayCommand(path, flags, io, clients));
-    });
+  runLimitOptions(
+    timeOptions(program.command('replay'))
+      .description('run one scenario and print its trace hash')
+      .argument('<scenario>', 'scenario file')
+      .option('--client <spec>', 'client if the scenario names none', DEFAULT_CLIENT)
+      .option('--trace <file>', 'write the trace as JSON lines')
+      .option('--json', 'print the result as JSON')
+      .option(...ALLOW_SCENARIO_CLIENTS_OPTION),
+  ).action(async (path: string, flags: ReplayFlags) => {
+    const { replayCommand } = await import('./commands/replay.ts');
+    setExit(await replayCommand(path, flags, io, clients));
+  });
 
   program
     .command('list')
@@ -233,9 +246,15 @@ function commanderMessage(error: CommanderError, argv: readonly string[], progra
 export async function main(args: readonly string[], io: CliIo = processIo()): Promise<number> {
   useFastScratch();
   let exitCode = 0;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
+  // Children that loaded a user's client for a look are stopped when the command ends.
+  const clients = new ClientCache();
+  const program = buildProgram(
+    io,
+    (code) => {
+      exitCode = code;
+    },
+    clients,
+  );
   try {
     if (args.length === 0) {
       program.outputHelp();
@@ -262,6 +281,7 @@ export async function main(args: readonly string[], io: CliIo = processIo()): Pr
     io.err(`[syncstorm] internal error (a bug in syncstorm, please report it): ${printable(detail ?? '')}\n`);
     return EXIT_FAILED;
   } finally {
+    clients.close();
     // Scratch folders of workers that were killed (time limits, out of memory) go now.
     removeStaleScratch();
   }

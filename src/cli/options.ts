@@ -23,10 +23,15 @@ export const parseDevices = (value: string): number => wholeNumber(value, 1, DEV
 export const parseOps = (value: string): number => wholeNumber(value, 0, OPS_FLAG_MAX);
 export const parseWorkers = (value: string): number => wholeNumber(value, 1, WORKERS_MAX);
 
-/** Seconds (may be fractional), returned as milliseconds. */
+/** Bounds of `--memory-limit`, MB (the heap of each child that runs client code). */
+export const MEMORY_LIMIT_MB_MIN = 32;
+export const MEMORY_LIMIT_MB_MAX = 65_536;
+export const parseMemoryLimit = (value: string): number => wholeNumber(value, MEMORY_LIMIT_MB_MIN, MEMORY_LIMIT_MB_MAX);
+
 /** Wall time one scenario of `run`, `replay` or `gate` may take before its process is stopped. */
 export const SCENARIO_TIME_LIMIT_MS_DEFAULT = 120_000;
 
+/** Seconds (may be fractional), returned as milliseconds. */
 export function parseTimeLimit(value: string): number {
   const number = Number(value);
   if (value.trim() === '' || !Number.isFinite(number) || number <= 0 || number > 7 * 24 * 3600) {

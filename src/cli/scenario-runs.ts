@@ -2,20 +2,20 @@
  * @module cli/scenario-runs
  * Runs scenario files one after the other: every file is loaded and every client resolved
  * before the first run, so bad input stops the command (exit 2) before any work; then a
- * line per scenario as it finishes. The runs happen in a child process (the same run, so
- * the same trace hash, as in this process; it loads each client once), under a wall-time
- * limit per scenario: a client stuck in a loop that never yields is stopped, reported, and
- * the next scenario runs.
+ * line per scenario as it finishes. The runs happen in a supervised child process (the
+ * same run, so the same trace hash, as in any process; it loads each client once), under
+ * a wall-time limit counted from the client's start and a heap limit: a client that never
+ * yields, exits, crashes or runs out of memory is stopped, reported as a client error,
+ * and the next scenario runs in a fresh child.
  */
-import type { ClientFactory } from '../client/contract.ts';
 import type { ReproRef } from '../report/index.ts';
-import { scenarioSeed, scenarioToPlan } from '../scenario/convert.ts';
+import { runScenarioInChild } from '../scenario/isolated-run.ts';
 import { type LoadedScenario, loadScenarios, scenarioClient } from '../scenario/load.ts';
-import { PlanRunner } from '../scenario/plan-runner.ts';
+import type { ClientInfo, PlanRunner } from '../scenario/plan-runner.ts';
 import { checkCollections } from '../scenario/run.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { assertScenarioClientAllowed } from '../scenario/trust.ts';
-import { failedRunResult, type RunResult } from '../sim/result.ts';
+import type { RunResult } from '../sim/result.ts';
 import type { ClientCache } from './clients.ts';
 import { runLine } from './format.ts';
 import { type CliIo, paint } from './io.ts';
@@ -27,6 +27,8 @@ export interface ScenarioRunFlags {
   shard?: Shard;
   /** Scenario files may name clients that run code (module paths, `process:`). */
   allowScenarioClients?: boolean;
+  /** Heap of the child that runs the clients, MB. */
+  memoryLimit?: number;
 }
 
 export interface ScenarioRuns {
@@ -37,7 +39,7 @@ export interface ScenarioRuns {
 
 interface Prepared {
   loaded: LoadedScenario;
-  client: ClientFactory;
+  client: ClientInfo;
   /** The client as the child process resolves it. */
   spec: string;
 }
@@ -57,7 +59,7 @@ export async function prepareScenarios(
   for (const loaded of all.slice(start, end)) {
     const spec = scenarioClient(loaded.scenario, loaded.path) ?? flags.client;
     const where = `Scenario '${loaded.path}' (client '${spec}')`;
-    const client = await clients.get(spec, where);
+    const client = await clients.describe(spec, where, flags.memoryLimit);
     checkCollections(loaded.scenario, client, loaded.path);
     prepared.push({ loaded, client, spec });
   }
@@ -68,7 +70,7 @@ export interface IsolatedRun {
   scenario: Scenario;
   /** Where the scenario came from, for messages. */
   path: string;
-  client: ClientFactory;
+  client: ClientInfo;
   /** The client as the child process resolves it. */
   spec: string;
   timeLimitMs: number;
@@ -77,43 +79,53 @@ export interface IsolatedRun {
 }
 
 /** Runs one scenario on `runner`'s child process; a run that overruns or dies becomes a failed result. */
-export async function runIsolated(runner: PlanRunner, run: IsolatedRun): Promise<RunResult> {
-  const { scenario, path, client, timeLimitMs } = run;
-  const seed = scenarioSeed(scenario);
-  const expectedViolations = scenario.expect.violations;
-  const outcome = await runner.run(seed, scenarioToPlan(scenario), {
-    timeoutMs: timeLimitMs,
+export function runIsolated(runner: PlanRunner, run: IsolatedRun): Promise<RunResult> {
+  return runScenarioInChild(runner, run.scenario, {
     clientSpec: run.spec,
-    full: {
-      name: scenario.name,
-      expectedViolations,
-      keepTrace: run.keepTrace,
-      ...(run.traceFile !== undefined ? { traceFile: run.traceFile } : {}),
-    },
+    clientName: run.client.name,
+    timeLimitMs: run.timeLimitMs,
+    keepTrace: run.keepTrace,
+    ...(run.traceFile !== undefined ? { traceFile: run.traceFile } : {}),
+    what: `scenario ${run.path}`,
   });
-  if (outcome.kind === 'ran' && outcome.verdict.result !== undefined) return outcome.verdict.result;
-  const reason =
-    outcome.kind === 'timeout'
-      ? `scenario ${path} ran past its wall-time limit of ${timeLimitMs} ms (a client that never yields?)`
-      : `scenario ${path} could not be run: ${outcome.kind === 'crashed' ? outcome.error : 'no result'}`;
-  const { name, profile, devices } = scenario;
-  return failedRunResult(
-    { name, seed, client: client.name, profile, devices: devices.length, expectedViolations },
-    reason,
-  );
+}
+
+/** Bounds on the children that run scenarios. */
+export interface RunLimits {
+  /** Wall ms one scenario may take from its client's start. */
+  timeLimitMs?: number;
+  /** Heap of the child, MB. */
+  heapMb?: number;
+}
+
+/** `--run-time-limit` (or its older name `--scenario-time-limit`) and `--memory-limit`, as parsed. */
+export interface RunLimitFlags {
+  runTimeLimit?: number;
+  scenarioTimeLimit?: number;
+  memoryLimit?: number;
+}
+
+export function runLimits(flags: RunLimitFlags): RunLimits {
+  const timeLimitMs = flags.runTimeLimit ?? flags.scenarioTimeLimit;
+  return {
+    ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
+    ...(flags.memoryLimit !== undefined ? { heapMb: flags.memoryLimit } : {}),
+  };
 }
 
 export async function runPrepared(
   prepared: readonly Prepared[],
   io: CliIo,
   print: (line: string) => void,
-  timeLimitMs = SCENARIO_TIME_LIMIT_MS_DEFAULT,
+  limits: RunLimits,
+  clients: ClientCache,
 ): Promise<ScenarioRuns> {
+  const timeLimitMs = limits.timeLimitMs ?? SCENARIO_TIME_LIMIT_MS_DEFAULT;
   const colors = paint(io.color);
   const results: RunResult[] = [];
   const repros = new Map<string, ReproRef>();
   // One child runs every scenario (it loads each client once); after a stopped run, a fresh one.
-  const runner = new PlanRunner(prepared[0]?.spec ?? 'reference');
+  const runner = clients.runner(prepared[0]?.spec ?? 'reference', limits.heapMb);
   try {
     for (const entry of prepared) {
       const { loaded, client, spec } = entry;

@@ -1,15 +1,18 @@
 /**
  * @module scenario/fuzz
  * The fuzzer. Each seed stands for a Plan (workload and nemesis drawn together by
- * sim/generate); a campaign runs the seeds in worker processes; the failures are then
- * shrunk in this process with fast-check (scenario/shrink) and each smallest failing plan
- * becomes a repro scenario (scenario/repro) that `syncstorm run` replays to the same
- * violation and the same trace hash.
+ * sim/generate); a campaign runs the seeds in supervised worker processes; the failures
+ * are then shrunk with fast-check (scenario/shrink), each candidate run in a supervised
+ * child too, and each smallest failing plan becomes a repro scenario (scenario/repro)
+ * that `syncstorm run` replays to the same violation and the same trace hash. This
+ * process never runs client code. A seed whose process died (exited, crashed, ran out of
+ * memory, overran) is reported as its client error; it is not shrunk, and the campaign
+ * goes on.
  */
 import { availableParallelism } from 'node:os';
 import fc from 'fast-check';
-import type { ClientFactory } from '../client/contract.ts';
 import { runCampaign } from '../sim/campaign.ts';
+import { diedOnly, PROCESS_ERROR_KINDS } from '../sim/client-errors.ts';
 import type { Plan, ProfileName } from '../sim/plan.ts';
 import type { RunResult } from '../sim/result.ts';
 import { planForSeed } from '../sim/seed-run.ts';
@@ -38,8 +41,12 @@ export function seededPlanArbitrary(options: DrawOptions): fc.Arbitrary<{ seed: 
 export interface FuzzOptions extends DrawOptions {
   /** The client as the workers resolve it ('reference', 'mutant:x', a module path). */
   clientSpec: string;
-  /** The same client, resolved in this process, for shrinking. */
-  client: ClientFactory;
+  /** The client's name (as it declares it), for results made without a run. */
+  clientName: string;
+  /** Wall time one run (seed, candidate, repro) may take from its client's start. */
+  runTimeLimitMs?: number;
+  /** Heap of each child that runs the client, MB. */
+  heapMb?: number;
   seeds: number;
   seedStart: number;
   workers?: number;
@@ -74,7 +81,7 @@ const SLICE_SEEDS_PER_WORKER = 8;
 
 /** A failure that counts towards `failuresMax`: one showing the preferred invariant, if there is one. */
 function wanted(result: RunResult, options: FuzzOptions): boolean {
-  if (result.passed) return false;
+  if (result.passed || diedOnly(result.violations)) return false;
   if (options.preferInvariant === undefined) return true;
   return result.violations.some((violation) => violation.invariant === options.preferInvariant);
 }
@@ -105,6 +112,8 @@ async function explore(options: FuzzOptions): Promise<{ results: RunResult[]; st
       opsPerDevice: options.opsPerDevice,
       ...(options.chaosMs !== undefined ? { chaosMs: options.chaosMs } : {}),
       workers,
+      ...(options.runTimeLimitMs !== undefined ? { seedTimeLimitMs: options.runTimeLimitMs } : {}),
+      ...(options.heapMb !== undefined ? { heapMb: options.heapMb } : {}),
       ...(options.preferInvariant === undefined ? { failuresMax: failuresMax - found } : {}),
       onResult: (result) => options.onResult?.(result, ++done, options.seeds),
     });
@@ -124,7 +133,9 @@ function chooseFailures(
   results: readonly RunResult[],
   options: FuzzOptions,
 ): { result: RunResult; invariant: string }[] {
-  const failing = results.filter((result) => !result.passed && result.violations.length > 0);
+  // A run whose process died has no run to shrink: it is reported as it is.
+  const shrinkable = (invariant: string) => !(PROCESS_ERROR_KINDS as readonly string[]).includes(invariant);
+  const failing = results.filter((result) => !result.passed && result.violations.some((v) => shrinkable(v.invariant)));
   const shows = (result: RunResult) =>
     options.preferInvariant !== undefined && result.violations.some((v) => v.invariant === options.preferInvariant);
   const ordered = [...failing].sort(
@@ -132,7 +143,9 @@ function chooseFailures(
   );
   return ordered.slice(0, options.shrinkMax ?? 1).map((result) => ({
     result,
-    invariant: shows(result) ? (options.preferInvariant as string) : (result.violations[0]?.invariant as string),
+    invariant: shows(result)
+      ? (options.preferInvariant as string)
+      : (result.violations.find((v) => shrinkable(v.invariant))?.invariant as string),
   }));
 }
 
@@ -146,8 +159,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzOutcome> {
       seed: result.seed,
       plan: planForSeed({ seed: result.seed, ...options }),
       draw: options,
-      client: options.client,
       clientSpec: options.clientSpec,
+      clientName: options.clientName,
+      ...(options.runTimeLimitMs !== undefined ? { runTimeLimitMs: options.runTimeLimitMs } : {}),
+      ...(options.heapMb !== undefined ? { childLimits: { heapMb: options.heapMb } } : {}),
       invariant,
       ...(options.now !== undefined ? { now: options.now } : {}),
       timeLimitMs: options.shrinkTimeLimitMs ?? SHRINK_TIME_LIMIT_MS_DEFAULT,

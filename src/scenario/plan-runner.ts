@@ -1,27 +1,37 @@
 /**
  * @module scenario/plan-runner
- * Runs plans in a child process with a wall-time limit per run. The shrinker's candidates
- * go through it: one that runs past its limit is stopped (the child is killed and a fresh
- * one started) and counts as not failing, so no single candidate can eat the time budget
- * and a client that never yields cannot hang the fuzzer. Real time is read here on
- * purpose: it bounds the simulator from outside, it never enters a run.
+ * Runs plans in a supervised child process (sim/supervisor): shrink candidates, scenario
+ * runs, a repro's confirmation run, replays. A run that overruns its wall-time limit
+ * (counted from its client's start), exits, crashes or runs out of memory comes back as a
+ * client error and the next run gets a fresh child, so no client can hang or end the
+ * command. The same child also describes a client module (name, policy, collections) so
+ * that the main process never imports client code.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import type { ClientFactory } from '../client/contract.ts';
+import { UsageError } from '../kernel/errors.ts';
+import type { ClientError } from '../sim/client-errors.ts';
 import type { Plan } from '../sim/plan.ts';
 import type { RunResult } from '../sim/result.ts';
+import { LOAD_TIME_LIMIT_MS_DEFAULT, RUN_EVENTS_MAX_DEFAULT, SupervisedChild } from '../sim/supervisor.ts';
 
 export interface PlanTask {
-  id: number;
   seed: string;
   plan: Plan;
   clientSpec: string;
   /** Bound on the run's scheduler events (chaos, heal and all). */
-  eventsMax?: number;
+  eventsMax: number;
   /** Asks for the whole RunResult back (a scenario run), not only the verdict. */
   full?: FullRun;
 }
+
+/** Asks the child what a client declares. */
+export interface DescribeTask {
+  describe: string;
+}
+
+/** What the main process needs to know of a client: what it declares, no code. */
+export type ClientInfo = Pick<ClientFactory, 'name' | 'policy' | 'collections' | 'crashPoints' | 'description'>;
 
 /** What a scenario run needs beyond the plan. */
 export interface FullRun {
@@ -34,7 +44,6 @@ export interface FullRun {
 
 /** What a run in the child reports back. */
 export interface PlanVerdict {
-  id: number;
   violations: { invariant: string; message: string }[];
   errors: string[];
   events: number;
@@ -43,92 +52,68 @@ export interface PlanVerdict {
   result?: RunResult;
 }
 
-export type PlanOutcome =
-  | { kind: 'ran'; verdict: PlanVerdict }
-  | { kind: 'timeout' }
-  | { kind: 'crashed'; error: string };
+export type PlanOutcome = { kind: 'ran'; verdict: PlanVerdict } | { kind: 'failed'; error: ClientError };
+
+/** Limits of the children that run client code. */
+export interface ChildLimits {
+  /** Heap of the child, MB. */
+  heapMb?: number;
+}
 
 const workerPath = fileURLToPath(new URL('./plan-worker.ts', import.meta.url));
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export class PlanRunner {
-  private child: { process: ChildProcess; ready: Promise<void> } | undefined;
-  private nextId = 1;
+  private readonly child: SupervisedChild;
 
-  constructor(private readonly clientSpec: string) {}
+  constructor(
+    private readonly clientSpec: string,
+    limits: ChildLimits = {},
+  ) {
+    const heap = limits.heapMb !== undefined ? { heapMb: limits.heapMb } : {};
+    this.child = new SupervisedChild({ workerPath, args: [clientSpec], ...heap });
+  }
 
-  /** The child process, started (and its client loaded) if need be. */
-  warm(): Promise<ChildProcess> {
-    const current = this.child;
-    if (current !== undefined && current.process.exitCode === null && !current.process.killed) {
-      return current.ready.then(() => current.process);
-    }
-    const child = fork(workerPath, [this.clientSpec], {
-      execArgv: ['--import', tsxLoader],
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
-    const ready = new Promise<void>((resolve, reject) => {
-      const onMessage = (message: { ready?: boolean; error?: string }) => {
-        if (message.ready === undefined) return;
-        child.off('message', onMessage);
-        if (message.ready) resolve();
-        else reject(new Error(message.error ?? 'plan worker failed to start'));
-      };
-      child.on('message', onMessage);
-      child.once('exit', (code) => reject(new Error(`plan worker exited (code ${code}) while starting`)));
-    });
-    ready.catch(() => undefined);
-    this.child = { process: child, ready };
-    return ready.then(() => child);
+  private loaded: Promise<unknown> | undefined;
+
+  /** Starts the child now, so that it loads while the caller does other things. */
+  warm(): void {
+    this.child.warm();
+  }
+
+  /** Resolves once the child has loaded the client (or failed to): the next run starts at once. */
+  ready(loadTimeMs = LOAD_TIME_LIMIT_MS_DEFAULT): Promise<unknown> {
+    this.loaded ??= this.describe(this.clientSpec, loadTimeMs).catch(() => undefined);
+    return this.loaded;
   }
 
   async run(
     seed: string,
     plan: Plan,
-    options: { timeoutMs: number; eventsMax?: number; full?: FullRun; clientSpec?: string },
+    options: { timeoutMs: number; eventsMax?: number; full?: FullRun; clientSpec?: string; what?: string },
   ): Promise<PlanOutcome> {
-    let child: ChildProcess;
-    try {
-      child = await this.warm();
-    } catch (error) {
-      return { kind: 'crashed', error: error instanceof Error ? error.message : String(error) };
-    }
-    const id = this.nextId++;
     const task: PlanTask = {
-      id,
       seed,
       plan,
       clientSpec: options.clientSpec ?? this.clientSpec,
-      ...(options.eventsMax ? { eventsMax: options.eventsMax } : {}),
+      eventsMax: options.eventsMax ?? RUN_EVENTS_MAX_DEFAULT,
       ...(options.full ? { full: options.full } : {}),
     };
-    return new Promise((resolve) => {
-      const done = (outcome: PlanOutcome) => {
-        clearTimeout(timer); // allowed: a wall-time bound outside the simulated world
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        resolve(outcome);
-      };
-      const onMessage = (message: PlanVerdict | { id: number; error: string }) => {
-        if (message.id !== id) return;
-        done('error' in message ? { kind: 'crashed', error: message.error } : { kind: 'ran', verdict: message });
-      };
-      const onExit = (code: number | null) => done({ kind: 'crashed', error: `plan worker exited (code ${code})` });
-      const expire = () => {
-        child.kill('SIGKILL');
-        done({ kind: 'timeout' });
-      };
-      const timer = setTimeout(expire, options.timeoutMs); // allowed: wall-time watchdog outside the simulated world
-      child.on('message', onMessage);
-      child.on('exit', onExit);
-      child.send(task);
-    });
+    const what = options.what ?? (options.full ? `scenario ${options.full.name}` : `a run of seed ${seed}`);
+    const outcome = await this.child.run<PlanVerdict>({ ...task }, options.timeoutMs, what);
+    return outcome.ok ? { kind: 'ran', verdict: outcome.value } : { kind: 'failed', error: outcome.error };
+  }
+
+  /** What client `spec` declares, learnt in the child; a client that does not load is bad input. */
+  async describe(spec: string, loadTimeMs: number): Promise<ClientInfo> {
+    const task: DescribeTask = { describe: spec };
+    const outcome = await this.child.run<ClientInfo>({ ...task }, loadTimeMs, `loading client '${spec}'`);
+    if (outcome.ok) return outcome.value;
+    if (outcome.usage) throw new UsageError(outcome.error.message);
+    throw new UsageError(`Client '${spec}' could not be loaded: ${outcome.error.message}`);
   }
 
   close(): void {
-    this.child?.process.kill('SIGKILL');
-    this.child = undefined;
+    this.child.close();
   }
 }
 
@@ -141,11 +126,11 @@ export class PlanRunnerPool {
   private readonly waiting: ((runner: PlanRunner) => void)[] = [];
   private readonly all: PlanRunner[];
 
-  constructor(clientSpec: string, size: number) {
-    this.all = Array.from({ length: Math.max(1, size) }, () => new PlanRunner(clientSpec));
+  constructor(clientSpec: string, size: number, limits: ChildLimits = {}) {
+    this.all = Array.from({ length: Math.max(1, size) }, () => new PlanRunner(clientSpec, limits));
     this.idle = [...this.all];
     // Start every child now, so they load while the first run goes.
-    for (const runner of this.all) runner.warm().catch(() => undefined);
+    for (const runner of this.all) void runner.ready();
   }
 
   private acquire(): Promise<PlanRunner> {
@@ -160,11 +145,17 @@ export class PlanRunnerPool {
     else this.idle.push(runner);
   }
 
+  /** Resolves once every child has loaded the client. */
+  ready(): Promise<unknown> {
+    return Promise.all(this.all.map((runner) => runner.ready()));
+  }
+
+  /** `limits` is called when a runner is free, just before the run (the run's clock starts in the child). */
   async run(seed: string, plan: Plan, limits: () => { timeoutMs: number; eventsMax?: number }): Promise<PlanOutcome> {
     const runner = await this.acquire();
     try {
-      // Limits (and the run's start time) are taken once the child is ready.
-      await runner.warm().catch(() => undefined);
+      // Limits (and the time the shrinker measures) are taken once the child has loaded the client.
+      await runner.ready();
       return await runner.run(seed, plan, limits());
     } finally {
       this.release(runner);

@@ -1,30 +1,39 @@
 /**
  * @module scenario/plan-worker
- * The child process the shrinker runs candidate plans in, one at a time, so that a
- * candidate that runs far too long (a client caught in a retry storm, or one that never
- * yields) can be stopped by killing the process. Started by plan-runner.ts with the tsx
- * loader; answers each task with the run's verdict, and with the whole result (trace
- * included when asked) for a scenario run.
+ * The child process that plan-runner.ts supervises: runs plans one at a time (a shrink
+ * candidate, a scenario, a replay) and answers with the run's verdict, or the whole result
+ * (trace included when asked) for a scenario run; or says what a client declares. The
+ * client named on the command line is loaded at once, so that it is ready for the first
+ * task (loading never counts against a run's wall-time limit).
  */
+import type { ClientFactory } from '../client/contract.ts';
 import { resolveClientOnce } from '../client/resolve.ts';
+import { serveTasks } from '../sim/child-side.ts';
 import { runSimulation } from '../sim/simulation.ts';
-import type { PlanTask, PlanVerdict } from './plan-runner.ts';
+import type { ClientInfo, DescribeTask, PlanTask, PlanVerdict } from './plan-runner.ts';
 
-// Load the client before the first task, so that no run's time limit pays for start-up.
 const spec = process.argv[2];
-if (spec !== undefined) {
-  resolveClientOnce(spec).then(
-    () => process.send?.({ ready: true }),
-    (error: unknown) => process.send?.({ ready: false, error: error instanceof Error ? error.message : String(error) }),
-  );
+if (spec !== undefined) resolveClientOnce(spec).catch(() => undefined);
+
+function describe(client: ClientFactory): ClientInfo {
+  const { name, policy, collections, crashPoints, description } = client;
+  return {
+    name,
+    policy,
+    ...(collections !== undefined ? { collections: [...collections] } : {}),
+    ...(crashPoints !== undefined ? { crashPoints: [...crashPoints] } : {}),
+    ...(description !== undefined ? { description } : {}),
+  };
 }
 
-async function run(task: PlanTask): Promise<PlanVerdict> {
+async function run(task: PlanTask, started: () => void): Promise<PlanVerdict> {
+  const client = await resolveClientOnce(task.clientSpec);
+  started();
   const result = await runSimulation({
     seed: task.seed,
     plan: task.plan,
-    client: await resolveClientOnce(task.clientSpec),
-    ...(task.eventsMax !== undefined ? { runEventsMax: task.eventsMax } : {}),
+    client,
+    runEventsMax: task.eventsMax,
     ...(task.full
       ? {
           name: task.full.name,
@@ -36,7 +45,6 @@ async function run(task: PlanTask): Promise<PlanVerdict> {
   });
   return {
     ...(task.full ? { result } : {}),
-    id: task.id,
     violations: result.violations.map(({ invariant, message }) => ({ invariant, message })),
     errors: result.errors,
     events: result.stats.events,
@@ -44,9 +52,10 @@ async function run(task: PlanTask): Promise<PlanVerdict> {
   };
 }
 
-process.on('message', (task: PlanTask) => {
-  run(task).then(
-    (verdict) => process.send?.(verdict),
-    (error: unknown) => process.send?.({ id: task.id, error: error instanceof Error ? error.message : String(error) }),
-  );
+serveTasks<PlanTask | DescribeTask>(async (task, started) => {
+  if ('describe' in task) {
+    started();
+    return describe(await resolveClientOnce(task.describe));
+  }
+  return run(task, started);
 });

@@ -4,20 +4,22 @@
  * that still violates the same invariant, then write it as a scenario that carries the
  * seed, the client and everything else the run used, and run that scenario once more
  * exactly as `syncstorm run` will, so the hash it reports is the one the file reproduces.
+ * Every run, the confirmation run included, happens in a supervised child process
+ * (plan-runner): a client that exits, spins or runs out of memory cannot end or hang the
+ * command; its run comes back as a client error.
  * A repro expects every invariant to hold: it fails until the bug is fixed.
  */
 import { basename, extname } from 'node:path';
-import type { ClientFactory } from '../client/contract.ts';
 import type { Plan } from '../sim/plan.ts';
 import type { RunResult } from '../sim/result.ts';
 import { planToScenario, scenarioToPlan } from './convert.ts';
+import { runScenarioInChild } from './isolated-run.ts';
 import { parseScenario } from './load.ts';
 import { renumberRefs, tidy } from './plan-edit.ts';
-import { PlanRunnerPool } from './plan-runner.ts';
-import { runScenario } from './run.ts';
+import { type ChildLimits, PlanRunner, PlanRunnerPool } from './plan-runner.ts';
 import type { Scenario } from './schema.ts';
 import { shrinkPlan } from './shrink.ts';
-import { ShrinkBudget } from './shrink-budget.ts';
+import { ORIGINAL_TIMEOUT_MS, ShrinkBudget } from './shrink-budget.ts';
 
 export interface ReproOptions {
   seed: string;
@@ -25,8 +27,9 @@ export interface ReproOptions {
   plan: Plan;
   /** How the plan was drawn (for the description). */
   draw: { profile: string; devices: number; opsPerDevice: number };
-  client: ClientFactory;
   clientSpec: string;
+  /** The client's name, for a result made without a run. */
+  clientName: string;
   /** The invariant the repro must keep violating. */
   invariant: string;
   now?: () => number;
@@ -34,6 +37,9 @@ export interface ReproOptions {
   runsMax?: number;
   /** Child processes that run candidates (the next candidate runs while the current one does). */
   workers?: number;
+  /** Wall time the confirmation run may take, from its client's start. */
+  runTimeLimitMs?: number;
+  childLimits?: ChildLimits;
 }
 
 /** Candidates in flight while shrinking: the one tried and the next one. */
@@ -107,15 +113,17 @@ function describe(options: ReproOptions, before: Plan, after: Plan, message: str
 }
 
 export async function makeRepro(options: ReproOptions): Promise<FuzzRepro> {
-  const startMs = options.now?.() ?? 0;
-  const violates = (result: RunResult) =>
-    result.violations.find((violation) => violation.invariant === options.invariant);
   const messages = new Map<string, string>();
+  // The children (the pool's and the confirmation run's) start together; the time limit
+  // counts from the moment they have loaded the client, as every run's wall time does.
+  const pool = new PlanRunnerPool(options.clientSpec, options.workers ?? SHRINK_WORKERS_DEFAULT, options.childLimits);
+  const runner = new PlanRunner(options.clientSpec, options.childLimits);
+  await Promise.all([pool.ready(), runner.ready()]);
+  const startMs = options.now?.() ?? 0;
   const budget = new ShrinkBudget({
     ...(options.now ? { now: options.now } : {}),
     ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
   });
-  const pool = new PlanRunnerPool(options.clientSpec, options.workers ?? SHRINK_WORKERS_DEFAULT);
   const evaluate = async (plan: Plan): Promise<boolean> => {
     let startedMs = 0;
     const limits = () => {
@@ -154,22 +162,48 @@ export async function makeRepro(options: ReproOptions): Promise<FuzzRepro> {
     prefetch,
     expired: () => budget.expired,
     ...(options.runsMax ? { runsMax: options.runsMax } : {}),
-  }).finally(() => pool.close());
+  }).finally(() => pool.close()); // candidates still in flight are of no further use
+  const confirmed = await confirm(options, shrunk.plan, messages, runner).finally(() => runner.close());
+  return reproOf(options, shrunk, confirmed, startMs);
+}
+
+/** Runs the repro scenario (tidied, else as shrunk) in a child, as `syncstorm run` will. */
+async function confirm(
+  options: ReproOptions,
+  shrunkPlan: Plan,
+  messages: ReadonlyMap<string, string>,
+  runner: PlanRunner,
+): Promise<{ scenario: Scenario; result: RunResult }> {
   const name = reproName(options.clientSpec, options.invariant, options.seed);
   let last: { scenario: Scenario; result: RunResult } | undefined;
-  for (const plan of [renumberRefs(tidy(shrunk.plan)), shrunk.plan]) {
-    const message = messages.get(JSON.stringify(shrunk.plan)) ?? 'the violation did not recur.';
+  for (const plan of [renumberRefs(tidy(shrunkPlan)), shrunkPlan]) {
+    const message = messages.get(JSON.stringify(shrunkPlan)) ?? 'the violation did not recur.';
     const description = describe(options, options.plan, plan, message);
     const draft = planToScenario(plan, { name, description, seed: options.seed, client: options.clientSpec });
     const scenario = parseScenario(JSON.stringify(draft), name);
-    const result = await runScenario(scenario, options.client, { keepTrace: true });
+    const result = await runScenarioInChild(runner, scenario, {
+      clientSpec: options.clientSpec,
+      clientName: options.clientName,
+      timeLimitMs: options.runTimeLimitMs ?? ORIGINAL_TIMEOUT_MS,
+      keepTrace: true,
+      what: `the repro of seed ${options.seed}`,
+    });
     last = { scenario, result };
-    if (violates(result) !== undefined) break;
+    if (result.violations.some((violation) => violation.invariant === options.invariant)) break;
   }
-  const { scenario, result } = last as { scenario: Scenario; result: RunResult };
-  const violation = violates(result);
+  return last as { scenario: Scenario; result: RunResult };
+}
+
+function reproOf(
+  options: ReproOptions,
+  shrunk: { runs: number; stoppedEarly: boolean; reproduced: boolean },
+  last: { scenario: Scenario; result: RunResult },
+  startMs: number,
+): FuzzRepro {
+  const { scenario, result } = last;
+  const violation = result.violations.find((entry) => entry.invariant === options.invariant);
   return {
-    name,
+    name: scenario.name,
     seed: options.seed,
     invariant: options.invariant,
     message: violation?.message ?? `${options.invariant} did not recur when the repro was run`,

@@ -22,7 +22,11 @@ export interface ScenarioRunOptions {
 }
 
 /** Collections the scenario writes that the client does not sync: bad input, caught before the run. */
-export function checkCollections(scenario: Scenario, client: ClientFactory, source: string): void {
+export function checkCollections(
+  scenario: Scenario,
+  client: Pick<ClientFactory, 'name' | 'collections'>,
+  source: string,
+): void {
   const known: readonly string[] = client.collections ?? WORKLOAD_COLLECTIONS;
   scenario.steps.forEach((step, index) => {
     if (step.do === 'create' && !known.includes(step.collection)) {

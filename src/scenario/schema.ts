@@ -8,8 +8,9 @@
 import { z } from 'zod';
 import { INVARIANT_NAMES } from '../check/index.ts';
 import { serverFaultRuleSchema, serverFaultSchema } from '../server/index.ts';
+import { CLIENT_ERROR_KINDS } from '../sim/client-errors.ts';
 
-/** The pseudo-invariant a run reports when the client threw or hung. */
+/** The catch-all kind of client error (the others: sim/client-errors.ts). */
 export const CLIENT_ERROR = 'client-error';
 
 const name = z.string().min(1);
@@ -179,7 +180,7 @@ export const scenarioSchema = z
     serverRules: z.array(serverRuleSchema).optional(),
     expect: z.strictObject({
       violations: z
-        .array(z.enum([...INVARIANT_NAMES, CLIENT_ERROR]))
+        .array(z.enum([...INVARIANT_NAMES, ...CLIENT_ERROR_KINDS]))
         .describe('Invariants the run must violate; [] means every invariant must hold.'),
     }),
   })

@@ -5,12 +5,12 @@
  * it or in which order. A seed that runs past its wall-time limit (a client stuck in a
  * loop that never yields) has its worker killed and is reported; the campaign goes on.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { type ClientError, diedOnly } from './client-errors.ts';
 import type { ProfileName } from './plan.ts';
 import { failedRunResult, type RunResult } from './result.ts';
+import { RUN_EVENTS_MAX_DEFAULT, SupervisedChild } from './supervisor.ts';
 
 export interface CampaignOptions {
   /** 'reference', 'mutant:<name>', a module path, or 'process:<command>'. */
@@ -23,8 +23,10 @@ export interface CampaignOptions {
   chaosMs?: number;
   /** Child processes; default: the machine's cores. */
   workers?: number;
-  /** Wall-time bound per seed, ms (outside the simulated world). */
+  /** Wall-time bound per seed, ms, from the moment its client starts (outside the simulated world). */
   seedTimeLimitMs?: number;
+  /** Heap of each worker, MB. */
+  heapMb?: number;
   /** Keep the trace of failing runs (for reports). */
   keepFailedTraces?: boolean;
   /** Called as each seed finishes (any order). */
@@ -43,24 +45,17 @@ export interface SeedTask {
   opsPerDevice: number;
   chaosMs?: number;
   keepFailedTraces: boolean;
+  /** Bound on the run's scheduler events. */
+  eventsMax: number;
 }
 
 export const SEED_TIME_LIMIT_MS_DEFAULT = 120_000;
 
 const workerPath = fileURLToPath(new URL('./campaign-worker.ts', import.meta.url));
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-function spawnWorker(): ChildProcess {
-  return fork(workerPath, [], {
-    execArgv: ['--import', tsxLoader],
-    serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-}
-
-function crashedResult(task: SeedTask, reason: string): RunResult {
+function crashedResult(task: SeedTask, error: ClientError): RunResult {
   const { seed, clientSpec: client, profile, devices } = task;
-  return failedRunResult({ name: `seed-${seed}`, seed, client, profile, devices }, reason);
+  return failedRunResult({ name: `seed-${seed}`, seed, client, profile, devices }, error.message, error.kind);
 }
 
 export async function runCampaign(options: CampaignOptions): Promise<RunResult[]> {
@@ -72,6 +67,7 @@ export async function runCampaign(options: CampaignOptions): Promise<RunResult[]
     opsPerDevice: options.opsPerDevice,
     ...(options.chaosMs !== undefined ? { chaosMs: options.chaosMs } : {}),
     keepFailedTraces: options.keepFailedTraces ?? false,
+    eventsMax: RUN_EVENTS_MAX_DEFAULT,
   }));
   const results = new Map<string, RunResult>();
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), tasks.length));
@@ -86,11 +82,14 @@ export async function runCampaign(options: CampaignOptions): Promise<RunResult[]
   };
   const finish = (result: RunResult) => {
     results.set(result.seed, result);
-    if (!result.passed) failures++;
+    // A seed whose process died is reported, but the search goes on (it found no bug to shrink).
+    if (!result.passed && !diedOnly(result.violations)) failures++;
     if (options.stopWhen?.(result)) stopped = true;
     options.onResult?.(result, results.size, tasks.length);
   };
-  await Promise.all(Array.from({ length: workers }, () => workLoop(takeTask, finish, limitMs)));
+  const heapMb = options.heapMb;
+  const loop = () => workLoop(takeTask, finish, limitMs, heapMb);
+  await Promise.all(Array.from({ length: workers }, loop));
   return tasks.flatMap((task) => results.get(task.seed) ?? []);
 }
 
@@ -98,45 +97,16 @@ async function workLoop(
   take: () => SeedTask | undefined,
   finish: (result: RunResult) => void,
   limitMs: number,
+  heapMb: number | undefined,
 ): Promise<void> {
-  let worker = spawnWorker();
+  // A worker that died or overran is replaced by the supervisor before the next seed.
+  const worker = new SupervisedChild({ workerPath, ...(heapMb !== undefined ? { heapMb } : {}) });
   try {
     for (let task = take(); task !== undefined; task = take()) {
-      const result = await runOnWorker(worker, task, limitMs);
-      finish(result.result);
-      if (result.restart) {
-        worker.kill('SIGKILL');
-        worker = spawnWorker();
-      }
+      const outcome = await worker.run<RunResult>({ ...task }, limitMs, `seed ${task.seed}`);
+      finish(outcome.ok ? outcome.value : crashedResult(task, outcome.error));
     }
   } finally {
-    worker.kill('SIGKILL');
+    worker.close();
   }
-}
-
-function runOnWorker(
-  worker: ChildProcess,
-  task: SeedTask,
-  limitMs: number,
-): Promise<{ result: RunResult; restart: boolean }> {
-  return new Promise((resolve) => {
-    const done = (result: RunResult, restart: boolean) => {
-      clearTimeout(timer); // allowed: campaign layer, real time on purpose
-      worker.off('message', onMessage);
-      worker.off('exit', onExit);
-      resolve({ result, restart });
-    };
-    const onMessage = (message: { seed: string; result?: RunResult; error?: string }) => {
-      if (message.seed !== task.seed) return;
-      done(message.result ?? crashedResult(task, message.error ?? 'worker failed'), message.result === undefined);
-    };
-    const onExit = (code: number | null) =>
-      done(crashedResult(task, `worker exited (code ${code}) while running seed ${task.seed}`), true);
-    const overrun = `seed ${task.seed} ran past its wall-time limit of ${limitMs} ms (a client that never yields?)`;
-    const onOverrun = () => done(crashedResult(task, overrun), true);
-    const timer = setTimeout(onOverrun, limitMs); // allowed: wall-time watchdog of a worker process, outside the simulated world
-    worker.on('message', onMessage);
-    worker.on('exit', onExit);
-    worker.send(task);
-  });
 }

@@ -4,20 +4,40 @@
  * at a time per device, as a person does, each bounded by a watchdog; network and device
  * steps (offline, partition, kill ...) take effect at once. Before each write the device's
  * view of the record is read and recorded with the write, so the checkers know what the
- * writer had seen.
+ * writer had seen. A user action of a live client that throws, hangs past ACTION_TIMEOUT_MS
+ * of virtual time or returns a malformed value is a client error (sim/client-errors):
+ * every app call is local-first and `sync()` never throws for network or server errors.
  */
 import type { Resolution, SyncClient } from '../client/contract.ts';
 import type { Scheduler } from '../kernel/scheduler.ts';
+import type { ClientError } from './client-errors.ts';
 import type { DeviceHost } from './device.ts';
 import { writtenValue } from './fields.ts';
 import { ANY_CRASH_POINT } from './nemesis.ts';
 import type { Step } from './plan.ts';
 import { initialFields, patchFor } from './values.ts';
-import { readRecord, readView } from './views.ts';
+import { readConflicts, readRecord, readView } from './views.ts';
 import { drive, type Outcome, within } from './watchdog.ts';
 import type { World } from './world.ts';
 
+/** Virtual time a user action (or start()) may take before it counts as hung: 10 minutes. */
 export const ACTION_TIMEOUT_MS = 10 * 60_000;
+/** Bound on the events run at the end of a run to let user actions still in flight settle. */
+const SETTLE_EVENTS_MAX = 200_000;
+
+/** A client error, and which ones are the same failure (reported once, with a count). */
+export type ClientErrorReport = (error: ClientError, sameAs: string) => void;
+
+/** The client error of a failed call (`call` names it: "sync() on A (step 3)"). */
+export function callError(call: string, what: string, outcome: { error: string; hung: boolean; badResult?: boolean }) {
+  const kind = outcome.hung ? 'client-hung' : outcome.badResult ? 'client-bad-result' : 'client-threw';
+  const message = outcome.hung
+    ? `${call} never settled: ${outcome.error}`
+    : outcome.badResult
+      ? `${call}: ${outcome.error.replace(/^ClientBadResult: /, '')}`
+      : `${call} threw: ${outcome.error}`;
+  return { error: { kind, message } as ClientError, sameAs: `${kind}\n${what}\n${outcome.error}` };
+}
 
 interface RecordRef {
   collection: string;
@@ -36,6 +56,8 @@ export class StepExecutor {
   constructor(
     private readonly world: World,
     private readonly collections: readonly string[],
+    /** Where client errors go (sim/simulation collects them into the result). */
+    readonly reportClientError: ClientErrorReport = () => undefined,
     /** False for a client that declares no conflict inbox: its conflicts are not read, resolve steps are skipped. */
     readonly conflictInbox = true,
   ) {}
@@ -72,6 +94,14 @@ export class StepExecutor {
     }
     void this.runWorldStep(step as Exclude<Step, UserStep>, index).catch((error: unknown) => {
       this.world.trace.record('sim.error', { step: index, message: String(error) });
+      // A restart runs the client's start(): one that throws is the client's error.
+      if (step.do === 'restart') {
+        const failed = callError(`start() on ${step.device} (restart, step ${index})`, 'start', {
+          error: String(error),
+          hung: false,
+        });
+        this.reportClientError(failed.error, failed.sameAs);
+      }
     });
   }
 
@@ -101,6 +131,8 @@ export class StepExecutor {
         message: outcome.error,
         hung: outcome.hung,
       });
+      const failed = callError(`${step.do}() on ${step.device} (step ${index})`, step.do, outcome);
+      this.reportClientError(failed.error, failed.sameAs);
     } else if (step.do !== 'sync' && Object.keys(attempt).length > 0) {
       // Killed mid-call: the write may or may not have committed.
       trace.record('user.interrupted', { device: step.device, step: index, action: step.do, ...attempt });
@@ -154,7 +186,7 @@ export class StepExecutor {
       }
       case 'resolve': {
         if (!this.conflictInbox) return this.skip(device, index, 'the client has no conflict inbox');
-        const conflicts = await client.conflicts();
+        const conflicts = await readConflicts(client);
         const conflict = conflicts[0];
         if (conflict === undefined) return this.skip(device, index, 'no conflict to resolve');
         const resolution = this.resolution(step.choice, device, index, conflict.field, conflict.local, conflict.remote);
@@ -266,6 +298,23 @@ export class StepExecutor {
     if (client === undefined) return;
     const view = await readView(client, this.collections, this.conflictInbox).catch(() => undefined);
     if (view) this.world.trace.record('device.view', { device: host.deviceId, reason: 'after-restart', ...view });
+  }
+
+  /**
+   * At the end of a run: lets user actions still in flight on live devices settle or reach
+   * their watchdog (ACTION_TIMEOUT_MS), so a call that never settles is reported even in a
+   * run shorter than its bound. Runs no event when nothing is in flight.
+   */
+  async settlePending(): Promise<void> {
+    const tails = [...this.chains].flatMap(([device, chain]) => {
+      const host = this.world.hosts.get(device);
+      return host?.alive && host.incarnation === chain.incarnation ? [chain.tail] : [];
+    });
+    if (tails.length === 0) return;
+    const label = 'user actions still in flight at the end of the run';
+    const options = { timeoutMs: ACTION_TIMEOUT_MS + 1, eventsMax: SETTLE_EVENTS_MAX, label };
+    const outcome = await drive(this.scheduler, Promise.all(tails), options);
+    if (!outcome.ok) this.reportClientError({ kind: 'client-hung', message: outcome.error }, label);
   }
 
   /** Forgets queued user actions of a device (after a kill, its queue belonged to the dead app). */

@@ -9,9 +9,9 @@ import { sameFields } from '../check/values.ts';
 import type { SyncClient } from '../client/contract.ts';
 import type { Fields, ServerRecord } from '../server/protocol.ts';
 import type { DeviceHost } from './device.ts';
-import type { StepExecutor } from './executor.ts';
+import { callError, type StepExecutor } from './executor.ts';
 import { type DeviceView, readView } from './views.ts';
-import { drive } from './watchdog.ts';
+import { drive, type Outcome } from './watchdog.ts';
 import type { World } from './world.ts';
 
 export interface HealOptions {
@@ -88,7 +88,15 @@ export class Healer {
     );
     if (outcome.ok) return outcome.value;
     this.reportError(host.deviceId, outcome.error);
+    this.clientError(`reading the view of ${host.deviceId} (list(), pendingCount(), conflicts())`, 'view', outcome);
     return undefined;
+  }
+
+  /** A call of a live client that failed during heal is a client error too. */
+  private clientError(call: string, what: string, outcome: Outcome<unknown>): void {
+    if (outcome.ok) return;
+    const failed = callError(`${call} during heal`, what, outcome);
+    this.executor.reportClientError(failed.error, failed.sameAs);
   }
 
   private reportError(device: string, message: string): void {
@@ -113,7 +121,10 @@ export class Healer {
     for (const host of hosts.values()) {
       host.armCrashPoint(undefined);
       network.repair(host.deviceId);
-      if (!host.alive) await this.call(this.executor.restartDevice(host), `restarting ${host.deviceId}`);
+      if (!host.alive) {
+        const restarted = await this.call(this.executor.restartDevice(host), `restarting ${host.deviceId}`);
+        this.clientError(`start() on ${host.deviceId} (restart)`, 'start', restarted);
+      }
       host.setForeground(true);
       host.setOnline(true);
     }
@@ -131,6 +142,9 @@ export class Healer {
       rounds++;
       const outcome = await this.call(client.sync(), `sync() on ${host.deviceId}`);
       if (!outcome.ok) this.reportError(host.deviceId, outcome.error);
+      // A sync() that throws is a client error; one still running after its bound is a
+      // client caught in a loop, which liveness reports (blind-retry-409 shows it).
+      if (!outcome.ok && !outcome.hung) this.clientError(`sync() on ${host.deviceId}`, 'sync', outcome);
       const view = await this.view(host);
       if (view !== undefined && view.pending === 0) break;
       // A view that cannot be read twice running is no change either (the client is broken).

@@ -69,8 +69,8 @@ export interface RunIdentity {
   expectedViolations?: string[];
 }
 
-/** A failed result for a run that never handed one back; `reason` says why. */
-export function failedRunResult(identity: RunIdentity, reason: string): RunResult {
+/** A failed result for a run that never handed one back; `reason` says why, `kind` names the client error. */
+export function failedRunResult(identity: RunIdentity, reason: string, kind = 'client-error'): RunResult {
   return {
     name: identity.name,
     seed: identity.seed,
@@ -78,7 +78,7 @@ export function failedRunResult(identity: RunIdentity, reason: string): RunResul
     profile: identity.profile,
     traceHash: '',
     passed: false,
-    violations: [{ invariant: 'client-error', message: reason, events: [] }],
+    violations: [{ invariant: kind, message: reason, events: [] }],
     declaredLosses: 0,
     expectedViolations: identity.expectedViolations ?? [],
     errors: [reason],

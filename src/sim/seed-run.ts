@@ -18,10 +18,12 @@ export interface SeedRunOptions {
   opsPerDevice: number;
   chaosMs?: number;
   keepTrace?: boolean;
+  /** Bound on the run's scheduler events. */
+  runEventsMax?: number;
 }
 
 /** The plan a seed stands for. The plan's generator is forked off the seed by label 'plan'. */
-export function planForSeed(options: Omit<SeedRunOptions, 'client' | 'keepTrace'>): Plan {
+export function planForSeed(options: Omit<SeedRunOptions, 'client' | 'keepTrace' | 'runEventsMax'>): Plan {
   return generatePlan(new Rng(options.seed).fork('plan'), {
     devices: options.devices,
     opsPerDevice: options.opsPerDevice,
@@ -36,5 +38,6 @@ export function runSeed(options: SeedRunOptions): Promise<RunResult> {
     plan: planForSeed(options),
     client: options.client,
     ...(options.keepTrace ? { keepTrace: true } : {}),
+    ...(options.runEventsMax !== undefined ? { runEventsMax: options.runEventsMax } : {}),
   });
 }

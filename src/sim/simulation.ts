@@ -11,7 +11,8 @@ import { describeLeak, type Leak } from '../kernel/leaks.ts';
 import { describeOutsideWait } from '../kernel/outside-waits.ts';
 import { EventsLimitReached } from '../kernel/scheduler.ts';
 import type { ServerConfig } from '../server/index.ts';
-import { StepExecutor } from './executor.ts';
+import { ClientErrorLog, clientErrorViolation } from './client-errors.ts';
+import { callError, StepExecutor } from './executor.ts';
 import { WORKLOAD_COLLECTIONS } from './fields.ts';
 import { HEAL_DEFAULTS, Healer, type HealOptions } from './heal.ts';
 import { type Plan, undeclaredDevices } from './plan.ts';
@@ -70,15 +71,15 @@ function describe(error: unknown): string {
 }
 
 /** Errors a client raised outside any call we made (a timer callback, a floating promise). */
-function catchStrayErrors(world: World, errors: string[]): () => void {
+function catchStrayErrors(world: World, errors: ClientErrorLog): () => void {
   const onRejection = (reason: unknown) => {
     if (reason instanceof Error && reason.name === 'DeviceKilled') return;
-    errors.push(`unhandled rejection: ${describe(reason)}`);
+    errors.add({ kind: 'client-error', message: `unhandled rejection: ${describe(reason)}` });
     world.trace.record('device.error', { message: `unhandled rejection: ${describe(reason)}` });
   };
   world.scheduler.onError = (error, label) => {
     if (error instanceof Error && error.name === 'DeviceKilled') return;
-    errors.push(`${label} threw: ${describe(error)}`);
+    errors.add({ kind: 'client-error', message: `${label} threw: ${describe(error)}` });
     world.trace.record('device.error', { message: `${label} threw: ${describe(error)}` });
   };
   process.on('unhandledRejection', onRejection);
@@ -119,9 +120,9 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
     ...(options.serverConfig ? { serverConfig: options.serverConfig } : {}),
     virtualGlobals: options.virtualGlobals ?? process.env.SYNCSTORM_REAL_GLOBALS !== '1',
   });
-  const errors: string[] = [];
+  const errors = new ClientErrorLog();
   world.outside.onAbandon = (wait) => {
-    errors.push(describeOutsideWait(wait));
+    errors.add({ kind: 'client-hung', message: describeOutsideWait(wait) });
     world.trace.record('device.error', { device: wait.device, message: describeOutsideWait(wait) });
   };
   const release = catchStrayErrors(world, errors);
@@ -135,11 +136,19 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
       profile: options.plan.profile,
       devices: options.plan.devices.map((device) => device.id),
     });
-    const executor = new StepExecutor(world, collections, capabilitiesOf(options.client).conflictInbox);
+    const executor = new StepExecutor(
+      world,
+      collections,
+      (error, sameAs) => errors.add(error, sameAs),
+      capabilitiesOf(options.client).conflictInbox,
+    );
     const healer = new Healer(world, executor, collections, heal);
     for (const host of world.hosts.values()) {
       const started = await executor.startDevice(host);
-      if (!started.ok) errors.push(`device ${host.deviceId}: start failed: ${started.error}`);
+      if (!started.ok) {
+        const failed = callError(`start() on ${host.deviceId}`, 'start', started);
+        errors.add(failed.error, failed.sameAs);
+      }
     }
     for (const device of options.plan.devices) if (device.offline) world.hosts.get(device.id)?.setOnline(false);
     executor.scheduleAll(options.plan.steps);
@@ -149,15 +158,19 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
       eventsMax: options.eventsMax ?? CHAOS_EVENTS_MAX,
     });
     if (chaos.stoppedBy === 'events-max')
-      errors.push(`chaos phase hit its bound of ${options.eventsMax ?? CHAOS_EVENTS_MAX} events`);
+      errors.add({
+        kind: 'client-error',
+        message: `chaos phase hit its bound of ${options.eventsMax ?? CHAOS_EVENTS_MAX} events`,
+      });
     const healed = await healer.run();
+    await executor.settlePending();
     world.trace.record('sim.phase', { phase: 'check' });
     await finalState(world, healer, options.client);
     return summarise(options, world, errors, healed.convergeMs, performance.now() - wallStart); // allowed: wall time, reported only
   } catch (error) {
     if (!(error instanceof EventsLimitReached)) throw error;
     world.trace.record('sim.bound', { events: error.limit });
-    errors.push(error.message);
+    errors.add({ kind: 'client-error', message: error.message });
     return summarise(options, world, errors, 0, performance.now() - wallStart, { unchecked: true }); // allowed: wall time, reported only
   } finally {
     release();
@@ -171,7 +184,7 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
 function summarise(
   options: SimulationOptions,
   world: World,
-  errors: string[],
+  errorLog: ClientErrorLog,
   convergeMs: number,
   wallMs: number,
   how: { unchecked?: boolean } = {},
@@ -182,14 +195,17 @@ function summarise(
   const events = world.trace.events();
   const checked = how.unchecked ? { violations: [], declaredLosses: [] } : checkAll(buildHistory(events));
   const violations: RunViolation[] = checked.violations.map((violation) => ({ ...violation }));
-  for (const message of errors) violations.push({ invariant: 'client-error', message, events: [] });
+  // A client error fails the run like a broken invariant (docs/invariants.md, "Client errors").
+  const clientErrors = errorLog.list();
+  for (const error of clientErrors) violations.push(clientErrorViolation(error));
+  const errors = clientErrors.map((error) => error.message);
   const strictTime = options.strictTime ?? process.env.SYNCSTORM_STRICT_TIME === '1';
   if (strictTime) violations.push(...timeLeaks(leaks, leakSeqs));
   const expected = [...(options.expectedViolations ?? [])].sort();
   const found = [...new Set(violations.map((violation) => violation.invariant))].sort();
   const leaked = found.includes(TIME_LEAK) && !expected.includes(TIME_LEAK);
-  const passed =
-    !leaked && (expected.length === 0 ? violations.length === 0 : expected.every((name) => found.includes(name)));
+  const shown = expected.length === 0 ? violations.length === 0 : expected.every((name) => found.includes(name));
+  const passed = !leaked && shown && clientErrors.every((error) => expected.includes(error.kind));
   const stats = world.network.stats();
   return {
     name: options.name ?? `seed-${options.seed}`,

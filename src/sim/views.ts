@@ -4,8 +4,23 @@
  * its conflicts. Reads go through the app API only (black-box clients have nothing else).
  * A client that declares no conflict inbox (`capabilities.conflictInbox: false`) is not
  * asked for its conflicts: its views show none.
+ * What a client returns is checked before anything uses it: a value of the wrong shape is
+ * a ClientBadResult (a client error of its own kind), never a crash of the checkers.
  */
+
+/** `value`, once it has the shape `method` must return. */
+function checked<T>(method: AppMethod, call: string, value: unknown): T {
+  const problem = resultProblem(method, value);
+  if (problem !== undefined) throw new ClientBadResult(`${call} returned a malformed result: ${problem}`);
+  return value as T;
+}
+
+const listOf = async (client: SyncClient, collection: string) =>
+  checked<LocalRecord[]>('list', `list('${collection}')`, await client.list(collection));
+
 import type { Conflict, LocalRecord, SyncClient } from '../client/contract.ts';
+import { type AppMethod, resultProblem } from '../client/process/protocol.ts';
+import { ClientBadResult } from './client-errors.ts';
 
 export interface DeviceView {
   records: LocalRecord[];
@@ -19,17 +34,22 @@ export async function readView(
   conflictInbox = true,
 ): Promise<DeviceView> {
   const records: LocalRecord[] = [];
-  for (const collection of collections) records.push(...(await client.list(collection)));
+  for (const collection of collections) records.push(...(await listOf(client, collection)));
   records.sort((a, b) =>
     a.collection + a.id < b.collection + b.id ? -1 : a.collection + a.id > b.collection + b.id ? 1 : 0,
   );
-  const pending = await client.pendingCount();
-  const conflicts = conflictInbox ? await client.conflicts() : [];
+  const pending = checked<number>('pendingCount', 'pendingCount()', await client.pendingCount());
+  const conflicts = conflictInbox ? await readConflicts(client) : [];
   return { records, pending, conflicts };
 }
 
 /** The record `id` of `collection` as the device shows it, or null. */
 export async function readRecord(client: SyncClient, collection: string, id: string): Promise<LocalRecord | null> {
-  const records = await client.list(collection);
+  const records = await listOf(client, collection);
   return records.find((record) => record.id === id) ?? null;
+}
+
+/** The device's conflicts, checked. */
+export async function readConflicts(client: SyncClient): Promise<Conflict[]> {
+  return checked<Conflict[]>('conflicts', 'conflicts()', await client.conflicts());
 }

@@ -5,6 +5,7 @@
  * loop is running; `drive` steps the scheduler itself until the call settles.
  */
 import { type Scheduler, settle } from '../kernel/scheduler.ts';
+import { ClientBadResult } from './client-errors.ts';
 
 /** Why a call hung: real work that never came back, or the virtual-time bound. */
 function hungMessage(scheduler: Scheduler, abandonedBefore: number, label: string, timeoutMs: number): string {
@@ -13,7 +14,10 @@ function hungMessage(scheduler: Scheduler, abandonedBefore: number, label: strin
   return `${label} did not settle within ${timeoutMs} virtual ms`;
 }
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string; hung: boolean };
+/** A failed call: it threw (`badResult` when it returned a malformed value) or hung. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string; hung: boolean; badResult?: boolean };
+
+const badResult = (error: unknown) => (error instanceof ClientBadResult ? { badResult: true } : {});
 
 function describe(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
@@ -46,7 +50,7 @@ export function within<T>(
         if (done) return;
         done = true;
         scheduler.cancel(timer);
-        resolve({ ok: false, hung: false, error: describe(error) });
+        resolve({ ok: false, hung: false, error: describe(error), ...badResult(error) });
       },
     );
   });
@@ -66,7 +70,7 @@ export async function drive<T>(scheduler: Scheduler, promise: Promise<T>, option
       outcome = { ok: true, value };
     },
     (error: unknown) => {
-      outcome = { ok: false, hung: false, error: describe(error) };
+      outcome = { ok: false, hung: false, error: describe(error), ...badResult(error) };
     },
   );
   const abandonedBefore = scheduler.outside?.abandonedCount ?? 0;

@@ -6,6 +6,7 @@
  */
 import type { ClientFactory } from '../client/contract.ts';
 import { type FuzzRepro, makeRepro } from '../scenario/repro.ts';
+import { isClientErrorKind } from '../sim/client-errors.ts';
 import type { ProfileName } from '../sim/plan.ts';
 import type { RunResult } from '../sim/result.ts';
 import { planForSeed, runSeed } from '../sim/seed-run.ts';
@@ -43,14 +44,14 @@ export async function runCampaignInProcess(options: CampaignOptions): Promise<Ca
       continue;
     }
     results.push(result);
-    const invariant = result.violations.find((violation) => violation.invariant !== 'client-error')?.invariant;
+    const invariant = result.violations.find((violation) => !isClientErrorKind(violation.invariant))?.invariant;
     if (invariant === undefined) return { results, failure: { result } };
     const repro = await makeRepro({
       seed,
       plan: planForSeed({ seed, ...draw }),
       draw,
-      client: options.client,
       clientSpec: options.clientSpec,
+      clientName: options.client.name,
       invariant,
       now: realNow,
       timeLimitMs: options.shrinkTimeLimitMs,

@@ -35,13 +35,18 @@ export interface Spawned {
 
 const BIN = resolve('bin/syncstorm.mjs');
 
-/** Runs `node bin/syncstorm.mjs ...args`, from the repository root unless `cwd` is given. */
-export function syncstorm(args: readonly string[], env: Record<string, string> = {}, cwd?: string): Spawned {
+/** Runs `node bin/syncstorm.mjs ...args`, from the repository root unless `cwd` is given; killed after `timeoutMs`. */
+export function syncstorm(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+  timeoutMs = 600_000,
+): Spawned {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     ...(cwd === undefined ? {} : { cwd }),
-    timeout: 600_000,
+    timeout: timeoutMs,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -16,6 +16,7 @@ import { recordingIo } from './io.ts';
 const dir = mkdtempSync(join(tmpdir(), 'syncstorm-printable-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for raw control characters
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/;
 
 describe('printable', () => {

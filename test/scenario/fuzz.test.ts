@@ -33,7 +33,7 @@ describe('fuzz → shrink → repro', () => {
         if (mutant === undefined) throw new Error(`no mutant ${name}`);
         const outcome = await runFuzz({
           clientSpec: `mutant:${name}`,
-          client: mutant.client,
+          clientName: mutant.client.name,
           seeds: 16,
           seedStart: 1,
           profile: 'flaky',

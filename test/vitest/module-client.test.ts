@@ -33,7 +33,7 @@ describe('--client <module>', () => {
       'reports/test-vitest/cli',
     ]);
     expect(fuzz.status, fuzz.stderr).toBe(0);
-  });
+  }, 180_000); // three commands, each starting child processes: generous on a busy 2-core machine
 
   it('loads an adapter that imports syncstorm by its package name at run time', async () => {
     expect((await resolveClient('./test/vitest/fixtures/package-import-client.ts')).name).toBe('via-package-name');

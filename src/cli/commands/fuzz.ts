@@ -13,7 +13,7 @@ import { emitReports, type ReportFlags } from '../reports.ts';
 export type FuzzFlags = CampaignFlags & ReportFlags;
 
 export async function fuzzCommand(flags: FuzzFlags, io: CliIo, clients: ClientCache): Promise<number> {
-  const client = await clients.get(flags.client, '--client');
+  const client = await clients.describe(flags.client, '--client', flags.memoryLimit);
   const outcome = await runFuzzCampaign(flags, client, io);
   const print = flags.json ? io.err : io.out;
   const reproScenarios = Object.fromEntries(outcome.repros.map((repro) => [repro.name, repro.scenario]));
@@ -29,5 +29,5 @@ export async function fuzzCommand(flags: FuzzFlags, io: CliIo, clients: ClientCa
   );
   print(reproLines(outcome.repros, paths, io, flags.client));
   print(`${countsLine(outcome.results, paint(io.color))}\n`);
-  return outcome.results.every((result) => result.passed) ? 0 : 1;
+  return outcome.results.every((result) => result.passed && result.errors.length === 0) ? 0 : 1;
 }

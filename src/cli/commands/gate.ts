@@ -9,12 +9,10 @@ import { countsLine } from '../format.ts';
 import { type CampaignFlags, reproLines, runFuzzCampaign, shrinkFacts } from '../fuzz-run.ts';
 import { type CliIo, paint } from '../io.ts';
 import { emitReports, type ReportFlags } from '../reports.ts';
-import { prepareScenarios, runPrepared } from '../scenario-runs.ts';
+import { prepareScenarios, runLimits, runPrepared } from '../scenario-runs.ts';
 
 export interface GateFlags extends Omit<CampaignFlags, 'seeds'>, ReportFlags {
   scenarios: string;
-  /** Wall ms one scenario may take. */
-  scenarioTimeLimit?: number;
   allowScenarioClients?: boolean;
   /** 0: scenarios only. */
   seeds: number;
@@ -22,10 +20,10 @@ export interface GateFlags extends Omit<CampaignFlags, 'seeds'>, ReportFlags {
 
 export async function gateCommand(flags: GateFlags, io: CliIo, clients: ClientCache): Promise<number> {
   const prepared = await prepareScenarios([flags.scenarios], flags, clients);
-  const client = await clients.get(flags.client, '--client');
+  const client = await clients.describe(flags.client, '--client', flags.memoryLimit);
   const print = flags.json ? io.err : io.out;
   print(`scenarios: ${prepared.length} from ${flags.scenarios}\n`);
-  const runs = await runPrepared(prepared, io, print, flags.scenarioTimeLimit);
+  const runs = await runPrepared(prepared, io, print, runLimits(flags), clients);
   const outcome = flags.seeds > 0 ? await runFuzzCampaign(flags, client, io) : { results: [], repros: [] };
   const results = [...runs.results, ...outcome.results];
   const reproScenarios = Object.fromEntries(outcome.repros.map((repro) => [repro.name, repro.scenario]));

@@ -7,7 +7,6 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { displayPath, loadScenario, scenarioClient } from '../../scenario/load.ts';
-import { PlanRunner } from '../../scenario/plan-runner.ts';
 import { checkCollections } from '../../scenario/run.ts';
 import { assertScenarioClientAllowed } from '../../scenario/trust.ts';
 import type { ClientCache } from '../clients.ts';
@@ -15,14 +14,12 @@ import { runLine } from '../format.ts';
 import { type CliIo, paint } from '../io.ts';
 import { SCENARIO_TIME_LIMIT_MS_DEFAULT } from '../options.ts';
 import { outputFailure } from '../output-paths.ts';
-import { runIsolated } from '../scenario-runs.ts';
+import { type RunLimitFlags, runIsolated, runLimits } from '../scenario-runs.ts';
 
-export interface ReplayFlags {
+export interface ReplayFlags extends RunLimitFlags {
   client: string;
   trace?: string;
   json?: boolean;
-  /** Wall ms the scenario may take. */
-  scenarioTimeLimit?: number;
   /** The scenario may name a client that runs code (a module path, `process:`). */
   allowScenarioClients?: boolean;
 }
@@ -53,7 +50,7 @@ export async function replayCommand(
     commandLineClient: flags.client,
   });
   const spec = named ?? flags.client;
-  const client = await clients.get(spec, `Scenario '${path}' (client '${spec}')`);
+  const client = await clients.describe(spec, `Scenario '${path}' (client '${spec}')`, flags.memoryLimit);
   if (flags.trace !== undefined) {
     try {
       mkdirSync(dirname(flags.trace), { recursive: true });
@@ -65,13 +62,14 @@ export async function replayCommand(
   const traceBefore = flags.trace === undefined ? undefined : changedAt(flags.trace);
   // In a child process, like `run`: a client that never yields is stopped at the time limit,
   // and the trace streamed to --trace up to that point stays for a look.
-  const runner = new PlanRunner(spec);
+  const limits = runLimits(flags);
+  const runner = clients.runner(spec, limits.heapMb);
   const result = await runIsolated(runner, {
     scenario,
     path,
     client,
     spec,
-    timeLimitMs: flags.scenarioTimeLimit ?? SCENARIO_TIME_LIMIT_MS_DEFAULT,
+    timeLimitMs: limits.timeLimitMs ?? SCENARIO_TIME_LIMIT_MS_DEFAULT,
     keepTrace: false,
     ...(flags.trace ? { traceFile: resolve(flags.trace) } : {}),
   }).finally(() => runner.close());

@@ -8,20 +8,18 @@ import { countsLine } from '../format.ts';
 import { type CliIo, paint } from '../io.ts';
 import type { Shard } from '../options.ts';
 import { emitReports, type ReportFlags } from '../reports.ts';
-import { prepareScenarios, runPrepared } from '../scenario-runs.ts';
+import { prepareScenarios, type RunLimitFlags, runLimits, runPrepared } from '../scenario-runs.ts';
 
-export interface RunFlags extends ReportFlags {
+export interface RunFlags extends ReportFlags, RunLimitFlags {
   client: string;
   shard?: Shard;
-  /** Wall ms one scenario may take. */
-  scenarioTimeLimit?: number;
   allowScenarioClients?: boolean;
 }
 
 export async function runCommand(paths: string[], flags: RunFlags, io: CliIo, clients: ClientCache): Promise<number> {
   const prepared = await prepareScenarios(paths, flags, clients);
   const print = flags.json ? io.err : io.out;
-  const runs = await runPrepared(prepared, io, print, flags.scenarioTimeLimit);
+  const runs = await runPrepared(prepared, io, print, runLimits(flags), clients);
   print(`${countsLine(runs.results, paint(io.color))}\n`);
   emitReports(io, 'run', flags, { results: runs.results, repros: runs.repros }, { alwaysWrite: false });
   return runs.results.every((result) => result.passed && result.errors.length === 0) ? 0 : 1;

@@ -11,7 +11,7 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { realNowMs } from '../../kernel/real-time.ts'; // allowed: real-time bounds on a child process
 
-export type ChannelRead = { line: string } | { exit: ChannelExit } | { timeout: true };
+export type ChannelRead = { line: string } | { exit: ChannelExit } | { stdoutClosed: true } | { timeout: true };
 
 export interface ChannelExit {
   code: number | null;
@@ -30,6 +30,7 @@ export interface ChannelOptions {
 type WorkerMessage =
   | { kind: 'lines'; lines: string[] }
   | { kind: 'stderr'; text: string }
+  | { kind: 'stdout-closed' }
   | { kind: 'exit'; code: number | null; signal: string | null; error?: string };
 
 /** Bytes of the child's stderr kept for error messages. */
@@ -63,6 +64,7 @@ export class ProcessChannel {
   private lineIndex = 0;
   private stderrText = '';
   private exited: ChannelExit | undefined;
+  private stdoutClosed = false;
 
   constructor(options: ChannelOptions) {
     const { port1, port2 } = new MessageChannel();
@@ -88,7 +90,7 @@ export class ProcessChannel {
     if (this.exited === undefined) this.worker.postMessage({ op: 'write', id: this.id, data: `${line}\n` });
   }
 
-  /** Blocks until the child's next line, its exit, or `timeoutMs` of real time. */
+  /** Blocks until the child's next line, its exit, the end of its stdout, or `timeoutMs` of real time. */
   read(timeoutMs: number): ChannelRead {
     const deadline = realNow() + timeoutMs;
     for (;;) {
@@ -98,6 +100,7 @@ export class ProcessChannel {
         return { line };
       }
       if (this.exited !== undefined) return { exit: this.exited };
+      if (this.stdoutClosed) return { stdoutClosed: true };
       const seen = Atomics.load(this.signal, 0);
       if (this.drain()) continue;
       const remainingMs = deadline - realNow();
@@ -132,6 +135,7 @@ export class ProcessChannel {
       const message = next.message as WorkerMessage;
       if (message.kind === 'lines') this.lines.push(...message.lines);
       else if (message.kind === 'stderr') this.stderrText = (this.stderrText + message.text).slice(-STDERR_TAIL_MAX);
+      else if (message.kind === 'stdout-closed') this.stdoutClosed = true;
       else
         this.exited = {
           code: message.code,

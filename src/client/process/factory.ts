@@ -54,6 +54,7 @@ function hello(command: string, options: ProcessClientOptions, timeoutMs: number
     for (;;) {
       const read = channel.read(timeoutMs);
       if ('timeout' in read) throw bad(`did not answer 'hello' within ${timeoutMs} ms`);
+      if ('stdoutClosed' in read) throw bad("closed its stdout before answering 'hello'");
       if ('exit' in read) {
         const { code, signal, error } = read.exit;
         throw bad(

@@ -7,10 +7,30 @@
  * counter after each message so that the simulator, blocked in Atomics.wait, wakes up.
  */
 import { spawn } from 'node:child_process';
+import { writeSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+
+/**
+ * Under syncstorm's supervisor (sim/supervisor.ts), each child's pid is announced on stderr,
+ * so that the supervisor can kill it when this process dies or is killed (a detached child
+ * would outlive it).
+ */
+const SUPERVISED = process.env.SYNCSTORM_SUPERVISED === '1';
+
+function announce(what, pid) {
+  if (!SUPERVISED || pid === undefined) return;
+  try {
+    writeSync(2, `[syncstorm-child] ${what} ${pid}\n`);
+  } catch {
+    // stderr closed: nothing to announce to
+  }
+}
 
 /** @type {Map<number, {child: import('node:child_process').ChildProcess, port: MessagePort, signal: Int32Array}>} */
 const children = new Map();
+
+/** How long a child whose stdout ended may take to exit before it counts as one that closed its stdout, ms. */
+const STDOUT_CLOSED_GRACE_MS = 200;
 
 function post(entry, message) {
   entry.port.postMessage(message);
@@ -30,12 +50,22 @@ function start({ id, command, cwd, env, port, signal }) {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   entry.child = child;
+  announce('spawned', child.pid);
   let partial = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk) => {
     const parts = (partial + chunk).split('\n');
     partial = parts.pop() ?? '';
     if (parts.length > 0) post(entry, { kind: 'lines', lines: parts });
+  });
+  // A child that closes its stdout and lives on can never answer: said at once (unless it
+  // is exiting anyway, then its exit says more), and the simulator kills it.
+  child.stdout.on('end', () => {
+    const grace = setTimeout(() => {
+      // allowed: a real-time grace outside the simulated world
+      if (child.exitCode === null && child.signalCode === null) post(entry, { kind: 'stdout-closed' });
+    }, STDOUT_CLOSED_GRACE_MS);
+    grace.unref();
   });
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text) => post(entry, { kind: 'stderr', text }));
@@ -45,6 +75,7 @@ function start({ id, command, cwd, env, port, signal }) {
     children.delete(id);
   });
   child.on('close', (code, signal) => {
+    announce('reaped', child.pid);
     if (partial !== '') post(entry, { kind: 'lines', lines: [partial] });
     post(entry, { kind: 'exit', code, signal });
     children.delete(id);

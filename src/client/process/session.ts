@@ -6,7 +6,7 @@
  * until it says `done`. Its fetches go through `env.fetch`, its timers through
  * `env.clock`, its random draws, ids and crash points through `env`, so the run stays
  * deterministic in virtual time. A child that breaks the protocol (garbage on stdout, an
- * early exit, no `done` in time, a malformed result) fails this instance: it is killed,
+ * early exit, a closed stdout, no `done` in time, a malformed result) fails this instance: it is killed,
  * its pending calls reject with a message that names the device and the step, and the
  * error is reported once as `device.error`. A kill SIGKILLs the child.
  */
@@ -163,6 +163,7 @@ export class ProcessSession {
         `did not end its turn within ${timeoutMs} ms of real time (it hangs, or never wrote {"type":"done"})`,
       );
     }
+    if ('stdoutClosed' in read) throw this.broken(step, 'closed its stdout (it can no longer answer; it was killed)');
     if ('exit' in read) {
       const { code, signal, error } = read.exit;
       const how =

@@ -1,0 +1,273 @@
+/**
+ * @module sim/supervisor
+ * A supervised child process that runs client code, one task at a time. The main process
+ * never runs a client: every run (a seed, a scenario, a shrink candidate, a repro's
+ * confirmation run, a replay) and every look at a user's client module happens in such a
+ * child, under three bounds:
+ * - memory: the child's heap is capped (`--max-old-space-size`, HEAP_MB_DEFAULT);
+ * - wall time, counted from the moment the child says it started the task (its client is
+ *   loaded), so neither process start-up nor tsx nor a module's import counts against it;
+ *   loading has a bound of its own (LOAD_TIME_LIMIT_MS_DEFAULT);
+ * - events: the task carries the run's event bound (sim/simulation's runEventsMax).
+ * A child that exits (even with code 0), dies, runs out of memory or overruns becomes a
+ * ClientError for that task; the next task gets a fresh child. Nothing a child does can
+ * throw in this process: IPC errors (a child that died while a message was in flight) are
+ * absorbed and reported through the child's exit. Real time is read here on purpose: it
+ * bounds the simulator from outside, it never enters a run.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import type { ClientError } from './client-errors.ts';
+
+/** Heap of a child that runs client code, MB (`--memory-limit`). */
+export const HEAP_MB_DEFAULT = 512;
+/** Wall time a child may take to load its client before the task starts, ms. */
+export const LOAD_TIME_LIMIT_MS_DEFAULT = 60_000;
+/** Bound on the scheduler events of one run in a child (chaos, heal and all). */
+export const RUN_EVENTS_MAX_DEFAULT = 50_000_000;
+/** A line the child writes on stderr when its client calls process.exit (child-side.ts). */
+export const EXIT_MARKER = '[syncstorm-child] ';
+/** Bytes of a child's stderr kept to explain its death. */
+const STDERR_TAIL_MAX = 16_384;
+/** What V8 writes when a heap runs out. */
+const OUT_OF_MEMORY = /heap out of memory|Reached heap limit|<--- Last few GCs --->/;
+
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+export interface SupervisorOptions {
+  /** The child's module (run with the tsx loader). */
+  workerPath: string;
+  args?: string[];
+  heapMb?: number;
+  loadTimeLimitMs?: number;
+  /** Where the child's stderr goes; default: this process's stderr. */
+  stderr?: (text: string) => void;
+}
+
+export type TaskOutcome<T> =
+  | { ok: true; value: T }
+  /** `usage`: the child found bad input (a client module that does not load). */
+  | { ok: false; error: ClientError; usage?: boolean };
+
+/** What a child sends back about task `id`. */
+export type ChildReply = { id: number; started: true } | { id: number; value: unknown } | ChildFailure;
+
+export interface ChildFailure {
+  id: number;
+  error: string;
+  kind?: ClientError['kind'];
+  usage?: boolean;
+}
+
+interface Live {
+  process: ChildProcess;
+  stderrTail: string;
+  partialLine: string;
+  /** V8 began its out-of-memory report: the rest of stderr is not forwarded. */
+  muted: boolean;
+  exitCall?: string;
+  /** Process groups of process clients the child started and has not reaped yet. */
+  grandchildren: Set<number>;
+  disconnected: boolean;
+  closed?: { code: number | null; signal: NodeJS.Signals | null };
+}
+
+/** Kills the process clients a dead (or killed) child left behind: they run detached. */
+function reap(live: Live): void {
+  for (const pid of live.grandchildren) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  live.grandchildren.clear();
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+export class SupervisedChild {
+  private live: Live | undefined;
+  private idNext = 1;
+  private readonly heapMb: number;
+
+  constructor(private readonly options: SupervisorOptions) {
+    this.heapMb = options.heapMb ?? HEAP_MB_DEFAULT;
+  }
+
+  /** Starts the child now (it loads while the caller does other things). */
+  warm(): void {
+    this.child();
+  }
+
+  private child(): Live {
+    const current = this.live;
+    // A child that was stopped (its close may not have been seen yet) is never reused.
+    if (current !== undefined && current.closed === undefined && !current.disconnected && !current.process.killed)
+      return current;
+    current?.process.kill('SIGKILL');
+    const child = fork(this.options.workerPath, this.options.args ?? [], {
+      execArgv: ['--import', tsxLoader, `--max-old-space-size=${this.heapMb}`],
+      env: { ...process.env, SYNCSTORM_SUPERVISED: '1' },
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    const live: Live = {
+      process: child,
+      stderrTail: '',
+      partialLine: '',
+      muted: false,
+      grandchildren: new Set(),
+      disconnected: false,
+    };
+    child.on('error', () => undefined); // a send to a dead child: its close says what happened
+    child.on('disconnect', () => {
+      live.disconnected = true;
+    });
+    child.on('close', (code, signal) => {
+      live.closed = { code, signal };
+      reap(live);
+    });
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => this.onStderr(live, text));
+    this.live = live;
+    return live;
+  }
+
+  private onStderr(live: Live, text: string): void {
+    live.stderrTail = (live.stderrTail + text).slice(-STDERR_TAIL_MAX);
+    const lines = (live.partialLine + text).split('\n');
+    live.partialLine = lines.pop() ?? '';
+    const shown: string[] = [];
+    for (const line of lines) {
+      if (line.startsWith(EXIT_MARKER)) {
+        const said = line.slice(EXIT_MARKER.length);
+        const pid = /^(spawned|reaped) (\d+)$/.exec(said);
+        if (pid === null) live.exitCall = said;
+        else if (pid[1] === 'spawned') live.grandchildren.add(Number(pid[2]));
+        else live.grandchildren.delete(Number(pid[2]));
+        continue;
+      }
+      if (OUT_OF_MEMORY.test(line)) live.muted = true;
+      if (!live.muted) shown.push(line);
+    }
+    if (shown.length === 0) return;
+    const write = this.options.stderr ?? ((chunk: string) => void process.stderr.write(chunk));
+    write(`${shown.join('\n')}\n`);
+  }
+
+  /**
+   * Sends `task` (an object; an `id` is added) and waits for its value. `wallMs` counts
+   * from the child's `started`; `what` names the task in messages ("seed 3").
+   */
+  run<T>(task: Record<string, unknown>, wallMs: number, what: string): Promise<TaskOutcome<T>> {
+    const live = this.child();
+    const id = this.idNext++;
+    const loadMs = this.options.loadTimeLimitMs ?? LOAD_TIME_LIMIT_MS_DEFAULT;
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let started = false;
+      const done = (outcome: TaskOutcome<T>) => {
+        clearTimeout(timer); // allowed: a wall-time bound outside the simulated world
+        live.process.off('message', onMessage);
+        live.process.off('close', onClose);
+        live.process.off('disconnect', onDisconnect);
+        resolve(outcome);
+      };
+      const stop = (error: ClientError) => {
+        live.process.kill('SIGKILL');
+        reap(live);
+        done({ ok: false, error });
+      };
+      const onMessage = (reply: ChildReply) => {
+        if (reply?.id !== id) return;
+        if ('started' in reply) {
+          started = true;
+          const startedAt = performance.now(); // allowed: wall-time bound outside the simulated world
+          clearTimeout(timer); // allowed: a wall-time bound outside the simulated world
+          const overrun = () => stop(this.overrun(what, performance.now() - startedAt, wallMs)); // allowed: idem
+          timer = setTimeout(overrun, wallMs); // allowed: wall-time watchdog outside the simulated world
+          return;
+        }
+        if ('value' in reply) return done({ ok: true, value: reply.value as T });
+        const kind = reply.kind ?? 'client-error';
+        done({ ok: false, error: { kind, message: reply.error }, ...(reply.usage ? { usage: true } : {}) });
+      };
+      const onClose = () =>
+        done({ ok: false, error: this.death(live, started ? what : `${what} (loading the client)`) });
+      const onDisconnect = () => {
+        // A client that closed the channel cannot answer: the child is of no further use.
+        setImmediate(() => {
+          if (live.closed === undefined) live.process.kill('SIGKILL');
+        });
+      };
+      const notLoaded = () =>
+        stop({
+          kind: 'client-timeout',
+          message: `the client did not load within ${seconds(loadMs)} of wall time for ${what}`,
+        });
+      timer = setTimeout(notLoaded, loadMs); // allowed: wall-time watchdog outside the simulated world
+      live.process.on('message', onMessage);
+      live.process.on('close', onClose);
+      live.process.on('disconnect', onDisconnect);
+      if (live.closed !== undefined) return onClose();
+      try {
+        live.process.send({ ...task, id }, (error) => {
+          if (error) live.process.kill('SIGKILL'); // its close reports the death
+        });
+      } catch {
+        live.process.kill('SIGKILL');
+      }
+    });
+  }
+
+  private overrun(what: string, elapsedMs: number, limitMs: number): ClientError {
+    return {
+      kind: 'client-timeout',
+      message: `${what}: stopped after ${seconds(elapsedMs)} of wall time without finishing (limit ${seconds(limitMs)} from the client's start: a client that never yields, or a run too big for --run-time-limit)`,
+    };
+  }
+
+  /** Why the child is gone, as a client error. */
+  private death(live: Live, what: string): ClientError {
+    const { code, signal } = live.closed ?? { code: live.process.exitCode, signal: live.process.signalCode };
+    if (OUT_OF_MEMORY.test(live.stderrTail)) {
+      return {
+        kind: 'client-out-of-memory',
+        message: `${what}: ran out of memory (heap limit ${this.heapMb} MB, --memory-limit)`,
+      };
+    }
+    const lastLine = live.stderrTail
+      .trim()
+      .split('\n')
+      .filter((line) => !line.startsWith(EXIT_MARKER) && line.trim() !== '')
+      .pop();
+    const said = lastLine === undefined ? '' : ` Its last stderr line: ${lastLine.trim().slice(0, 300)}`;
+    if (live.exitCall !== undefined || code === 0) {
+      const call = live.exitCall === undefined ? '' : ` (${live.exitCall})`;
+      return { kind: 'client-exited', message: `${what}: client exited (code ${code})${call}.${said}` };
+    }
+    if (code !== null) {
+      return {
+        kind: 'client-crashed',
+        message: `${what}: the process running the client exited with code ${code}.${said}`,
+      };
+    }
+    if (live.disconnected && signal === 'SIGKILL') {
+      return { kind: 'client-crashed', message: `${what}: the client closed the channel to syncstorm.${said}` };
+    }
+    return {
+      kind: 'client-crashed',
+      message: `${what}: the process running the client was killed by ${signal}.${said}`,
+    };
+  }
+
+  close(): void {
+    const live = this.live;
+    this.live = undefined;
+    if (live === undefined) return;
+    live.process.kill('SIGKILL');
+    reap(live);
+  }
+}
