@@ -1,0 +1,75 @@
+/**
+ * @module examples/rxdb
+ * RxDB 17 under the syncstorm gate, engine code unmodified: the replication plugin
+ * (`replicateRxCollection`) with custom pull/push handlers that speak syncstorm's
+ * reference protocol through the adapter kit, RxDB's localstorage storage over the kit's
+ * SQLite-backed localStorage (so it survives kills), and RxDB's default conflict handler.
+ * RxDB's own timers (its retry every `retryTime`), `Date.now()` and `Math.random()` are
+ * left as they are: syncstorm's per-device virtual globals make them deterministic.
+ *
+ * Run it: `npx syncstorm run scenarios/ --client ./examples/rxdb/index.ts` (README.md).
+ */
+import {
+  type ClientEnv,
+  type ClientFactory,
+  createTransport,
+  KeyValueStorage,
+  OpLedger,
+} from '../../src/index.ts';
+import { RxdbClient } from './client.ts';
+import { openDatabase } from './database.ts';
+import { startReplication } from './replication.ts';
+import { Tracking } from './tracking.ts';
+
+export const CRASH_POINTS = ['before-push', 'after-push-before-commit', 'after-pull-before-apply'] as const;
+
+export interface RxdbClientOptions {
+  /** RxDB's retry interval after a failed handler; default RxDB's own, 5 s. */
+  retryTimeMs?: number;
+  /** Number fields the push diff sends as increments. */
+  counters?: readonly string[];
+}
+
+async function start(env: ClientEnv, options: RxdbClientOptions) {
+  const kitDb = env.storage.open('rxdb-adapter');
+  const localStorage = new KeyValueStorage(env.storage.open('rxdb-localstorage'), 'local_storage');
+  const { database, collection } = await openDatabase(env.deviceId, localStorage);
+  const tracking = new Tracking(kitDb);
+  const counts = { pushed: 0, pulled: 0 };
+  const { state, resync } = startReplication({
+    env,
+    collection,
+    transport: createTransport(env),
+    ledger: new OpLedger(kitDb),
+    tracking,
+    counters: options.counters ?? ['likes'],
+    retryTimeMs: options.retryTimeMs ?? 5_000,
+    pageLimit: 50,
+    counts,
+  });
+  state.error$.subscribe((error) => env.log({ type: 'rxdb-error', result: String(error.message).slice(0, 200) }));
+  // A killed incarnation's database must be closed, or it keeps counting towards RxDB's
+  // open-collection cap and holds its name. Its storage is already closed by then.
+  env.signal?.addEventListener('abort', () => {
+    state.cancel().catch(() => {});
+    database.close().catch(() => {});
+  });
+  const client = new RxdbClient({ env, collection, replication: state, resync, tracking, counts });
+  client.start();
+  return client;
+}
+
+export function createRxdbClient(options: RxdbClientOptions = {}): ClientFactory {
+  return {
+    name: 'rxdb',
+    description: "RxDB 17: replication plugin with reference-protocol handlers, localstorage storage, RxDB's default conflict handler",
+    // TODO(contract): declare 'server-wins' and the capabilities (no conflict inbox, no per-record status) once merged.
+    policy: { default: 'lww' },
+    collections: ['notes', 'tasks'],
+    crashPoints: CRASH_POINTS,
+    start: (env) => start(env, options),
+  };
+}
+
+export const client: ClientFactory = createRxdbClient();
+export default client;

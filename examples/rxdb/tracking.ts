@@ -1,0 +1,70 @@
+/**
+ * @module examples/rxdb/tracking
+ * What the adapter must remember beside RxDB, in the kit's SQLite shims (so it survives
+ * kills): per document, the newest server revision a push answer (or a 409) told the
+ * adapter about and the content the server holds at that revision, and
+ * which documents the app wrote. RxDB keeps its outbox implicit (the fork's state against
+ * the assumed master state, inside its meta storage) and offers no pending count or
+ * per-record status, so the adapter derives both: a document the app wrote is pending
+ * while its content differs from the content last confirmed by the server.
+ */
+import { KeyValueStorage, stableJson } from '../../src/index.ts';
+import type Database from 'better-sqlite3';
+import { contentOf, type DeletableDoc } from './schema.ts';
+
+export interface Confirmed {
+  /** The server revision. */
+  rev: number;
+  /** `stableJson(contentOf(doc))` of the server's state at that revision. */
+  content: string;
+}
+
+export class Tracking {
+  private readonly confirmed: KeyValueStorage;
+  private readonly written: KeyValueStorage;
+
+  constructor(db: Database.Database) {
+    this.confirmed = new KeyValueStorage(db, 'rxdb_adapter_confirmed');
+    this.written = new KeyValueStorage(db, 'rxdb_adapter_written');
+  }
+
+  confirmedOf(key: string): Confirmed | undefined {
+    const text = this.confirmed.getItem(key);
+    return text === null ? undefined : (JSON.parse(text) as Confirmed);
+  }
+
+  /** Records what the server holds at `rev`, unless the adapter already saw a newer revision. */
+  confirm(key: string, doc: DeletableDoc): void {
+    const held = this.confirmedOf(key);
+    if (held !== undefined && held.rev > doc.rev) return;
+    const value: Confirmed = { rev: doc.rev, content: stableJson(contentOf(doc)) };
+    this.confirmed.setItem(key, JSON.stringify(value));
+  }
+
+  /** The newest server revision known for the document. */
+  knownRev(key: string): number {
+    return this.confirmedOf(key)?.rev ?? 0;
+  }
+
+  markWritten(key: string): void {
+    this.written.setItem(key, '1');
+  }
+
+  /** Keys the app wrote that may still be pending. */
+  writtenKeys(): string[] {
+    const keys: string[] = [];
+    for (let i = 0; i < this.written.length; i++) keys.push(this.written.key(i) as string);
+    return keys;
+  }
+
+  /** Whether the document's content is what the server last confirmed; forgets the write when it is. */
+  settled(key: string, doc: DeletableDoc | undefined): boolean {
+    const content = doc === undefined ? undefined : stableJson(contentOf(doc));
+    const confirmed = this.confirmedOf(key);
+    // A record created and deleted before the server saw it was never anything to push.
+    const neverSent = confirmed === undefined && (doc === undefined || doc._deleted);
+    const same = neverSent || (confirmed !== undefined && confirmed.content === content);
+    if (same) this.written.removeItem(key);
+    return same;
+  }
+}
