@@ -16,7 +16,8 @@ import { RECORD_SCHEMA, type RecordDoc } from './schema.ts';
 
 /** RxDB's hash, on node:crypto: settles within promise continuations, like the rest of the run. */
 async function sha256(input: string | Blob | ArrayBuffer): Promise<string> {
-  const bytes = typeof input === 'string' ? input : Buffer.from(input instanceof Blob ? await input.arrayBuffer() : input);
+  const bytes =
+    typeof input === 'string' ? input : Buffer.from(input instanceof Blob ? await input.arrayBuffer() : input);
   return createHash('sha256').update(bytes).digest('hex');
 }
 

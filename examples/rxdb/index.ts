@@ -9,13 +9,7 @@
  *
  * Run it: `npx syncstorm run scenarios/ --client ./examples/rxdb/index.ts` (README.md).
  */
-import {
-  type ClientEnv,
-  type ClientFactory,
-  createTransport,
-  KeyValueStorage,
-  OpLedger,
-} from '../../src/index.ts';
+import { type ClientEnv, type ClientFactory, createTransport, KeyValueStorage, OpLedger } from '../../src/index.ts';
 import { RxdbClient } from './client.ts';
 import { openDatabase } from './database.ts';
 import { startReplication } from './replication.ts';
@@ -32,7 +26,10 @@ export interface RxdbClientOptions {
 
 async function start(env: ClientEnv, options: RxdbClientOptions) {
   const kitDb = env.storage.open('rxdb-adapter');
-  const localStorage = new KeyValueStorage(env.storage.open('rxdb-localstorage'), 'local_storage');
+  const localStorage = new KeyValueStorage(env.storage.open('rxdb-localstorage'), {
+    table: 'local_storage',
+    whenClosed: 'drop',
+  });
   const { database, collection } = await openDatabase(env.deviceId, localStorage);
   const tracking = new Tracking(kitDb);
   const counts = { pushed: 0, pulled: 0 };
@@ -62,7 +59,8 @@ async function start(env: ClientEnv, options: RxdbClientOptions) {
 export function createRxdbClient(options: RxdbClientOptions = {}): ClientFactory {
   return {
     name: 'rxdb',
-    description: "RxDB 17: replication plugin with reference-protocol handlers, localstorage storage, RxDB's default conflict handler",
+    description:
+      "RxDB 17: replication plugin with reference-protocol handlers, localstorage storage, RxDB's default conflict handler",
     // TODO(contract): declare 'server-wins' and the capabilities (no conflict inbox, no per-record status) once merged.
     policy: { default: 'lww' },
     collections: ['notes', 'tasks'],

@@ -59,28 +59,62 @@ function baseRevOf(parts: ReplicationParts, assumed: DeletableDoc): number {
   return assumed.rev;
 }
 
-function wireOp(parts: ReplicationParts, assumed: DeletableDoc | undefined, next: DeletableDoc, baseRev: number | null): SyncOp | undefined {
+function wireOp(
+  parts: ReplicationParts,
+  assumed: DeletableDoc | undefined,
+  next: DeletableDoc,
+  baseRev: number | null,
+): SyncOp | undefined {
   const common = { opId: parts.env.uuid(), collection: next.coll, id: next.id };
-  if (next._deleted) return assumed === undefined || assumed._deleted ? undefined : { ...common, kind: 'delete', baseRev, patch: [] };
+  if (next._deleted)
+    return assumed === undefined || assumed._deleted ? undefined : { ...common, kind: 'delete', baseRev, patch: [] };
   if (assumed === undefined || assumed._deleted) {
-    return { ...common, kind: 'create', baseRev, patch: diffFields(undefined, next.fields, { counters: parts.counters }) };
+    return {
+      ...common,
+      kind: 'create',
+      baseRev,
+      patch: diffFields(undefined, next.fields, { counters: parts.counters }),
+    };
   }
-  return { ...common, kind: 'update', baseRev, patch: diffFields(assumed.fields, next.fields, { counters: parts.counters }) };
+  return {
+    ...common,
+    kind: 'update',
+    baseRev,
+    patch: diffFields(assumed.fields, next.fields, { counters: parts.counters }),
+  };
 }
 
-type RowResult = { kind: 'done' } | { kind: 'conflict'; master: DeletableDoc } | { kind: 'retry'; reason: string; waitMs?: number };
+type RowResult =
+  | { kind: 'done' }
+  | { kind: 'conflict'; master: DeletableDoc }
+  | { kind: 'retry'; reason: string; waitMs?: number };
 
 /** Pushes one row: done, a conflict with the server's record, or worth a retry. */
-async function pushRow(parts: ReplicationParts, assumed: DeletableDoc | undefined, next: DeletableDoc): Promise<RowResult> {
+async function pushRow(
+  parts: ReplicationParts,
+  assumed: DeletableDoc | undefined,
+  next: DeletableDoc,
+): Promise<RowResult> {
   // A create has no base; a restore of a tombstone carries the tombstone's rev.
   const baseRev = assumed === undefined ? null : baseRevOf(parts, assumed);
   const built = wireOp(parts, assumed, next, baseRev);
   if (built === undefined) return { kind: 'done' }; // created and deleted before the server saw it
-  const change = { collection: next.coll, id: next.id, base: { baseRev, assumed: assumed && contentOf(assumed) }, state: contentOf(next) };
+  const change = {
+    collection: next.coll,
+    id: next.id,
+    base: { baseRev, assumed: assumed && contentOf(assumed) },
+    state: contentOf(next),
+  };
   const op = parts.ledger.freeze(change, () => built);
   parts.env.crashPoint('before-push');
   const outcome: PushOutcome = await parts.transport.pushOp(op);
-  parts.env.log({ type: 'push-result', outboxItemId: op.opId, result: outcome.kind === 'conflict' ? `conflict:${outcome.body.reason}` : outcome.kind, collection: op.collection, id: op.id });
+  parts.env.log({
+    type: 'push-result',
+    outboxItemId: op.opId,
+    result: outcome.kind === 'conflict' ? `conflict:${outcome.body.reason}` : outcome.kind,
+    collection: op.collection,
+    id: op.id,
+  });
   if (outcome.kind === 'retry') return outcome;
   parts.env.crashPoint('after-push-before-commit');
   parts.ledger.settle(op.collection, op.id);
@@ -114,7 +148,10 @@ async function pull(parts: ReplicationParts, checkpoint: Checkpoint | undefined,
     if (outcome.kind !== 'page') throw new HandlerError(`pull: ${outcome.reason}`);
     parts.env.crashPoint('after-pull-before-apply');
     const docs = outcome.page.changes.map(docOfRecord);
-    const held = await heldRevs(parts, docs.map((doc) => doc.key));
+    const held = await heldRevs(
+      parts,
+      docs.map((doc) => doc.key),
+    );
     for (const doc of docs) {
       const known = Math.max(held.get(doc.key) ?? 0, newest.get(doc.key)?.rev ?? 0);
       if (doc.rev > known) newest.set(doc.key, doc);

@@ -8,8 +8,9 @@
  * per-record status, so the adapter derives both: a document the app wrote is pending
  * while its content differs from the content last confirmed by the server.
  */
-import { KeyValueStorage, stableJson } from '../../src/index.ts';
+
 import type Database from 'better-sqlite3';
+import { KeyValueStorage, stableJson } from '../../src/index.ts';
 import { contentOf, type DeletableDoc } from './schema.ts';
 
 export interface Confirmed {
@@ -24,8 +25,8 @@ export class Tracking {
   private readonly written: KeyValueStorage;
 
   constructor(db: Database.Database) {
-    this.confirmed = new KeyValueStorage(db, 'rxdb_adapter_confirmed');
-    this.written = new KeyValueStorage(db, 'rxdb_adapter_written');
+    this.confirmed = new KeyValueStorage(db, { table: 'rxdb_adapter_confirmed' });
+    this.written = new KeyValueStorage(db, { table: 'rxdb_adapter_written' });
   }
 
   confirmedOf(key: string): Confirmed | undefined {

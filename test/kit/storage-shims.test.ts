@@ -36,6 +36,19 @@ describe('kit KeyValueStorage (localStorage over SQLite)', () => {
     expect(() => storage.setItem('doc-2', 'y')).toThrow();
     expect(() => storage.getItem('doc-1')).toThrow();
   });
+
+  test("whenClosed 'drop': after a kill reads find nothing and writes are dropped, not kept", () => {
+    const db = new Database(':memory:');
+    const storage = new KeyValueStorage(db, { table: 'ls', whenClosed: 'drop' });
+    storage.setItem('kept', 'before the kill');
+    const bytes = db.serialize();
+    db.close();
+    storage.setItem('late', 'after the kill');
+    storage.removeItem('kept');
+    expect([storage.getItem('kept'), storage.length, storage.key(0)]).toEqual([null, 0, null]);
+    const reopened = new KeyValueStorage(new Database(bytes), { table: 'ls' });
+    expect([reopened.getItem('kept'), reopened.getItem('late')]).toEqual(['before the kill', null]);
+  });
 });
 
 describe('kit FileStore', () => {

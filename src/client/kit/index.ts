@@ -10,7 +10,12 @@
  */
 export { type DiffOptions, diffFields, patchedFields } from './diff.ts';
 export { FILE_LENGTH_MAX, FileStore } from './file-store.ts';
-export { KEY_VALUE_ITEMS_MAX, KeyValueStorage, type StorageLike } from './key-value-storage.ts';
+export {
+  KEY_VALUE_ITEMS_MAX,
+  KeyValueStorage,
+  type KeyValueStorageOptions,
+  type StorageLike,
+} from './key-value-storage.ts';
 export { changeKey, LEDGER_OPS_MAX, type LogicalChange, OpLedger, stableJson } from './op-ledger.ts';
 export {
   createTransport,

@@ -4,8 +4,10 @@
  * storage, many small sync libraries): `getItem`/`setItem`/`removeItem`/`key`/`length`/`clear`
  * over one SQLite table of a database opened through `env.storage`. Every call is one
  * synchronous autocommit statement, so what a call wrote survives a kill and a kill never
- * leaves half a value. After a kill the handle is closed and every call throws, as a dead
- * app's storage would: nothing written after the kill is kept.
+ * leaves half a value. After a kill the handle is closed and nothing written after it is
+ * kept: every call throws, or, with `whenClosed: 'drop'`, reads find nothing and writes
+ * are dropped (for engines whose `close()` still writes, such as RxDB's localstorage
+ * storage, so that closing a dead incarnation's database completes).
  *
  * @example
  * ```ts
@@ -28,6 +30,13 @@ export interface StorageLike {
 /** Bound on items, as browsers bound localStorage (theirs is ~5 MB). */
 export const KEY_VALUE_ITEMS_MAX = 1_000_000;
 
+export interface KeyValueStorageOptions {
+  /** SQLite table; default `kit_key_value`. */
+  table?: string;
+  /** What calls do once the handle is closed (the device was killed): throw (default) or find nothing and drop writes. */
+  whenClosed?: 'throw' | 'drop';
+}
+
 export class KeyValueStorage implements StorageLike {
   private readonly selectValue: Database.Statement<[string], { value: string }>;
   private readonly upsert: Database.Statement<[string, string]>;
@@ -36,7 +45,14 @@ export class KeyValueStorage implements StorageLike {
   private readonly countAll: Database.Statement<[], { n: number }>;
   private readonly keyAt: Database.Statement<[number], { key: string }>;
 
-  constructor(db: Database.Database, table = 'kit_key_value') {
+  private readonly dropWhenClosed: boolean;
+
+  constructor(
+    private readonly db: Database.Database,
+    options: KeyValueStorageOptions = {},
+  ) {
+    const table = options.table ?? 'kit_key_value';
+    this.dropWhenClosed = options.whenClosed === 'drop';
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table))
       throw new Error(`[syncstorm] KeyValueStorage: bad table name '${table}'`);
     db.exec(`CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`);
@@ -50,21 +66,29 @@ export class KeyValueStorage implements StorageLike {
     this.keyAt = db.prepare(`SELECT key FROM ${table} ORDER BY key LIMIT 1 OFFSET ?`);
   }
 
+  /** True when calls must find nothing and drop writes: the handle is closed and the caller chose 'drop'. */
+  private dead(): boolean {
+    return this.dropWhenClosed && !this.db.open;
+  }
+
   get length(): number {
+    if (this.dead()) return 0;
     return this.countAll.get()?.n ?? 0;
   }
 
   /** The `index`-th key in code-unit order (the Web Storage API leaves the order to the implementation). */
   key(index: number): string | null {
-    if (!Number.isInteger(index) || index < 0) return null;
+    if (!Number.isInteger(index) || index < 0 || this.dead()) return null;
     return this.keyAt.get(index)?.key ?? null;
   }
 
   getItem(key: string): string | null {
+    if (this.dead()) return null;
     return this.selectValue.get(String(key))?.value ?? null;
   }
 
   setItem(key: string, value: string): void {
+    if (this.dead()) return;
     const name = String(key);
     if (this.selectValue.get(name) === undefined && this.length >= KEY_VALUE_ITEMS_MAX) {
       throw new DOMException(`storage holds ${KEY_VALUE_ITEMS_MAX} items`, 'QuotaExceededError');
@@ -73,10 +97,12 @@ export class KeyValueStorage implements StorageLike {
   }
 
   removeItem(key: string): void {
+    if (this.dead()) return;
     this.deleteOne.run(String(key));
   }
 
   clear(): void {
+    if (this.dead()) return;
     this.deleteAll.run();
   }
 }
