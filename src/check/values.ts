@@ -120,6 +120,14 @@ export function differingFields(a: Fields, b: Fields): string[] {
   return [...names].filter((name) => !sameValue(a[name], b[name])).sort();
 }
 
+/**
+ * Record equality, the one notion shared by the convergence checker and the simulator's heal
+ * phase: every field the same by `sameValue` (an absent field equal to null).
+ */
+export function sameFields(a: Fields, b: Fields): boolean {
+  return differingFields(a, b).length === 0;
+}
+
 /** A JSON-friendly excerpt of a value for a message. */
 export function show(value: unknown): string {
   const text = JSON.stringify(value) ?? 'undefined';

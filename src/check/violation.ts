@@ -3,7 +3,7 @@
  * What a checker returns: violations as data, each naming the trace events that witness it,
  * and declared losses (a loss the client's merge policy accepts: counted, not failed).
  */
-import type { FieldPolicy } from '../client/contract.ts';
+import type { DeletePolicy, FieldPolicy } from '../client/contract.ts';
 import type { FieldValue } from '../server/protocol.ts';
 import type { History } from './history.ts';
 
@@ -33,14 +33,14 @@ export interface Violation {
   recordId?: string;
 }
 
-/** A write lost under a field policy the client declared lossy ('lww'). */
+/** A write lost under a policy the client declared lossy ('lww', 'server-wins', 'delete-wins'), with the event it lost to. */
 export interface DeclaredLoss {
   /** The device whose write was lost. */
   device: string;
   collection: string;
   recordId: string;
   field: string;
-  policy: FieldPolicy;
+  policy: FieldPolicy | DeletePolicy;
   /** The lost value: a written string, or for a counter the missing amount. */
   value: FieldValue;
   message: string;

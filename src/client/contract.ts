@@ -35,14 +35,56 @@ export type { Fields, FieldValue, PatchOp, Scalar } from '../server/protocol.ts'
  *   the user resolves (nothing is lost silently);
  * - `lww`: last writer wins; the loser's write is a declared, acceptable loss;
  * - `set-union`: concurrent adds and removes of a set field both survive;
- * - `counter`: concurrent increments add up.
+ * - `counter`: concurrent increments add up;
+ * - `server-wins`: when the client meets a server state of the record it had not seen (its
+ *   push is refused as stale, or a pull brings a concurrent change), it keeps the server's
+ *   record and drops its own unsynced write. Judged per record, because engines resolve a
+ *   whole document at once: a write to `title` lost to a concurrent change of `done` (or to
+ *   a concurrent delete) is declared. A write dropped with no such concurrent change (a
+ *   spurious 409, for instance) is still a loss. RxDB's default conflict handler works so.
  */
-export type FieldPolicy = 'manual' | 'lww' | 'set-union' | 'counter';
+export type FieldPolicy = 'manual' | 'lww' | 'set-union' | 'counter' | 'server-wins';
 
+/**
+ * How an edit meets a concurrent delete of its record (one rule per client, not per field:
+ * a delete removes the whole record).
+ * - `delete-wins`: the delete wins; local edits the deleter had not seen are destroyed (a
+ *   declared loss), and a delete is never undone by a concurrent edit. WatermelonDB's
+ *   `applyRemote` works so for records the server reports deleted.
+ */
+export type DeletePolicy = 'delete-wins';
+
+/**
+ * The merge policy a client declares, so that the checkers know which losses it accepts.
+ * Field policies say how concurrent edits of a field merge; `deletes` says how an edit meets
+ * a concurrent delete (absent: as the field policies say, e.g. `lww` lets the later one win,
+ * `manual` surfaces a conflict or keeps the record).
+ */
 export interface MergePolicy {
   /** Policy of every field not listed in `fields`. */
   default: FieldPolicy;
   fields?: Record<string, FieldPolicy>;
+  deletes?: DeletePolicy;
+}
+
+/**
+ * What parts of the app API a client really has. Both default to true; a client that lacks
+ * one says so, and then the checkers judge only what it has: nothing is expected from its
+ * `conflicts()` or its records' `status`, and the simulator does not call `conflicts()` or
+ * `resolve()` on it. Engines whose conflict handler runs inside the sync (RxDB, WatermelonDB)
+ * have no conflict inbox and no per-record status.
+ */
+export interface ClientCapabilities {
+  /**
+   * `conflicts()` lists the conflicts the user has to resolve and `resolve()` settles them.
+   * When false, `conflicts()` should return [] and is not called; `resolve()` is never called.
+   */
+  conflictInbox?: boolean;
+  /**
+   * `list()` gives each record its real status (pending until the server took its writes).
+   * When false, `status` is ignored: durability does not read "synced" as "the server has it".
+   */
+  recordStatus?: boolean;
 }
 
 /** SQLite databases that survive kills. A kill closes every handle (open transactions roll back). */
@@ -104,9 +146,12 @@ export interface ClientEnv {
   readonly crashPoint: (name: string) => void;
   readonly surroundings: Surroundings;
   /**
-   * Aborted when the simulator kills this incarnation (and at the end of a run). In-process
-   * clients rarely need it: their timers, responses and storage handles die with them. An
-   * adapter that owns OS resources (a child process, a socket) releases them here.
+   * Aborted when the simulator kills this incarnation (and at the end of a run), after every
+   * handle opened through `storage` is closed: an abort handler cannot write to the dead
+   * incarnation's databases (a write throws "The database connection is not open"), so it
+   * cannot hide a loss. In-process clients rarely need it: their timers, responses and
+   * storage handles die with them. An adapter that owns OS resources (a child process, a
+   * socket) releases them here.
    */
   readonly signal?: AbortSignal;
 }
@@ -187,6 +232,8 @@ export interface ClientFactory {
    * that keeps files of its own in that folder, such as a process client, needs 'file'.
    */
   readonly storage?: 'memory' | 'file';
+  /** What the client has of the app API (absent: everything). See `ClientCapabilities`. */
+  readonly capabilities?: ClientCapabilities;
   start(env: ClientEnv): Promise<SyncClient>;
 }
 
@@ -204,4 +251,12 @@ export class DeviceKilled extends Error {
 /** The policy of one field. */
 export function fieldPolicy(policy: MergePolicy, field: string): FieldPolicy {
   return policy.fields?.[field] ?? policy.default;
+}
+
+/** The capabilities of a client, with their defaults filled in. */
+export function capabilitiesOf(factory: Pick<ClientFactory, 'capabilities'>): Required<ClientCapabilities> {
+  return {
+    conflictInbox: factory.capabilities?.conflictInbox ?? true,
+    recordStatus: factory.capabilities?.recordStatus ?? true,
+  };
 }

@@ -21,7 +21,9 @@ import type { Coalescing } from './reference/options.ts';
 
 export const COALESCING_MODES: readonly Coalescing[] = ['none', 'per-record', 'per-field'];
 const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
-const FIELD_POLICIES: readonly FieldPolicy[] = ['manual', 'lww', 'set-union', 'counter'];
+const FIELD_POLICIES: readonly FieldPolicy[] = ['manual', 'lww', 'set-union', 'counter', 'server-wins'];
+const DELETE_POLICIES: readonly string[] = ['delete-wins'];
+const CAPABILITIES: readonly string[] = ['conflictInbox', 'recordStatus'];
 
 /** The client specs `syncstorm list clients` shows (module paths aside). */
 export function builtInClientSpecs(): string[] {
@@ -138,6 +140,18 @@ export function factoryProblem(value: unknown): string | undefined {
       if (!FIELD_POLICIES.includes(fieldPolicy as FieldPolicy)) {
         return `has policy.fields.${field} ${JSON.stringify(fieldPolicy)}; expected one of ${FIELD_POLICIES.join(', ')}`;
       }
+    }
+  }
+  if (policy.deletes !== undefined && !DELETE_POLICIES.includes(policy.deletes as string)) {
+    return `has policy.deletes ${JSON.stringify(policy.deletes)}; expected one of ${DELETE_POLICIES.join(', ')} (or none)`;
+  }
+  const capabilities = factory.capabilities;
+  if (capabilities !== undefined) {
+    if (typeof capabilities !== 'object' || capabilities === null) return 'has `capabilities` that is not an object';
+    for (const [name, value] of Object.entries(capabilities)) {
+      if (!CAPABILITIES.includes(name)) return `has capabilities.${name}; expected only ${CAPABILITIES.join(', ')}`;
+      if (typeof value !== 'boolean')
+        return `has capabilities.${name} ${JSON.stringify(value)}; expected true or false`;
     }
   }
   const collections = factory.collections;

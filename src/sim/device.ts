@@ -232,11 +232,13 @@ export class DeviceHost {
 
   private shutDown(life: Incarnation): void {
     life.kill();
-    this.killSignal?.abort();
+    const signal = this.killSignal;
     this.killSignal = undefined;
     this.current = undefined;
     this.listeners = [];
     this.storage?.closeAll();
+    // Only now: an abort handler must find the handles closed, or it could write after the kill.
+    signal?.abort();
   }
 
   private report(life: Incarnation, message: string): void {

@@ -5,6 +5,7 @@
  * outboxes and converge by themselves, as a real app would on reconnect; only after that
  * does the simulator pull to refresh (`sync()`), and a device that needed it is reported.
  */
+import { sameFields } from '../check/values.ts';
 import type { SyncClient } from '../client/contract.ts';
 import type { Fields, ServerRecord } from '../server/protocol.ts';
 import type { DeviceHost } from './device.ts';
@@ -39,24 +40,22 @@ export interface HealOutcome {
   converged: boolean;
 }
 
-function canonical(fields: Fields): string {
-  const keys = Object.keys(fields).sort();
-  return JSON.stringify(keys.map((key) => [key, fields[key]]));
-}
-
-/** Whether a device shows exactly the server's live records, conflicts aside, with nothing pending. */
+/**
+ * Whether a device shows exactly the server's live records, conflicts aside, with nothing
+ * pending. Fields compare as the convergence checker compares them (`sameFields`: an absent
+ * field equals null, sets compare as sets), so heal never nudges a device that had converged.
+ */
 export function viewMatchesServer(view: DeviceView, server: readonly ServerRecord[]): boolean {
   if (view.pending > 0) return false;
   const contested = new Set(view.conflicts.map((conflict) => `${conflict.collection}/${conflict.recordId}`));
-  const live = new Map<string, string>();
-  for (const record of server) {
-    if (!record.deleted) live.set(`${record.collection}/${record.id}`, canonical(record.fields));
-  }
-  const shown = new Map<string, string>();
-  for (const record of view.records) shown.set(`${record.collection}/${record.id}`, canonical(record.fields));
+  const live = new Map<string, Fields>();
+  for (const record of server) if (!record.deleted) live.set(`${record.collection}/${record.id}`, record.fields);
+  const shown = new Map<string, Fields>();
+  for (const record of view.records) shown.set(`${record.collection}/${record.id}`, record.fields);
   for (const key of new Set([...live.keys(), ...shown.keys()])) {
     if (contested.has(key)) continue;
-    if (live.get(key) !== shown.get(key)) return false;
+    const [expected, actual] = [live.get(key), shown.get(key)];
+    if (expected === undefined || actual === undefined || !sameFields(expected, actual)) return false;
   }
   return true;
 }

@@ -5,7 +5,6 @@
  * since replaced it (a pull may legitimately bring a newer value); and a write the server had
  * not applied before the kill is still pending (or in conflict) after the restart.
  */
-import type { LocalRecord } from '../../client/contract.ts';
 import type { FieldValue } from '../../server/protocol.ts';
 import type { DeviceHistory, DeviceKill, DeviceView, History, RecordHistory, UserDelete } from '../history.ts';
 import { writeKey } from '../history-index.ts';
@@ -159,22 +158,30 @@ function confirmed(
   return record?.applies.findLast((apply) => apply.seq < kill.seq)?.deleted === true;
 }
 
-function judgeRecord(
-  input: AcknowledgedInput,
-  expectation: RecordExpectation,
-  shown: LocalRecord | undefined,
-): Violation[] {
-  const { device, kill, after } = input;
+/** A loss one view shows; `key` names what was lost, so two views' losses can be matched. */
+interface Loss {
+  key: string;
+  message: string;
+  seq: number;
+  expected: unknown;
+  actual: unknown;
+}
+
+/** What `view` shows lost of the device's acknowledged writes on one record (the server's own changes up to the view aside). */
+function lossesIn(input: AcknowledgedInput, expectation: RecordExpectation, view: DeviceView): Loss[] {
+  const { device, kill } = input;
+  const shown = view.records.find((record) => recordKey(record.collection, record.id) === expectation.key);
   const record = input.history.byRecord.get(expectation.key);
-  const inConflict = after.conflicts.some(
+  const inConflict = view.conflicts.some(
     (conflict) => recordKey(conflict.collection, conflict.recordId) === expectation.key,
   );
-  const lost: { message: string; seq: number; expected: unknown; actual: unknown }[] = [];
+  const lost: Loss[] = [];
   const prefix = `${device.device} killed at '${kill.point}' (seq ${kill.seq}):`;
   if (expectation.deleted !== undefined) {
     const seq = expectation.deleted.seq;
-    if (shown !== undefined && !inConflict && !revivedOnServer(record, seq, after.seq)) {
+    if (shown !== undefined && !inConflict && !revivedOnServer(record, seq, view.seq)) {
       lost.push({
+        key: 'delete',
         message: `${prefix} its delete of ${expectation.key} (seq ${seq}) is undone after the restart`,
         seq,
         expected: null,
@@ -183,8 +190,9 @@ function judgeRecord(
     }
   } else if (shown === undefined) {
     // A resolution may delete the record (keep the local delete, or the remote one).
-    if (!expectation.lastIsResolve && !inConflict && !deletedOnServer(record, 0, after.seq)) {
+    if (!expectation.lastIsResolve && !inConflict && !deletedOnServer(record, 0, view.seq)) {
       lost.push({
+        key: 'record',
         message: `${prefix} ${expectation.key}, written by it (seq ${expectation.lastSeq}), is gone after the restart`,
         seq: expectation.lastSeq,
         expected: 'present',
@@ -194,23 +202,25 @@ function judgeRecord(
   } else if (!inConflict) {
     for (const [field, expected] of expectation.scalars) {
       const value = shown.fields[field];
-      if (sameValue(value, expected.value) || serverReplacedScalar(record, field, expected.seq, value, after.seq))
+      if (sameValue(value, expected.value) || serverReplacedScalar(record, field, expected.seq, value, view.seq))
         continue;
       lost.push({
+        key: `scalar\u0000${field}`,
         message: `${prefix} ${expectation.key}.${field} = ${show(expected.value)} (seq ${expected.seq}) shows ${show(value ?? null)} after the restart`,
         seq: expected.seq,
         expected: expected.value,
         actual: value ?? null,
       });
     }
-    for (const expected of expectation.elements.values()) {
+    for (const [name, expected] of expectation.elements) {
       const value = shown.fields[expected.field];
       if (
         holds(value, expected.value) ||
-        serverRemovedElement(record, expected.field, expected.value, expected.seq, after.seq)
+        serverRemovedElement(record, expected.field, expected.value, expected.seq, view.seq)
       )
         continue;
       lost.push({
+        key: `element\u0000${name}`,
         message: `${prefix} ${expectation.key}.${expected.field} lost ${show(expected.value)} (added at seq ${expected.seq}) across the restart`,
         seq: expected.seq,
         expected: expected.value,
@@ -219,10 +229,30 @@ function judgeRecord(
     }
   }
   const neverOnServer = expectation.deleted !== undefined && (record?.applies.length ?? 0) === 0;
-  const settled = after.pending > 0 || inConflict || (shown !== undefined && shown.status !== 'synced');
+  const settled = view.pending > 0 || inConflict || (shown !== undefined && shown.status !== 'synced');
   if (!expectation.lastIsResolve && !neverOnServer && !settled && !confirmed(input, expectation, record)) {
     const message = `${prefix} its write on ${expectation.key} (seq ${expectation.lastSeq}) was not applied by the server before the kill, yet after the restart nothing is pending and the record shows as synced`;
-    lost.push({ message, seq: expectation.lastSeq, expected: 'pending > 0', actual: after.pending });
+    lost.push({ key: 'pending', message, seq: expectation.lastSeq, expected: 'pending > 0', actual: view.pending });
+  }
+  return lost;
+}
+
+/**
+ * The losses the kill is to blame for: those the after-restart view shows, less those the
+ * device's last view before the kill already showed (a write the client dropped earlier,
+ * e.g. after a 409, was not lost across this kill: no-silent-loss judges it). A write no
+ * longer pending before the kill counts as dropped then only if that view also showed one
+ * of its values gone: an outbox emptied while the request was in flight is lost by the kill.
+ */
+function judgeRecord(input: AcknowledgedInput, expectation: RecordExpectation): Violation[] {
+  const { device, kill, after } = input;
+  let lost = lossesIn(input, expectation, after);
+  const prior = device.views.findLast((view) => view.seq < kill.seq);
+  if (lost.length > 0 && prior !== undefined) {
+    const earlier = lossesIn(input, expectation, prior).filter((loss) => loss.seq < prior.seq);
+    const keys = new Set(earlier.map((loss) => loss.key));
+    const dropped = earlier.some((loss) => loss.key !== 'pending');
+    lost = lost.filter((loss) => !keys.has(loss.key) || (loss.key === 'pending' && !dropped) || loss.seq > prior.seq);
   }
   return lost
     .filter((entry) => !input.reported.has(entry.seq))
@@ -240,10 +270,9 @@ function judgeRecord(
 
 /** Violations of the acknowledged writes of `device` before `kill`, judged on the after-restart view. */
 export function acknowledgedWritesLost(input: AcknowledgedInput): Violation[] {
-  const shown = new Map(input.after.records.map((record) => [recordKey(record.collection, record.id), record]));
   const violations: Violation[] = [];
   for (const expectation of expectations(input.device, input.kill).values()) {
-    violations.push(...judgeRecord(input, expectation, shown.get(expectation.key)));
+    violations.push(...judgeRecord(input, expectation));
   }
   return violations;
 }

@@ -6,19 +6,16 @@
  * delete takes effect, and a counter does not end below the sum of its committed
  * increments. See docs/invariants.md.
  */
+
+import type { MergePolicy } from '../../client/contract.ts';
 import { counterMin, counterTallies } from '../counters.ts';
-import type { History, RecordHistory, SimFinal, UserCreate, UserDelete } from '../history.ts';
+import type { History, RecordHistory, ServerApply, SimFinal, UserCreate, UserDelete } from '../history.ts';
+import { explainTokenLoss, type PolicyExplanation, unseenServerState } from '../policies.ts';
 import { knowingRestore } from '../restores.ts';
 import { anyConflictOn, carryingApply, finalHolds, removingApply, surfacedBy } from '../server-facts.ts';
 import { policyOf, recordKey, show } from '../values.ts';
-import { type Checker, type DeclaredLoss, type Violation, violation } from '../violation.ts';
-import {
-  competingWrite,
-  informedOverwriter,
-  type WrittenToken,
-  writtenOntoSeenDeletion,
-  writtenTokens,
-} from '../written-tokens.ts';
+import { type Checker, type DeclaredLoss, sortedSeqs, type Violation, violation } from '../violation.ts';
+import { informedOverwriter, type WrittenToken, writtenOntoSeenDeletion, writtenTokens } from '../written-tokens.ts';
 
 /** How each committed token ended. */
 export interface WriteOutcomes {
@@ -73,10 +70,17 @@ function judge(token: WrittenToken, record: RecordHistory, final: SimFinal, resu
   if (finalHolds(record, token.field, token.value)) return 'kept';
   if (informedOverwriter(record, token) !== undefined || writtenOntoSeenDeletion(record, token)) return 'overwritten';
   if (surfacedBy(final, token.key, token.field, token.value).length > 0) return 'surfaced';
-  const policy = policyOf(final.policy, token.field);
-  const competitor = policy === 'lww' ? competingWrite(record, token) : undefined;
-  if (competitor !== undefined) {
-    const message = `${describe(token)} lost to a concurrent write under the declared 'lww' policy of ${token.field}`;
+  const explained = explainTokenLoss(final.policy, record, token);
+  if (explained !== undefined) {
+    const { policy, winner } = explained;
+    const what =
+      policy === 'delete-wins'
+        ? 'a concurrent delete'
+        : policy === 'server-wins'
+          ? "the server's state"
+          : 'a concurrent write';
+    const whose = policy === 'delete-wins' ? 'declared delete policy' : `declared policy of ${token.field}`;
+    const message = `${describe(token)} lost to ${what} (seq ${winner.seq}) under the ${whose} '${policy}'`;
     result.declaredLosses.push({
       device: token.write.device,
       collection: record.collection,
@@ -85,7 +89,7 @@ function judge(token: WrittenToken, record: RecordHistory, final: SimFinal, resu
       policy,
       value: token.value,
       message,
-      events: [token.write.seq, competitor.seq],
+      events: [token.write.seq, winner.seq],
     });
     return 'declared';
   }
@@ -109,9 +113,32 @@ function lostCreate(create: UserCreate, record: RecordHistory, final: SimFinal):
 }
 
 /**
+ * The default policy that explains a delete undone: 'lww' when another device's write landed
+ * after it; 'server-wins' when the delete never reached the server and the server held a
+ * change the deleter had not seen. Under 'delete-wins' no concurrent write may undo a delete.
+ */
+function explainDeleteLoss(
+  policy: MergePolicy,
+  record: RecordHistory,
+  write: UserDelete,
+  applied: ServerApply | undefined,
+): PolicyExplanation | undefined {
+  if (policy.deletes === 'delete-wins') return undefined;
+  if (policy.default === 'lww') {
+    const winner = record.applies.find((apply) => apply.seq > write.seq && apply.device !== write.device);
+    return winner === undefined ? undefined : { policy: 'lww', winner };
+  }
+  if (policy.default === 'server-wins' && applied === undefined) {
+    const winner = unseenServerState(record, write, (apply) => !apply.deleted);
+    return winner === undefined ? undefined : { policy: 'server-wins', winner };
+  }
+  return undefined;
+}
+
+/**
  * A committed delete whose record is live in the final server state: it was neither carried
- * out nor knowingly taken back (restore), nor surfaced as a conflict; under an 'lww' default
- * policy with another device's write landing after it, a declared loss.
+ * out nor knowingly taken back (restore), nor surfaced as a conflict; a declared loss when
+ * the default policy explains it (see `explainDeleteLoss`), never under 'delete-wins'.
  */
 function lostDelete(write: UserDelete, record: RecordHistory, final: SimFinal, result: LossAnalysis): Outcome {
   if (record.final === undefined || record.final.deleted) return 'kept';
@@ -124,10 +151,17 @@ function lostDelete(write: UserDelete, record: RecordHistory, final: SimFinal, r
   const revival = record.applies.find((apply) => apply.seq > from && !apply.deleted);
   const events = [write.seq, ...(applied ? [applied.seq] : []), ...(revival ? [revival.seq] : []), final.seq];
   const where = { collection: record.collection, recordId: record.id };
-  const competing = record.applies.some((apply) => apply.seq > write.seq && apply.device !== write.device);
-  if (final.policy.default === 'lww' && competing) {
-    const message = `${write.device}'s delete of ${record.key} (seq ${write.seq}) lost to a concurrent write under the declared 'lww' default policy`;
-    const loss = { device: write.device, field: '(record)', policy: 'lww' as const, value: 'deleted', message, events };
+  const declared = explainDeleteLoss(final.policy, record, write, applied);
+  if (declared !== undefined) {
+    const message = `${write.device}'s delete of ${record.key} (seq ${write.seq}) lost to a concurrent write (seq ${declared.winner.seq}) under the declared '${declared.policy}' default policy`;
+    const loss = {
+      device: write.device,
+      field: '(record)',
+      policy: declared.policy,
+      value: 'deleted',
+      message,
+      events: sortedSeqs([...events, declared.winner.seq]),
+    };
     result.declaredLosses.push({ ...where, ...loss });
     return 'declared';
   }
@@ -154,9 +188,9 @@ function counterLosses(history: History, final: SimFinal, result: LossAnalysis):
     const events = [...tally.writeSeqs, ...tally.applySeqs, final.seq];
     const where = { collection: tally.collection, recordId: tally.id };
     const policy = policyOf(final.policy, tally.field);
-    if (policy === 'lww') {
+    if (policy === 'lww' || policy === 'server-wins') {
       const loss = { device: tally.devices[0] ?? '', field: tally.field, policy, value: missing, events };
-      result.declaredLosses.push({ ...where, ...loss, message: `${text} (declared 'lww')` });
+      result.declaredLosses.push({ ...where, ...loss, message: `${text} (declared '${policy}')` });
     } else {
       result.violations.push(
         violation('no-silent-loss', text, events, { ...where, expected: minimum, actual: tally.final }),

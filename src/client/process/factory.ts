@@ -8,7 +8,7 @@
  * storage folder (the factory asks for file storage).
  */
 import { UsageError } from '../../kernel/errors.ts';
-import type { ClientFactory, FieldPolicy } from '../contract.ts';
+import type { ClientFactory } from '../contract.ts';
 import { ProcessChannel } from './channel.ts';
 import { type ClientMessage, PROTOCOL_VERSION, ProtocolError, parseClientMessage } from './protocol.ts';
 import { ProcessSession } from './session.ts';
@@ -100,7 +100,8 @@ export async function createProcessClient(command: string, options: ProcessClien
   return {
     name: declared.name,
     description: declared.description ?? `A process client: ${trimmed}`,
-    policy: declared.policy as { default: FieldPolicy; fields?: Record<string, FieldPolicy> },
+    policy: declared.policy,
+    ...(declared.capabilities ? { capabilities: declared.capabilities } : {}),
     ...(declared.collections ? { collections: declared.collections } : {}),
     ...(declared.crashPoints ? { crashPoints: declared.crashPoints } : {}),
     storage: 'file',

@@ -6,7 +6,7 @@
  * messages, or an app call's result of the wrong shape, is the client's bug, reported
  * with the line, never passed on to the checkers.
  */
-import type { FieldPolicy, SyncRunResult } from '../contract.ts';
+import type { ClientCapabilities, MergePolicy, SyncRunResult } from '../contract.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -42,7 +42,8 @@ export type ClientMessage =
   | {
       type: 'hello';
       name: string;
-      policy: { default: FieldPolicy; fields?: Record<string, FieldPolicy> };
+      policy: MergePolicy;
+      capabilities?: ClientCapabilities;
       collections?: string[];
       crashPoints?: string[];
       description?: string;
