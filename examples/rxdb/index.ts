@@ -10,6 +10,7 @@
  * Run it: `npx syncstorm run scenarios/ --client ./examples/rxdb/index.ts` (README.md).
  */
 import { type ClientEnv, type ClientFactory, createTransport, KeyValueStorage, OpLedger } from '../../src/index.ts';
+import { OPEN_COLLECTIONS } from 'rxdb';
 import { RxdbClient } from './client.ts';
 import { openDatabase } from './database.ts';
 import { startReplication } from './replication.ts';
@@ -30,7 +31,9 @@ async function start(env: ClientEnv, options: RxdbClientOptions) {
     table: 'local_storage',
     whenClosed: 'drop',
   });
+  if (process.env.RXDB_DEBUG) console.error('open collections before start', env.deviceId, OPEN_COLLECTIONS.size);
   const { database, collection } = await openDatabase(env.deviceId, localStorage);
+  if (process.env.RXDB_DEBUG) console.error('started', env.deviceId);
   const tracking = new Tracking(kitDb);
   const counts = { pushed: 0, pulled: 0 };
   const { state, resync } = startReplication({
@@ -49,7 +52,10 @@ async function start(env: ClientEnv, options: RxdbClientOptions) {
   // open-collection cap and holds its name. Its storage is already closed by then.
   env.signal?.addEventListener('abort', () => {
     state.cancel().catch(() => {});
-    database.close().catch(() => {});
+    database.close().then(
+      () => process.env.RXDB_DEBUG && console.error('closed', env.deviceId, env.incarnation),
+      () => {},
+    );
   });
   const client = new RxdbClient({ env, collection, replication: state, resync, tracking, counts });
   client.start();
@@ -61,8 +67,11 @@ export function createRxdbClient(options: RxdbClientOptions = {}): ClientFactory
     name: 'rxdb',
     description:
       "RxDB 17: replication plugin with reference-protocol handlers, localstorage storage, RxDB's default conflict handler",
-    // TODO(contract): declare 'server-wins' and the capabilities (no conflict inbox, no per-record status) once merged.
-    policy: { default: 'lww' },
+    // RxDB's default conflict handler keeps the server's state of the whole document.
+    policy: { default: 'server-wins' },
+    // No conflict inbox (the handler settles every conflict); per-record status is derived
+    // by the adapter from the server's answers (tracking.ts).
+    capabilities: { conflictInbox: false, recordStatus: true },
     collections: ['notes', 'tasks'],
     crashPoints: CRASH_POINTS,
     start: (env) => start(env, options),

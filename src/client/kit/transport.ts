@@ -60,6 +60,12 @@ export interface TransportOptions {
   /** Virtual ms after which a request with no answer is aborted; default 30 000. */
   timeoutMs?: number;
   tokens?: TokenStore;
+  /**
+   * Aborts every request in flight when it fires; default `env.signal`, so that a killed
+   * incarnation's requests settle (as retries) and an engine's `close()`, which waits for
+   * its running requests, can finish.
+   */
+  signal?: AbortSignal;
   /** Called after every exchange, to log it (`env.log`) or count it. */
   onOutcome?: (request: TransportRequest, outcome: Outcome) => void;
 }
@@ -116,6 +122,7 @@ function memoryTokens(): TokenStore {
 export function createTransport(env: ClientEnv, options: TransportOptions = {}): Transport {
   const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT;
   const tokens = options.tokens ?? memoryTokens();
+  const lifeSignal = options.signal ?? env.signal;
 
   async function exchange(request: TransportRequest, token: string | undefined): Promise<Outcome | 'unauthorized'> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -123,6 +130,9 @@ export function createTransport(env: ClientEnv, options: TransportOptions = {}):
     if (request.key !== undefined) headers[IDEMPOTENCY_HEADER.toLowerCase()] = request.key;
     const controller = new AbortController();
     const timer = env.clock.setTimeout(() => controller.abort(), timeoutMs);
+    const abortOnDeath = () => controller.abort();
+    if (lifeSignal?.aborted) return { kind: 'retry', reason: 'stopped' };
+    lifeSignal?.addEventListener('abort', abortOnDeath, { once: true });
     try {
       const response = await env.fetch(new URL(request.path, env.baseUrl), {
         method: request.method,
@@ -132,10 +142,11 @@ export function createTransport(env: ClientEnv, options: TransportOptions = {}):
       });
       return await outcomeOf(response);
     } catch (error) {
-      const reason = controller.signal.aborted ? 'timeout' : `network: ${(error as Error).name}`;
+      const reason = lifeSignal?.aborted ? 'stopped' : controller.signal.aborted ? 'timeout' : `network: ${(error as Error).name}`;
       return { kind: 'retry', reason };
     } finally {
       env.clock.clearTimeout(timer);
+      lifeSignal?.removeEventListener('abort', abortOnDeath);
     }
   }
 
