@@ -22,16 +22,16 @@ async function sha256(input: string | Blob | ArrayBuffer): Promise<string> {
 }
 
 /** RxDB wants `^[a-z][_$a-z0-9\-]*$`; device ids are free text. */
-export function databaseName(deviceId: string): string {
-  return `device-${Buffer.from(deviceId, 'utf8').toString('hex')}`;
+export function databaseName(installName: string): string {
+  return `device-${Buffer.from(installName, 'utf8').toString('hex')}`;
 }
 
 export async function openDatabase(
-  deviceId: string,
+  installName: string,
   localStorage: KeyValueStorage,
 ): Promise<{ database: RxDatabase; collection: RxCollection<RecordDoc> }> {
   const database = await createRxDatabase({
-    name: databaseName(deviceId),
+    name: databaseName(installName),
     storage: getRxStorageLocalstorage({ localStorage: localStorage as unknown as Storage }),
     multiInstance: false,
     closeDuplicates: true,

@@ -9,8 +9,8 @@
  *
  * Run it: `npx syncstorm run scenarios/ --client ./examples/rxdb/index.ts` (README.md).
  */
+import type Database from 'better-sqlite3';
 import { type ClientEnv, type ClientFactory, createTransport, KeyValueStorage, OpLedger } from '../../src/index.ts';
-import { OPEN_COLLECTIONS } from 'rxdb';
 import { RxdbClient } from './client.ts';
 import { openDatabase } from './database.ts';
 import { startReplication } from './replication.ts';
@@ -25,15 +25,31 @@ export interface RxdbClientOptions {
   counters?: readonly string[];
 }
 
+/** Installs started in this process (a campaign worker runs many). */
+let installsInProcess = 0;
+
+/**
+ * The database name of this install: the device id and the install's number in this
+ * process, minted on first start and kept in storage (restarts reuse it). RxDB allows one
+ * open database per name in a process; a name that is new for every install means a run
+ * never waits for an earlier run's database to close. The name never reaches the trace.
+ */
+function installName(env: ClientEnv, kitDb: Database.Database): string {
+  const meta = new KeyValueStorage(kitDb, { table: 'rxdb_adapter_meta' });
+  const held = meta.getItem('install-name');
+  if (held !== null) return held;
+  const name = `${env.deviceId}-${++installsInProcess}`;
+  meta.setItem('install-name', name);
+  return name;
+}
+
 async function start(env: ClientEnv, options: RxdbClientOptions) {
   const kitDb = env.storage.open('rxdb-adapter');
   const localStorage = new KeyValueStorage(env.storage.open('rxdb-localstorage'), {
     table: 'local_storage',
     whenClosed: 'drop',
   });
-  if (process.env.RXDB_DEBUG) console.error('open collections before start', env.deviceId, OPEN_COLLECTIONS.size);
-  const { database, collection } = await openDatabase(env.deviceId, localStorage);
-  if (process.env.RXDB_DEBUG) console.error('started', env.deviceId);
+  const { database, collection } = await openDatabase(installName(env, kitDb), localStorage);
   const tracking = new Tracking(kitDb);
   const counts = { pushed: 0, pulled: 0 };
   const { state, resync } = startReplication({
@@ -52,10 +68,7 @@ async function start(env: ClientEnv, options: RxdbClientOptions) {
   // open-collection cap and holds its name. Its storage is already closed by then.
   env.signal?.addEventListener('abort', () => {
     state.cancel().catch(() => {});
-    database.close().then(
-      () => process.env.RXDB_DEBUG && console.error('closed', env.deviceId, env.incarnation),
-      () => {},
-    );
+    database.close().catch(() => {});
   });
   const client = new RxdbClient({ env, collection, replication: state, resync, tracking, counts });
   client.start();

@@ -142,7 +142,11 @@ export function createTransport(env: ClientEnv, options: TransportOptions = {}):
       });
       return await outcomeOf(response);
     } catch (error) {
-      const reason = lifeSignal?.aborted ? 'stopped' : controller.signal.aborted ? 'timeout' : `network: ${(error as Error).name}`;
+      const reason = lifeSignal?.aborted
+        ? 'stopped'
+        : controller.signal.aborted
+          ? 'timeout'
+          : `network: ${(error as Error).name}`;
       return { kind: 'retry', reason };
     } finally {
       env.clock.clearTimeout(timer);
