@@ -43,6 +43,19 @@ function installName(env: ClientEnv, kitDb: Database.Database): string {
   return name;
 }
 
+/** RxDB retries every retryTime whatever the server said: a Retry-After holds both handlers until it passed. */
+function retryAfterHold(env: ClientEnv) {
+  let holding = false;
+  return {
+    hold(waitMs: number | undefined) {
+      if (waitMs === undefined || waitMs <= 0 || holding) return;
+      holding = true;
+      env.clock.setTimeout(() => (holding = false), waitMs);
+    },
+    held: () => holding,
+  };
+}
+
 async function start(env: ClientEnv, options: RxdbClientOptions) {
   const kitDb = env.storage.open('rxdb-adapter');
   const localStorage = new KeyValueStorage(env.storage.open('rxdb-localstorage'), {
@@ -62,6 +75,7 @@ async function start(env: ClientEnv, options: RxdbClientOptions) {
     retryTimeMs: options.retryTimeMs ?? 5_000,
     pageLimit: 50,
     counts,
+    ...retryAfterHold(env),
   });
   state.error$.subscribe((error) => env.log({ type: 'rxdb-error', result: String(error.message).slice(0, 200) }));
   // A killed incarnation's database must be closed, or it keeps counting towards RxDB's

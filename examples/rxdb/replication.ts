@@ -43,6 +43,9 @@ export interface ReplicationParts {
   retryTimeMs: number;
   pageLimit: number;
   counts: { pushed: number; pulled: number };
+  /** Holds every request for `waitMs` (the server's Retry-After); no-op when undefined. */
+  hold: (waitMs: number | undefined) => void;
+  held: () => boolean;
 }
 
 /** Bound on pages one pull call reads while it filters stale records out. */
@@ -140,12 +143,16 @@ async function heldRevs(parts: ReplicationParts, keys: string[]): Promise<Map<st
 }
 
 async function pull(parts: ReplicationParts, checkpoint: Checkpoint | undefined, batchSize: number) {
+  if (parts.held()) throw new HandlerError('pull: waiting for Retry-After');
   let cursor = checkpoint?.cursor ?? undefined;
   const newest = new Map<string, DeletableDoc>();
   for (let pages = 0; pages < PAGES_PER_PULL_MAX; pages++) {
     const outcome = await parts.transport.pullChanges(cursor, parts.pageLimit);
     if (outcome.kind === 'rejected') return { documents: [], checkpoint: { cursor: null } }; // unknown cursor: start over
-    if (outcome.kind !== 'page') throw new HandlerError(`pull: ${outcome.reason}`);
+    if (outcome.kind !== 'page') {
+      parts.hold(outcome.waitMs);
+      throw new HandlerError(`pull: ${outcome.reason}`);
+    }
     parts.env.crashPoint('after-pull-before-apply');
     const docs = outcome.page.changes.map(docOfRecord);
     const held = await heldRevs(
@@ -169,7 +176,6 @@ export function startReplication(parts: ReplicationParts): {
   resync: () => void;
 } {
   const stream$ = new Subject<'RESYNC'>();
-  let holdUntilTimer = false;
   const state = replicateRxCollection<RecordDoc, Checkpoint>({
     collection: parts.collection,
     replicationIdentifier: 'syncstorm-reference-protocol',
@@ -180,7 +186,7 @@ export function startReplication(parts: ReplicationParts): {
     push: {
       batchSize: 1, // one row per call: a failed row never makes RxDB resend rows the server already took
       async handler(rows) {
-        if (holdUntilTimer) throw new HandlerError('push: waiting for Retry-After');
+        if (parts.held()) throw new HandlerError('push: waiting for Retry-After');
         const conflicts: DeletableDoc[] = [];
         for (const row of rows) {
           const assumed = row.assumedMasterState as DeletableDoc | undefined;
@@ -188,10 +194,7 @@ export function startReplication(parts: ReplicationParts): {
           if (result.kind === 'conflict') conflicts.push(result.master);
           if (result.kind !== 'retry') continue;
           // RxDB retries the same rows after retryTime; a longer Retry-After holds them until it passed.
-          if (result.waitMs !== undefined && result.waitMs > 0) {
-            holdUntilTimer = true;
-            parts.env.clock.setTimeout(() => (holdUntilTimer = false), result.waitMs);
-          }
+          parts.hold(result.waitMs);
           throw new HandlerError(`push: ${result.reason}`);
         }
         return conflicts;

@@ -19,7 +19,7 @@ import {
   type SyncRunResult,
 } from '../../src/index.ts';
 import { columnsOfFields, fieldsOfRaw, type Raw } from './schema.ts';
-import { pullChanges, pushChanges, type SyncParts } from './sync.ts';
+import { pullChanges, pushChanges, SyncFailed, type SyncParts } from './sync.ts';
 
 export const TIMING = { debounceMs: 250, tickMs: 30_000, backoffBaseMs: 1_000, backoffCapMs: 60_000 };
 
@@ -74,7 +74,8 @@ export class WatermelonClient implements SyncClient {
     await this.database.write(async () => {
       await record.update((draft) => {
         // Only the columns that change, so WatermelonDB's per-column merge keeps the others open to the server.
-        for (const [column, value] of Object.entries(next)) if ((raw[column] ?? null) !== value) draft._setRaw(column, value ?? null);
+        for (const [column, value] of Object.entries(next))
+          if ((raw[column] ?? null) !== value) draft._setRaw(column, value ?? null);
       });
     });
     this.soon(TIMING.debounceMs);
@@ -104,7 +105,10 @@ export class WatermelonClient implements SyncClient {
   async pendingCount(): Promise<number> {
     let pending = 0;
     for (const table of ['notes', 'tasks']) {
-      const changed = await this.database.get(table).query(Q.where('_status', Q.notEq('synced'))).fetchCount();
+      const changed = await this.database
+        .get(table)
+        .query(Q.where('_status', Q.notEq('synced')))
+        .fetchCount();
       const deleted = await this.database.adapter.getDeletedRecords(table);
       pending += changed + deleted.length;
     }
@@ -134,7 +138,7 @@ export class WatermelonClient implements SyncClient {
   }
 
   private background(): void {
-    if (!this.parts.env.surroundings.online || this.backingOff) return;
+    if (!this.parts.env.surroundings.online) return;
     this.run().catch((error: unknown) => {
       if (!isKill(error)) this.parts.env.reportError(error);
     });
@@ -152,6 +156,8 @@ export class WatermelonClient implements SyncClient {
 
   private async synchronizeOnce(): Promise<SyncRunResult> {
     const { env, counts } = this.parts;
+    // Whoever asks (a write, the timer, the user), nobody goes before the wait is over.
+    if (this.backingOff) return { pushed: 0, pulled: 0, pending: await this.pendingCount(), error: 'backoff' };
     const before = { ...counts };
     let error: string | undefined;
     try {
@@ -166,7 +172,7 @@ export class WatermelonClient implements SyncClient {
     } catch (caught) {
       if (isKill(caught)) throw caught;
       error = caught instanceof Error ? caught.message : String(caught);
-      this.backOff();
+      this.backOff(caught instanceof SyncFailed ? caught.waitMs : undefined);
     }
     const result: SyncRunResult = {
       pushed: counts.pushed - before.pushed,
@@ -178,15 +184,19 @@ export class WatermelonClient implements SyncClient {
     return result;
   }
 
-  /** After a failed run: capped exponential backoff with jitter, then a new run. */
-  private backOff(): void {
+  /** After a failed run: the server's Retry-After, or capped exponential backoff with jitter; then a new run. */
+  private backOff(serverWaitMs: number | undefined): void {
     const { env } = this.parts;
     this.failures++;
     const nominalMs = Math.min(TIMING.backoffCapMs, TIMING.backoffBaseMs * 2 ** Math.min(this.failures - 1, 16));
+    const delayMs =
+      serverWaitMs !== undefined
+        ? Math.ceil(serverWaitMs * (1 + 0.1 * env.random()))
+        : Math.ceil(nominalMs / 2 + (nominalMs / 2) * env.random());
     this.backingOff = true;
     env.clock.setTimeout(() => {
       this.backingOff = false;
       this.background();
-    }, Math.ceil(nominalMs / 2 + (nominalMs / 2) * env.random()));
+    }, delayMs);
   }
 }

@@ -62,7 +62,8 @@ async function start(env: ClientEnv, options: WatermelonClientOptions): Promise<
 export function createWatermelonClient(options: WatermelonClientOptions = {}): ClientFactory {
   return {
     name: 'watermelondb',
-    description: 'WatermelonDB 0.28: LokiJS adapter persisted through env.storage, synchronize() over the reference protocol',
+    description:
+      'WatermelonDB 0.28: LokiJS adapter persisted through env.storage, synchronize() over the reference protocol',
     // synchronize() merges per column: a column changed locally wins over the server's
     // (last writer to push wins); applyRemote destroys local edits of records the server
     // reports deleted, and a local delete is sent unconditionally.

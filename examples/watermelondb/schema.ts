@@ -74,7 +74,12 @@ export function columnsOfFields(fields: Fields): Raw {
   }
   for (const column of COLUMN_NAMES) {
     const value = fields[column];
-    raw[column] = value === undefined || value === null ? null : COLUMNS[column].json ? JSON.stringify(value) : (value as string | number | boolean);
+    raw[column] =
+      value === undefined || value === null
+        ? null
+        : COLUMNS[column].json
+          ? JSON.stringify(value)
+          : (value as string | number | boolean);
   }
   raw.extra = Object.keys(extra).length === 0 ? null : JSON.stringify(extra);
   return raw;

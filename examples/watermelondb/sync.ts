@@ -47,13 +47,23 @@ export interface SyncParts {
 /** Bound on pages one pull reads. */
 const PAGES_PER_PULL_MAX = 50;
 
-class SyncFailed extends Error {
+/** Why a pull or push gave up; `waitMs` when the server said how long to wait (Retry-After). */
+export class SyncFailed extends Error {
   override name = 'SyncFailed';
+  constructor(
+    message: string,
+    readonly waitMs?: number,
+  ) {
+    super(message);
+  }
 }
 
 async function heldRevs(parts: SyncParts, table: string, ids: string[]): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map();
-  const records = await parts.database.get(table).query(Q.where('id', Q.oneOf(ids))).fetch();
+  const records = await parts.database
+    .get(table)
+    .query(Q.where('id', Q.oneOf(ids)))
+    .fetch();
   return new Map(records.map((record) => [record.id, Number((record._raw as unknown as Raw).rev ?? 0)]));
 }
 
@@ -91,7 +101,7 @@ export async function pullChanges(parts: SyncParts, args: SyncPullArgs): Promise
       cursor = undefined; // the server no longer knows the cursor: start over (rev checks make that safe)
       continue;
     }
-    if (outcome.kind !== 'page') throw new SyncFailed(`pull: ${outcome.reason}`);
+    if (outcome.kind !== 'page') throw new SyncFailed(`pull: ${outcome.reason}`, outcome.waitMs);
     env.crashPoint('after-pull-before-apply');
     records.push(...outcome.page.changes);
     cursor = outcome.page.next;
@@ -132,7 +142,7 @@ async function pushOne(parts: SyncParts, op: SyncOp): Promise<void> {
   // A delete of a record the server already deleted is done.
   if (outcome.kind === 'conflict' && op.kind === 'delete' && outcome.body.reason === 'deleted') return;
   if (outcome.kind === 'conflict' || outcome.kind === 'rejected') parts.ledger.settle(op.collection, op.id);
-  throw new SyncFailed(`push ${op.opId}: ${result}`);
+  throw new SyncFailed(`push ${op.opId}: ${result}`, outcome.kind === 'retry' ? outcome.waitMs : undefined);
 }
 
 export async function pushChanges(parts: SyncParts, args: SyncPushArgs): Promise<void> {
