@@ -9,7 +9,6 @@
 import { type Database, type Model, Q } from '@nozbe/watermelondb';
 import { synchronize } from '@nozbe/watermelondb/sync/index.js';
 import {
-  type ClientEnv,
   type Conflict,
   type Fields,
   type LocalRecord,
