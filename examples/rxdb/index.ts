@@ -62,7 +62,7 @@ async function start(env: ClientEnv, options: RxdbClientOptions) {
     table: 'local_storage',
     whenClosed: 'drop',
   });
-  const { database, collection } = await openDatabase(installName(env, kitDb), localStorage);
+  const { database, collection } = await openDatabase(installName(env, kitDb), env.incarnation, localStorage);
   const tracking = new Tracking(kitDb);
   const counts = { pushed: 0, pulled: 0 };
   const { state, resync } = startReplication({
@@ -78,10 +78,13 @@ async function start(env: ClientEnv, options: RxdbClientOptions) {
     ...retryAfterHold(env),
   });
   state.error$.subscribe((error) => env.log({ type: 'rxdb-error', result: String(error.message).slice(0, 200) }));
-  // A killed incarnation's database must be closed, or it keeps counting towards RxDB's
-  // open-collection cap and holds its name. Its storage is already closed by then.
+  // A killed incarnation's collection must be closed, or it keeps counting towards RxDB's
+  // open-collection cap. Its storage is already closed by then (writes are dropped).
+  // A killed incarnation's timers never fire, so its database.close() never completes:
+  // close the collection first, which leaves RxDB's count at once.
   env.signal?.addEventListener('abort', () => {
     state.cancel().catch(() => {});
+    collection.close().catch(() => {});
     database.close().catch(() => {});
   });
   const client = new RxdbClient({ env, collection, replication: state, resync, tracking, counts });

@@ -142,7 +142,26 @@ async function heldRevs(parts: ReplicationParts, keys: string[]): Promise<Map<st
   return revs;
 }
 
+/**
+ * Resolves when the OS says the device is online (or the incarnation dies). RxDB does the
+ * same in browsers (its retry races `window`'s online event); without it a week offline is
+ * a retry every 5 s for a week.
+ */
+function untilOnline(env: ClientEnv): Promise<void> {
+  if (env.surroundings.online || env.signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      off();
+      env.signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const off = env.surroundings.on('online', done);
+    env.signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 async function pull(parts: ReplicationParts, checkpoint: Checkpoint | undefined, batchSize: number) {
+  await untilOnline(parts.env);
   if (parts.held()) throw new HandlerError('pull: waiting for Retry-After');
   let cursor = checkpoint?.cursor ?? undefined;
   const newest = new Map<string, DeletableDoc>();
@@ -163,6 +182,7 @@ async function pull(parts: ReplicationParts, checkpoint: Checkpoint | undefined,
       const known = Math.max(held.get(doc.key) ?? 0, newest.get(doc.key)?.rev ?? 0);
       if (doc.rev > known) newest.set(doc.key, doc);
     }
+    for (const doc of newest.values()) parts.tracking.notePulled(doc);
     cursor = outcome.page.next;
     if (!outcome.page.hasMore || newest.size >= batchSize) break;
   }
@@ -186,6 +206,7 @@ export function startReplication(parts: ReplicationParts): {
     push: {
       batchSize: 1, // one row per call: a failed row never makes RxDB resend rows the server already took
       async handler(rows) {
+        await untilOnline(parts.env);
         if (parts.held()) throw new HandlerError('push: waiting for Retry-After');
         const conflicts: DeletableDoc[] = [];
         for (const row of rows) {

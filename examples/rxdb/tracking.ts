@@ -22,11 +22,24 @@ export interface Confirmed {
 
 export class Tracking {
   private readonly confirmed: KeyValueStorage;
+  private readonly pulled: KeyValueStorage;
   private readonly written: KeyValueStorage;
 
   constructor(db: Database.Database) {
     this.confirmed = new KeyValueStorage(db, { table: 'rxdb_adapter_confirmed' });
+    this.pulled = new KeyValueStorage(db, { table: 'rxdb_adapter_pulled' });
     this.written = new KeyValueStorage(db, { table: 'rxdb_adapter_written' });
+  }
+
+  /**
+   * Records the newest state a pull handed to RxDB. Only for telling whether a document
+   * still holds what the server sent (RxDB may not have stored it yet, so it never
+   * decides what to pull or push).
+   */
+  notePulled(doc: DeletableDoc): void {
+    const held = this.pulled.getItem(doc.key);
+    if (held !== null && (JSON.parse(held) as Confirmed).rev >= doc.rev) return;
+    this.pulled.setItem(doc.key, JSON.stringify({ rev: doc.rev, content: stableJson(contentOf(doc)) }));
   }
 
   confirmedOf(key: string): Confirmed | undefined {
@@ -62,9 +75,13 @@ export class Tracking {
   settled(key: string, doc: DeletableDoc | undefined): boolean {
     const content = doc === undefined ? undefined : stableJson(contentOf(doc));
     const confirmed = this.confirmedOf(key);
+    const pulledText = this.pulled.getItem(key);
+    const pulled = pulledText === null ? undefined : (JSON.parse(pulledText) as Confirmed);
     // A record created and deleted before the server saw it was never anything to push.
-    const neverSent = confirmed === undefined && (doc === undefined || doc._deleted);
-    const same = neverSent || (confirmed !== undefined && confirmed.content === content);
+    const neverSent = confirmed === undefined && pulled === undefined && (doc === undefined || doc._deleted);
+    const asPushed = confirmed !== undefined && confirmed.content === content;
+    const asPulled = pulled !== undefined && doc !== undefined && pulled.rev === doc.rev && pulled.content === content;
+    const same = neverSent || asPushed || asPulled;
     if (same) this.written.removeItem(key);
     return same;
   }
