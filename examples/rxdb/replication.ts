@@ -56,10 +56,11 @@ class HandlerError extends Error {
 }
 
 /** The base revision of a local change: the newest server revision whose content the change was made on. */
-function baseRevOf(parts: ReplicationParts, assumed: DeletableDoc): number {
-  const confirmed = parts.tracking.confirmedOf(assumed.key);
-  if (confirmed !== undefined && confirmed.content === stableJson(contentOf(assumed))) return confirmed.rev;
-  return assumed.rev;
+function baseRevOf(parts: ReplicationParts, assumed: DeletableDoc): number | null {
+  const confirmedRev = parts.tracking.revOfContent(assumed.key, stableJson(contentOf(assumed)));
+  const rev = Math.max(confirmedRev ?? 0, assumed.rev);
+  // No server revision is known for the assumed state: the server checks nothing (unconditional).
+  return rev > 0 ? rev : null;
 }
 
 function wireOp(

@@ -18,7 +18,12 @@ export interface Confirmed {
   rev: number;
   /** `stableJson(contentOf(doc))` of the server's state at that revision. */
   content: string;
+  /** Earlier confirmed states, newest first (bounded): RxDB may still assume one of them. */
+  earlier?: { rev: number; content: string }[];
 }
+
+/** Bound on the earlier states kept per document. */
+const EARLIER_STATES_MAX = 16;
 
 export class Tracking {
   private readonly confirmed: KeyValueStorage;
@@ -51,8 +56,21 @@ export class Tracking {
   confirm(key: string, doc: DeletableDoc): void {
     const held = this.confirmedOf(key);
     if (held !== undefined && held.rev > doc.rev) return;
-    const value: Confirmed = { rev: doc.rev, content: stableJson(contentOf(doc)) };
+    const earlier = held === undefined ? [] : [{ rev: held.rev, content: held.content }, ...(held.earlier ?? [])];
+    const value: Confirmed = {
+      rev: doc.rev,
+      content: stableJson(contentOf(doc)),
+      earlier: earlier.slice(0, EARLIER_STATES_MAX),
+    };
     this.confirmed.setItem(key, JSON.stringify(value));
+  }
+
+  /** The newest server revision confirmed with exactly this content, if any. */
+  revOfContent(key: string, content: string): number | undefined {
+    const held = this.confirmedOf(key);
+    if (held === undefined) return undefined;
+    if (held.content === content) return held.rev;
+    return held.earlier?.find((state) => state.content === content)?.rev;
   }
 
   /** The newest server revision known for the document. */

@@ -11,6 +11,7 @@
  */
 import { Database } from '@nozbe/watermelondb';
 import LokiModule from '@nozbe/watermelondb/adapters/lokijs/index.js';
+import loggerModule from '@nozbe/watermelondb/utils/common/logger/index.js';
 import {
   type ClientEnv,
   type ClientFactory,
@@ -25,6 +26,9 @@ import { MODEL_CLASSES, SCHEMA } from './schema.ts';
 
 /** The package is CommonJS: under ESM its default export sits on `.default`. */
 const LokiJSAdapter = LokiModule.default;
+
+// WatermelonDB logs every Loki step to the console; its own switch turns that off.
+loggerModule.default.silence();
 
 export const CRASH_POINTS = ['before-push', 'after-push-before-commit', 'after-pull-before-apply'] as const;
 
