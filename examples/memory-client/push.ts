@@ -25,7 +25,7 @@ function frozen(ctx: RunContext, op: PendingOp): SyncOp {
   return sent;
 }
 
-function newerBase(ctx: RunContext, record: ServerRecord | null | undefined): Change[] {
+export function newerBase(ctx: RunContext, record: ServerRecord | null | undefined): Change[] {
   if (record === null || record === undefined) return [];
   const base = ctx.store.bases.get(recordKey(record.collection, record.id));
   if (base !== undefined && base.rev >= record.rev) return [];
@@ -49,7 +49,10 @@ function editMetDeletion(ctx: RunContext, op: PendingOp, current: ServerRecord):
   ];
 }
 
-function onConflict(ctx: RunContext, op: PendingOp, body: ConflictBody): Change[] {
+/** What a 409 on `op` changes in the store: this client's merge policy. */
+export type ConflictHandler = (ctx: RunContext, op: PendingOp, body: ConflictBody) => Change[];
+
+export function onConflict(ctx: RunContext, op: PendingOp, body: ConflictBody): Change[] {
   const current = body.current;
   const dropOp: Change = { kind: 'op', key: opKey(op.seq) };
   if (body.reason === 'deleted' && op.kind === 'update') return editMetDeletion(ctx, op, current);
@@ -62,21 +65,24 @@ function onConflict(ctx: RunContext, op: PendingOp, body: ConflictBody): Change[
 }
 
 /** Commits the server's answer to one op. */
-function settle(ctx: RunContext, op: PendingOp, outcome: Outcome): void {
+function settle(ctx: RunContext, op: PendingOp, outcome: Outcome, handler: ConflictHandler): void {
   const result = outcome.kind === 'conflict' ? `conflict:${outcome.body.reason}` : outcome.kind;
   ctx.env.log({ type: 'push-result', outboxItemId: op.opId, result, collection: op.collection, id: op.id });
   if (outcome.kind === 'ok') {
     const record = (outcome.body as OpApplied).record;
     ctx.store.commit([{ kind: 'op', key: opKey(op.seq) }, ...newerBase(ctx, record)]);
   } else if (outcome.kind === 'conflict') {
-    ctx.store.commit(onConflict(ctx, op, outcome.body));
+    ctx.store.commit(handler(ctx, op, outcome.body));
   } else if (outcome.kind === 'rejected') {
     ctx.store.commit([{ kind: 'op', key: opKey(op.seq) }]);
   }
 }
 
 /** Pushes until the outbox is empty, an answer says "later", or the run's request bound is reached. */
-export async function push(ctx: RunContext): Promise<{ pushed: number; stop?: Stop }> {
+export async function push(
+  ctx: RunContext,
+  handler: ConflictHandler = onConflict,
+): Promise<{ pushed: number; stop?: Stop }> {
   let pushed = 0;
   for (;;) {
     const op = ctx.store.ops.values().next().value;
@@ -88,7 +94,7 @@ export async function push(ctx: RunContext): Promise<{ pushed: number; stop?: St
     const outcome = await send(ctx.env, ctx.store, { method: 'POST', path: '/sync/ops', body, key: body.opId });
     if (outcome.kind === 'retry') return { pushed, stop: outcome };
     ctx.env.crashPoint('after-push-before-commit');
-    settle(ctx, op, outcome);
+    settle(ctx, op, outcome, handler);
     if (outcome.kind === 'ok') pushed++;
   }
 }

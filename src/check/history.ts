@@ -10,7 +10,7 @@
  * A malformed event is a programmer error: `buildHistory` throws an AssertionError that
  * names the event's seq, type and field.
  */
-import type { Conflict, LocalRecord, MergePolicy, Resolution } from '../client/contract.ts';
+import type { ClientCapabilities, Conflict, LocalRecord, MergePolicy, Resolution } from '../client/contract.ts';
 import type { TraceEvent } from '../kernel/trace.ts';
 import type { Fields, OpKind, PatchOp, ServerRecord } from '../server/protocol.ts';
 import { type History, indexHistory } from './history-index.ts';
@@ -220,11 +220,13 @@ export interface FinalDeviceState {
 
 /**
  * `sim.final`: once, after heal. `server` is every server record, tombstones included;
- * `devices` has one entry per device; `policy` is the client's declared merge policy.
+ * `devices` has one entry per device; `policy` is the client's declared merge policy;
+ * `capabilities` what the client declared it has (absent: everything).
  */
 export interface SimFinal extends EventBase {
   type: 'sim.final';
   policy: MergePolicy;
+  capabilities?: ClientCapabilities;
   server: ServerRecord[];
   devices: Record<string, FinalDeviceState>;
 }

@@ -116,7 +116,7 @@ const SCHEMAS: Record<string, Record<string, Check>> = {
   'sim.phase': { phase: oneOfThese(['chaos', 'heal', 'check']) },
   'sim.step': { device: optionalString, do: string },
   'sim.heal': { device: string, drained: boolean, nudged: boolean, rounds: number },
-  'sim.final': { policy: object, server: records, devices: object },
+  'sim.final': { policy: object, capabilities: optional(object), server: records, devices: object },
   'server.apply': {
     device: string,
     opId: string,

@@ -26,6 +26,7 @@ import {
   parseWorkers,
   SCENARIO_TIME_LIMIT_MS_DEFAULT,
 } from './options.ts';
+import { checkOutputFlags, REPORTS_ROOT_DEFAULT } from './output-paths.ts';
 import { useFastScratch } from './scratch.ts';
 
 /** Defaults of `fuzz`: a campaign that finds every mutant's bug within 200 seeds. */
@@ -42,6 +43,8 @@ export const GATE_DEFAULTS = {
 export const SHRINK_TIME_LIMIT_S_DEFAULT = 30;
 
 const EXIT_FAILED = 1;
+/** Commands that write a report folder even without --report (to reports/). */
+const WRITES_REPORTS = new Set(['gate', 'fuzz', 'chaos', 'coalescing', 'merge']);
 const PROFILE_NAMES = Object.keys(PROFILES);
 
 function reportOptions(command: Command): Command {
@@ -93,7 +96,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} })
     .showSuggestionAfterError(true)
-    .helpCommand(true);
+    .helpCommand(true)
+    // Output paths are checked before any command starts its work (a gate can take minutes).
+    .hook('preAction', (_program, action) =>
+      checkOutputFlags(action.opts(), WRITES_REPORTS.has(action.name()) ? { report: REPORTS_ROOT_DEFAULT } : {}),
+    );
 
   campaignOptions(reportOptions(program.command('gate')), GATE_DEFAULTS, true)
     .description('run every scenario and a fuzz campaign: the one command for CI')

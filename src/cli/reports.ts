@@ -19,8 +19,9 @@ import {
 import { SCHEMA_FILE } from '../scenario/schema-file.ts';
 import type { RunResult } from '../sim/result.ts';
 import type { CliIo } from './io.ts';
+import { outputFailure, REPORTS_ROOT_DEFAULT } from './output-paths.ts';
 
-export const REPORTS_ROOT_DEFAULT = 'reports';
+export { REPORTS_ROOT_DEFAULT } from './output-paths.ts';
 
 export interface ReportFlags {
   report?: string;
@@ -74,21 +75,29 @@ export function emitReports(
     const reproScenarios = Object.fromEntries(
       Object.entries(outcome.reproScenarios ?? {}).map(([name, scenario]) => [name, reproFile(root, scenario)]),
     );
-    written = writeReports(root, outcome.results, {
-      runId: runIdFor(command, io),
-      startedAt,
-      repros: outcome.repros ?? {},
-      reproScenarios,
-    });
+    try {
+      written = writeReports(root, outcome.results, {
+        runId: runIdFor(command, io),
+        startedAt,
+        repros: outcome.repros ?? {},
+        reproScenarios,
+      });
+    } catch (error) {
+      throw outputFailure('--report', root, error);
+    }
     summary = written.summary;
     io.err(`report: ${join(written.dir, 'report.html')}\n`);
   } else {
     summary = buildSummary(outcome.results, { startedAt, repros: outcome.repros ?? {} });
   }
   if (flags.junit !== undefined) {
-    mkdirSync(dirname(flags.junit), { recursive: true });
-    if (written !== undefined) copyFileSync(join(written.dir, 'junit.xml'), flags.junit);
-    else writeFileSync(flags.junit, renderJunit(outcome.results, { startedAt, repros: outcome.repros ?? {} }));
+    try {
+      mkdirSync(dirname(flags.junit), { recursive: true });
+      if (written !== undefined) copyFileSync(join(written.dir, 'junit.xml'), flags.junit);
+      else writeFileSync(flags.junit, renderJunit(outcome.results, { startedAt, repros: outcome.repros ?? {} }));
+    } catch (error) {
+      throw outputFailure('--junit', flags.junit, error);
+    }
   }
   if (flags.json) io.out(renderSummary({ ...summary, ...outcome.extra } as ReportSummary));
   return { summary, ...(written ? { written } : {}) };

@@ -9,11 +9,14 @@
  *   201), `DELETE /_syncstorm/rules` (all, 204);
  * - `POST /_syncstorm/faults` `{"enabled": false}`: suspend or resume every rule;
  * - `POST /_syncstorm/reset`: a fresh server (no records, no rules, empty history).
- * Control requests are not protocol traffic and are not recorded in the history.
+ * Control requests are not protocol traffic and are not recorded in the history. Strangers
+ * (a foreign Host or Origin, a non-JSON post, a missing token) are refused first: see
+ * stranger-guard.ts.
  */
 import { z } from 'zod';
 import { serverFaultRuleSchema } from '../server/index.ts';
 import type { ServedServer } from './served-server.ts';
+import { guardRequestOf } from './stranger-guard.ts';
 
 const HISTORY_PAGE_MAX = 10_000;
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -100,6 +103,12 @@ const ROUTES: Record<string, Partial<Record<string, Route>>> = {
 };
 
 export async function handleControl(served: ServedServer, request: Request): Promise<Response> {
+  const refusal = served.controlGuard?.check(guardRequestOf(request));
+  if (refusal !== undefined) {
+    const headers = refusal.status === 401 ? { ...JSON_HEADERS, 'www-authenticate': 'Bearer' } : JSON_HEADERS;
+    const body = { error: 'refused', reason: refusal.reason, detail: refusal.detail };
+    return new Response(JSON.stringify(body), { status: refusal.status, headers });
+  }
   const url = new URL(request.url);
   const name = url.pathname.slice('/_syncstorm/'.length).replace(/\/$/, '');
   const methods = Object.hasOwn(ROUTES, name) ? ROUTES[name] : undefined;

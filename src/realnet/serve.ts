@@ -2,12 +2,15 @@
  * @module realnet/serve
  * `startServe`: the reference server (or a server mutant) over real HTTP, in real time,
  * with its control API; on 127.0.0.1 and a free port unless told otherwise. What
- * `syncstorm serve` runs, and what `chaos` and the tests start in-process.
+ * `syncstorm serve` runs, and what `chaos` and the tests start in-process. The control API
+ * answers only this machine's own tools (stranger-guard.ts), with `token` when one is set;
+ * the sync API answers anyone who reaches it (the app under test may live on any origin).
  */
 import type { Trace } from '../kernel/trace.ts';
 import { createHttpHost, type ServerConfig } from '../server/index.ts';
 import { ServedServer } from './served-server.ts';
 import { serverMutant } from './server-mutants/index.ts';
+import { StrangerGuard } from './stranger-guard.ts';
 import { RunTimeline } from './timeline.ts';
 
 export interface ServeOptions {
@@ -24,6 +27,8 @@ export interface ServeOptions {
   control?: boolean;
   /** Bound on receiving one request; a slower client gets 408. Default 30 s. */
   requestTimeoutMs?: number;
+  /** Required of every control request as `Authorization: Bearer <token>`. */
+  token?: string;
 }
 
 export interface Serving {
@@ -46,10 +51,17 @@ export async function startServe(options: ServeOptions = {}): Promise<Serving> {
     ...(options.control === undefined ? {} : { control: options.control }),
   });
   try {
+    const bindHost = options.host ?? '127.0.0.1';
     const host = await createHttpHost(served, {
-      host: options.host ?? '127.0.0.1',
+      host: bindHost,
       port: options.port ?? 0,
       requestTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT,
+    });
+    const port = Number(new URL(host.url).port || 80);
+    served.controlGuard = new StrangerGuard({
+      host: bindHost,
+      port,
+      ...(options.token ? { token: options.token } : {}),
     });
     return {
       url: host.url,

@@ -20,6 +20,7 @@ import {
 import { handleControl } from './control-api.ts';
 import { SchedulerPump } from './pump.ts';
 import type { ServerHandle, ServerMutant } from './server-mutants/index.ts';
+import type { StrangerGuard } from './stranger-guard.ts';
 import type { RunTimeline } from './timeline.ts';
 
 export const CONTROL_PREFIX = '/_syncstorm/';
@@ -49,6 +50,8 @@ interface Generation {
 export class ServedServer {
   readonly config: ServerConfig;
   private current: Generation;
+  /** Checks every control request once the server listens (set by startServe); none in-process. */
+  controlGuard: StrangerGuard | undefined;
 
   constructor(private readonly options: ServedServerOptions) {
     this.config = resolveServerConfig(options.config);

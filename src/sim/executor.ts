@@ -36,6 +36,8 @@ export class StepExecutor {
   constructor(
     private readonly world: World,
     private readonly collections: readonly string[],
+    /** False for a client that declares no conflict inbox: its conflicts are not read, resolve steps are skipped. */
+    readonly conflictInbox = true,
   ) {}
 
   private get scheduler(): Scheduler {
@@ -151,6 +153,7 @@ export class StepExecutor {
         return;
       }
       case 'resolve': {
+        if (!this.conflictInbox) return this.skip(device, index, 'the client has no conflict inbox');
         const conflicts = await client.conflicts();
         const conflict = conflicts[0];
         if (conflict === undefined) return this.skip(device, index, 'no conflict to resolve');
@@ -163,7 +166,7 @@ export class StepExecutor {
       case 'sync': {
         const result = await client.sync();
         trace.record('user.sync', { device, step: index, result });
-        const view = await readView(client, this.collections);
+        const view = await readView(client, this.collections, this.conflictInbox);
         trace.record('device.view', { device, reason: 'step', ...view });
         return;
       }
@@ -234,7 +237,7 @@ export class StepExecutor {
     if (client !== undefined) {
       // A list read resolves within promise continuations (storage is synchronous), so
       // nothing else happens between this view and the kill.
-      const view = await readView(client, this.collections).catch(() => undefined);
+      const view = await readView(client, this.collections, this.conflictInbox).catch(() => undefined);
       if (view) this.world.trace.record('device.view', { device: host.deviceId, reason: 'before-kill', ...view });
     }
     this.chains.delete(host.deviceId);
@@ -261,7 +264,7 @@ export class StepExecutor {
     await host.restart();
     const client = host.client;
     if (client === undefined) return;
-    const view = await readView(client, this.collections).catch(() => undefined);
+    const view = await readView(client, this.collections, this.conflictInbox).catch(() => undefined);
     if (view) this.world.trace.record('device.view', { device: host.deviceId, reason: 'after-restart', ...view });
   }
 

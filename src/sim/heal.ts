@@ -82,7 +82,10 @@ export class Healer {
   async view(host: DeviceHost): Promise<DeviceView | undefined> {
     const client = host.client;
     if (client === undefined) return undefined;
-    const outcome = await this.call(readView(client, this.collections), `reading the view of ${host.deviceId}`);
+    const outcome = await this.call(
+      readView(client, this.collections, this.executor.conflictInbox),
+      `reading the view of ${host.deviceId}`,
+    );
     if (outcome.ok) return outcome.value;
     this.reportError(host.deviceId, outcome.error);
     return undefined;

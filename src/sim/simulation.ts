@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildHistory } from '../check/history.ts';
 import { checkAll } from '../check/index.ts';
-import type { ClientFactory } from '../client/contract.ts';
+import { type ClientFactory, capabilitiesOf } from '../client/contract.ts';
 import { EventsLimitReached } from '../kernel/scheduler.ts';
 import type { ServerConfig } from '../server/index.ts';
 import { StepExecutor } from './executor.ts';
@@ -82,7 +82,9 @@ async function finalState(world: World, healer: Healer, client: ClientFactory): 
     world.trace.record('device.view', { device: host.deviceId, reason: 'final', ...view });
     devices[host.deviceId] = view;
   }
-  world.trace.record('sim.final', { policy: client.policy, server: world.server.records(), devices });
+  // Capabilities are recorded only when declared, so the traces of other clients stay as they were.
+  const capabilities = client.capabilities === undefined ? {} : { capabilities: capabilitiesOf(client) };
+  world.trace.record('sim.final', { policy: client.policy, ...capabilities, server: world.server.records(), devices });
 }
 
 export async function runSimulation(options: SimulationOptions): Promise<RunResult> {
@@ -111,7 +113,7 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
       profile: options.plan.profile,
       devices: options.plan.devices.map((device) => device.id),
     });
-    const executor = new StepExecutor(world, collections);
+    const executor = new StepExecutor(world, collections, capabilitiesOf(options.client).conflictInbox);
     const healer = new Healer(world, executor, collections, heal);
     for (const host of world.hosts.values()) {
       const started = await executor.startDevice(host);

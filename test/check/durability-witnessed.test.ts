@@ -2,9 +2,10 @@
  * Goal: durability blames a kill only for what was lost across it (false alarm 13.5b). A
  * write the client dropped itself after a 409, visible in a view long before the kill, is a
  * no-silent-loss violation and not a durability one; a loss that no view before the kill
- * showed is still durability's. Method: hand-made histories where d1's stale edit of r1 is
- * refused with 409 and dropped 66 s before a crash-point kill; assert which checker fires
- * and on which events.
+ * showed is still durability's; so is a write the client dropped for a server state it
+ * adopted (a rev its writer had not seen), even when no view witnessed the drop. Method:
+ * hand-made histories where d1's stale edit of r1 is refused with 409 and dropped 66 s
+ * before a crash-point kill; assert which checker fires and on which events.
  */
 import { describe, expect, it } from 'vitest';
 import { checkDurability, checkNoSilentLoss } from '../../src/check/index.ts';
@@ -64,6 +65,30 @@ describe('durability: a loss must be witnessed across the kill', () => {
     const after = b.view('d1', 'after-restart', [mine], 0);
     expect(checkDurability(b.build())).toEqual([
       expect.objectContaining({ invariant: 'durability', events: [write, kill, after], expected: 'pending > 0' }),
+    ]);
+  });
+
+  it('does not blame a kill when the restarted device shows a server state its writer had not seen', () => {
+    const run = (shownAfter: ReturnType<typeof local>) => {
+      const { builder: b } = cleanChaos();
+      b.at(50).apply({ device: 'd2', opId: 'op3', id: 'r1', revAfter: 3, fields: THEIRS });
+      const write = b.at(100).update('d1', 'r1', [{ op: 'set', field: 'title', value: 'd1.w4' }], SHOWN);
+      b.at(110).send('d1', 'd1#2', '/sync/ops', 'op4');
+      b.reject('d1', 'op4', 409);
+      b.receive('d1', 'd1#2', 409);
+      const kill = b.at(66_120).kill('d1', 'before-push');
+      b.at(66_200).restart('d1');
+      const after = b.view('d1', 'after-restart', [shownAfter], 0);
+      endRun(b, [stored('r1', THEIRS, 3)]);
+      return { history: b.build(), witnesses: [write, kill, after] };
+    };
+    const adopted = run(local('r1', THEIRS, 3));
+    expect(checkDurability(adopted.history)).toEqual([]);
+    expect(checkNoSilentLoss(adopted.history).map((violation) => violation.expected)).toEqual(['d1.w4']);
+    const rolledBack = run(SHOWN);
+    expect(checkDurability(rolledBack.history).map((violation) => [violation.expected, violation.events])).toEqual([
+      ['d1.w4', rolledBack.witnesses],
+      ['pending > 0', rolledBack.witnesses],
     ]);
   });
 });

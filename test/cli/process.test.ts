@@ -241,6 +241,7 @@ describe('syncstorm binary', () => {
       const last = JSON.parse(lines.at(-1) ?? '{}');
       expect(last.t).toBeLessThanOrEqual(1_000);
       expect(replay.stdout).toContain('trace sha256 none: the run did not finish');
+      expect(replay.stderr).toContain(`trace written to ${trace} up to where the run stopped`);
     },
     TIMEOUT_MS,
   );

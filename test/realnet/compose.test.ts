@@ -41,6 +41,8 @@ test('syncstorm serves on 0.0.0.0:8787 and drives a known schedule on the toxipr
   const command = syncstorm.command ?? [];
   expect(command.slice(0, 3)).toEqual(['node', 'bin/syncstorm.mjs', 'serve']);
   expect(flag(command, '--host')).toBe('0.0.0.0');
+  // serve refuses a non-loopback --host without it.
+  expect(command).toContain('--allow-remote');
   expect(flag(command, '--port')).toBe('8787');
   expect(flag(command, '--proxy-url')).toBe('http://toxiproxy:8474');
   expect(flag(command, '--proxy-listen')).toBe('0.0.0.0:8666');

@@ -11,6 +11,8 @@ import { Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type ChaosProxyServer, startChaosProxy } from '../../src/realnet/proxy/index.ts';
 
+/** Admin requests declare their JSON bodies, as toxiproxy-node-client does. */
+const JSON_BODY = { 'content-type': 'application/json' };
 let admin: ChaosProxyServer;
 let upstream: Server;
 let upstreamAddress: string;
@@ -64,11 +66,13 @@ test('toxics: add with defaults, get, update (POST and PATCH), list, remove', as
   expect(updated.attributes).toEqual({ latency: 80, jitter: 10 });
   const patched = await fetch(`${proxy.getPath()}/toxics/slow`, {
     method: 'PATCH',
+    headers: JSON_BODY,
     body: JSON.stringify({ toxicity: 0.5 }),
   });
   expect(await patched.json()).toMatchObject({ toxicity: 0.5, attributes: { latency: 80 } });
   const defaulted = await fetch(`${proxy.getPath()}/toxics`, {
     method: 'POST',
+    headers: JSON_BODY,
     body: JSON.stringify({ type: 'reset_peer' }),
   });
   expect(await defaulted.json()).toEqual({
@@ -117,21 +121,24 @@ test("errors have Toxiproxy's shape; what is not implemented is a 501 that names
   expect(await missing.json()).toEqual({ error: 'proxy not found', status: 404 });
   const noName = await fetch(`${admin.url}/proxies`, {
     method: 'POST',
+    headers: JSON_BODY,
     body: JSON.stringify({ upstream: upstreamAddress }),
   });
   expect(await noName.json()).toEqual({ error: 'missing required field: name', status: 400 });
   await client.createProxy({ name: 'err', listen: '127.0.0.1:0', upstream: upstreamAddress });
   const badType = await fetch(`${admin.url}/proxies/err/toxics`, {
     method: 'POST',
+    headers: JSON_BODY,
     body: JSON.stringify({ type: 'meteor' }),
   });
   expect(await badType.json()).toEqual({ error: 'invalid toxic type', status: 400 });
   const badStream = await fetch(`${admin.url}/proxies/err/toxics`, {
     method: 'POST',
+    headers: JSON_BODY,
     body: JSON.stringify({ type: 'latency', stream: 'sideways' }),
   });
   expect(badStream.status).toBe(400);
-  const badJson = await fetch(`${admin.url}/proxies`, { method: 'POST', body: '{' });
+  const badJson = await fetch(`${admin.url}/proxies`, { method: 'POST', headers: JSON_BODY, body: '{' });
   expect(badJson.status).toBe(400);
   const metrics = await fetch(`${admin.url}/metrics`);
   expect(metrics.status).toBe(501);

@@ -32,7 +32,12 @@ function op(id: string, opId: string) {
   });
 }
 
-const control = (path: string, init?: RequestInit) => fetch(`${serving.url}/_syncstorm/${path}`, init);
+/** A control request as the user's own tools send it: JSON bodies declared as JSON. */
+const control = (path: string, init?: RequestInit) =>
+  fetch(
+    `${serving.url}/_syncstorm/${path}`,
+    init?.body === undefined ? init : { ...init, headers: { 'content-type': 'application/json' } },
+  );
 
 test('health and history show what the server recorded, by device, in pages', async () => {
   expect((await op('n1', 'o1')).status).toBe(201);

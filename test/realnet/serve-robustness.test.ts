@@ -99,9 +99,17 @@ test('a client that trickles its headers gets 408 while the server keeps serving
 });
 
 test('an oversized and malformed control request is refused, the control API still answers', async () => {
-  const answer = await fetch(`${serving.url}/_syncstorm/rules`, { method: 'POST', body: '[{"match":' });
+  const answer = await fetch(`${serving.url}/_syncstorm/rules`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '[{"match":',
+  });
   expect(answer.status).toBe(400);
-  const big = await fetch(`${serving.url}/_syncstorm/rules`, { method: 'POST', body: 'z'.repeat(10_000) });
+  const big = await fetch(`${serving.url}/_syncstorm/rules`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: 'z'.repeat(10_000),
+  });
   expect(big.status).toBe(400);
   expect((await fetch(`${serving.url}/_syncstorm/health`)).status).toBe(200);
 });

@@ -6,6 +6,7 @@
  * not applied before the kill is still pending (or in conflict) after the restart.
  */
 import type { FieldValue } from '../../server/protocol.ts';
+import { adoptedUnseenState } from '../adopted-state.ts';
 import type { DeviceHistory, DeviceKill, DeviceView, History, RecordHistory, UserDelete } from '../history.ts';
 import { writeKey } from '../history-index.ts';
 import { holds, type RecordKey, recordKey, sameValue, show } from '../values.ts';
@@ -99,7 +100,10 @@ function expectations(device: DeviceHistory, kill: DeviceKill): Map<RecordKey, R
   return result;
 }
 
-/** True when the server replaced a scalar after `seq` with exactly what the restarted view shows. */
+/**
+ * True when the server replaced a field after `seq` with exactly what the restarted view
+ * shows (a scalar, or a whole set): the device adopted a newer server state, as a pull may.
+ */
 function serverReplacedScalar(
   record: RecordHistory | undefined,
   field: string,
@@ -216,7 +220,8 @@ function lossesIn(input: AcknowledgedInput, expectation: RecordExpectation, view
       const value = shown.fields[expected.field];
       if (
         holds(value, expected.value) ||
-        serverRemovedElement(record, expected.field, expected.value, expected.seq, view.seq)
+        serverRemovedElement(record, expected.field, expected.value, expected.seq, view.seq) ||
+        serverReplacedScalar(record, expected.field, expected.seq, value, view.seq)
       )
         continue;
       lost.push({
@@ -229,7 +234,9 @@ function lossesIn(input: AcknowledgedInput, expectation: RecordExpectation, view
     }
   }
   const neverOnServer = expectation.deleted !== undefined && (record?.applies.length ?? 0) === 0;
-  const settled = view.pending > 0 || inConflict || (shown !== undefined && shown.status !== 'synced');
+  // A client without per-record status (capabilities.recordStatus: false) is judged by its pending count alone.
+  const statusShown = input.history.final?.capabilities?.recordStatus !== false;
+  const settled = view.pending > 0 || inConflict || (statusShown && shown !== undefined && shown.status !== 'synced');
   if (!expectation.lastIsResolve && !neverOnServer && !settled && !confirmed(input, expectation, record)) {
     const message = `${prefix} its write on ${expectation.key} (seq ${expectation.lastSeq}) was not applied by the server before the kill, yet after the restart nothing is pending and the record shows as synced`;
     lost.push({ key: 'pending', message, seq: expectation.lastSeq, expected: 'pending > 0', actual: view.pending });
@@ -238,22 +245,33 @@ function lossesIn(input: AcknowledgedInput, expectation: RecordExpectation, view
 }
 
 /**
- * The losses the kill is to blame for: those the after-restart view shows, less those the
- * device's last view before the kill already showed (a write the client dropped earlier,
- * e.g. after a 409, was not lost across this kill: no-silent-loss judges it). A write no
- * longer pending before the kill counts as dropped then only if that view also showed one
- * of its values gone: an outbox emptied while the request was in flight is lost by the kill.
+ * The losses the kill is to blame for. None when the restarted device shows a server state
+ * its last writer had not seen (it adopted it, dropping its own writes: a merge decision
+ * that no-silent-loss judges), unless the device's last view before the kill still showed
+ * the writes and nothing reached the device from then to the kill. Else those the
+ * after-restart view shows, less those the last view before the kill already showed (a
+ * write the client dropped earlier, e.g. after a 409). A write no longer pending before
+ * the kill counts as dropped then only if that view also showed one of its values gone: an
+ * outbox emptied while the request was in flight is lost by the kill.
  */
 function judgeRecord(input: AcknowledgedInput, expectation: RecordExpectation): Violation[] {
   const { device, kill, after } = input;
-  let lost = lossesIn(input, expectation, after);
   const prior = device.views.findLast((view) => view.seq < kill.seq);
-  if (lost.length > 0 && prior !== undefined) {
-    const earlier = lossesIn(input, expectation, prior).filter((loss) => loss.seq < prior.seq);
-    const keys = new Set(earlier.map((loss) => loss.key));
-    const dropped = earlier.some((loss) => loss.key !== 'pending');
-    lost = lost.filter((loss) => !keys.has(loss.key) || (loss.key === 'pending' && !dropped) || loss.seq > prior.seq);
-  }
+  const earlier = prior === undefined ? [] : lossesIn(input, expectation, prior).filter((loss) => loss.seq < prior.seq);
+  const heldUntilKill =
+    prior !== undefined &&
+    prior.seq > expectation.lastSeq &&
+    !earlier.some((loss) => loss.key !== 'pending') &&
+    !device.receives.some((receive) => receive.seq > prior.seq && receive.seq < kill.seq);
+  const last = device.writes.find((write) => write.seq === expectation.lastSeq);
+  const shown = after.records.find((record) => recordKey(record.collection, record.id) === expectation.key);
+  const record = input.history.byRecord.get(expectation.key);
+  if (!heldUntilKill && last !== undefined && adoptedUnseenState(record, last, shown, after.seq)) return [];
+  const keys = new Set(earlier.map((loss) => loss.key));
+  const dropped = earlier.some((loss) => loss.key !== 'pending');
+  const lost = lossesIn(input, expectation, after).filter(
+    (loss) => !keys.has(loss.key) || (loss.key === 'pending' && !dropped),
+  );
   return lost
     .filter((entry) => !input.reported.has(entry.seq))
     .map((entry) => {

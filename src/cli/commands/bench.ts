@@ -22,6 +22,7 @@ import {
 import { UsageError } from '../../kernel/errors.ts';
 import type { ClientCache } from '../clients.ts';
 import type { CliIo } from '../io.ts';
+import { outputFailure } from '../output-paths.ts';
 import { REPORTS_ROOT_DEFAULT } from '../reports.ts';
 
 /** Folder under the report root that holds the benchmark's files. */
@@ -66,7 +67,13 @@ export async function benchCoalescingCommand(flags: BenchFlags, io: CliIo, clien
   const workloads = selectedWorkloads(flags.workload);
   const strategies = await strategiesFor(flags.client, clients);
   const result = await runCoalescingBench({ seed, strategies, workloads, client: flags.client.trim() });
-  const files = writeBenchFiles(join(flags.report ?? REPORTS_ROOT_DEFAULT, BENCH_FOLDER), result);
+  const root = flags.report ?? REPORTS_ROOT_DEFAULT;
+  let files: ReturnType<typeof writeBenchFiles>;
+  try {
+    files = writeBenchFiles(join(root, BENCH_FOLDER), result);
+  } catch (error) {
+    throw outputFailure('--report', root, error);
+  }
   (flags.json ? io.err : io.out)(renderBenchTable(result));
   io.err(`bench: ${files.json}\nreport: ${files.html}\n`);
   if (flags.json) io.out(renderBenchJson(result));

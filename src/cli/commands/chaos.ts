@@ -7,12 +7,16 @@
  * every invariant held, 1 otherwise, 2 for bad input (unknown client or schedule,
  * unreachable proxy).
  */
+import { UsageError } from '../../kernel/errors.ts';
+import { checkBindHost } from '../../realnet/bind-address.ts';
 import { CHAOS_DEFAULTS, type ChaosOptions } from '../../realnet/chaos/options.ts';
 import { runChaos } from '../../realnet/chaos/run-chaos.ts';
+import { parseAddress } from '../../realnet/proxy/index.ts';
 import type { ClientCache } from '../clients.ts';
 import { runLine } from '../format.ts';
 import { type CliIo, paint } from '../io.ts';
 import { emitReports, type ReportFlags } from '../reports.ts';
+import { tokenOf } from './realnet-flags.ts';
 
 export interface ChaosFlags extends ReportFlags {
   client: string;
@@ -32,9 +36,11 @@ export interface ChaosFlags extends ReportFlags {
   requestsMax: number;
   /** ms */
   heal: number;
+  token?: string;
+  allowRemote?: boolean;
 }
 
-function chaosOptions(flags: ChaosFlags): Omit<ChaosOptions, 'client'> {
+function chaosOptions(flags: ChaosFlags, token: string | undefined): Omit<ChaosOptions, 'client'> {
   return {
     ...CHAOS_DEFAULTS,
     clients: flags.clients,
@@ -48,17 +54,35 @@ function chaosOptions(flags: ChaosFlags): Omit<ChaosOptions, 'client'> {
     serverPort: flags.serverPort,
     requestsMax: flags.requestsMax,
     healMs: flags.heal,
+    allowRemote: flags.allowRemote === true,
+    ...(token === undefined ? {} : { token }),
     ...(flags.proxyUrl ? { proxyUrl: flags.proxyUrl } : {}),
     ...(flags.upstream ? { upstream: flags.upstream } : {}),
     ...(flags.clientUrl ? { clientUrl: flags.clientUrl } : {}),
   };
 }
 
+/** The in-process server's interface, and the embedded proxy's listen address: loopback unless --allow-remote. */
+function checkBindings(flags: ChaosFlags, io: CliIo): void {
+  const allowRemote = flags.allowRemote === true;
+  checkBindHost({ flag: '--server-host', host: flags.serverHost, allowRemote, warn: io.err });
+  if (flags.proxyUrl !== undefined) return;
+  try {
+    const { host } = parseAddress(flags.proxyListen, '--proxy-listen');
+    checkBindHost({ flag: '--proxy-listen', host, allowRemote, warn: io.err });
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`--proxy-listen '${flags.proxyListen}': expected host:port, e.g. 127.0.0.1:0.`);
+  }
+}
+
 export async function chaosCommand(flags: ChaosFlags, io: CliIo, clients: ClientCache): Promise<number> {
+  const token = tokenOf(flags);
+  checkBindings(flags, io);
   const client = await clients.get(flags.client);
   const print = flags.json ? io.err : io.out;
   const outcome = await runChaos({
-    ...chaosOptions(flags),
+    ...chaosOptions(flags, token),
     client,
     log: (text) => io.err(`${text}\n`),
   });

@@ -3,8 +3,13 @@
  * Flag parsers of the real-network commands (serve, proxy, conform, chaos). A bad value is
  * bad input: commander turns the InvalidArgumentError into one line and exit code 2.
  */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../../kernel/errors.ts';
+import { TOKEN_LENGTH_MAX } from '../../realnet/stranger-guard.ts';
 import { SPEED_MAX } from '../../realnet/timeline.ts';
+
+/** The environment variable that gives `--token` its value. */
+export const TOKEN_ENV = 'SYNCSTORM_TOKEN';
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -56,4 +61,40 @@ export function wholeNumber(min: number, max: number): (value: string) => number
     }
     return number;
   };
+}
+
+/** An interface to listen on: not empty (whether it is loopback is checked with --allow-remote). */
+export function parseHost(value: string): string {
+  const host = value.trim();
+  if (host === '' || /[\s/@]/.test(host)) {
+    throw new InvalidArgumentError('Expected an interface to listen on, e.g. 127.0.0.1 (loopback) or 0.0.0.0 (all).');
+  }
+  return host;
+}
+
+const TOKEN = new RegExp(`^[\\x21-\\x7e]{1,${TOKEN_LENGTH_MAX}}$`);
+const TOKEN_RULE = `1 to ${TOKEN_LENGTH_MAX} printable characters without spaces`;
+
+export function parseToken(value: string): string {
+  if (!TOKEN.test(value)) throw new InvalidArgumentError(`Expected ${TOKEN_RULE}.`);
+  return value;
+}
+
+/** `--token`, else SYNCSTORM_TOKEN when set and not empty, else none. */
+export function tokenOf(flags: { token?: string }, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (flags.token !== undefined) return flags.token;
+  const value = env[TOKEN_ENV];
+  if (value === undefined || value === '') return undefined;
+  if (!TOKEN.test(value)) throw new UsageError(`${TOKEN_ENV}: expected ${TOKEN_RULE}.`);
+  return value;
+}
+
+/** `--token <token>` and `--allow-remote`, shared by serve, proxy and chaos. */
+export function strangerOptions(what: string): Option[] {
+  return [
+    new Option('--token <token>', `require this bearer token on ${what} (default: $${TOKEN_ENV})`).argParser(
+      parseToken,
+    ),
+    new Option('--allow-remote', 'allow listening beyond loopback (prints a warning; consider --token)'),
+  ];
 }

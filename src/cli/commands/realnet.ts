@@ -13,16 +13,31 @@ import type { CliIo } from '../io.ts';
 import type { ChaosFlags } from './chaos.ts';
 import type { ConformFlags } from './conform.ts';
 import type { ProxyFlags } from './proxy.ts';
-import { parseAddress, parseHttpUrl, parsePort, parseSpeed, seconds, wholeNumber } from './realnet-flags.ts';
+import {
+  parseAddress,
+  parseHost,
+  parseHttpUrl,
+  parsePort,
+  parseSpeed,
+  seconds,
+  strangerOptions,
+  wholeNumber,
+} from './realnet-flags.ts';
 import { SERVE_DEFAULTS, type ServeFlags } from './serve.ts';
 
 const SCHEDULE_NAMES = SCHEDULES.map((schedule) => schedule.name);
 
+/** Adds `--token` and `--allow-remote`. */
+function withStrangerOptions(command: Command, what: string): Command {
+  for (const option of strangerOptions(what)) command.addOption(option);
+  return command;
+}
+
 function registerServe(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
+  const command = program
     .command('serve')
     .description('serve the reference server (or a server mutant) over HTTP, with a control API; Ctrl-C stops it')
-    .option('--host <host>', 'interface to listen on (loopback unless told)', SERVE_DEFAULTS.host)
+    .option('--host <host>', 'interface to listen on (loopback unless told)', parseHost, SERVE_DEFAULTS.host)
     .option('--port <port>', 'port (0: any free port)', parsePort, SERVE_DEFAULTS.port)
     .option('--seed <seed>', "seed of the server's tokens and fault draws", SERVE_DEFAULTS.seed)
     .option(
@@ -48,25 +63,25 @@ function registerServe(program: Command, io: CliIo, setExit: (code: number) => v
       SERVE_DEFAULTS.proxyListen,
     )
     .option('--upstream <host:port>', 'this server as the proxy reaches it (default: its own address)', parseAddress)
-    .option('--cycle <seconds>', 'length of one schedule cycle', seconds(1, 86_400), SERVE_DEFAULTS.cycleMs)
-    .action(async (flags: ServeFlags) => {
-      const { serveCommand } = await import('./serve.ts');
-      setExit(await serveCommand(flags, io));
-    });
+    .option('--cycle <seconds>', 'length of one schedule cycle', seconds(1, 86_400), SERVE_DEFAULTS.cycleMs);
+  withStrangerOptions(command, 'the control API (and send it to --proxy-url)').action(async (flags: ServeFlags) => {
+    const { serveCommand } = await import('./serve.ts');
+    setExit(await serveCommand(flags, io));
+  });
 }
 
 function registerProxy(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
+  const command = program
     .command('proxy')
     .description('run the embedded chaos proxy: a Toxiproxy-compatible admin API for machines without Docker')
-    .option('--host <host>', 'admin API interface', '127.0.0.1')
+    .option('--host <host>', 'admin API interface', parseHost, '127.0.0.1')
     .option('--port <port>', 'admin API port', parsePort, ADMIN_PORT_DEFAULT)
     .option('--seed <seed>', 'seed of toxicity draws and jitter', 'proxy')
-    .option('--config <file>', 'create proxies from a Toxiproxy config file (JSON list of {name, listen, upstream})')
-    .action(async (flags: ProxyFlags) => {
-      const { proxyCommand } = await import('./proxy.ts');
-      setExit(await proxyCommand(flags, io));
-    });
+    .option('--config <file>', 'create proxies from a Toxiproxy config file (JSON list of {name, listen, upstream})');
+  withStrangerOptions(command, 'the admin API').action(async (flags: ProxyFlags) => {
+    const { proxyCommand } = await import('./proxy.ts');
+    setExit(await proxyCommand(flags, io));
+  });
 }
 
 function registerConform(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -85,7 +100,7 @@ function registerConform(program: Command, io: CliIo, setExit: (code: number) =>
 }
 
 function registerChaos(program: Command, io: CliIo, setExit: (code: number) => void, clients: ClientCache): void {
-  program
+  const command = program
     .command('chaos')
     .description('N real clients through a chaos proxy to the served server; then the checkers and reports')
     .option('--clients <n>', 'clients (devices) in this process', wholeNumber(1, CLIENTS_MAX), CHAOS_DEFAULTS.clients)
@@ -115,7 +130,7 @@ function registerChaos(program: Command, io: CliIo, setExit: (code: number) => v
       parseAddress,
     )
     .option('--client-url <url>', 'where the clients reach the proxy (default: from its listen address)', parseHttpUrl)
-    .option('--server-host <host>', 'interface the in-process server listens on', CHAOS_DEFAULTS.serverHost)
+    .option('--server-host <host>', 'interface the in-process server listens on', parseHost, CHAOS_DEFAULTS.serverHost)
     .option('--server-port <port>', 'port of the in-process server (0: any)', parsePort, CHAOS_DEFAULTS.serverPort)
     .option(
       '--requests-max <n>',
@@ -131,11 +146,13 @@ function registerChaos(program: Command, io: CliIo, setExit: (code: number) => v
     )
     .option('--report <dir>', 'root folder for the report (<dir>/<run>/ and <dir>/latest)')
     .option('--junit <file>', 'also write JUnit XML to this file')
-    .option('--json', 'print one JSON summary on stdout (human lines go to stderr)')
-    .action(async (flags: ChaosFlags) => {
+    .option('--json', 'print one JSON summary on stdout (human lines go to stderr)');
+  withStrangerOptions(command, "the server's control API (and send it to --proxy-url)").action(
+    async (flags: ChaosFlags) => {
       const { chaosCommand } = await import('./chaos.ts');
       setExit(await chaosCommand(flags, io, clients));
-    });
+    },
+  );
 }
 
 export function registerRealnetCommands(

@@ -4,7 +4,7 @@
  * same in every process on every machine for the same syncstorm version. `--trace` keeps
  * the trace as JSON lines. The run happens in a child process under a wall-time limit.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadScenario, scenarioClient } from '../../scenario/load.ts';
 import { PlanRunner } from '../../scenario/plan-runner.ts';
@@ -13,6 +13,7 @@ import type { ClientCache } from '../clients.ts';
 import { runLine } from '../format.ts';
 import { type CliIo, paint } from '../io.ts';
 import { SCENARIO_TIME_LIMIT_MS_DEFAULT } from '../options.ts';
+import { outputFailure } from '../output-paths.ts';
 import { runIsolated } from '../scenario-runs.ts';
 
 export interface ReplayFlags {
@@ -21,6 +22,19 @@ export interface ReplayFlags {
   json?: boolean;
   /** Wall ms the scenario may take. */
   scenarioTimeLimit?: number;
+}
+
+/** When `path` was last changed (undefined: it does not exist). */
+function changedAt(path: string): number | undefined {
+  return statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+}
+
+/** What became of `--trace`: written, cut short with the run, or not written at all (unchanged since `before`). */
+function traceNote(path: string, finished: boolean, before: number | undefined): string {
+  const after = changedAt(path);
+  const written = after !== undefined && after !== before && statSync(path).isFile();
+  if (!written) return `no trace written to ${path}`;
+  return finished ? `trace written to ${path}` : `trace written to ${path} up to where the run stopped`;
 }
 
 export async function replayCommand(
@@ -32,8 +46,15 @@ export async function replayCommand(
   const scenario = loadScenario(path);
   const spec = scenarioClient(scenario, path) ?? flags.client;
   const client = await clients.get(spec, `Scenario '${path}' (client '${spec}')`);
-  if (flags.trace !== undefined) mkdirSync(dirname(flags.trace), { recursive: true });
+  if (flags.trace !== undefined) {
+    try {
+      mkdirSync(dirname(flags.trace), { recursive: true });
+    } catch (error) {
+      throw outputFailure('--trace', flags.trace, error);
+    }
+  }
   checkCollections(scenario, client, path);
+  const traceBefore = flags.trace === undefined ? undefined : changedAt(flags.trace);
   // In a child process, like `run`: a client that never yields is stopped at the time limit,
   // and the trace streamed to --trace up to that point stays for a look.
   const runner = new PlanRunner(spec);
@@ -64,7 +85,7 @@ export async function replayCommand(
   } else {
     io.out(`${runLine(result, paint(io.color), path, { time: false })}\n`);
     io.out(`trace sha256 ${result.traceHash === '' ? 'none: the run did not finish' : result.traceHash}\n`);
-    if (flags.trace !== undefined) io.err(`trace written to ${flags.trace}\n`);
+    if (flags.trace !== undefined) io.err(`${traceNote(flags.trace, result.traceHash !== '', traceBefore)}\n`);
   }
   return result.passed && result.errors.length === 0 ? 0 : 1;
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { UsageError } from '../../kernel/errors.ts';
 import { mergeReportDirs, ReportInputError, renderSummary } from '../../report/index.ts';
 import type { CliIo } from '../io.ts';
+import { outputFailure } from '../output-paths.ts';
 import { REPORTS_ROOT_DEFAULT, runIdFor } from '../reports.ts';
 
 export function reportMergeCommand(dirs: string[], flags: { report?: string; json?: boolean }, io: CliIo): number {
@@ -23,6 +24,6 @@ export function reportMergeCommand(dirs: string[], flags: { report?: string; jso
     return failed + errors > 0 ? 1 : 0;
   } catch (error) {
     if (error instanceof ReportInputError) throw new UsageError(error.message);
-    throw error;
+    throw outputFailure('--report', flags.report ?? REPORTS_ROOT_DEFAULT, error);
   }
 }

@@ -4,14 +4,18 @@
  * over HTTP, on loopback unless `--host` says otherwise, with its control API under
  * /_syncstorm/. With `--proxy-url` it also plays a chaos schedule, over and over, on a
  * Toxiproxy (or `syncstorm proxy`) in front of it. Ctrl-C (or SIGTERM) stops it cleanly.
+ * Beyond loopback only with `--allow-remote`; a port in use or a host this machine does not
+ * have is bad input (exit 2).
  */
 import { Rng } from '../../kernel/rng.ts';
+import { checkBindHost, listenFailure } from '../../realnet/bind-address.ts';
 import { ScheduleRunner } from '../../realnet/chaos/schedule-runner.ts';
 import { findSchedule, planSchedule } from '../../realnet/chaos/schedules.ts';
 import { ProxyLink, type ProxyLinkOptions } from '../../realnet/chaos/toxiproxy-link.ts';
 import { type Serving, startServe } from '../../realnet/serve.ts';
 import { untilStopped } from '../../realnet/stop-signal.ts';
 import type { CliIo } from '../io.ts';
+import { tokenOf } from './realnet-flags.ts';
 
 export interface ServeFlags {
   host: string;
@@ -25,6 +29,8 @@ export interface ServeFlags {
   proxyListen: string;
   upstream?: string;
   cycle: number;
+  token?: string;
+  allowRemote?: boolean;
 }
 
 export const SERVE_DEFAULTS = {
@@ -55,6 +61,7 @@ async function openWithRetry(options: ProxyLinkOptions, stopped: AbortSignal): P
 /** Plays the schedule in cycles (a new draw each cycle) until `stopped` fires. */
 async function playSchedule(
   flags: ServeFlags,
+  token: string | undefined,
   serving: Serving,
   io: CliIo,
   stopped: AbortSignal,
@@ -62,7 +69,13 @@ async function playSchedule(
   const served = new URL(serving.url);
   const upstream = flags.upstream ?? `${served.hostname.replace(/^0\.0\.0\.0$/, '127.0.0.1')}:${served.port}`;
   const link = await openWithRetry(
-    { adminUrl: flags.proxyUrl as string, name: 'syncstorm', listen: flags.proxyListen, upstream },
+    {
+      adminUrl: flags.proxyUrl as string,
+      name: 'syncstorm',
+      listen: flags.proxyListen,
+      upstream,
+      ...(token === undefined ? {} : { token }),
+    },
     stopped,
   );
   const schedule = findSchedule(flags.schedule);
@@ -89,6 +102,8 @@ async function playSchedule(
 }
 
 export async function serveCommand(flags: ServeFlags, io: CliIo, stop?: AbortSignal): Promise<number> {
+  const token = tokenOf(flags);
+  checkBindHost({ flag: '--host', host: flags.host, allowRemote: flags.allowRemote === true, warn: io.err });
   const serving = await startServe({
     host: flags.host,
     port: flags.port,
@@ -96,20 +111,19 @@ export async function serveCommand(flags: ServeFlags, io: CliIo, stop?: AbortSig
     speed: flags.speed,
     control: flags.control,
     ...(flags.mutant ? { mutant: flags.mutant } : {}),
+    ...(token === undefined ? {} : { token }),
+  }).catch((error: unknown) => {
+    throw listenFailure(error, { hostFlag: '--host', portFlag: '--port', host: flags.host, port: flags.port });
   });
   const what = flags.mutant === undefined ? 'reference server' : `server mutant '${flags.mutant}'`;
   io.out(`syncstorm serve: ${what} at ${serving.url}\n`);
   if (flags.control)
     io.out(`control API: ${serving.url}/_syncstorm/ (health, history, records, rules, faults, reset)\n`);
-  if (flags.host !== '127.0.0.1' && flags.host !== 'localhost' && flags.control) {
-    io.err(
-      `warning: listening on ${flags.host} with the control API on: anyone who reaches it can reset the server (--no-control turns it off)\n`,
-    );
-  }
+  if (flags.control && token !== undefined) io.out('control API: requires Authorization: Bearer <token>\n');
   const stopped = new AbortController();
   let stopSchedule: (() => Promise<void>) | undefined;
   try {
-    if (flags.proxyUrl !== undefined) stopSchedule = await playSchedule(flags, serving, io, stopped.signal);
+    if (flags.proxyUrl !== undefined) stopSchedule = await playSchedule(flags, token, serving, io, stopped.signal);
     io.err('Ctrl-C stops the server.\n');
     const reason = await untilStopped(stop);
     stopped.abort();

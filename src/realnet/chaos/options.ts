@@ -30,6 +30,10 @@ export interface ChaosOptions {
   /** Where the in-process server listens. */
   serverHost: string;
   serverPort: number;
+  /** The in-process server and embedded proxy may listen beyond loopback (the CLI's --allow-remote). */
+  allowRemote?: boolean;
+  /** Sent to the proxy's admin API and required by the server's control API (--token / SYNCSTORM_TOKEN). */
+  token?: string;
   /** Bound on requests of all clients together. */
   requestsMax: number;
   /** Real ms the clients get to converge on their own after heal. */

@@ -4,11 +4,13 @@
  * run's trace), a proxy in front of it (Toxiproxy at `proxyUrl`, or the embedded one), a
  * check that the server answers through the proxy, and one real device per client.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../kernel/errors.ts';
 import type { Trace } from '../../kernel/trace.ts';
+import { listenFailure } from '../bind-address.ts';
 import { type ChaosProxyServer, startChaosProxy } from '../proxy/index.ts';
 import { RealDevice } from '../real-device.ts';
 import type { RequestBudget } from '../recording-fetch.ts';
@@ -70,18 +72,28 @@ export async function setUpChaos(
       seed: options.seed,
       timeline,
       trace,
+      ...(options.token ? { token: options.token } : {}),
+    }).catch((error: unknown) => {
+      const { serverHost: host, serverPort: port } = options;
+      throw listenFailure(error, { hostFlag: '--server-host', portFlag: '--server-port', host, port });
     });
     cleanups.push(() => serving.close());
-    const embedded = options.proxyUrl === undefined ? await startChaosProxy({ seed: options.seed }) : undefined;
+    // The embedded proxy serves this run only: a token of its own keeps every other caller out.
+    const proxyToken = options.proxyUrl === undefined ? randomBytes(18).toString('base64url') : options.token;
+    const embedded =
+      options.proxyUrl === undefined
+        ? await startChaosProxy({ seed: options.seed, token: proxyToken, allowRemote: options.allowRemote === true })
+        : undefined;
     if (embedded) cleanups.push(() => embedded.close());
     const served = new URL(serving.url);
     const upstream = options.upstream ?? `${served.hostname.replace(/^0\.0\.0\.0$/, '127.0.0.1')}:${served.port}`;
     const adminUrl = options.proxyUrl ?? (embedded as ChaosProxyServer).url;
     const link = await ProxyLink.open({
       adminUrl,
-      name: `syncstorm-${options.seed}`,
+      name: `syncstorm-${options.seed.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 100)}`,
       listen: options.proxyListen,
       upstream,
+      ...(proxyToken ? { token: proxyToken } : {}),
     });
     cleanups.push(() => link.remove().catch(() => {}));
     const baseUrl = options.clientUrl ?? urlOf(link.listen);

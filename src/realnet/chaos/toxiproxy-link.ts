@@ -5,6 +5,7 @@
  * of the same name), apply schedule actions, and heal (remove every toxic, enable it).
  */
 import { type ICreateToxicBody, Toxiproxy, type Proxy as ToxiproxyProxy } from 'toxiproxy-node-client';
+import { assert } from '../../kernel/assert.ts';
 import { UsageError } from '../../kernel/errors.ts';
 import type { ScheduleAction, ToxicSpec } from './schedules.ts';
 
@@ -23,6 +24,22 @@ export interface ProxyLinkOptions {
   listen: string;
   /** The server, as the proxy reaches it, e.g. 127.0.0.1:8787 or syncstorm:8787. */
   upstream: string;
+  /** Sent as `Authorization: Bearer <token>` (the embedded proxy's --token; Toxiproxy ignores it). */
+  token?: string;
+}
+
+type Fetcher = (url: string, init: RequestInit) => Promise<Response>;
+
+/** toxiproxy-node-client sets no headers of the caller's: the token goes in through its one fetch call. */
+function sendToken(toxiproxy: Toxiproxy, token: string): void {
+  const api = toxiproxy.getApi() as unknown as { doFetch?: Fetcher };
+  const doFetch = api.doFetch?.bind(api);
+  assert(doFetch !== undefined, 'toxiproxy-node-client: HttpClient.doFetch is gone; the token cannot be sent');
+  api.doFetch = (url, init) =>
+    doFetch(url, {
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
+    });
 }
 
 function describe(error: unknown): string {
@@ -42,6 +59,7 @@ export class ProxyLink {
   /** Connects to the admin API and creates the proxy. Bad input (exit 2) when the API is unreachable. */
   static async open(options: ProxyLinkOptions): Promise<ProxyLink> {
     const toxiproxy = new Toxiproxy(options.adminUrl.replace(/\/$/, ''));
+    if (options.token !== undefined) sendToken(toxiproxy, options.token);
     try {
       await toxiproxy.getVersion();
     } catch (error) {
@@ -51,11 +69,13 @@ export class ProxyLink {
     }
     const existing = await toxiproxy.getAll();
     await existing[options.name]?.remove();
-    const proxy = await toxiproxy.createProxy({
-      name: options.name,
-      listen: options.listen,
-      upstream: options.upstream,
-    });
+    const proxy = await toxiproxy
+      .createProxy({ name: options.name, listen: options.listen, upstream: options.upstream })
+      .catch((error: unknown) => {
+        throw new UsageError(
+          `The proxy at ${options.adminUrl} refused to create '${options.name}' listening on ${options.listen} (upstream ${options.upstream}): ${describe(error)}. Check --proxy-listen (a free port; beyond loopback the embedded proxy needs --allow-remote).`,
+        );
+      });
     return new ProxyLink(toxiproxy, proxy);
   }
 

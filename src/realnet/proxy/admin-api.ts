@@ -7,8 +7,12 @@
  *   POST /populate (201) · GET|PATCH|POST|DELETE /proxies/{name} ·
  *   GET|POST /proxies/{name}/toxics · GET|PATCH|POST|DELETE /proxies/{name}/toxics/{toxic}
  * What Toxiproxy has and this proxy does not (/metrics, /events) answers 501 naming it.
+ * Unlike Toxiproxy, it answers only this machine's own tools (stranger-guard.ts: 403 for a
+ * foreign Host or Origin, 415 for a non-JSON body, 401 without the token when one is set),
+ * and a malformed percent-encoding in a name is a 400.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { guardRequestOfIncoming, type StrangerGuard } from '../stranger-guard.ts';
 import { API_ERRORS, ApiError } from './api-error.ts';
 import { type ProxyRegistry, parseProxyInput } from './registry.ts';
 
@@ -74,6 +78,7 @@ async function proxyRoute(
     if (changes[field] !== undefined && typeof changes[field] !== 'string')
       throw API_ERRORS.badBody(`${field} must be a string`);
   }
+  if (typeof changes.listen === 'string') registry.checkListen(changes.listen);
   await proxy.update(changes as { listen?: string; upstream?: string; enabled?: boolean });
   return { status: 200, body: proxy.toJson() };
 }
@@ -100,10 +105,18 @@ async function toxicsRoute(
   return { status: 200, body: chain.update(toxic, await body()) };
 }
 
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw API_ERRORS.badBody(`malformed percent-encoding in the path: '${part}'`);
+  }
+}
+
 /** Routes one admin request; throws ApiError for an answer other than success. */
 export async function route(registry: ProxyRegistry, req: IncomingMessage): Promise<Reply> {
   const method = req.method ?? 'GET';
-  const parts = new URL(req.url ?? '/', 'http://admin').pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = new URL(req.url ?? '/', 'http://admin').pathname.split('/').filter(Boolean).map(decodePart);
   const body = () => readBody(req);
   const [head, name, sub, toxic, ...rest] = parts;
   if (head === 'version' && parts.length === 1) {
@@ -128,9 +141,16 @@ export async function route(registry: ProxyRegistry, req: IncomingMessage): Prom
   throw new ApiError(`no route ${method} /${parts.join('/')}`, 404);
 }
 
-export async function handleAdmin(registry: ProxyRegistry, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleAdmin(
+  registry: ProxyRegistry,
+  guard: StrangerGuard,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   let reply: Reply;
   try {
+    const refusal = guard.check(guardRequestOfIncoming(req));
+    if (refusal !== undefined) throw new ApiError(`${refusal.reason}: ${refusal.detail}`, refusal.status);
     reply = await route(registry, req);
   } catch (error) {
     const apiError = error instanceof ApiError ? error : new ApiError(String(error), 500);

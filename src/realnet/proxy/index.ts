@@ -7,6 +7,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Rng } from '../../kernel/rng.ts';
+import { StrangerGuard } from '../stranger-guard.ts';
 import { handleAdmin } from './admin-api.ts';
 import { ProxyRegistry } from './registry.ts';
 
@@ -25,6 +26,10 @@ export interface ChaosProxyServerOptions {
   port?: number;
   /** Seed of the toxicity draws and jitter. */
   seed?: string;
+  /** Required of every admin request as `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Proxies may listen beyond loopback (refused with 403 otherwise). */
+  allowRemote?: boolean;
 }
 
 export interface ChaosProxyServer {
@@ -35,14 +40,19 @@ export interface ChaosProxyServer {
 }
 
 export async function startChaosProxy(options: ChaosProxyServerOptions = {}): Promise<ChaosProxyServer> {
-  const registry = new ProxyRegistry(new Rng(options.seed ?? 'proxy'));
+  const registry = new ProxyRegistry(new Rng(options.seed ?? 'proxy'), { allowRemote: options.allowRemote === true });
   const host = options.host ?? '127.0.0.1';
-  const http = createServer((req, res) => void handleAdmin(registry, req, res));
+  let guard: StrangerGuard | undefined;
+  // No request is answered before the guard knows the bound port.
+  const http = createServer((req, res) =>
+    guard === undefined ? void res.writeHead(503).end() : void handleAdmin(registry, guard, req, res),
+  );
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = http.address() as AddressInfo;
+  guard = new StrangerGuard({ host, port, ...(options.token ? { token: options.token } : {}) });
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     registry,

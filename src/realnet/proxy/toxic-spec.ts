@@ -3,10 +3,13 @@
  * Toxics as the admin API sees them (Toxiproxy's JSON: name, type, stream, toxicity,
  * attributes), their attribute defaults, and validation of create and update bodies. The
  * types are Toxiproxy's: latency, bandwidth, slow_close, timeout, reset_peer, slicer,
- * limit_data and noop. Attributes are numbers; unknown attributes are ignored, as Toxiproxy
- * ignores them.
+ * limit_data and noop. Attributes are whole numbers from 0 to ATTRIBUTE_MAX (Toxiproxy
+ * decodes them as integers, and none of them means anything below 0; the top is the longest
+ * timer Node keeps); unknown attributes are ignored, as Toxiproxy ignores them. Toxicity is
+ * 0..1, the stream upstream or downstream, the name as a proxy's (registry.ts).
  */
 import { API_ERRORS } from './api-error.ts';
+import { checkName } from './names.ts';
 
 export type Stream = 'upstream' | 'downstream';
 
@@ -22,6 +25,9 @@ export const TOXIC_DEFAULTS = {
 } as const satisfies Record<string, Record<string, number>>;
 
 export type ToxicType = keyof typeof TOXIC_DEFAULTS;
+
+/** Largest attribute value: 2^31 - 1, the longest a Node timer waits (ms; µs for slicer's delay). */
+export const ATTRIBUTE_MAX = 2_147_483_647;
 
 export interface ToxicJson {
   name: string;
@@ -46,8 +52,8 @@ function readAttributes(type: ToxicType, base: Record<string, number>, value: un
   for (const name of Object.keys(TOXIC_DEFAULTS[type])) {
     const given = value[name];
     if (given === undefined) continue;
-    if (typeof given !== 'number' || !Number.isFinite(given))
-      throw API_ERRORS.badBody(`attributes.${name} must be a number`);
+    if (typeof given !== 'number' || !Number.isInteger(given) || given < 0 || given > ATTRIBUTE_MAX)
+      throw API_ERRORS.badBody(`attributes.${name} must be a whole number from 0 to ${ATTRIBUTE_MAX}`);
     attributes[name] = given;
   }
   return attributes;
@@ -67,8 +73,7 @@ export function parseToxic(body: unknown): ToxicJson {
   if (!isToxicType(body.type)) throw API_ERRORS.invalidToxicType();
   const stream = body.stream ?? 'downstream';
   if (stream !== 'upstream' && stream !== 'downstream') throw API_ERRORS.invalidStream();
-  const name = body.name ?? `${body.type}_${stream}`;
-  if (typeof name !== 'string' || name === '') throw API_ERRORS.badBody('name must be a non-empty string');
+  const name = checkName(body.name ?? `${body.type}_${stream}`, 'toxic');
   return {
     name,
     type: body.type,
