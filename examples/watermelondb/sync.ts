@@ -149,7 +149,11 @@ export async function pushChanges(parts: SyncParts, args: SyncPushArgs): Promise
   for (const table of COLLECTIONS) {
     const change = (args.changes as unknown as Record<string, SyncTableChangeSet | undefined>)[table];
     if (change === undefined) continue;
-    for (const raw of change.created as Raw[]) await pushOne(parts, opOf(parts, table, raw, 'create'));
+    // A record created here that a pull has since brought back (a kill after the server took the
+    // create; WatermelonDB still calls it created, with the server's rev merged in) is an update.
+    for (const raw of change.created as Raw[]) {
+      await pushOne(parts, opOf(parts, table, raw, Number(raw.rev ?? 0) > 0 ? 'update' : 'create'));
+    }
     for (const raw of change.updated as Raw[]) await pushOne(parts, opOf(parts, table, raw, 'update'));
     for (const id of change.deleted) {
       // WatermelonDB hands over only the ids of deleted records: the delete is unconditional.
