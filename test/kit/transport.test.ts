@@ -149,6 +149,21 @@ describe('kit transport', () => {
     ]);
   });
 
+  test('a request in flight when the incarnation dies settles as a retry (stopped), and no later one is sent', async () => {
+    const { env } = await setUp();
+    const life = new AbortController();
+    const transport = createTransport(env, { signal: life.signal, timeoutMs: 60_000 });
+    await harness.settle(transport.pushOp(createOp('op-1', 'n1')));
+    harness.addServerRule({ match: { route: 'op' }, fault: { type: 'slow', ms: 120_000 }, times: 1 });
+    const inFlight = transport.pushOp(createOp('op-2', 'n2'));
+    await harness.run(1_000);
+    life.abort();
+    expect(await inFlight).toEqual({ kind: 'retry', reason: 'stopped' });
+    const sendsBefore = harness.sends('phone', '/sync/ops').length;
+    expect(await transport.pushOp(createOp('op-3', 'n3'))).toEqual({ kind: 'retry', reason: 'stopped' });
+    expect(harness.sends('phone', '/sync/ops')).toHaveLength(sendsBefore);
+  });
+
   test('offline: every request is a retry, never an exception', async () => {
     const { host, env } = await setUp();
     const transport = createTransport(env, { timeoutMs: 5_000 });
