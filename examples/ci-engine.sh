@@ -57,4 +57,5 @@ if ! diff -q "$out/seeds-1.txt" "$out/seeds-2.txt" >/dev/null; then
   exit 1
 fi
 echo "✓ $(grep -c '^seed ' "$out/seeds-1.txt") seeds: the same trace hashes in two processes"
+node --import tsx examples/compare-findings.ts "$out/seeds-1.txt" "$example/known-findings.json" seeds
 step "done"

@@ -6,7 +6,10 @@
  * violate and why). Exit 0 when the run shows exactly the known findings, 1 with one line
  * per difference otherwise.
  *
- * Usage: node --import tsx examples/compare-findings.ts <summary.json> <known-findings.json> scenarios|fuzz
+ * `seeds` reads the output of examples/determinism.ts instead (`seed <n> <hash> <invariants>`)
+ * and holds every seed to the fuzz findings.
+ *
+ * Usage: node --import tsx examples/compare-findings.ts <summary> <known-findings.json> scenarios|fuzz|seeds
  */
 import { readFileSync } from 'node:fs';
 
@@ -25,11 +28,24 @@ interface Summary {
 }
 
 const [summaryPath, knownPath, mode] = process.argv.slice(2);
-if (summaryPath === undefined || knownPath === undefined || (mode !== 'scenarios' && mode !== 'fuzz')) {
-  process.stderr.write('usage: compare-findings.ts <summary.json> <known-findings.json> scenarios|fuzz\n');
+if (summaryPath === undefined || knownPath === undefined || !['scenarios', 'fuzz', 'seeds'].includes(mode ?? '')) {
+  process.stderr.write('usage: compare-findings.ts <summary> <known-findings.json> scenarios|fuzz|seeds\n');
   process.exit(2);
 }
-const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as Summary;
+
+/** determinism.ts lines as a summary: one violation per seed and invariant. */
+function seedsSummary(text: string): Summary {
+  const violations: Summary['violations'] = [];
+  for (const line of text.split('\n')) {
+    const [word, seed, , invariants] = line.split(' ');
+    if (word !== 'seed' || invariants === undefined || invariants === '-') continue;
+    for (const invariant of invariants.split(',')) violations.push({ name: `seed ${seed}`, invariant });
+  }
+  return { violations };
+}
+
+const text = readFileSync(summaryPath, 'utf8');
+const summary = mode === 'seeds' ? seedsSummary(text) : (JSON.parse(text) as Summary);
 const known = JSON.parse(readFileSync(knownPath, 'utf8')) as KnownFindings;
 // A run that ended in an error is listed among the violations as `client-error`.
 const problems: string[] = [];
