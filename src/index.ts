@@ -18,6 +18,8 @@ export * from './client/kit/index.ts';
 export { createProcessClient, type ProcessClientOptions } from './client/process/index.ts';
 export { factoryProblem, resolveClient } from './client/resolve.ts';
 export { UsageError } from './kernel/errors.ts';
+export type { Leak } from './kernel/leaks.ts';
+export { installVirtualGlobals } from './kernel/virtual-globals.ts';
 export { loadScenario, loadScenarios } from './scenario/load.ts';
 export { runScenario } from './scenario/run.ts';
 export type { Scenario } from './scenario/schema.ts';

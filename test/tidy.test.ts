@@ -1,7 +1,8 @@
 // Goal: the simulated world never reads the real clock, real randomness or real timers
 // (TigerBeetle's tidy check). Method: parse every src/**/*.ts outside cli/, realnet/,
 // report/ and bench/ with the TypeScript parser and flag uses of the banned APIs of
-// docs/architecture.md; comments and strings do not count, and a line may opt out with a
+// docs/architecture.md, and imports of kernel/real-time (the real clock captured before
+// the virtual globals patch it); comments and strings do not count, and a line may opt out with a
 // trailing `// allowed: <reason>` (for a statement the formatter broke over several lines:
 // on its first or last line, or on a comment line right above it). A second test plants each banned use in a snippet and
 // asserts the scanner catches it, so a scanner that finds nothing cannot pass for clean.
@@ -77,6 +78,10 @@ function bannedUse(node: ts.Node, mswNamespaces: Set<string>): string | undefine
   }
   if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Date') return 'Date()';
   if (ts.isIdentifier(node) && isTimerReference(node)) return node.text;
+  // The captured real clock of kernel/real-time: each importer says why it needs real time.
+  if (ts.isImportDeclaration(node) && /(^|\/)real-time(\.ts)?$/.test((node.moduleSpecifier as ts.StringLiteral).text)) {
+    return 'kernel/real-time';
+  }
   if (ts.isImportSpecifier(node)) {
     const imported = (node.propertyName ?? node.name).text;
     const module = (node.parent.parent.parent.moduleSpecifier as ts.StringLiteral).text;
@@ -176,6 +181,8 @@ describe('tidy: banned APIs in the simulated world', () => {
       ');',
       '// a plain comment above does not opt out',
       'const stillBanned = Math.random();',
+      "import { REAL } from '../kernel/real-time.ts';",
+      "import { realNowMs } from './real-time.ts'; // allowed: a bounded real wait",
     ].join('\n');
     const found = scanSource('planted.ts', planted).map((finding) => `${finding.line} ${finding.api}`);
     expect(found).toEqual([
@@ -196,6 +203,7 @@ describe('tidy: banned APIs in the simulated world', () => {
       '16 Date.now',
       '30 setTimeout',
       '35 Math.random',
+      '36 kernel/real-time',
     ]);
   });
 });

@@ -2,6 +2,7 @@
  * @module cli/format
  * One line per run for humans: a mark, the name, what went wrong, and how to replay it.
  */
+import { describeLeak } from '../kernel/leaks.ts';
 import { failureHeadline, runStatus } from '../report/index.ts';
 import type { RunResult } from '../sim/result.ts';
 import { type Paint, seconds } from './io.ts';
@@ -10,14 +11,21 @@ export function runLine(result: RunResult, paint: Paint, source?: string, option
   const status = runStatus(result);
   const where = source === undefined ? '' : paint.dim(` (${source})`);
   const time = options.time === false ? '' : paint.dim(` ${seconds(result.stats.wallMs)}`);
+  const leaked = leakLines(result);
   if (status === 'passed') {
     const caught =
       result.expectedViolations.length > 0 ? ` caught ${result.expectedViolations.join(', ')} as expected` : '';
-    return `${paint.pass('✓')} ${result.name}${caught}${where}${time}`;
+    const warning = leaked === '' ? '' : paint.fail(' but leaked real time (not reproducible)');
+    return `${paint.pass('✓')} ${result.name}${caught}${warning}${where}${time}${leaked}`;
   }
   const mark = status === 'error' ? paint.fail('✗ error') : paint.fail('✗');
   const replay = source === undefined ? '' : `\n    reproduce with: syncstorm replay ${source}`;
-  return `${mark} ${result.name}${where}: ${oneLine(failureHeadline(result))}${replay}`;
+  return `${mark} ${result.name}${where}: ${oneLine(failureHeadline(result))}${leaked}${replay}`;
+}
+
+/** One indented line per leak of real time ("phone: 38 real setTimeout calls, first at x.js:120"). */
+function leakLines(result: RunResult): string {
+  return (result.leaks ?? []).map((leak) => `\n    ${describeLeak(leak)}`).join('');
 }
 
 /** Collapses whitespace so a message stays on one line. */
@@ -29,6 +37,8 @@ export function countsLine(results: readonly RunResult[], paint: Paint): string 
   const counts = { passed: 0, failed: 0, error: 0 };
   for (const result of results) counts[runStatus(result)] += 1;
   const failed = counts.failed + counts.error;
-  const text = `${results.length} runs: ${counts.passed} passed, ${counts.failed} failed, ${counts.error} errors`;
+  const leaked = results.filter((result) => (result.leaks?.length ?? 0) > 0).length;
+  const leakText = leaked === 0 ? '' : `, ${leaked} leaked real time`;
+  const text = `${results.length} runs: ${counts.passed} passed, ${counts.failed} failed, ${counts.error} errors${leakText}`;
   return failed === 0 ? paint.pass(text) : paint.fail(text);
 }

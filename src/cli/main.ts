@@ -82,6 +82,26 @@ function campaignOptions(
     .option('--shard <i/n>', "run only this shard's share of the seeds (and scenarios)", parseShard);
 }
 
+/**
+ * `--real-globals` and `--strict-time` (docs/virtual-time.md). They reach every run through
+ * the environment, so worker and child processes see them too.
+ */
+function timeOptions(command: Command): Command {
+  return command
+    .option(
+      '--real-globals',
+      "leave the client's own timers, Date and Math.random real (each use is reported as a leak)",
+    )
+    .option('--strict-time', 'fail a run whose device code used real time or randomness (violation time-leak)');
+}
+
+/** Before a command runs: its time flags, as the environment the simulations read. */
+function applyTimeFlags(command: Command): void {
+  const flags = command.opts<{ realGlobals?: boolean; strictTime?: boolean }>();
+  if (flags.realGlobals) process.env.SYNCSTORM_REAL_GLOBALS = '1';
+  if (flags.strictTime) process.env.SYNCSTORM_STRICT_TIME = '1';
+}
+
 /** `--scenario-time-limit`: wall time one scenario may take (a client that never yields is stopped). */
 const SCENARIO_TIME_LIMIT_OPTION = [
   '--scenario-time-limit <seconds>',
@@ -100,9 +120,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     // Output paths are checked before any command starts its work (a gate can take minutes).
     .hook('preAction', (_program, action) =>
       checkOutputFlags(action.opts(), WRITES_REPORTS.has(action.name()) ? { report: REPORTS_ROOT_DEFAULT } : {}),
-    );
+    )
+    .hook('preAction', (_program, command) => applyTimeFlags(command));
 
-  campaignOptions(reportOptions(program.command('gate')), GATE_DEFAULTS, true)
+  campaignOptions(timeOptions(reportOptions(program.command('gate'))), GATE_DEFAULTS, true)
     .description('run every scenario and a fuzz campaign: the one command for CI')
     .option('--scenarios <dir>', 'scenario folder', GATE_DEFAULTS.scenarios)
     .option(...SCENARIO_TIME_LIMIT_OPTION)
@@ -111,7 +132,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       setExit(await gateCommand(flags, io, clients));
     });
 
-  reportOptions(program.command('run'))
+  timeOptions(reportOptions(program.command('run')))
     .description('run scenario files (folders are searched for *.json)')
     .argument('<paths...>', 'scenario files or folders')
     .option('--client <spec>', 'client for scenarios that name none', DEFAULT_CLIENT)
@@ -122,15 +143,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       setExit(await runCommand(paths, flags, io, clients));
     });
 
-  campaignOptions(reportOptions(program.command('fuzz')), FUZZ_DEFAULTS, false)
+  campaignOptions(timeOptions(reportOptions(program.command('fuzz'))), FUZZ_DEFAULTS, false)
     .description('draw runs from seeds; shrink each failure into a repro scenario')
     .action(async (flags: FuzzFlags) => {
       const { fuzzCommand } = await import('./commands/fuzz.ts');
       setExit(await fuzzCommand(flags, io, clients));
     });
 
-  program
-    .command('replay')
+  timeOptions(program.command('replay'))
     .description('run one scenario and print its trace hash')
     .argument('<scenario>', 'scenario file')
     .option('--client <spec>', 'client if the scenario names none', DEFAULT_CLIENT)

@@ -234,6 +234,12 @@ export interface ClientFactory {
   readonly storage?: 'memory' | 'file';
   /** What the client has of the app API (absent: everything). See `ClientCapabilities`. */
   readonly capabilities?: ClientCapabilities;
+  /**
+   * false: the engine's own `setTimeout`, `Date.now()`, `Math.random()` ... stay real inside
+   * the device (each use is reported as a leak). Default: they read the device's virtual
+   * clock and seeded randomness (docs/virtual-time.md).
+   */
+  readonly virtualGlobals?: boolean;
   start(env: ClientEnv): Promise<SyncClient>;
 }
 

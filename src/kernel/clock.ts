@@ -30,6 +30,8 @@ export interface DeviceClockOptions {
   owner: Incarnation;
   /** Added to the true virtual time by `now()` (a wrong device clock). Timers are unaffected. */
   skewMs?: number;
+  /** Runs each timer callback (DeviceHost runs it as the device's code); default: a plain call. */
+  run?: (callback: () => void) => void;
 }
 
 export function abortError(): DOMException {
@@ -49,6 +51,11 @@ export class DeviceClock implements Clock {
     return VIRTUAL_EPOCH_MS + this.options.scheduler.now() + this.skewMs;
   }
 
+  /** Virtual ms since the start of the simulation, unskewed (a monotonic clock). */
+  elapsed(): number {
+    return this.options.scheduler.now();
+  }
+
   setTimeout(callback: () => void, delayMs: number): TimerId {
     // A killed incarnation's code may still run to its next await; its timers never fire.
     if (!this.options.owner.alive) return this.timerIdNext++;
@@ -63,7 +70,9 @@ export class DeviceClock implements Clock {
       `timer:${this.options.owner.deviceId}`,
       () => {
         this.timers.delete(id);
-        callback();
+        const run = this.options.run;
+        if (run === undefined) callback();
+        else run(callback);
       },
       this.options.owner,
     );

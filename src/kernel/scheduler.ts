@@ -9,6 +9,7 @@
 import { assert } from './assert.ts';
 import { BinaryHeap } from './heap.ts';
 import type { Incarnation } from './incarnation.ts';
+import { REAL } from './real-time.ts'; // allowed: settle() turns the real event loop once
 
 export interface EventHandle {
   readonly time: number;
@@ -50,9 +51,19 @@ export class EventsLimitReached extends Error {
   }
 }
 
-/** Lets every promise continuation started by the last event run. */
+/** Lets every promise continuation started by the last event run (the real setImmediate). */
 export function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => REAL.setImmediate(resolve));
+}
+
+/** Real work device code awaits (kernel/outside-waits); the scheduler lets it settle before each event. */
+export interface OutsideWork {
+  readonly waiting: boolean;
+  settle(): Promise<void>;
+  /** How many waits were given up so far (the watchdog notes it when a call begins). */
+  readonly abandonedCount: number;
+  /** What the waits given up since `from` were waiting on, for a hang's message; undefined: none. */
+  describeAbandoned(from: number): string | undefined;
 }
 
 export class Scheduler {
@@ -65,6 +76,8 @@ export class Scheduler {
   private running = false;
   /** Bound on the events of the whole simulation (every run loop together); unset: none. */
   eventsLimit = Number.POSITIVE_INFINITY;
+  /** Real work to let settle before each event, so virtual time never moves past it. */
+  outside: OutsideWork | undefined;
   /** Errors thrown by event callbacks (a client's timer that throws, say). */
   onError: (error: unknown, label: string) => void = (error) => {
     throw error;
@@ -115,11 +128,18 @@ export class Scheduler {
   }
 
   /**
-   * Takes the next live event and runs it. Returns false when the queue is empty; throws
+   * Takes the next live event and runs it (or, when device code awaits real work, only waits
+   * for that). Returns false when the queue is empty; throws
    * EventsLimitReached instead of running an event beyond `eventsLimit`.
    */
   async step(until = Number.POSITIVE_INFINITY): Promise<boolean | 'until'> {
     if (this.eventsTotal >= this.eventsLimit) throw new EventsLimitReached(this.eventsLimit);
+    if (this.outside?.waiting) {
+      // Device code awaited real work: let it finish, then let the caller look again (the
+      // call it drives may have settled) before any virtual time passes.
+      await this.outside.settle();
+      return true;
+    }
     for (;;) {
       const event = this.queue.peek();
       if (event === undefined) return false;

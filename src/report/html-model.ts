@@ -4,6 +4,7 @@
  * violations, swimlane timeline and final-state table. Plain JSON, bounded in size; the
  * page's script draws it, and `report merge` reads it back to join shards.
  */
+import { describeLeak } from '../kernel/leaks.ts';
 import type { RunResult, RunStats } from '../sim/result.ts';
 import { shellQuote } from './escape.ts';
 import { witnessSeqs } from './events.ts';
@@ -89,6 +90,8 @@ export interface ReportModel {
   runs: HtmlRun[];
   /** Failing runs listed but not drawn. */
   runsOmitted: number;
+  /** "run: phone: 38 real setTimeout calls, first at x.js:120", when some run leaked real time. */
+  leaks?: string[];
 }
 
 function valueText(value: unknown): string | undefined {
@@ -183,7 +186,11 @@ export function buildReportModel(
     ...passing.slice(0, passingMax).map((result) => overviewRow(result, options, null)),
   ];
   const { runId, startedAt, client, profile, seeds, passed, failed, errors } = summary;
+  const leaks = results.flatMap((result) =>
+    (result.leaks ?? []).map((leak) => `${result.name}: ${describeLeak(leak)}`),
+  );
   return {
+    ...(leaks.length > 0 ? { leaks } : {}),
     format: MODEL_FORMAT_VERSION,
     summary: { runId, startedAt, client, profile, runs: summary.runs, seeds, passed, failed, errors },
     rows,

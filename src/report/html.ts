@@ -79,6 +79,16 @@ function overview(model: ReportModel): string {
   return lines.join('\n');
 }
 
+/** What real time or randomness the runs leaked (docs/virtual-time.md); empty when none. */
+function leaks(model: ReportModel): string {
+  if (model.leaks === undefined || model.leaks.length === 0) return '';
+  return [
+    '<h2>Real time leaked</h2>',
+    '<p class="note">Device code used real time or randomness that was not virtualized: these runs are not reproducible. See docs/virtual-time.md.</p>',
+    `<ul class="leaks">${model.leaks.map((line) => `<li class="mono">${escapeHtml(line)}</li>`).join('')}</ul>`,
+  ].join('\n');
+}
+
 function header(model: ReportModel): string {
   const { summary } = model;
   const facts = [
@@ -118,6 +128,7 @@ export function renderReportHtml(model: ReportModel): string {
     '<body>',
     header(model),
     '<main>',
+    leaks(model),
     overview(model),
     '<div id="runs"></div>',
     '<noscript><p class="note">Enable JavaScript to see the per-run timelines and final states.</p></noscript>',

@@ -43,6 +43,9 @@ export function mergeSummaries(summaries: readonly ReportSummary[], sources: rea
     declaredLosses: 0,
     violations: summaries.flatMap((summary) => summary.violations),
     errorRuns: summaries.flatMap((summary) => summary.errorRuns),
+    ...(summaries.some((summary) => Array.isArray(summary.leaks))
+      ? { leaks: summaries.flatMap((summary) => summary.leaks ?? []) }
+      : {}),
     stats,
     mergedFrom: [...sources],
   };

@@ -3,6 +3,7 @@
  * The campaign summary: counts, every violation with what reproduces it, and stats totals.
  * It is what `syncstorm … --json` prints and what `summary.json` holds.
  */
+import type { Leak } from '../kernel/leaks.ts';
 import { type RunResult, type RunStats, zeroStats } from '../sim/result.ts';
 import { commonValue, missingExpected, type ReportOptions, reproOf, runStatus } from './runs.ts';
 
@@ -43,6 +44,12 @@ export interface SummaryError {
   diagram?: string;
 }
 
+/** Real time or randomness a run's devices used (the leak tripwire, docs/virtual-time.md). */
+export interface SummaryLeak extends Leak {
+  name: string;
+  seed: string;
+}
+
 /** RunStats summed over the runs, plus the slowest convergence. */
 export interface StatsTotals extends RunStats {
   convergeMsMax: number;
@@ -63,6 +70,8 @@ export interface ReportSummary {
   declaredLosses: number;
   violations: SummaryViolation[];
   errorRuns: SummaryError[];
+  /** Present only when some run leaked real time or randomness. */
+  leaks?: SummaryLeak[];
   stats: StatsTotals;
   /** Report folders merged into this one (set by merge). */
   mergedFrom?: string[];
@@ -150,6 +159,8 @@ export function buildSummary(results: readonly RunResult[], options: ReportOptio
     summary.violations.push(...violationsOf(result, options));
     summary.declaredLosses += result.declaredLosses;
     addStats(stats, { ...result.stats, convergeMsMax: result.stats.convergeMs });
+    for (const leak of result.leaks ?? [])
+      (summary.leaks ??= []).push({ name: result.name, seed: result.seed, ...leak });
   }
   return summary;
 }

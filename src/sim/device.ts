@@ -19,12 +19,17 @@ import type {
 import { DeviceKilled } from '../client/contract.ts';
 import { assert } from '../kernel/assert.ts';
 import { DeviceClock } from '../kernel/clock.ts';
+import { createDeviceContext, type DeviceContext, runInDevice } from '../kernel/device-context.ts';
 import { uuidV4 } from '../kernel/ids.ts';
 import { Incarnation } from '../kernel/incarnation.ts';
+import { LeakLog } from '../kernel/leaks.ts';
+import type { OutsideWaits } from '../kernel/outside-waits.ts';
 import type { Rng } from '../kernel/rng.ts';
 import type { Scheduler } from '../kernel/scheduler.ts';
 import type { Trace } from '../kernel/trace.ts';
+import { installVirtualGlobals } from '../kernel/virtual-globals.ts';
 import type { Network } from '../net/index.ts';
+import { inDevice } from './in-device.ts';
 import { DeviceStorage, type StorageMode, type StorageVault } from './storage.ts';
 import { drive, within } from './watchdog.ts';
 
@@ -49,6 +54,12 @@ export interface DeviceHostOptions {
   skewMs?: number;
   /** Default: the network's base URL. */
   baseUrl?: string;
+  /** Virtual globals inside the device (docs/virtual-time.md); default true. False: real, and counted as leaks. */
+  virtualGlobals?: boolean;
+  /** Where the tripwire counts real time and randomness the device used (default: a log of its own). */
+  leaks?: LeakLog;
+  /** Real work the run loop waits for (default: not tracked). */
+  outside?: OutsideWaits;
 }
 
 /** An app call's outcome, as a value. `killed`: the device died during the call (not the client's fault). */
@@ -76,12 +87,16 @@ const CLIENT_METHODS = ['create', 'update', 'delete', 'list', 'sync', 'pendingCo
 export class DeviceHost {
   readonly deviceId: string;
   readonly errors: HostError[] = [];
+  /** Real time and randomness this device's code used (the tripwire). */
+  readonly leaks: LeakLog;
   private readonly options: DeviceHostOptions;
   private life: Incarnation | undefined;
   private storage: DeviceStorage | undefined;
   /** In memory mode, the committed content of each database between incarnations. */
   private readonly vault: StorageVault = new Map();
   private clock: DeviceClock | undefined;
+  /** The current incarnation's context: its code runs inside it (kernel/device-context). */
+  private context: DeviceContext | undefined;
   private current: SyncClient | undefined;
   private armed: string | undefined;
   private skewMs: number;
@@ -96,6 +111,8 @@ export class DeviceHost {
     this.options = options;
     this.deviceId = options.deviceId;
     this.skewMs = options.skewMs ?? 0;
+    this.leaks = options.leaks ?? new LeakLog();
+    installVirtualGlobals();
   }
 
   /** The running client, or undefined before start, after a kill or after a failed start. */
@@ -210,10 +227,11 @@ export class DeviceHost {
   private async boot(eventType: 'device.start' | 'device.restart'): Promise<void> {
     const life = this.life as Incarnation;
     this.storage = new DeviceStorage(this.directory, life, this.options.storage ?? 'memory', this.vault);
-    this.clock = new DeviceClock({ scheduler: this.options.scheduler, owner: life, skewMs: this.skewMs });
+    const context = this.newContext(life);
     let client: SyncClient;
     try {
-      client = await this.options.factory.start(this.env(life));
+      const env = this.env(life);
+      client = inDevice(await runInDevice(context, () => this.options.factory.start(env)), context);
       const missing = CLIENT_METHODS.filter(
         (method) => typeof (client as unknown as Record<string, unknown>)?.[method] !== 'function',
       );
@@ -228,6 +246,24 @@ export class DeviceHost {
     if (!life.alive) return;
     this.current = client;
     this.options.trace.record(eventType, { device: this.deviceId, incarnation: life.number });
+  }
+
+  /** The incarnation's clock (its timers run as the device's code) and context. */
+  private newContext(life: Incarnation): DeviceContext {
+    const run = (callback: () => void) => runInDevice(context, callback);
+    this.clock = new DeviceClock({ scheduler: this.options.scheduler, owner: life, skewMs: this.skewMs, run });
+    const context = createDeviceContext({
+      deviceId: this.deviceId,
+      incarnation: life,
+      clock: this.clock,
+      // A stream of its own: the draws of env.random and env.uuid stay as they were.
+      random: this.options.rng.fork(`incarnation-${life.number}`).fork('globals'),
+      virtualize: this.options.virtualGlobals ?? true,
+      leaks: this.leaks,
+      ...(this.options.outside ? { outside: this.options.outside } : {}),
+    });
+    this.context = context;
+    return context;
   }
 
   private shutDown(life: Incarnation): void {
@@ -249,9 +285,10 @@ export class DeviceHost {
   private emit(event: SurroundingsEvent): void {
     const life = this.life;
     if (life === undefined || !life.alive) return;
+    const context = this.context as DeviceContext;
     for (const entry of this.listeners.filter((candidate) => candidate.event === event)) {
       try {
-        entry.listener();
+        runInDevice(context, entry.listener);
       } catch (error) {
         if (life.alive) this.report(life, `'${event}' listener threw: ${describe(error)}`);
       }

@@ -2,6 +2,7 @@
  * @module sim/result
  * What one simulation run hands back: the verdict as data, its fingerprint, and numbers.
  */
+import type { Leak } from '../kernel/leaks.ts';
 import type { TraceEvent } from '../kernel/trace.ts';
 
 /** A violation as the checkers report it (kept structurally equal to check's Violation). */
@@ -52,6 +53,8 @@ export interface RunResult {
   /** A client that threw or hung, or a run that hit a bound: reported, not a crash. */
   errors: string[];
   stats: RunStats;
+  /** Real time or randomness the devices' code used (the leak tripwire); absent when none. */
+  leaks?: Leak[];
   /** The trace, kept when asked (for failures and reports). */
   trace?: readonly TraceEvent[];
 }

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { buildHistory } from '../check/history.ts';
 import { checkAll } from '../check/index.ts';
 import { type ClientFactory, capabilitiesOf } from '../client/contract.ts';
+import { describeLeak, type Leak } from '../kernel/leaks.ts';
+import { describeOutsideWait } from '../kernel/outside-waits.ts';
 import { EventsLimitReached } from '../kernel/scheduler.ts';
 import type { ServerConfig } from '../server/index.ts';
 import { StepExecutor } from './executor.ts';
@@ -43,7 +45,17 @@ export interface SimulationOptions {
    * of the original; unset, only the per-phase bounds apply.
    */
   runEventsMax?: number;
+  /**
+   * Virtual globals inside the devices (docs/virtual-time.md). Default: on, unless the
+   * client opts out or SYNCSTORM_REAL_GLOBALS=1 (set by the CLI's --real-globals).
+   */
+  virtualGlobals?: boolean;
+  /** Leaks of real time fail the run (`time-leak`). Default: SYNCSTORM_STRICT_TIME=1 (--strict-time). */
+  strictTime?: boolean;
 }
+
+/** The invariant a leak of real time is reported under when time is strict. */
+export const TIME_LEAK = 'time-leak';
 
 export const CHAOS_EVENTS_MAX = 2_000_000;
 
@@ -100,8 +112,13 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
     storage: options.storage ?? 'memory',
     ...(options.traceFile ? { traceFile: options.traceFile } : {}),
     ...(options.serverConfig ? { serverConfig: options.serverConfig } : {}),
+    virtualGlobals: options.virtualGlobals ?? process.env.SYNCSTORM_REAL_GLOBALS !== '1',
   });
   const errors: string[] = [];
+  world.outside.onAbandon = (wait) => {
+    errors.push(describeOutsideWait(wait));
+    world.trace.record('device.error', { device: wait.device, message: describeOutsideWait(wait) });
+  };
   const release = catchStrayErrors(world, errors);
   const collections = options.client.collections ?? WORKLOAD_COLLECTIONS;
   const heal = { ...HEAL_DEFAULTS, ...options.heal };
@@ -139,6 +156,7 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
     return summarise(options, world, errors, 0, performance.now() - wallStart, { unchecked: true }); // allowed: wall time, reported only
   } finally {
     release();
+    world.outside.close();
     for (const host of world.hosts.values()) host.kill('end-of-run');
     world.trace.close();
     rmSync(storageDir, { recursive: true, force: true });
@@ -153,13 +171,20 @@ function summarise(
   wallMs: number,
   how: { unchecked?: boolean } = {},
 ): RunResult {
+  const leaks = world.leaks.list();
+  // Recorded once per run, and only when there are leaks: a clean run's trace is unchanged.
+  const leakSeqs = leaks.map((leak) => world.trace.record('device.leak', { ...leak }).seq);
   const events = world.trace.events();
   const checked = how.unchecked ? { violations: [], declaredLosses: [] } : checkAll(buildHistory(events));
   const violations: RunViolation[] = checked.violations.map((violation) => ({ ...violation }));
   for (const message of errors) violations.push({ invariant: 'client-error', message, events: [] });
+  const strictTime = options.strictTime ?? process.env.SYNCSTORM_STRICT_TIME === '1';
+  if (strictTime) violations.push(...timeLeaks(leaks, leakSeqs));
   const expected = [...(options.expectedViolations ?? [])].sort();
   const found = [...new Set(violations.map((violation) => violation.invariant))].sort();
-  const passed = expected.length === 0 ? violations.length === 0 : expected.every((name) => found.includes(name));
+  const leaked = found.includes(TIME_LEAK) && !expected.includes(TIME_LEAK);
+  const passed =
+    !leaked && (expected.length === 0 ? violations.length === 0 : expected.every((name) => found.includes(name)));
   const stats = world.network.stats();
   return {
     name: options.name ?? `seed-${options.seed}`,
@@ -185,6 +210,17 @@ function summarise(
       wallMs,
       traceEvents: world.trace.length,
     },
+    ...(leaks.length > 0 ? { leaks } : {}),
     ...(options.keepTrace ? { trace: events } : {}),
   };
+}
+
+/** Under --strict-time, each leak is a violation witnessed by its device.leak event. */
+function timeLeaks(leaks: readonly Leak[], seqs: readonly number[]): RunViolation[] {
+  return leaks.map((leak, index) => ({
+    invariant: TIME_LEAK,
+    message: describeLeak(leak),
+    events: [seqs[index] as number],
+    device: leak.device,
+  }));
 }

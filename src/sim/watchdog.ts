@@ -6,6 +6,13 @@
  */
 import { type Scheduler, settle } from '../kernel/scheduler.ts';
 
+/** Why a call hung: real work that never came back, or the virtual-time bound. */
+function hungMessage(scheduler: Scheduler, abandonedBefore: number, label: string, timeoutMs: number): string {
+  const outside = scheduler.outside?.describeAbandoned(abandonedBefore);
+  if (outside !== undefined) return `${label} hung: ${outside}`;
+  return `${label} did not settle within ${timeoutMs} virtual ms`;
+}
+
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string; hung: boolean };
 
 function describe(error: unknown): string {
@@ -20,12 +27,13 @@ export function within<T>(
   timeoutMs: number,
   label: string,
 ): Promise<Outcome<T>> {
+  const abandonedBefore = scheduler.outside?.abandonedCount ?? 0;
   return new Promise((resolve) => {
     let done = false;
     const timer = scheduler.after(timeoutMs, `watchdog:${label}`, () => {
       if (done) return;
       done = true;
-      resolve({ ok: false, hung: true, error: `${label} did not settle within ${timeoutMs} virtual ms` });
+      resolve({ ok: false, hung: true, error: hungMessage(scheduler, abandonedBefore, label, timeoutMs) });
     });
     promise.then(
       (value) => {
@@ -61,6 +69,7 @@ export async function drive<T>(scheduler: Scheduler, promise: Promise<T>, option
       outcome = { ok: false, hung: false, error: describe(error) };
     },
   );
+  const abandonedBefore = scheduler.outside?.abandonedCount ?? 0;
   const deadline = scheduler.now() + options.timeoutMs;
   let events = 0;
   await settle();
@@ -72,7 +81,8 @@ export async function drive<T>(scheduler: Scheduler, promise: Promise<T>, option
     if (stepped !== true) {
       await settle();
       if (outcome !== undefined) break;
-      return { ok: false, hung: true, error: `${options.label} did not settle within ${options.timeoutMs} virtual ms` };
+      const error = hungMessage(scheduler, abandonedBefore, options.label, options.timeoutMs);
+      return { ok: false, hung: true, error };
     }
     events++;
   }

@@ -5,6 +5,8 @@
  * device. Every component gets its own fork of the generator, named by a stable label.
  */
 import type { ClientFactory } from '../client/contract.ts';
+import { LeakLog } from '../kernel/leaks.ts';
+import { OutsideWaits } from '../kernel/outside-waits.ts';
 import { Rng } from '../kernel/rng.ts';
 import { Scheduler } from '../kernel/scheduler.ts';
 import { Trace } from '../kernel/trace.ts';
@@ -27,6 +29,8 @@ export interface WorldOptions {
   storage?: StorageMode;
   traceFile?: string;
   serverConfig?: Partial<ServerConfig>;
+  /** Virtual globals inside devices (default true; the client may also opt out). */
+  virtualGlobals?: boolean;
 }
 
 export interface World {
@@ -36,10 +40,18 @@ export interface World {
   server: ReferenceServer;
   network: Network;
   hosts: Map<string, DeviceHost>;
+  /** Real time and randomness the devices used (the tripwire), for the whole run. */
+  leaks: LeakLog;
+  /** Real work the devices await; the scheduler lets it settle before each event. */
+  outside: OutsideWaits;
 }
 
 export function createWorld(options: WorldOptions): World {
   const scheduler = new Scheduler();
+  const leaks = new LeakLog();
+  const outside = new OutsideWaits();
+  scheduler.outside = outside;
+  const virtualGlobals = options.virtualGlobals !== false && options.client.virtualGlobals !== false;
   const rng = new Rng(options.seed);
   const trace = new Trace({ now: () => scheduler.now(), ...(options.traceFile ? { file: options.traceFile } : {}) });
   const server = new ReferenceServer({
@@ -73,8 +85,11 @@ export function createWorld(options: WorldOptions): World {
       storage: options.client.storage ?? options.storage ?? 'memory',
       skewMs: device.skewMs ?? 0,
       baseUrl: BASE_URL,
+      virtualGlobals,
+      leaks,
+      outside,
     });
     hosts.set(device.id, host);
   }
-  return { scheduler, rng, trace, server, network, hosts };
+  return { scheduler, rng, trace, server, network, hosts, leaks, outside };
 }

@@ -9,6 +9,7 @@
  * every channel of the process.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { realNowMs } from '../../kernel/real-time.ts'; // allowed: real-time bounds on a child process
 
 export type ChannelRead = { line: string } | { exit: ChannelExit } | { timeout: true };
 
@@ -49,8 +50,8 @@ function pipeWorker(): Worker {
   return hub;
 }
 
-/** Real time, for the bounds on a child's turn (outside the simulated world). */
-const realNow = () => performance.now(); // allowed: real-time bound on a child process, never seen by a run
+/** Real time, for the bounds on a child's turn (the captured real clock: this runs inside a device). */
+const realNow = realNowMs;
 
 export class ProcessChannel {
   private static idNext = 1;
