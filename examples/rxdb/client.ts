@@ -15,10 +15,9 @@ import {
   patchedFields,
   type SyncClient,
   type SyncRunResult,
-  stableJson,
 } from '../../src/index.ts';
 import type { Checkpoint } from './replication.ts';
-import { contentOf, type DeletableDoc, docKey, type RecordDoc } from './schema.ts';
+import { type DeletableDoc, docKey, type RecordDoc } from './schema.ts';
 import type { Tracking } from './tracking.ts';
 
 export const TIMING = {
@@ -116,11 +115,12 @@ export class RxdbClient implements SyncClient {
 
   async resolve(): Promise<void> {}
 
-  /** The server rev the document's state is based on: a push answer may be newer than the pulled one. */
+  /**
+   * The server rev the document's state is based on: the pulled one, or a newer one a push
+   * answer (or a 409) confirmed; a local edit keeps the base it was made on.
+   */
   private shownRev(doc: RecordDoc): number | null {
-    const confirmed = this.parts.tracking.confirmedOf(doc.key);
-    const content = stableJson(contentOf(doc));
-    const rev = confirmed !== undefined && confirmed.content === content ? Math.max(confirmed.rev, doc.rev) : doc.rev;
+    const rev = Math.max(doc.rev, this.parts.tracking.knownRev(doc.key));
     return rev === 0 ? null : rev;
   }
 
