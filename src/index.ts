@@ -1,7 +1,8 @@
 /**
  * @module syncstorm
  * The public entry: the adapter contract a team implements, the wire types of the
- * reference protocol, the reference client, and the simulator's front doors (one run, one
+ * reference protocol, the reference client, the adapter kit (transport, op ledger, diff,
+ * storage shims), and the simulator's front doors (one run, one
  * seed, a campaign, a scenario file). The vitest suite is `syncstorm/vitest`.
  *
  * @example
@@ -13,6 +14,7 @@
  */
 export * from './client/contract.ts';
 export { createReferenceClient, MUTANTS, REFERENCE_POLICY, referenceClient } from './client/index.ts';
+export * from './client/kit/index.ts';
 export { createProcessClient, type ProcessClientOptions } from './client/process/index.ts';
 export { factoryProblem, resolveClient } from './client/resolve.ts';
 export { UsageError } from './kernel/errors.ts';
