@@ -6,7 +6,7 @@
  * worker) cannot clean up, so whoever makes a process folder next (any syncstorm process,
  * and the CLI when a command ends) removes the folders of processes that no longer exist.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,7 +25,20 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Removes the process folders under `root` whose owner process is gone; returns their paths. */
+/** Whether `path` is a folder of this user's (another user's stale folder is theirs to remove). */
+function ours(path: string): boolean {
+  try {
+    const stat = lstatSync(path);
+    return stat.isDirectory() && (process.getuid === undefined || stat.uid === process.getuid());
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes this user's process folders under `root` whose owner process is gone; returns
+ * their paths. Cleaning up is a courtesy: a folder that cannot be removed is left alone.
+ */
 export function removeStaleScratch(root: string = tmpdir()): string[] {
   let names: string[];
   try {
@@ -37,8 +50,14 @@ export function removeStaleScratch(root: string = tmpdir()): string[] {
   for (const name of names) {
     const pid = Number(PROCESS_FOLDER.exec(name)?.[1] ?? Number.NaN);
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
-    rmSync(join(root, name), { recursive: true, force: true });
-    removed.push(join(root, name));
+    const path = join(root, name);
+    if (!ours(path)) continue;
+    try {
+      rmSync(path, { recursive: true, force: true });
+      removed.push(path);
+    } catch {
+      // Not ours to clean after all (permissions changed under us): leave it.
+    }
   }
   return removed;
 }

@@ -5,7 +5,7 @@
  * killed one's folder; the normal one removed its own at exit; the live one's is kept.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -53,4 +53,15 @@ describe('run scratch folders', () => {
     expect(existsSync(liveRun)).toBe(true);
     expect(readdirSync(root).filter((name) => name.startsWith('syncstorm-'))).toHaveLength(1);
   }, 60_000);
+
+  // Found by CI: a command run as another user met root's folder, and the cleanup's EACCES
+  // ended the command with a stack trace. Another user's stale folder is left alone.
+  it.runIf(process.getuid?.() === 0)("leaves another user's stale folder alone, without throwing", () => {
+    const other = mkdtempSync(join(root, 'other-'));
+    const folder = join(other, 'syncstorm-999999-AbCdEf');
+    mkdirSync(join(folder, 'run-x'), { recursive: true });
+    chownSync(folder, 65534, 65534);
+    expect(removeStaleScratch(other)).toEqual([]);
+    expect(existsSync(folder)).toBe(true);
+  });
 });
