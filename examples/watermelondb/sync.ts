@@ -97,8 +97,10 @@ async function changeSet(parts: SyncParts, records: ServerRecord[]): Promise<Syn
     for (const record of newest.values()) {
       const heldRev = held.get(record.id);
       if (heldRev !== undefined && heldRev >= record.rev) continue;
-      // A record deleted here and destroyed since: only a newer revision (a restore) brings it back.
-      if (deletedRev(parts, table, record.id) >= record.rev) continue;
+      // A record deleted here and destroyed since: only a newer revision (a restore) brings it
+      // back. A record the device holds again (Loki reloaded an older save after a kill) is
+      // judged by the rev it holds, so the server's tombstone still reaches it.
+      if (heldRev === undefined && deletedRev(parts, table, record.id) >= record.rev) continue;
       parts.ledger.settle(table, record.id); // a newer server state: older frozen ops are answered
       if (record.deleted) {
         noteDeleted(parts, table, record.id, record.rev);
