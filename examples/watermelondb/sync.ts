@@ -58,6 +58,22 @@ export class SyncFailed extends Error {
   }
 }
 
+/**
+ * Remembers that the server holds a record deleted at `rev`. WatermelonDB destroys a record
+ * for good once its delete is synced (its own, pushed; or a pulled one), so without this the
+ * adapter would no longer know the record's rev and would take a lagging replica's older
+ * copy of it for a new record (a resurrection).
+ */
+function noteDeleted(parts: SyncParts, table: string, id: string, rev: number): void {
+  const key = `deleted:${table}:${id}`;
+  if (Number(parts.meta.getItem(key) ?? '0') < rev) parts.meta.setItem(key, String(rev));
+}
+
+/** The newest revision at which the server held the record deleted, as far as the device knows (0: none). */
+function deletedRev(parts: SyncParts, table: string, id: string): number {
+  return Number(parts.meta.getItem(`deleted:${table}:${id}`) ?? '0');
+}
+
 async function heldRevs(parts: SyncParts, table: string, ids: string[]): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map();
   const records = await parts.database
@@ -81,9 +97,15 @@ async function changeSet(parts: SyncParts, records: ServerRecord[]): Promise<Syn
     for (const record of newest.values()) {
       const heldRev = held.get(record.id);
       if (heldRev !== undefined && heldRev >= record.rev) continue;
+      // A record deleted here and destroyed since: only a newer revision (a restore) brings it
+      // back. A record the device holds again (Loki reloaded an older save after a kill) is
+      // judged by the rev it holds, so the server's tombstone still reaches it.
+      if (heldRev === undefined && deletedRev(parts, table, record.id) >= record.rev) continue;
       parts.ledger.settle(table, record.id); // a newer server state: older frozen ops are answered
-      if (record.deleted) change.deleted.push(record.id);
-      else (heldRev === undefined ? change.created : change.updated).push(rawOfRecord(record));
+      if (record.deleted) {
+        noteDeleted(parts, table, record.id, record.rev);
+        change.deleted.push(record.id);
+      } else (heldRev === undefined ? change.created : change.updated).push(rawOfRecord(record));
     }
     set[table] = change;
   }
@@ -137,10 +159,14 @@ async function pushOne(parts: SyncParts, op: SyncOp): Promise<void> {
   parts.env.log({ type: 'push-result', outboxItemId: op.opId, result, collection: op.collection, id: op.id });
   if (outcome.kind === 'applied') {
     parts.counts.pushed++;
+    if (op.kind === 'delete' && outcome.record !== null) noteDeleted(parts, op.collection, op.id, outcome.record.rev);
     return;
   }
   // A delete of a record the server already deleted is done.
-  if (outcome.kind === 'conflict' && op.kind === 'delete' && outcome.body.reason === 'deleted') return;
+  if (outcome.kind === 'conflict' && op.kind === 'delete' && outcome.body.reason === 'deleted') {
+    noteDeleted(parts, op.collection, op.id, outcome.body.current.rev);
+    return;
+  }
   if (outcome.kind === 'conflict' || outcome.kind === 'rejected') parts.ledger.settle(op.collection, op.id);
   throw new SyncFailed(`push ${op.opId}: ${result}`, outcome.kind === 'retry' ? outcome.waitMs : undefined);
 }

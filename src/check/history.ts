@@ -266,6 +266,9 @@ export interface ServerReject extends EventBase {
   opId?: string;
   status: number;
   reason: string;
+  /** The refused op's record (a refusal of one op the server had read). */
+  collection?: string;
+  id?: string;
 }
 
 /** `net.send`: the device called fetch. `key` is the Idempotency-Key header, if any. */

@@ -116,6 +116,6 @@ export function processOp(context: ServerContext, device: string, op: SyncOp, ro
       : errorReply(422, 'idempotency-key-reused', 'different-body', 'opId');
   reply.opId = op.opId;
   if (stored === undefined && reply.status < 300) remember(context, op, print, reply);
-  if (reply.status >= 300) context.history.reject(device, op.opId, reply.status, replyReason(reply));
+  if (reply.status >= 300) context.history.reject(device, op.opId, reply.status, replyReason(reply), op);
   return reply;
 }

@@ -4,7 +4,7 @@
  * vocabulary in docs/invariants.md ("The history") (the checkers read these; do not add or rename fields):
  *   server.apply   {device, opId, collection, id, kind, revBefore, revAfter, deleted, fields}
  *   server.replay  {device, opId, collection, id}
- *   server.reject  {device, opId?, status, reason}
+ *   server.reject  {device, opId?, status, reason, collection?, id?}
  *   server.changes {device, mode, records: [{collection, id, rev, deleted}]}
  *   server.fault   {device, rule, effect}
  * An automation write is a server.apply with device 'server' and opId 'auto-<n>'.
@@ -44,9 +44,25 @@ export class ServerHistory {
     this.trace.record('server.replay', { device, opId, collection, id });
   }
 
-  reject(device: string, opId: string | undefined, status: number, reason: string): void {
+  /** `record`: the op's record, when the op was read (a refusal of one op, not of the request). */
+  reject(
+    device: string,
+    opId: string | undefined,
+    status: number,
+    reason: string,
+    record?: { collection: string; id: string },
+  ): void {
     if (opId === undefined) this.trace.record('server.reject', { device, status, reason });
-    else this.trace.record('server.reject', { device, opId, status, reason });
+    else if (record === undefined) this.trace.record('server.reject', { device, opId, status, reason });
+    else
+      this.trace.record('server.reject', {
+        device,
+        opId,
+        status,
+        reason,
+        collection: record.collection,
+        id: record.id,
+      });
   }
 
   changes(device: string, mode: ChangesMode, records: readonly ServerRecord[]): void {

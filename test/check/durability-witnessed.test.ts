@@ -5,11 +5,15 @@
  * showed is still durability's; so is a write the client dropped for a server state it
  * adopted (a rev its writer had not seen), even when no view witnessed the drop. Method:
  * hand-made histories where d1's stale edit of r1 is refused with 409 and dropped 66 s
- * before a crash-point kill; assert which checker fires and on which events.
+ * before a crash-point kill; assert which checker fires and on which events. Also (RxDB
+ * fuzz seed 25): a server-wins client that drops its write after a spurious 409 and shows
+ * the server's unchanged record, with no view between the drop and the kill, is not a
+ * durability loss; the same history under a manual policy, or with the 409 on another
+ * record, still is.
  */
 import { describe, expect, it } from 'vitest';
 import { checkDurability, checkNoSilentLoss } from '../../src/check/index.ts';
-import { cleanChaos, EDITED, endRun, local, stored } from './builder.ts';
+import { COLLECTION, cleanChaos, EDITED, endRun, local, stored } from './builder.ts';
 
 const SHOWN = local('r1', EDITED, 2);
 const THEIRS = { ...EDITED, title: 'd2.w6' };
@@ -80,5 +84,55 @@ describe('durability: a loss must be witnessed across the kill', () => {
       ['d1.w4', witnesses],
       ['pending > 0', witnesses],
     ]);
+  });
+});
+
+/**
+ * d1 (at rev 2, as the server) edits r1's title; the server refuses the push with a
+ * spurious 409 (naming `refused`) and d1 receives it; no view until a crash-point kill 2 min
+ * later; after the restart d1 shows the server's unchanged record and nothing pending.
+ */
+function spuriousConflictThenKill(policy: 'server-wins' | 'manual', refused = 'r1') {
+  const { builder: b } = cleanChaos();
+  const write = b.at(100).update('d1', 'r1', [{ op: 'set', field: 'title', value: 'd1.w4' }], SHOWN);
+  b.at(110).send('d1', 'd1#2', '/sync/ops', 'op4');
+  b.event('server.reject', {
+    device: 'd1',
+    opId: 'op4',
+    status: 409,
+    reason: 'spurious',
+    collection: COLLECTION,
+    id: refused,
+  });
+  b.receive('d1', 'd1#2', 409);
+  const kill = b.at(120_000).kill('d1', 'after-pull-before-apply');
+  b.at(120_100).restart('d1');
+  const after = b.view('d1', 'after-restart', [SHOWN], 0);
+  b.at(200_000).event('sim.phase', { phase: 'heal' });
+  for (const device of ['d1', 'd2']) b.heal(device);
+  b.event('sim.phase', { phase: 'check' });
+  const devices = { d1: { records: [SHOWN] }, d2: { records: [SHOWN] } };
+  b.final([stored('r1', EDITED, 2)], devices, { default: policy });
+  return { history: b.build(), witnesses: [write, kill, after] };
+}
+
+describe('durability: a write dropped under server-wins after a 409 (RxDB fuzz seed 25)', () => {
+  it('does not blame a later kill for it; no-silent-loss reports the drop', () => {
+    const { history } = spuriousConflictThenKill('server-wins');
+    expect(checkDurability(history)).toEqual([]);
+    expect(checkNoSilentLoss(history).map((violation) => violation.expected)).toEqual(['d1.w4']);
+  });
+
+  it('still blames the kill under a manual policy (a 409 must become a conflict, not a drop)', () => {
+    const { history, witnesses } = spuriousConflictThenKill('manual');
+    expect(checkDurability(history).map((violation) => [violation.expected, violation.events])).toEqual([
+      ['d1.w4', witnesses],
+      ['pending > 0', witnesses],
+    ]);
+  });
+
+  it('still blames the kill when the 409 refused an op on another record', () => {
+    const { history } = spuriousConflictThenKill('server-wins', 'r2');
+    expect(checkDurability(history).map((violation) => violation.expected)).toEqual(['d1.w4', 'pending > 0']);
   });
 });

@@ -30,8 +30,8 @@ test('some ops apply while others conflict; one result per op, in order', async 
   expect((conflicted as ConflictBody).current.rev).toBe(2);
   expect(h.server.records().map((record) => record.id)).toEqual(['n1', 'n2']);
   expect(h.eventData('server.reject')).toEqual([
-    { device: 'A', opId: ops[1]?.opId, status: 409, reason: 'stale-base-rev' },
-    { device: 'A', opId: ops[2]?.opId, status: 404, reason: 'unknown-record' },
+    { device: 'A', opId: ops[1]?.opId, status: 409, reason: 'stale-base-rev', collection: 'notes', id: 'n1' },
+    { device: 'A', opId: ops[2]?.opId, status: 404, reason: 'unknown-record', collection: 'tasks', id: 'missing' },
   ]);
 });
 

@@ -28,6 +28,10 @@ describe('op faults', () => {
     });
     expect(typesAfter(h, before)).toEqual(['server.fault', 'server.reject']);
     expect(h.eventData('server.fault')).toEqual([{ device: 'A', rule: 'spurious', effect: 'spurious-409' }]);
+    // The refusal names the op's record, so the checkers can tell which record the 409 was about.
+    expect(h.eventData('server.reject')).toEqual([
+      { device: 'A', opId: op.opId, status: 409, reason: 'spurious', collection: 'notes', id: 'n0' },
+    ]);
     const retry = await h.op<OpApplied>(op);
     expect(retry.status).toBe(200);
     expect(retry.body.record?.rev).toBe(2);

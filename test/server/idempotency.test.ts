@@ -34,7 +34,7 @@ describe('idempotency', () => {
     expect(reused.body).toEqual({ error: 'idempotency-key-reused', reason: 'different-body', path: 'opId' });
     expect(h.server.records()[0]?.fields).toEqual({ title: 'a' });
     expect(h.eventData('server.reject')).toEqual([
-      { device: 'A', opId: op.opId, status: 422, reason: 'different-body' },
+      { device: 'A', opId: op.opId, status: 422, reason: 'different-body', collection: 'notes', id: 'n1' },
     ]);
   });
 

@@ -95,7 +95,7 @@ describe('conflicts', () => {
     expect(stale.body).toMatchObject({ error: 'conflict', reason: 'stale-base-rev', opId: 'op-0003' });
     expect(stale.body.current).toMatchObject({ rev: 2, fields: { title: 'b' } });
     expect(h.eventData('server.reject')).toEqual([
-      { device: 'A', opId: 'op-0003', status: 409, reason: 'stale-base-rev' },
+      { device: 'A', opId: 'op-0003', status: 409, reason: 'stale-base-rev', collection: 'notes', id: 'n1' },
     ]);
   });
 

@@ -5,11 +5,12 @@
  * since replaced it (a pull may legitimately bring a newer value); and a write the server had
  * not applied before the kill is still pending (or in conflict) after the restart.
  */
+import type { LocalRecord } from '../../client/contract.ts';
 import type { FieldValue } from '../../server/protocol.ts';
 import { adoptedUnseenState } from '../adopted-state.ts';
 import type { DeviceHistory, DeviceKill, DeviceView, History, RecordHistory, UserDelete } from '../history.ts';
 import { writeKey } from '../history-index.ts';
-import { holds, type RecordKey, recordKey, sameValue, show } from '../values.ts';
+import { holds, policyOf, type RecordKey, recordKey, sameFields, sameValue, show } from '../values.ts';
 import { type Violation, violation } from '../violation.ts';
 
 interface Expected<Value> {
@@ -245,6 +246,40 @@ function lossesIn(input: AcknowledgedInput, expectation: RecordExpectation, view
 }
 
 /**
+ * True when the client had dropped the record's writes under its declared `server-wins`
+ * policy before the kill: every field it wrote is `server-wins`, the server refused the
+ * device's op on the record with 409 after its last write, that answer reached the device
+ * before the kill, and the restarted device shows the record exactly as the server held it
+ * when it refused (what the 409 carried). The drop is the policy's, judged by
+ * no-silent-loss; the kill did not lose the writes.
+ */
+function droppedAfterConflict(
+  input: AcknowledgedInput,
+  expectation: RecordExpectation,
+  record: RecordHistory | undefined,
+  shown: LocalRecord | undefined,
+): boolean {
+  const { device, kill } = input;
+  const policy = input.history.final?.policy;
+  if (policy === undefined || record === undefined || expectation.deleted !== undefined) return false;
+  const fields = [...expectation.scalars.keys(), ...[...expectation.elements.values()].map((element) => element.field)];
+  if (!fields.every((field) => policyOf(policy, field) === 'server-wins')) return false;
+  return device.rejects.some((reject) => {
+    if (reject.status !== 409 || reject.seq <= expectation.lastSeq || reject.seq >= kill.seq) return false;
+    if (reject.collection === undefined || recordKey(reject.collection, reject.id ?? '') !== expectation.key)
+      return false;
+    if (
+      !device.receives.some((receive) => receive.status === 409 && receive.seq > reject.seq && receive.seq < kill.seq)
+    )
+      return false;
+    const held = record.applies.findLast((apply) => apply.seq < reject.seq);
+    if (held === undefined) return false;
+    if (shown === undefined) return held.deleted;
+    return !held.deleted && shown.rev === held.revAfter && sameFields(held.fields, shown.fields);
+  });
+}
+
+/**
  * The losses the kill is to blame for. None when the restarted device shows a server state
  * its last writer had not seen (it adopted it, dropping its own writes: a merge decision
  * that no-silent-loss judges), unless the device's last view before the kill still showed
@@ -267,6 +302,7 @@ function judgeRecord(input: AcknowledgedInput, expectation: RecordExpectation): 
   const shown = after.records.find((record) => recordKey(record.collection, record.id) === expectation.key);
   const record = input.history.byRecord.get(expectation.key);
   if (!heldUntilKill && last !== undefined && adoptedUnseenState(record, last, shown, after.seq)) return [];
+  if (!heldUntilKill && droppedAfterConflict(input, expectation, record, shown)) return [];
   const keys = new Set(earlier.map((loss) => loss.key));
   const dropped = earlier.some((loss) => loss.key !== 'pending');
   const lost = lossesIn(input, expectation, after).filter(
