@@ -68,7 +68,7 @@ function virtualDate(): DateConstructor {
   return new Proxy(RealDate, {
     construct(target, args, newTarget) {
       if (args.length === 0) {
-        const context = virtualDevice('new Date()');
+        const context = virtualDevice('new Date()'); // allowed: the label of the patched API, not a call
         if (context !== undefined) return Reflect.construct(target, [context.clock.now()], newTarget);
       }
       return Reflect.construct(target, args, newTarget);
@@ -182,7 +182,7 @@ function patchCrypto(): void {
   webCrypto.getRandomValues = getRandomValues(REAL.getRandomValues as AnyFunction);
   const realBytes = REAL.nodeRandomBytes as AnyFunction;
   Object.assign(nodeCrypto, {
-    randomUUID: randomUUID(REAL.nodeRandomUUID as () => string),
+    randomUUID: randomUUID(REAL.nodeRandomUUID as () => string), // allowed: the real one, used outside devices only
     randomBytes(size: number, callback?: (error: Error | null, bytes: Buffer) => void) {
       const context = virtualDevice('crypto.randomBytes');
       if (context === undefined) return realBytes(size as never, callback as never);

@@ -14,6 +14,8 @@ const child = new SupervisedChild({ workerPath, heapMb: 64, stderr: () => undefi
 afterAll(() => child.close());
 
 const TIMEOUT_MS = 120_000;
+// The wall-time limit is an outer guard far above any task here (each takes well under a second of
+// CPU); the tests that exercise the limit pass their own small one to a task that never ends.
 const run = (mode: string, wallMs = 60_000) => child.run<string>({ mode }, wallMs, `task ${mode}`);
 
 describe('SupervisedChild', () => {

@@ -45,6 +45,7 @@ describe('virtual globals inside a device', () => {
   test('Date.now, new Date(), Date() and performance.now read the skewed virtual clock', async () => {
     const { scheduler, inside } = device({ skewMs: 21_600_000 });
     scheduler.advanceTo(1_234);
+    // allowed: these global reads run inside a device; that they come back virtual is the test
     const read = inside(() => ({
       now: Date.now(),
       // biome-ignore lint/complexity/useDateNow: what `new Date()` reads is the point here
