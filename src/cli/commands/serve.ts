@@ -7,10 +7,9 @@
  * Beyond loopback only with `--allow-remote`; a port in use or a host this machine does not
  * have is bad input (exit 2).
  */
-import { Rng } from '../../kernel/rng.ts';
 import { checkBindHost, listenFailure } from '../../realnet/bind-address.ts';
-import { ScheduleRunner } from '../../realnet/chaos/schedule-runner.ts';
-import { findSchedule, planSchedule } from '../../realnet/chaos/schedules.ts';
+import { CyclePlayer } from '../../realnet/chaos/cycle-player.ts';
+import { findSchedule } from '../../realnet/chaos/schedules.ts';
 import { ProxyLink, type ProxyLinkOptions } from '../../realnet/chaos/toxiproxy-link.ts';
 import { type Serving, startServe } from '../../realnet/serve.ts';
 import { untilStopped } from '../../realnet/stop-signal.ts';
@@ -58,7 +57,7 @@ async function openWithRetry(options: ProxyLinkOptions, stopped: AbortSignal): P
   }
 }
 
-/** Plays the schedule in cycles (a new draw each cycle) until `stopped` fires. */
+/** Plays the schedule in cycles (a new draw each cycle) until stopped; returns the stop. */
 async function playSchedule(
   flags: ServeFlags,
   token: string | undefined,
@@ -80,25 +79,16 @@ async function playSchedule(
   );
   const schedule = findSchedule(flags.schedule);
   io.err(`chaos: schedule ${schedule.name} on proxy ${link.listen} -> ${upstream}, ${flags.cycle / 1000} s cycles\n`);
-  let runner: ScheduleRunner | undefined;
-  const loop = (async () => {
-    for (let cycle = 0; !stopped.aborted; cycle++) {
-      const actions = planSchedule(schedule, new Rng(flags.seed).fork(`cycle-${cycle}`), flags.cycle);
-      runner = new ScheduleRunner(link, actions, serving.served.trace);
-      runner.start();
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, flags.cycle);
-        stopped.addEventListener('abort', () => resolve(clearTimeout(timer)), { once: true });
-      });
-      await runner.stop();
-      await link.heal().catch(() => {});
-    }
-  })();
-  return async () => {
-    await runner?.stop();
-    await loop;
-    await link.heal().catch(() => {});
-  };
+  const player = new CyclePlayer({
+    link,
+    schedule,
+    seed: flags.seed,
+    cycleMs: flags.cycle,
+    trace: serving.served.trace,
+    log: (line) => io.err(`${line}\n`),
+  });
+  player.start();
+  return () => player.stop();
 }
 
 export async function serveCommand(flags: ServeFlags, io: CliIo, stop?: AbortSignal): Promise<number> {

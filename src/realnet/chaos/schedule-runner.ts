@@ -2,11 +2,11 @@
  * @module realnet/chaos/schedule-runner
  * Plays a schedule's actions on a proxy in real time, one at a time and in order (a remove
  * never overtakes its add), recording each as a `realnet.toxic` trace event. An action the
- * proxy refuses is recorded as `realnet.error` and the schedule goes on.
+ * proxy refuses is recorded as `realnet.error`, told to `onError` (serve prints it as it
+ * happens), and the schedule goes on.
  */
 import type { Trace } from '../../kernel/trace.ts';
 import type { ScheduleAction } from './schedules.ts';
-import type { ProxyLink } from './toxiproxy-link.ts';
 
 export class ScheduleRunner {
   private readonly timers: NodeJS.Timeout[] = [];
@@ -16,9 +16,10 @@ export class ScheduleRunner {
   failed = 0;
 
   constructor(
-    private readonly link: ProxyLink,
+    private readonly link: { apply(action: ScheduleAction): Promise<void> },
     private readonly actions: readonly ScheduleAction[],
     private readonly trace: Trace,
+    private readonly onError: (action: ScheduleAction, message: string) => void = () => {},
   ) {}
 
   start(): void {
@@ -37,10 +38,9 @@ export class ScheduleRunner {
         this.trace.record('realnet.toxic', what);
       } catch (error) {
         this.failed++;
-        this.trace.record('realnet.error', {
-          action: action.do,
-          message: error instanceof Error ? error.message : String(error),
-        });
+        const message = error instanceof Error ? error.message : String(error);
+        this.trace.record('realnet.error', { action: action.do, message });
+        this.onError(action, message);
       }
     });
   }

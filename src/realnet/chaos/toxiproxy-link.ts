@@ -1,20 +1,18 @@
 /**
  * @module realnet/chaos/toxiproxy-link
- * One proxy in front of the server, driven through toxiproxy-node-client, so the same code
- * works against Toxiproxy (Docker) and the embedded proxy: create it (replacing a stale one
- * of the same name), apply schedule actions, and heal (remove every toxic, enable it).
+ * One proxy in front of the server, driven through Toxiproxy's admin API, so the same code
+ * works against Toxiproxy (Docker) and the embedded proxy: create it (or take over one of the
+ * same name and addresses), apply schedule actions through toxic slots (toxic-slots.ts: a
+ * toxic is never deleted while the proxy runs, which is what keeps Toxiproxy 2.12 alive),
+ * heal (every slot at toxicity 0, the proxy enabled), and `ensure`: put the proxy and its
+ * slots back when Toxiproxy restarted or someone deleted them. Toxics of other names are
+ * someone else's: kept as they are, and carried over when the proxy must be re-created.
  */
-import { type ICreateToxicBody, Toxiproxy, type Proxy as ToxiproxyProxy } from 'toxiproxy-node-client';
-import { assert } from '../../kernel/assert.ts';
 import { UsageError } from '../../kernel/errors.ts';
-import type { ScheduleAction, ToxicSpec } from './schedules.ts';
-
-type Body = ICreateToxicBody<Record<string, number>>;
-
-/** Our spec as the client types it ('noop' aside, the toxic types are the same). */
-function body(spec: ToxicSpec): Body {
-  return spec as Body;
-}
+import type { ToxicType } from '../proxy/toxic-spec.ts';
+import { type AdminCall, AdminClient, ProxyAdminError } from './admin-client.ts';
+import type { ScheduleAction } from './schedules.ts';
+import { isSlotName, type Slot, type SlotCall, ToxicSlots } from './toxic-slots.ts';
 
 export interface ProxyLinkOptions {
   /** Admin API, e.g. http://127.0.0.1:8474 */
@@ -26,102 +24,192 @@ export interface ProxyLinkOptions {
   upstream: string;
   /** Sent as `Authorization: Bearer <token>` (the embedded proxy's --token; Toxiproxy ignores it). */
   token?: string;
+  /** Told of every admin call (tests). */
+  onCall?: (call: AdminCall) => void;
 }
 
-type Fetcher = (url: string, init: RequestInit) => Promise<Response>;
-
-/** toxiproxy-node-client sets no headers of the caller's: the token goes in through its one fetch call. */
-function sendToken(toxiproxy: Toxiproxy, token: string): void {
-  const api = toxiproxy.getApi() as unknown as { doFetch?: Fetcher };
-  const doFetch = api.doFetch?.bind(api);
-  assert(doFetch !== undefined, 'toxiproxy-node-client: HttpClient.doFetch is gone; the token cannot be sent');
-  api.doFetch = (url, init) =>
-    doFetch(url, {
-      ...init,
-      headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
-    });
+interface ProxyState {
+  name: string;
+  listen: string;
+  upstream: string;
+  enabled: boolean;
+  toxics?: ToxicState[];
 }
+
+interface ToxicState {
+  name: string;
+  type: ToxicType;
+  stream: 'upstream' | 'downstream';
+  toxicity: number;
+  attributes: Record<string, number>;
+}
+
+/** What `ensure` found and did. */
+export type EnsureOutcome = 'in-place' | 'proxy-recreated' | 'toxics-restored';
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return error instanceof Error ? error.message.replace(/^\[syncstorm\] /, '') : String(error);
+}
+
+function toxicBody(toxic: ToxicState | Slot): ToxicState {
+  const { name, type, stream, toxicity, attributes } = toxic;
+  return { name, type, stream, toxicity, attributes };
 }
 
 export class ProxyLink {
-  private proxy: ToxiproxyProxy;
+  private readonly slots = new ToxicSlots();
+  private enabled = true;
+  private listenAddress: string;
 
   private constructor(
-    private readonly toxiproxy: Toxiproxy,
-    proxy: ToxiproxyProxy,
+    private readonly admin: AdminClient,
+    private readonly options: ProxyLinkOptions,
   ) {
-    this.proxy = proxy;
+    this.listenAddress = options.listen;
   }
 
-  /** Connects to the admin API and creates the proxy. Bad input (exit 2) when the API is unreachable. */
+  /** Connects to the admin API and creates (or takes over) the proxy. Exit 2 when that fails. */
   static async open(options: ProxyLinkOptions): Promise<ProxyLink> {
-    const toxiproxy = new Toxiproxy(options.adminUrl.replace(/\/$/, ''));
-    if (options.token !== undefined) sendToken(toxiproxy, options.token);
+    const admin = new AdminClient(options.adminUrl.replace(/\/$/, ''), {
+      ...(options.token === undefined ? {} : { token: options.token }),
+      ...(options.onCall === undefined ? {} : { onCall: options.onCall }),
+    });
     try {
-      await toxiproxy.getVersion();
+      await admin.request('GET', 'version');
     } catch (error) {
       throw new UsageError(
         `Cannot reach the proxy admin API at ${options.adminUrl}: ${describe(error)}. Start Toxiproxy (docker compose up) or 'syncstorm proxy', or leave --proxy-url out to use the embedded proxy.`,
       );
     }
-    const existing = await toxiproxy.getAll();
-    await existing[options.name]?.remove();
-    const proxy = await toxiproxy
-      .createProxy({ name: options.name, listen: options.listen, upstream: options.upstream })
-      .catch((error: unknown) => {
-        throw new UsageError(
-          `The proxy at ${options.adminUrl} refused to create '${options.name}' listening on ${options.listen} (upstream ${options.upstream}): ${describe(error)}. Check --proxy-listen (a free port; beyond loopback the embedded proxy needs --allow-remote).`,
-        );
-      });
-    return new ProxyLink(toxiproxy, proxy);
+    const link = new ProxyLink(admin, options);
+    await link.takeOver();
+    return link;
+  }
+
+  private get path(): string {
+    return `proxies/${encodeURIComponent(this.options.name)}`;
   }
 
   /** `host:port` the proxy listens on (a port of 0 resolved). */
   get listen(): string {
-    return this.proxy.listen;
+    return this.listenAddress;
+  }
+
+  /** Slots (syncstorm's toxics) in the order they were added. */
+  slotNames(): string[] {
+    return this.slots.all().map((slot) => slot.name);
+  }
+
+  private async current(): Promise<ProxyState | undefined> {
+    try {
+      return await this.admin.request<ProxyState>('GET', this.path);
+    } catch (error) {
+      if (error instanceof ProxyAdminError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Keeps a proxy of this name that listens and forwards where asked (its toxics stay; slots
+   * of an earlier run are taken back, at toxicity 0); otherwise creates it afresh, carrying
+   * over other people's toxics.
+   */
+  private async takeOver(): Promise<void> {
+    const existing = await this.current();
+    const sameAddresses =
+      existing !== undefined &&
+      existing.upstream === this.options.upstream &&
+      existing.listen === this.options.listen &&
+      !/:0$/.test(this.options.listen);
+    if (existing !== undefined && sameAddresses) {
+      this.listenAddress = existing.listen;
+      for (const toxic of existing.toxics ?? []) {
+        if (!isSlotName(toxic.name)) continue;
+        const slot = this.slots.adopt(toxic.name, toxic.type, toxic.stream, toxic.attributes);
+        if (toxic.toxicity !== 0) await this.send({ kind: 'set', slot });
+      }
+      if (!existing.enabled) await this.setEnabled(true);
+      return;
+    }
+    const foreign = (existing?.toxics ?? []).filter((toxic) => !isSlotName(toxic.name));
+    if (existing !== undefined) await this.admin.request('DELETE', this.path);
+    await this.create();
+    for (const toxic of foreign) await this.admin.request('POST', `${this.path}/toxics`, toxicBody(toxic));
+  }
+
+  private async create(): Promise<void> {
+    const { name, listen, upstream } = this.options;
+    try {
+      const created = await this.admin.request<ProxyState>('POST', 'proxies', {
+        name,
+        listen,
+        upstream,
+        enabled: true,
+      });
+      if (created !== undefined) this.listenAddress = created.listen;
+    } catch (error) {
+      throw new UsageError(
+        `The proxy at ${this.options.adminUrl} refused to create '${name}' listening on ${listen} (upstream ${upstream}): ${describe(error)}. Check --proxy-listen (a free port; beyond loopback the embedded proxy needs --allow-remote).`,
+      );
+    }
+  }
+
+  private async send(call: SlotCall): Promise<void> {
+    const body = toxicBody(call.slot);
+    if (call.kind === 'add') await this.admin.request('POST', `${this.path}/toxics`, body);
+    else
+      await this.admin.request('POST', `${this.path}/toxics/${encodeURIComponent(call.slot.name)}`, {
+        toxicity: body.toxicity,
+        attributes: body.attributes,
+      });
   }
 
   async apply(action: ScheduleAction): Promise<void> {
     switch (action.do) {
       case 'add':
-        await this.proxy.addToxic(body(action.toxic));
-        return;
-      case 'update': {
-        const current = await this.proxy.getToxic<Record<string, number>>(action.toxic.name);
-        await current.update(body(action.toxic));
-        return;
-      }
-      case 'remove': {
-        const current = await this.proxy.getToxic(action.name);
-        await current.remove();
-        return;
-      }
+        return this.send(this.slots.add(action.toxic));
+      case 'update':
+        return this.send(this.slots.update(action.toxic));
+      case 'remove':
+        return this.send(this.slots.remove(action.name));
       case 'down':
       case 'up':
-        await this.setEnabled(action.do === 'up');
-        return;
+        return this.setEnabled(action.do === 'up');
     }
   }
 
   private async setEnabled(enabled: boolean): Promise<void> {
-    const { listen, upstream } = this.proxy;
-    this.proxy = await this.proxy.update({ enabled, listen, upstream });
+    this.enabled = enabled;
+    await this.admin.request('POST', this.path, { enabled });
   }
 
-  /** Every toxic removed, the proxy enabled: the network as it is. */
+  /** Every slot at toxicity 0, the proxy enabled: the network as it is. Others' toxics stay. */
   async heal(): Promise<void> {
-    const toxics = await this.toxiproxy
-      .getApi()
-      .get<{ name: string }[]>(`${this.proxy.getPath()}/toxics`)
-      .then((response) => response.data);
-    for (const toxic of toxics) await (await this.proxy.getToxic(toxic.name)).remove();
+    for (const call of this.slots.healAll()) await this.send(call);
     await this.setEnabled(true);
   }
 
+  /**
+   * Puts back what a restarted Toxiproxy (or a hand) took away: the proxy, then any slot
+   * missing from it, each as the schedule last set it. Throws ProxyAdminError when the
+   * admin API does not answer.
+   */
+  async ensure(): Promise<EnsureOutcome> {
+    const existing = await this.current();
+    if (existing === undefined) {
+      await this.create();
+      for (const slot of this.slots.all()) await this.send({ kind: 'add', slot });
+      if (!this.enabled) await this.setEnabled(false);
+      return 'proxy-recreated';
+    }
+    const present = new Set((existing.toxics ?? []).map((toxic) => toxic.name));
+    const missing = this.slots.all().filter((slot) => !present.has(slot.name));
+    for (const slot of missing) await this.send({ kind: 'add', slot });
+    return missing.length > 0 ? 'toxics-restored' : 'in-place';
+  }
+
+  /** Deletes the proxy (the end of a run that created it). */
   async remove(): Promise<void> {
-    await this.proxy.remove();
+    await this.admin.request('DELETE', this.path);
   }
 }
