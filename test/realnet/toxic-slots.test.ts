@@ -1,0 +1,105 @@
+/**
+ * Goal: the way syncstorm changes toxics cannot hit Toxiproxy 2.12's delete-then-add panic
+ * (see docs/real-network.md): across several cycles of every schedule, healed between
+ * cycles, no toxic is ever deleted, a removed toxic's slot is set to toxicity 0 and reused,
+ * and the number of toxics on the proxy stays small. Serve's cycle player leaves toxics of
+ * other names alone, prints a refused action as it happens, and re-creates a proxy that
+ * disappeared, with its slots.
+ * Method: ProxyLink against the embedded proxy, recording every admin call; schedule actions
+ * applied in order without waiting for their times; the cycle player with short cycles,
+ * bounded by counts of cycles and of looks, not by elapsed milliseconds.
+ */
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { Rng } from '../../src/kernel/rng.ts';
+import { Trace } from '../../src/kernel/trace.ts';
+import type { AdminCall } from '../../src/realnet/chaos/admin-client.ts';
+import { CyclePlayer } from '../../src/realnet/chaos/cycle-player.ts';
+import { findSchedule, planSchedule, SCHEDULES } from '../../src/realnet/chaos/schedules.ts';
+import { ProxyLink } from '../../src/realnet/chaos/toxiproxy-link.ts';
+import { type ChaosProxyServer, startChaosProxy } from '../../src/realnet/proxy/index.ts';
+
+let proxy: ChaosProxyServer;
+
+beforeEach(async () => {
+  proxy = await startChaosProxy({ seed: 'slots' });
+});
+
+afterEach(async () => {
+  await proxy.close();
+});
+
+async function open(name: string, calls: AdminCall[] = []): Promise<ProxyLink> {
+  return ProxyLink.open({
+    adminUrl: proxy.url,
+    name,
+    listen: '127.0.0.1:0',
+    upstream: '127.0.0.1:9',
+    onCall: (call) => calls.push(call),
+  });
+}
+
+test.each(SCHEDULES.map((schedule) => schedule.name))('%s: three healed cycles never delete a toxic', async (name) => {
+  const calls: AdminCall[] = [];
+  const link = await open(name, calls);
+  for (let cycle = 0; cycle < 3; cycle++) {
+    const actions = planSchedule(findSchedule(name), new Rng('slots').fork(`cycle-${cycle}`), 30_000);
+    for (const action of actions) await link.apply(action);
+    await link.heal();
+  }
+  expect(calls.filter((call) => call.method === 'DELETE')).toEqual([]);
+  const toxics = proxy.registry.get(name).toxics.all();
+  expect(toxics.length).toBeLessThanOrEqual(6);
+  // Healed: every slot is there, passing traffic through (toxicity 0).
+  expect(toxics.map((toxic) => toxic.json.toxicity).filter((toxicity) => toxicity !== 0)).toEqual([]);
+  const adds = calls.filter((call) => call.method === 'POST' && call.path.endsWith('/toxics')).length;
+  expect(adds).toBe(toxics.length);
+});
+
+test("a reused slot takes the new toxic's attributes whole (nothing left of the previous one)", async () => {
+  const link = await open('reuse');
+  const toxic = { type: 'latency', stream: 'downstream', toxicity: 1 } as const;
+  await link.apply({ atMs: 0, do: 'add', toxic: { ...toxic, name: 'a', attributes: { latency: 100, jitter: 50 } } });
+  await link.apply({ atMs: 0, do: 'remove', name: 'a' });
+  await link.apply({ atMs: 0, do: 'add', toxic: { ...toxic, name: 'b', attributes: { latency: 7 } } });
+  const [only, ...rest] = proxy.registry.get('reuse').toxics.all();
+  expect(rest).toEqual([]);
+  expect(only?.json).toMatchObject({
+    name: 'syncstorm-latency-downstream-1',
+    toxicity: 1,
+    attributes: { latency: 7, jitter: 0 },
+  });
+});
+
+test('the cycle player heals only its own toxics, prints a refused action, and re-creates a deleted proxy', {
+  timeout: 60_000,
+}, async () => {
+  const link = await open('served');
+  const chain = () => proxy.registry.get('served').toxics;
+  chain().add({ name: 'by-hand', type: 'latency', stream: 'upstream', toxicity: 1, attributes: { latency: 1 } });
+  const lines: string[] = [];
+  const player = new CyclePlayer({
+    link,
+    schedule: findSchedule('flaky-3g'),
+    seed: 'served',
+    cycleMs: 400,
+    trace: new Trace({ now: () => 0 }),
+    log: (line) => lines.push(line),
+    watchMs: 60_000,
+  });
+  player.start();
+  const waitFor = async (done: () => boolean) => {
+    for (let look = 0; look < 300 && !done(); look++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(done()).toBe(true);
+  };
+  await waitFor(() => player.cycles >= 3);
+  expect(chain().get('by-hand').json.toxicity).toBe(1);
+  await proxy.registry.remove('served');
+  await waitFor(() => lines.some((line) => /re-created/.test(line)));
+  expect(lines.some((line) => /failed: .*404.*proxy not found/.test(line))).toBe(true);
+  await player.stop();
+  const names = chain()
+    .all()
+    .map((toxic) => toxic.json.name);
+  expect(names.length).toBeGreaterThan(0);
+  expect(names.every((name) => name.startsWith('syncstorm-'))).toBe(true);
+});
