@@ -6,7 +6,10 @@
  *   GET /version · POST /reset (204) · GET /proxies · POST /proxies (201; 409 exists) ·
  *   POST /populate (201) · GET|PATCH|POST|DELETE /proxies/{name} ·
  *   GET|POST /proxies/{name}/toxics · GET|PATCH|POST|DELETE /proxies/{name}/toxics/{toxic}
- * What Toxiproxy has and this proxy does not (/metrics, /events) answers 501 naming it.
+ * `/version` answers `{"version": "2.12.0"}` like Toxiproxy, plus a `syncstorm` field naming
+ * this proxy. `/metrics` (Toxiproxy's with -proxy-metrics) answers 501 naming it; anything
+ * else unknown (there is no /events in Toxiproxy) 404. A listen address that is malformed
+ * or cannot be bound is a 500 with Go's words, as in Toxiproxy.
  * Unlike Toxiproxy, it answers only this machine's own tools (stranger-guard.ts: 403 for a
  * foreign Host or Origin, 415 for a non-JSON body, 401 without the token when one is set),
  * and a malformed percent-encoding in a name is a 400.
@@ -16,7 +19,10 @@ import { guardRequestOfIncoming, type StrangerGuard } from '../stranger-guard.ts
 import { API_ERRORS, ApiError } from './api-error.ts';
 import { type ProxyRegistry, parseProxyInput } from './registry.ts';
 
-export const EMBEDDED_PROXY_VERSION = 'syncstorm-embedded-2.12.0-compatible';
+/** The Toxiproxy version whose admin API and toxics this proxy follows (its `/version`). */
+export const EMBEDDED_PROXY_VERSION = '2.12.0';
+/** `/version`'s extra field: this is syncstorm's embedded proxy, not Toxiproxy. */
+export const EMBEDDED_PROXY_IDENTITY = 'syncstorm embedded proxy (Toxiproxy 2.12.0 API)';
 /** Largest admin request body read. */
 const ADMIN_BODY_BYTES_MAX = 1 << 20;
 
@@ -121,7 +127,7 @@ export async function route(registry: ProxyRegistry, req: IncomingMessage): Prom
   const [head, name, sub, toxic, ...rest] = parts;
   if (head === 'version' && parts.length === 1) {
     if (method !== 'GET') throw methodNotAllowed();
-    return { status: 200, body: { version: EMBEDDED_PROXY_VERSION } };
+    return { status: 200, body: { version: EMBEDDED_PROXY_VERSION, syncstorm: EMBEDDED_PROXY_IDENTITY } };
   }
   if (head === 'reset' && parts.length === 1) {
     if (method !== 'POST') throw methodNotAllowed();
@@ -132,7 +138,7 @@ export async function route(registry: ProxyRegistry, req: IncomingMessage): Prom
     if (method !== 'POST') throw methodNotAllowed();
     return populateRoute(registry, await body());
   }
-  if (head === 'metrics' || head === 'events') throw API_ERRORS.notImplemented(`/${head}`);
+  if (head === 'metrics') throw API_ERRORS.notImplemented(`/${head}`);
   if (head === 'proxies' && name === undefined) return proxiesRoute(registry, method, body);
   if (head === 'proxies' && name !== undefined && sub === undefined) return proxyRoute(registry, name, method, body);
   if (head === 'proxies' && name !== undefined && sub === 'toxics' && rest.length === 0) {
@@ -158,6 +164,12 @@ export async function handleAdmin(
   }
   if (reply.body === undefined) {
     res.writeHead(reply.status).end();
+    return;
+  }
+  if (reply.status >= 400) {
+    // Toxiproxy answers errors through Go's http.Error: the JSON as text/plain, a newline after it.
+    const headers = { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' };
+    res.writeHead(reply.status, headers).end(`${JSON.stringify(reply.body)}\n`);
     return;
   }
   res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));

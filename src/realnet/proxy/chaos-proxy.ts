@@ -7,7 +7,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Rng } from '../../kernel/rng.ts';
-import { API_ERRORS } from './api-error.ts';
+import { API_ERRORS, ApiError } from './api-error.ts';
 import { Link, type Upstream } from './link.ts';
 import type { ToxicJson } from './toxic-spec.ts';
 import { ToxicChain } from './toxics.ts';
@@ -20,10 +20,24 @@ export interface ProxyJson {
   toxics: ToxicJson[];
 }
 
+/** Go's words for a listen that failed, keyed by Node's error code. */
+const BIND_FAILURES: Record<string, string> = {
+  EADDRINUSE: 'bind: address already in use',
+  EADDRNOTAVAIL: 'bind: cannot assign requested address',
+  EACCES: 'bind: permission denied',
+};
+
+/** A listen address that cannot be used: 500, as Toxiproxy answers with Go's net error. */
+export function listenError(listen: string, detail: string): ApiError {
+  return new ApiError(`listen tcp ${listen}: ${detail}`, 500);
+}
+
 /** `host:port` (IPv6 in brackets) into its parts; a missing host means 127.0.0.1. */
 export function parseAddress(address: string, field: string): Upstream {
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(address.trim());
   const port = Number(match?.[3]);
+  if ((match === null || port > 65_535) && field === 'listen')
+    throw new ApiError(`listen tcp: address ${address}: missing port in address`, 500);
   if (match === null || port > 65_535) throw API_ERRORS.badBody(`${field} must be host:port, got '${address}'`);
   const host = match[1] ?? match[2] ?? '';
   return { host: host === '' || host === 'localhost' ? '127.0.0.1' : host, port };
@@ -69,7 +83,7 @@ export class ChaosProxy {
     const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) =>
-        reject(API_ERRORS.badBody(`cannot listen on ${this.listen}: ${error.code ?? error.message}`)),
+        reject(listenError(this.listen, BIND_FAILURES[error.code ?? ''] ?? error.code ?? error.message)),
       );
       server.listen(address.port, address.host, () => resolve());
     });

@@ -2,9 +2,12 @@
  * @module realnet/proxy/link
  * One proxied connection: the client's socket, a socket to the upstream, and a pipe each
  * way through the proxy's toxics. Each toxic applies to a link with its toxicity, drawn once
- * per link from the proxy's seeded stream. A `timeout` toxic with a timeout closes the link
- * that long after it started acting on it (added, or the link opened). Closing ends both
- * sockets (FIN); a reset destroys them with RST, as Toxiproxy's reset_peer does.
+ * per link from the proxy's seeded stream. As in Toxiproxy 2.12: a `timeout` toxic with a
+ * timeout closes the link that long after it last started acting (added, updated, the link
+ * opened) or last swallowed a chunk; removing a `timeout` toxic closes every link (its
+ * cleanup closes the stage, whatever the toxicity drew); a link that opened while a
+ * `reset_peer` toxic was in the chain has linger 0, so each of its closes is a RST, and any
+ * other link ends with FIN (also when a reset_peer added later cuts it).
  */
 import { connect, type Socket } from 'node:net';
 import type { Rng } from '../../kernel/rng.ts';
@@ -24,10 +27,10 @@ export class Link implements PipeLink {
   private closedFlag = false;
   private readonly closeListeners = new Set<() => void>();
   private readonly draws = new Map<string, boolean>();
-  private readonly timeoutTimers = new Map<number, NodeJS.Timeout>();
+  private readonly timeoutTimers = new Map<number, { timer: NodeJS.Timeout; json: ActiveToxic['json'] }>();
   private readonly upstream: Socket;
-  private readonly openedMs = performance.now();
   private readonly offChain: () => void;
+  readonly lingerZero: boolean;
 
   constructor(
     private readonly client: Socket,
@@ -36,6 +39,7 @@ export class Link implements PipeLink {
     private readonly rng: Rng,
     private readonly onDone: (link: Link) => void,
   ) {
+    this.lingerZero = chain.all().some((toxic) => toxic.json.type === 'reset_peer');
     this.upstream = connect({ host: target.host, port: target.port, allowHalfOpen: true });
     for (const socket of [client, this.upstream]) {
       socket.on('error', () => this.destroy());
@@ -43,7 +47,10 @@ export class Link implements PipeLink {
     }
     new Pipe(this, client, this.upstream, 'upstream');
     new Pipe(this, this.upstream, client, 'downstream');
-    this.offChain = chain.onChange(() => this.armTimeouts());
+    this.offChain = chain.onChange((removed) => {
+      if (removed?.json.type === 'timeout') this.close();
+      else this.armTimeouts();
+    });
     this.armTimeouts();
   }
 
@@ -78,22 +85,30 @@ export class Link implements PipeLink {
     return this.rng.next();
   }
 
+  /** Starts (or starts over) the timer of a timeout toxic with a timeout: the link closes when it fires. */
+  private startTimeout(toxic: ActiveToxic): void {
+    const timeoutMs = toxic.json.attributes.timeout ?? 0;
+    const current = this.timeoutTimers.get(toxic.id);
+    if (current !== undefined) clearTimeout(current.timer);
+    if (timeoutMs <= 0 || this.closedFlag) return void this.timeoutTimers.delete(toxic.id);
+    this.timeoutTimers.set(toxic.id, { timer: setTimeout(() => this.close(), timeoutMs), json: toxic.json });
+  }
+
+  touchTimeout(toxic: ActiveToxic): void {
+    this.startTimeout(toxic);
+  }
+
+  /** Timers for the timeout toxics that act on this link: new or changed ones start now, others stop. */
   private armTimeouts(): void {
     const wanted = new Set<number>();
     for (const toxic of this.chain.all()) {
-      const timeoutMs = toxic.json.attributes.timeout ?? 0;
-      if (toxic.json.type !== 'timeout' || timeoutMs <= 0 || !this.applies(toxic)) continue;
+      if (toxic.json.type !== 'timeout' || !this.applies(toxic)) continue;
       wanted.add(toxic.id);
-      if (this.timeoutTimers.has(toxic.id)) continue;
-      const dueMs = Math.max(toxic.addedMs, this.openedMs) + timeoutMs;
-      this.timeoutTimers.set(
-        toxic.id,
-        setTimeout(() => this.close(), Math.max(0, dueMs - performance.now())),
-      );
+      if (this.timeoutTimers.get(toxic.id)?.json !== toxic.json) this.startTimeout(toxic);
     }
-    for (const [id, timer] of this.timeoutTimers) {
+    for (const [id, current] of this.timeoutTimers) {
       if (wanted.has(id)) continue;
-      clearTimeout(timer);
+      clearTimeout(current.timer);
       this.timeoutTimers.delete(id);
     }
   }
@@ -102,7 +117,7 @@ export class Link implements PipeLink {
     if (this.closedFlag) return false;
     this.closedFlag = true;
     this.offChain();
-    for (const timer of this.timeoutTimers.values()) clearTimeout(timer);
+    for (const current of this.timeoutTimers.values()) clearTimeout(current.timer);
     this.timeoutTimers.clear();
     for (const listener of this.closeListeners) listener();
     this.closeListeners.clear();
@@ -110,11 +125,20 @@ export class Link implements PipeLink {
     return true;
   }
 
-  /** Ends both sockets (what they were sent still arrives), then destroys what lingers. */
+  /** Ends both sockets (what they were sent still arrives), then destroys what lingers; a RST with linger 0. */
   close(): void {
+    if (this.lingerZero) {
+      this.reset();
+      return;
+    }
     if (!this.markClosed()) return;
     for (const socket of [this.client, this.upstream]) socket.end();
     setTimeout(() => this.destroySockets(), CLOSE_GRACE_MS).unref();
+  }
+
+  /** reset_peer's end of the connection: a RST with linger 0, else a clean close (FIN). */
+  cut(): void {
+    this.close();
   }
 
   /** Connection reset by peer: RST to the client, the upstream dropped. */

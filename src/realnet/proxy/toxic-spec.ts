@@ -3,10 +3,12 @@
  * Toxics as the admin API sees them (Toxiproxy's JSON: name, type, stream, toxicity,
  * attributes), their attribute defaults, and validation of create and update bodies. The
  * types are Toxiproxy's: latency, bandwidth, slow_close, timeout, reset_peer, slicer,
- * limit_data and noop. Attributes are whole numbers from 0 to ATTRIBUTE_MAX (Toxiproxy
- * decodes them as integers, and none of them means anything below 0; the top is the longest
- * timer Node keeps); unknown attributes are ignored, as Toxiproxy ignores them. Toxicity is
- * 0..1, the stream upstream or downstream, the name as a proxy's (registry.ts).
+ * limit_data and noop. As Toxiproxy 2.12 (which decodes them into int64 fields): attributes
+ * are whole numbers, negative ones accepted (each toxic treats them as 0 or "off", as
+ * Toxiproxy's do), unknown ones ignored; here they are bounded by ±ATTRIBUTE_MAX, the longest
+ * timer Node keeps. Toxicity is any number (below 0 never applies, above 1 always), an empty
+ * or missing name becomes `<type>_<stream>`; the stream is upstream or downstream, and a
+ * given name is checked as a proxy's (registry.ts).
  */
 import { API_ERRORS } from './api-error.ts';
 import { checkName } from './names.ts';
@@ -52,8 +54,8 @@ function readAttributes(type: ToxicType, base: Record<string, number>, value: un
   for (const name of Object.keys(TOXIC_DEFAULTS[type])) {
     const given = value[name];
     if (given === undefined) continue;
-    if (typeof given !== 'number' || !Number.isInteger(given) || given < 0 || given > ATTRIBUTE_MAX)
-      throw API_ERRORS.badBody(`attributes.${name} must be a whole number from 0 to ${ATTRIBUTE_MAX}`);
+    if (typeof given !== 'number' || !Number.isInteger(given) || Math.abs(given) > ATTRIBUTE_MAX)
+      throw API_ERRORS.badBody(`attributes.${name} must be a whole number from -${ATTRIBUTE_MAX} to ${ATTRIBUTE_MAX}`);
     attributes[name] = given;
   }
   return attributes;
@@ -61,9 +63,7 @@ function readAttributes(type: ToxicType, base: Record<string, number>, value: un
 
 function readToxicity(value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    throw API_ERRORS.badBody('toxicity must be a number from 0 to 1');
-  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw API_ERRORS.badBody('toxicity must be a number');
   return value;
 }
 
@@ -73,7 +73,7 @@ export function parseToxic(body: unknown): ToxicJson {
   if (!isToxicType(body.type)) throw API_ERRORS.invalidToxicType();
   const stream = body.stream ?? 'downstream';
   if (stream !== 'upstream' && stream !== 'downstream') throw API_ERRORS.invalidStream();
-  const name = checkName(body.name ?? `${body.type}_${stream}`, 'toxic');
+  const name = checkName(body.name === undefined || body.name === '' ? `${body.type}_${stream}` : body.name, 'toxic');
   return {
     name,
     type: body.type,

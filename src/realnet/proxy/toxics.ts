@@ -2,7 +2,8 @@
  * @module realnet/proxy/toxics
  * The toxics of one proxy: an ordered list (the chain), each with an id that never repeats
  * (so per-link state such as a toxicity draw or the bytes counted by limit_data belongs to one
- * toxic), and listeners told of every change (links re-arm their timeout timers).
+ * toxic), and listeners told of every change (links re-arm their timeout timers, and close
+ * when a timeout toxic is removed).
  */
 import { API_ERRORS } from './api-error.ts';
 import { parseToxic, type Stream, type ToxicJson, updateToxic } from './toxic-spec.ts';
@@ -17,7 +18,7 @@ export interface ActiveToxic {
 export class ToxicChain {
   private list: ActiveToxic[] = [];
   private idNext = 1;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(removed?: ActiveToxic) => void>();
 
   all(): readonly ActiveToxic[] {
     return this.list;
@@ -52,21 +53,22 @@ export class ToxicChain {
   remove(name: string): void {
     const existing = this.get(name);
     this.list = this.list.filter((toxic) => toxic !== existing);
-    this.changed();
+    this.changed(existing);
   }
 
   clear(): void {
-    if (this.list.length === 0) return;
+    const removed = this.list;
     this.list = [];
-    this.changed();
+    for (const toxic of removed) this.changed(toxic);
   }
 
-  onChange(listener: () => void): () => void {
+  /** `listener` is told of each change, with the toxic when one was removed. */
+  onChange(listener: (removed?: ActiveToxic) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private changed(): void {
-    for (const listener of this.listeners) listener();
+  private changed(removed?: ActiveToxic): void {
+    for (const listener of this.listeners) listener(removed);
   }
 }
