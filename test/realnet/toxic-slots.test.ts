@@ -103,3 +103,18 @@ test('the cycle player heals only its own toxics, prints a refused action, and r
   expect(names.length).toBeGreaterThan(0);
   expect(names.every((name) => name.startsWith('syncstorm-'))).toBe(true);
 });
+
+test("the last heal of a chaos run deletes only syncstorm's toxics and refuses changes after it", async () => {
+  const link = await open('last');
+  const chain = () => proxy.registry.get('last').toxics;
+  chain().add({ name: 'by-hand', type: 'latency', stream: 'upstream', attributes: { latency: 1 } });
+  const toxic = { name: 'a', type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } } as const;
+  await link.apply({ atMs: 0, do: 'add', toxic });
+  await link.healForGood();
+  expect(
+    chain()
+      .all()
+      .map((entry) => entry.json.name),
+  ).toEqual(['by-hand']);
+  await expect(link.apply({ atMs: 0, do: 'add', toxic })).rejects.toThrow(/healed for good/);
+});

@@ -108,7 +108,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     if (!finished) errors.push(`user actions still running ${options.actionTimeoutMs} ms after the chaos phase`);
     workload.stop();
     await runner.stop();
-    await setup.link.heal();
+    await setup.link.healForGood();
     log(
       `heal: toxics removed after ${runner.applied} schedule action(s); waiting up to ${options.healMs / 1000} s for convergence`,
     );

@@ -99,6 +99,11 @@ export class ToxicSlots {
     return { kind: 'set', slot };
   }
 
+  /** Forgets every slot (their toxics were deleted); returns them. */
+  clear(): Slot[] {
+    return this.slots.splice(0, this.slots.length);
+  }
+
   /** Every held slot freed (toxicity 0): the calls that make it so. */
   healAll(): SlotCall[] {
     return this.slots

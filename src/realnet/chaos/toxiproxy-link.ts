@@ -4,7 +4,8 @@
  * works against Toxiproxy (Docker) and the embedded proxy: create it (or take over one of the
  * same name and addresses), apply schedule actions through toxic slots (toxic-slots.ts: a
  * toxic is never deleted while the proxy runs, which is what keeps Toxiproxy 2.12 alive),
- * heal (every slot at toxicity 0, the proxy enabled), and `ensure`: put the proxy and its
+ * heal (every slot at toxicity 0, the proxy enabled; at the very end of a run its toxics
+ * deleted instead), and `ensure`: put the proxy and its
  * slots back when Toxiproxy restarted or someone deleted them. Toxics of other names are
  * someone else's: kept as they are, and carried over when the proxy must be re-created.
  */
@@ -59,6 +60,8 @@ function toxicBody(toxic: ToxicState | Slot): ToxicState {
 export class ProxyLink {
   private readonly slots = new ToxicSlots();
   private enabled = true;
+  /** After healForGood: no toxic may be added (Toxiproxy 2.12 could panic). */
+  private sealed = false;
   private listenAddress: string;
 
   private constructor(
@@ -165,6 +168,7 @@ export class ProxyLink {
   }
 
   async apply(action: ScheduleAction): Promise<void> {
+    if (this.sealed) throw new UsageError('schedule: the proxy was healed for good; no further toxic changes');
     switch (action.do) {
       case 'add':
         return this.send(this.slots.add(action.toxic));
@@ -190,11 +194,25 @@ export class ProxyLink {
   }
 
   /**
+   * The last heal of a proxy that gets no toxic afterwards (the end of a `chaos` run):
+   * syncstorm's toxics are deleted, which also closes the connections a timeout toxic was
+   * swallowing (Toxiproxy's cleanup), so the clients notice at once. Deleting is safe here
+   * only because nothing is added after it; the link refuses further actions.
+   */
+  async healForGood(): Promise<void> {
+    this.sealed = true;
+    for (const slot of this.slots.clear())
+      await this.admin.request('DELETE', `${this.path}/toxics/${encodeURIComponent(slot.name)}`);
+    await this.setEnabled(true);
+  }
+
+  /**
    * Puts back what a restarted Toxiproxy (or a hand) took away: the proxy, then any slot
    * missing from it, each as the schedule last set it. Throws ProxyAdminError when the
    * admin API does not answer.
    */
   async ensure(): Promise<EnsureOutcome> {
+    if (this.sealed) return 'in-place';
     const existing = await this.current();
     if (existing === undefined) {
       await this.create();
