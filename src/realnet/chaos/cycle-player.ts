@@ -107,9 +107,17 @@ export class CyclePlayer {
   }
 
   private pause(ms: number): Promise<void> {
+    const signal = this.stopped.signal;
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.stopped.signal.addEventListener('abort', () => resolve(clearTimeout(timer)), { once: true });
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 
