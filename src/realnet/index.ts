@@ -2,14 +2,17 @@
  * @module realnet
  * Real sockets and real time: the reference server served over HTTP with a control API
  * (`serve`), server mutants, the conformance prober (`conform`), the embedded
- * Toxiproxy-compatible chaos proxy (`proxy`), chaos schedules driven through
- * toxiproxy-node-client, and real-network chaos runs (`chaos`) judged by the simulator's
+ * Toxiproxy-compatible chaos proxy (`proxy`), chaos schedules driven through Toxiproxy's
+ * admin API (without ever deleting a toxic on a running proxy: chaos/toxic-slots.ts), serve's
+ * cycle player, and real-network chaos runs (`chaos`) judged by the simulator's
  * checkers. Unlike the layers below it, this one may read the real clock and use real
  * timers; it sits just under the CLI.
  */
 export { CHAOS_DEFAULTS, type ChaosOptions } from './chaos/options.ts';
 export { type ChaosOutcome, runChaos } from './chaos/run-chaos.ts';
 export { type ChaosSchedule, findSchedule, planSchedule, SCHEDULES, type ScheduleAction } from './chaos/schedules.ts';
+export { ProxyAdminError } from './chaos/admin-client.ts';
+export { CyclePlayer, type CyclePlayerOptions } from './chaos/cycle-player.ts';
 export { ProxyLink, type ProxyLinkOptions } from './chaos/toxiproxy-link.ts';
 export { drawRealPlan } from './chaos/workload-plan.ts';
 export {

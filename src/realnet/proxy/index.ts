@@ -2,7 +2,7 @@
  * @module realnet/proxy
  * The embedded chaos proxy (`syncstorm proxy`): TCP proxies in Node with Toxiproxy's toxics
  * and the subset of its admin API that syncstorm uses, for machines without Docker. The
- * same toxiproxy-node-client code drives it or a real Toxiproxy.
+ * same client code (syncstorm's ProxyLink, toxiproxy-node-client) drives it or a real Toxiproxy.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
