@@ -10,8 +10,8 @@
  * phase itself: its auto stretch, the manual sync rounds and the final pulls.
  *
  * Only live records count (a tombstone the client never needs, or one compaction purged, is
- * not a download), and only in collections the device was ever handed a record of or wrote
- * to (a client that syncs a subset of the collections is not stuck on the others).
+ * not a download), and only in collections the device was ever handed a record of, showed
+ * or wrote to (a client that syncs a subset of the collections is not stuck on the others).
  */
 import type { TraceEvent } from '../../kernel/trace.ts';
 import type { History } from '../history.ts';
@@ -62,6 +62,7 @@ export function stuckDownloads(history: History): Violation[] {
   for (const device of history.byDevice.values()) {
     const handed = handedOut(history, device.device);
     const collections = new Set(device.writes.map((write) => ('collection' in write ? write.collection : '')));
+    for (const view of device.views) for (const record of view.records) collections.add(record.collection);
     const best = new Map<string, number>();
     let progressedInHeal = false;
     for (const page of handed) {
