@@ -31,10 +31,8 @@ function identityOf(send: NetSend): string {
 }
 
 interface Row {
-  /** Sends of the request since its first refusal, the refused one first. */
+  /** The refusal, then every unchanged resend of the request since. */
   seqs: number[];
-  refused: boolean;
-  reported: boolean;
 }
 
 function refusedRepeats(device: DeviceHistory): Violation[] {
@@ -45,17 +43,18 @@ function refusedRepeats(device: DeviceHistory): Violation[] {
   ].sort((a, b) => a.seq - b.seq);
   const identities = new Map<string, string>();
   const rows = new Map<string, Row>();
+  const reported = new Set<string>();
   for (const entry of entries) {
     if ('send' in entry && entry.send !== undefined) {
       const identity = identityOf(entry.send);
       identities.set(String(entry.send.requestId), identity);
       const row = rows.get(identity);
-      if (row === undefined || !row.refused) continue;
+      if (row === undefined) continue;
       row.seqs.push(entry.seq);
       const repeats = row.seqs.length - 1;
-      if (repeats <= REFUSED_REPEATS_MAX || row.reported) continue;
-      row.reported = true;
-      const message = `${device.device} sent ${identity} ${repeats} more times, unchanged, after the server refused it (a 4xx that must not be retried as is; bound ${REFUSED_REPEATS_MAX} in a row)`;
+      if (repeats <= REFUSED_REPEATS_MAX || reported.has(identity)) continue;
+      reported.add(identity);
+      const message = `${device.device} sent ${identity} more than ${REFUSED_REPEATS_MAX} times in a row, unchanged, after the server refused it (a 4xx that must not be retried as is)`;
       violations.push(
         violation('request-storm', message, row.seqs.slice(0, REFUSED_REPEATS_MAX + 2), {
           device: device.device,
@@ -68,7 +67,7 @@ function refusedRepeats(device: DeviceHistory): Violation[] {
       if (identity === undefined) continue;
       const row = rows.get(identity);
       if (!isRefusal(entry.receive.status)) rows.delete(identity);
-      else if (row === undefined) rows.set(identity, { seqs: [entry.seq], refused: true, reported: false });
+      else if (row === undefined) rows.set(identity, { seqs: [entry.seq] });
     }
   }
   return violations;

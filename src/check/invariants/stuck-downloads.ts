@@ -24,14 +24,15 @@ interface Handed {
 }
 
 /** Every record version handed to a device, with the seq it was handed at. */
-function handedOut(history: History, device: string): { seq: number; records: Handed[] }[] {
-  const handed: { seq: number; records: Handed[] }[] = [];
+function handedOut(history: History, device: string): { seq: number; records: Handed[]; page: boolean }[] {
+  const handed: { seq: number; records: Handed[]; page: boolean }[] = [];
   for (const event of history.events) {
     if (event.type === 'server.changes' && event.device === device) {
-      handed.push({ seq: event.seq, records: (event.records as Handed[]) ?? [] });
+      handed.push({ seq: event.seq, records: (event.records as Handed[]) ?? [], page: true });
     } else if (event.type === 'server.apply' && event.device === device) {
       const rev = Number(event.revAfter);
-      handed.push({ seq: event.seq, records: [{ collection: String(event.collection), id: String(event.id), rev }] });
+      const records = [{ collection: String(event.collection), id: String(event.id), rev }];
+      handed.push({ seq: event.seq, records, page: false });
     }
   }
   return handed;
@@ -69,11 +70,13 @@ export function stuckDownloads(history: History): Violation[] {
       if (page.seq >= healEnd) break;
       // An empty page says "you are up to date": the cursor is past everything, so the feed is
       // not blocked (a change it skipped is convergence's business).
-      if (page.seq > healStart && page.records.length === 0) progressedInHeal = true;
+      const inHeal = page.page && page.seq > healStart;
+      if (inHeal && page.records.length === 0) progressedInHeal = true;
       for (const record of page.records) {
         const key = `${record.collection}/${record.id}`;
         collections.add(record.collection);
-        if (page.seq > healStart && record.rev > (best.get(key) ?? 0)) progressedInHeal = true;
+        // Only a page is a download; the answer to the device's own write is an upload's.
+        if (inHeal && record.rev > (best.get(key) ?? 0)) progressedInHeal = true;
         best.set(key, Math.max(best.get(key) ?? 0, record.rev));
       }
     }

@@ -9,10 +9,11 @@
  * out on their next push (a pulled change waits in the record's shadow meanwhile), and a
  * record with pending ops is never forgotten (the server answers its op with `deleted`).
  *
- * The sweep is durable (`resync` in the kv table) so a kill restarts it from the start; the
- * set of records seen so far lives in memory, which is why a restart starts over. A pull
- * with no cursor at all is a sweep too (a device whose first pull never completed may hold
- * records whose tombstones were purged since).
+ * A sweep after a reset is durable (`resync` in the kv table) so a kill restarts it from the
+ * start; the set of records seen so far lives in memory, which is why a restart starts over.
+ * A first pull (no cursor) is a sweep too, but only for the instance that started it (a
+ * device whose first pull never completed may hold records whose tombstones were purged
+ * since; if a kill interrupts that first sweep, the device pulls on from its cursor).
  */
 import type { ServerRecord } from '../../server/protocol.ts';
 import { type ClientContext, log } from './context.ts';
@@ -37,9 +38,9 @@ export function beginPull(ctx: ClientContext, cursorKey: string): void {
   if (ctx.state.sweep !== undefined) return;
   const flagged = ctx.store.kvGet(RESYNC_KEY) !== undefined;
   if (!flagged && ctx.store.kvGet(cursorKey) !== undefined) return;
-  // A flagged sweep this instance did not start (a kill came in between) starts over.
+  // A flagged sweep this instance did not start (a kill came in between) starts over. A first
+  // pull (no cursor, no flag) is a sweep of this instance only: a kill ends it like any pull.
   if (flagged) ctx.store.kvDelete(cursorKey);
-  else ctx.store.kvSet(RESYNC_KEY, '1');
   ctx.state.sweep = new Set();
 }
 
