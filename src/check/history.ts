@@ -278,6 +278,8 @@ export interface NetSend extends EventBase {
   requestId: string | number;
   method: string;
   path: string;
+  /** The query string, without `?`, when the URL had one. */
+  query?: string;
   key?: string;
 }
 

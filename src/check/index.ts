@@ -58,6 +58,8 @@ export {
   RETRY_COUNT_MAX,
   RETRY_GAP_MS_MIN,
 } from './invariants/polite-retries.ts';
+export { checkRequestStorm, QUIET_REQUESTS_MAX, REFUSED_REPEATS_MAX } from './invariants/request-storm.ts';
+export { stuckDownloads } from './invariants/stuck-downloads.ts';
 export { INVARIANTS, type InvariantSpec, invariant } from './registry.ts';
 export { type RecordKey, recordKey } from './values.ts';
 export {

@@ -11,6 +11,7 @@ import { checkNoRegression } from './invariants/no-regression.ts';
 import { checkNoResurrection } from './invariants/no-resurrection.ts';
 import { checkNoSilentLoss } from './invariants/no-silent-loss.ts';
 import { checkPoliteRetries } from './invariants/polite-retries.ts';
+import { checkRequestStorm } from './invariants/request-storm.ts';
 import type { Checker, InvariantName } from './violation.ts';
 
 export interface InvariantSpec {
@@ -62,6 +63,12 @@ export const INVARIANTS: readonly InvariantSpec[] = Object.freeze([
     name: 'polite-retries',
     description: 'Retry-After and a least backoff are respected; no op is sent more than a bounded number of times',
     check: checkPoliteRetries,
+  },
+  {
+    name: 'request-storm',
+    description:
+      'a request refused with a 4xx (not 401/429) is not resent unchanged over and over; no polling storm after convergence',
+    check: checkRequestStorm,
   },
 ]);
 

@@ -16,6 +16,7 @@ export const INVARIANT_NAMES = [
   'convergence',
   'liveness',
   'polite-retries',
+  'request-storm',
 ] as const;
 
 export type InvariantName = (typeof INVARIANT_NAMES)[number];

@@ -31,6 +31,9 @@ export const SERVER_FAULTS: Readonly<Record<ServerFaultType, string>> = {
   'write-between-pages': 'a write lands between two page fetches',
   'checkpoint-tie': "a change gets the previous page's last updatedAtServer (checkpoint paging ties)",
   'stale-delta': "a lagging replica's late delta: an older version of a record comes after the page's changes",
+  'cursor-expired': 'the server forgets this /changes cursor and older ones (retention): 410 resync-required',
+  compaction: 'the change log is compacted: its tombstones are purged, every older cursor gets 410 resync-required',
+  'write-after-apply': "a server write lands on the record after the op applied, before the op's answer leaves",
 };
 
 export const DEVICE_FAULTS: Readonly<Record<string, string>> = {

@@ -98,6 +98,14 @@ export function hostOf(url: URL): Host {
 }
 
 /** Pathname of an absolute URL whose origin is `originLength` characters long. */
+/** The query string of `url` without its `?` ('' when there is none or it is empty). */
+export function queryOf(url: string): string {
+  const start = url.indexOf('?');
+  if (start === -1) return '';
+  const hash = url.indexOf('#', start);
+  return url.slice(start + 1, hash === -1 ? url.length : hash);
+}
+
 export function pathOf(url: string, originLength: number): string {
   let end = url.length;
   const query = url.indexOf('?', originLength);

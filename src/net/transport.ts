@@ -24,6 +24,7 @@ import {
   pathOf,
   plainBodyBytes,
   plainResponseBytes,
+  queryOf,
   rebuiltResponse,
   retryAfterMs,
   statusResponse,
@@ -131,11 +132,14 @@ export class Transport {
       scheduler: this.context.scheduler,
     });
     const key = request.headers.get(IDEMPOTENCY_HEADER);
+    const query = queryOf(url);
     this.context.trace.record('net.send', {
       device,
       requestId: exchange.id,
       method: request.method,
       path: exchange.path,
+      // The query tells a repeated request from a new one (request-storm reads it).
+      ...(query === '' ? {} : { query }),
       ...(key === null ? {} : { key }),
     });
     this.context.waiting.add(exchange);

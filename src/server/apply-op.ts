@@ -7,7 +7,8 @@
  *   2. op faults (fresh ops only): concurrent-write (an automation write lands first),
  *      spurious-409 (answered without applying);
  *   3. the op against the record: 201/200 applied, 200 delete of an unknown id, 404, 409, 400;
- *   4. an applied op is committed (server.apply) and its answer stored under its key.
+ *   4. an applied op is committed (server.apply) and its answer stored under its key; the
+ *      `write-after-apply` fault lands a server write on the record before the answer leaves.
  * Every non-2xx answer is recorded as server.reject.
  */
 import type { ServerContext } from './context.ts';
@@ -99,6 +100,9 @@ function processFresh(context: ServerContext, device: string, op: SyncOp, route:
   const revBefore = store.get(op.collection, op.id)?.rev ?? 0;
   const record = store.commit(verdict.apply);
   history.apply({ device, opId: op.opId, kind: op.kind, revBefore, record });
+  // A server write may land between the commit and the answer: the answer still shows the op's rev.
+  const after = context.faults.decide('applied', { device, route, kinds: [op.kind] }, () => !record.deleted);
+  if (after?.fault.type === 'write-after-apply') context.automation.writeMarker(record);
   return { status: verdict.status, body: { opId: op.opId, record: toWire(record) } satisfies OpApplied };
 }
 

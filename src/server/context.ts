@@ -14,6 +14,7 @@ import { FaultEngine } from './faults.ts';
 import { ServerHistory } from './history.ts';
 import { IdempotencyStore } from './idempotency.ts';
 import { LongPoll } from './long-poll.ts';
+import { CursorRetention } from './retention.ts';
 import { ServerClock } from './server-clock.ts';
 import { RecordStore } from './store.ts';
 
@@ -31,6 +32,8 @@ export interface ServerContext {
   readonly longPoll: LongPoll;
   /** Draws for page reordering (the changes-out-of-order fault). */
   readonly pageRng: Rng;
+  /** Which cursors are still honoured (cursor-expired, compaction). */
+  readonly retention: CursorRetention;
 }
 
 export interface ContextOptions {
@@ -58,5 +61,6 @@ export function createContext(options: ContextOptions): ServerContext {
     automation: new Automation(store, history, clock),
     longPoll: new LongPoll(scheduler, store),
     pageRng: rng.fork('pages'),
+    retention: new CursorRetention(),
   };
 }

@@ -9,7 +9,9 @@
  * - `gateway`: `token-expired`, `412`, `429`, `500`, `503` (the request is not handled);
  * - `op`:      `concurrent-write`, `spurious-409` (per op, batches included, replays excluded);
  * - `page`:    `changes-out-of-order`, `short-page`, `overlapping-page`, `write-between-pages`,
- *              `checkpoint-tie`, `stale-delta` (on `/changes` and `/snapshot` answers).
+ *              `checkpoint-tie`, `stale-delta` (on `/changes` and `/snapshot` answers);
+ * - `cursor`:  `cursor-expired`, `compaction` (cursor-mode `/changes`, before the page is read);
+ * - `applied`: `write-after-apply` (per applied op, after its commit, before its answer).
  */
 import { z } from 'zod';
 import type { OpKind } from './protocol.ts';
@@ -30,7 +32,10 @@ export type ServerFault =
   | { type: 'write-between-pages' }
   | { type: 'checkpoint-tie' }
   | { type: 'stale-delta' }
-  | { type: 'slow'; ms: number };
+  | { type: 'slow'; ms: number }
+  | { type: 'cursor-expired' }
+  | { type: 'compaction' }
+  | { type: 'write-after-apply' };
 
 export type ServerFaultType = ServerFault['type'];
 
@@ -58,7 +63,7 @@ export interface ServerFaultRule {
   times?: number;
 }
 
-export type DecisionPoint = 'delay' | 'gateway' | 'op' | 'page';
+export type DecisionPoint = 'delay' | 'gateway' | 'op' | 'page' | 'cursor' | 'applied';
 
 export const DECISION_POINT: Readonly<Record<ServerFaultType, DecisionPoint>> = Object.freeze({
   slow: 'delay',
@@ -75,6 +80,9 @@ export const DECISION_POINT: Readonly<Record<ServerFaultType, DecisionPoint>> = 
   'write-between-pages': 'page',
   'checkpoint-tie': 'page',
   'stale-delta': 'page',
+  'cursor-expired': 'cursor',
+  compaction: 'cursor',
+  'write-after-apply': 'applied',
 });
 
 /** Bound on `slow` and `Retry-After`, so a typo cannot stall a run for years of virtual time. */
@@ -101,6 +109,9 @@ export const serverFaultSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('checkpoint-tie') }),
   z.strictObject({ type: z.literal('stale-delta') }),
   z.strictObject({ type: z.literal('slow'), ms: z.number().int().min(0).max(FAULT_DELAY_MS_MAX) }),
+  z.strictObject({ type: z.literal('cursor-expired') }),
+  z.strictObject({ type: z.literal('compaction') }),
+  z.strictObject({ type: z.literal('write-after-apply') }),
 ]);
 
 const virtualMs = z.number().int().min(0);

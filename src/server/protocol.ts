@@ -75,7 +75,8 @@ export type ErrorCode =
   | 'rate-limited'
   | 'server-error'
   | 'unavailable'
-  | 'method-not-allowed';
+  | 'method-not-allowed'
+  | 'resync-required';
 
 /** Body of every other 4xx/5xx answer. `path` names the offending input, when there is one. */
 export interface ErrorBody {

@@ -79,6 +79,8 @@ export class RecordStore {
   private readonly bySeq = new SortedIndex<StoredRecord, { seq: number }>((a, b) => a.seq - b.seq);
   private readonly byCheckpoint = new SortedIndex<StoredRecord, CheckpointKey>(compareCheckpoint);
   private readonly listeners: Array<() => void> = [];
+  /** Tombstones compaction took out of the change-sequence index (docs/protocol.md, "Cursor resets"). */
+  private readonly purged = new Set<string>();
   private seqLast = 0;
 
   get lastSeq(): number {
@@ -124,7 +126,7 @@ export class RecordStore {
       this.creationOrder.push(key);
     } else {
       this.previousByKey.set(key, previous);
-      this.bySeq.remove(previous);
+      if (!this.purged.delete(key)) this.bySeq.remove(previous);
       this.byCheckpoint.remove(previous);
     }
     this.byKey.set(key, record);
@@ -132,6 +134,26 @@ export class RecordStore {
     this.byCheckpoint.insert(record);
     for (const listener of this.listeners) listener();
     return record;
+  }
+
+  /**
+   * Compaction: the tombstones last changed at or before `upToSeq` leave the change-sequence
+   * index, so cursor-mode `/changes` never hands them out again (a restore brings a record
+   * back). They stay in the Map (ops are judged against them), the checkpoint index and the
+   * snapshot. Returns how many were purged.
+   */
+  purgeTombstones(upToSeq: number): number {
+    const doomed: StoredRecord[] = [];
+    for (let index = 0; index < this.bySeq.size; index++) {
+      const record = this.bySeq.at(index) as StoredRecord;
+      if (record.seq > upToSeq) break;
+      if (record.deleted) doomed.push(record);
+    }
+    for (const record of doomed) {
+      this.bySeq.remove(record);
+      this.purged.add(recordKey(record.collection, record.id));
+    }
+    return doomed.length;
   }
 
   /** Records whose last change has a sequence number above `since`, in sequence order. */

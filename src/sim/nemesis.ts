@@ -10,7 +10,7 @@ import type { FaultVerdict, NetworkFaultRule } from '../net/index.ts';
 import type { ServerFaultRule } from '../server/index.ts';
 import type { DevicePlan, ProfileName, Step } from './plan.ts';
 import { PROFILES } from './profiles.ts';
-import { drawServerRule } from './server-faults.ts';
+import { drawCursorRule, drawServerRule } from './server-faults.ts';
 
 export interface NemesisOptions {
   devices: DevicePlan[];
@@ -86,6 +86,26 @@ function networkRules(rng: Rng, device: string, options: NemesisOptions): Networ
   }));
 }
 
+/** Gateway refusals of a pull, as real proxies and engines answer them, with their bodies. */
+const PULL_REFUSALS: readonly Extract<FaultVerdict, { type: 'status' }>[] = [
+  { type: 'status', status: 400, body: { error: 'bad-request', reason: 'offset-out-of-bounds', path: 'since' } },
+  { type: 'status', status: 409, body: { error: 'resync-required', reason: 'must-refetch' } },
+  { type: 'status', status: 410, body: { error: 'resync-required', reason: 'cursor-expired', path: 'since' } },
+  { type: 'status', status: 412, body: { error: 'precondition-failed', reason: 'injected' } },
+];
+
+/** `flaky` refuses pulls with 400 and 410 (a stale CDN, a restarted shard); `hostile` with all four. */
+function pullRefusals(rng: Rng, device: string, options: NemesisOptions): NetworkFaultRule[] {
+  const perHour = PROFILES[options.profile].rates.pullRefusalsPerHour ?? 0;
+  const verdicts =
+    options.profile === 'hostile' ? PULL_REFUSALS : PULL_REFUSALS.filter((v) => v.status !== 409 && v.status !== 412);
+  return windows(rng, perHour, options.chaosMs, 2 * 60_000).map(([fromMs, untilMs], index) => ({
+    id: `pull-${device}-${index}`,
+    match: { device, method: 'GET', path: '/changes', fromMs, untilMs, probability: 0.5 },
+    verdict: rng.pick(verdicts),
+  }));
+}
+
 export function drawNemesis(rng: Rng, options: NemesisOptions): Nemesis {
   const steps: Step[] = [];
   const network: NetworkFaultRule[] = [];
@@ -93,6 +113,7 @@ export function drawNemesis(rng: Rng, options: NemesisOptions): Nemesis {
     const deviceRng = rng.fork(device.id);
     steps.push(...deviceSteps(deviceRng.fork('device'), device.id, options));
     network.push(...networkRules(deviceRng.fork('network'), device.id, options));
+    network.push(...pullRefusals(deviceRng.fork('pull-refusals'), device.id, options));
   }
   const serverRng = rng.fork('server');
   const { rates } = PROFILES[options.profile];
@@ -100,5 +121,10 @@ export function drawNemesis(rng: Rng, options: NemesisOptions): Nemesis {
     ([fromMs, untilMs], index) =>
       drawServerRule(serverRng, { id: `srv-${index}`, fromMs, untilMs, profile: options.profile }),
   );
-  return { steps, networkRules: network, serverRules };
+  const cursorRng = rng.fork('server-cursor');
+  const cursorRules = windows(cursorRng, rates.cursorFaultsPerHour ?? 0, options.chaosMs, 3 * 60_000).map(
+    ([fromMs, untilMs], index) =>
+      drawCursorRule(cursorRng, { id: `srv-cursor-${index}`, fromMs, untilMs, profile: options.profile }),
+  );
+  return { steps, networkRules: network, serverRules: [...serverRules, ...cursorRules] };
 }

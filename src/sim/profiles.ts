@@ -21,6 +21,10 @@ export interface NemesisRates {
   networkFaultsPerHour: number;
   /** Largest clock skew drawn per device, ms (0: none). */
   skewMsMax: number;
+  /** Windows per device per hour in which pulls are refused by a gateway (400/409/410/412). */
+  pullRefusalsPerHour?: number;
+  /** Windows per hour of cursor resets and writes racing an op's answer (cursor-expired, compaction, write-after-apply). */
+  cursorFaultsPerHour?: number;
 }
 
 export interface Profile {
@@ -70,6 +74,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
       serverFaultsPerHour: 12,
       networkFaultsPerHour: 3,
       skewMsMax: 0,
+      pullRefusalsPerHour: 2,
+      cursorFaultsPerHour: 4,
     },
   },
   hostile: {
@@ -94,6 +100,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
       serverFaultsPerHour: 30,
       networkFaultsPerHour: 8,
       skewMsMax: 6 * 60 * 60_000,
+      pullRefusalsPerHour: 6,
+      cursorFaultsPerHour: 12,
     },
   },
 };

@@ -16,6 +16,7 @@ import { callError, StepExecutor } from './executor.ts';
 import { WORKLOAD_COLLECTIONS } from './fields.ts';
 import { HEAL_DEFAULTS, Healer, type HealOptions } from './heal.ts';
 import { type Plan, undeclaredDevices } from './plan.ts';
+import { watchAfterConvergence } from './quiet.ts';
 import type { RunResult, RunViolation } from './result.ts';
 import { makeRunScratch } from './scratch-dir.ts';
 import type { StorageMode } from './storage.ts';
@@ -163,6 +164,7 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
         message: `chaos phase hit its bound of ${options.eventsMax ?? CHAOS_EVENTS_MAX} events`,
       });
     const healed = await healer.run();
+    if (healed.converged) await watchAfterConvergence(world, heal.eventsMax);
     await executor.settlePending();
     world.trace.record('sim.phase', { phase: 'check' });
     await finalState(world, healer, options.client);

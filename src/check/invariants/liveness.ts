@@ -1,11 +1,13 @@
 /**
  * @module check/invariants/liveness
  * After heal, outboxes drain within the bound and on the clients' own initiative; no op is
- * refused with 409 over and over; clients neither throw where they must not nor hang.
+ * refused with 409 over and over; clients neither throw where they must not nor hang; no
+ * device's downloads stay blocked through heal (stuck-downloads.ts).
  * See docs/invariants.md.
  */
 import type { History } from '../history.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
+import { stuckDownloads } from './stuck-downloads.ts';
 
 /** An op answered 409 more often than this is in a conflict loop (the client never merges and moves on). */
 export const CONFLICTS_PER_OP_MAX = 5;
@@ -87,4 +89,5 @@ export const checkLiveness: Checker = (history) => [
   ...healViolations(history),
   ...conflictLoops(history),
   ...errorViolations(history),
+  ...stuckDownloads(history),
 ];

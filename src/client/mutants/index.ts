@@ -8,6 +8,7 @@ import { blindRetry409 } from './blind-retry-409.ts';
 import { cursorBeforeApply } from './cursor-before-apply.ts';
 import { deleteCoalescedAway } from './delete-coalesced-away.ts';
 import { dropOutboxOn401 } from './drop-outbox-on-401.ts';
+import { feedDiesOn400 } from './feed-dies-on-400.ts';
 import { forceOverwrite409 } from './force-overwrite-409.ts';
 import { hardDelete } from './hard-delete.ts';
 import { inMemoryOutbox } from './in-memory-outbox.ts';
@@ -20,6 +21,7 @@ import { noRevCheck } from './no-rev-check.ts';
 import { noSyncOnReconnect } from './no-sync-on-reconnect.ts';
 import { pullOverwritesPending } from './pull-overwrites-pending.ts';
 import { removeBeforeAck } from './remove-before-ack.ts';
+import { resyncLoop } from './resync-loop.ts';
 import { serverAssignedIds } from './server-assigned-ids.ts';
 
 export { defineMutant, type InvariantName, type Mutant, type MutantSpec } from './mutant.ts';
@@ -42,6 +44,8 @@ export const MUTANTS: readonly Mutant[] = Object.freeze([
   dropOutboxOn401,
   pullOverwritesPending,
   noSyncOnReconnect,
+  resyncLoop,
+  feedDiesOn400,
 ]);
 
 /** The mutant named `name`, or undefined. */

@@ -15,7 +15,8 @@ export type InvariantName =
   | 'no-regression'
   | 'convergence'
   | 'liveness'
-  | 'polite-retries';
+  | 'polite-retries'
+  | 'request-storm';
 
 export interface Mutant {
   /** kebab-case; the client spec is `mutant:<name>`. */

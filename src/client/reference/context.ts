@@ -18,6 +18,8 @@ export interface RuntimeState {
   failures: number;
   /** Sync runs started by this instance. */
   runs: number;
+  /** Records handed out by the resync sweep in progress (resync.ts); undefined: no sweep. */
+  sweep?: Set<string>;
 }
 
 export interface ClientContext {

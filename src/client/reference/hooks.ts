@@ -12,7 +12,7 @@ import type { ClientContext } from './context.ts';
 import { mergeOnConflict } from './merge.ts';
 import type { Coalescing } from './options.ts';
 import { recordAttempt, syncOpOf } from './outbox.ts';
-import { applyPage, decideRemote, type RemoteDecision } from './pull.ts';
+import { applyPage, decideRemote, type PullRefusal, type RemoteDecision, refusePull } from './pull.ts';
 import { revIsNewer } from './records.ts';
 import type { OutboxRow, RecordRow } from './schema.ts';
 
@@ -50,6 +50,8 @@ export interface ReferenceHooks {
   ): RemoteDecision;
   /** Applies a pulled page and saves its cursor (the reference: one transaction for both). */
   applyPage(ctx: ClientContext, page: ChangesPage): void;
+  /** What to do when a pull is refused with `status` (a 4xx other than 401 and 429). */
+  refusePull(ctx: ClientContext, status: number): PullRefusal;
 }
 
 export const REFERENCE_HOOKS: Readonly<ReferenceHooks> = Object.freeze({
@@ -65,4 +67,5 @@ export const REFERENCE_HOOKS: Readonly<ReferenceHooks> = Object.freeze({
   isNewer: revIsNewer,
   remoteDecision: decideRemote,
   applyPage,
+  refusePull,
 });

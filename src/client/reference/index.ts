@@ -56,7 +56,16 @@ export {
   type ReferenceClientOptions,
 } from './options.ts';
 export { recordAttempt, syncOpOf } from './outbox.ts';
-export { applyChange, applyPage, CURSOR_KEY, decideRemote, type RemoteDecision } from './pull.ts';
+export {
+  applyChange,
+  applyPage,
+  CURSOR_KEY,
+  decideRemote,
+  PULL_STOPPED_KEY,
+  type PullRefusal,
+  type RemoteDecision,
+  refusePull,
+} from './pull.ts';
 export { adoptBase, isNewer, refreshRecord, revIsNewer } from './records.ts';
 export { OUTBOX_COLUMNS_SQL, type OutboxRow, type RecordRow } from './schema.ts';
 export { Store } from './store.ts';

@@ -12,9 +12,30 @@ import type { RetryableFailure } from './backoff.ts';
 import { type ClientContext, log } from './context.ts';
 import { request } from './http.ts';
 import { adoptBase, deferRemote, isNewer, refreshRecord } from './records.ts';
+import { beginPull, finishSweep, RESYNC_STATUSES, requireResync, sweepSaw } from './resync.ts';
 import type { RecordRow } from './schema.ts';
 
 export const CURSOR_KEY = 'cursor';
+
+/** Set (durably) when a client stops pulling for good ('stop-pulling': a mutant's reaction). */
+export const PULL_STOPPED_KEY = 'pull_stopped';
+
+/** Cursor resets one run answers with a sweep; past it the run backs off (a server that keeps forgetting). */
+export const RESETS_PER_RUN_MAX = 1;
+
+/**
+ * What a client does when a pull is refused with a 4xx other than 401 and 429:
+ * - `resync`: drop the cursor and sweep from the start now (the reference on 409/410);
+ * - `resync-later`: drop the cursor, back off, sweep on the next run (the reference on the rest);
+ * - `retry`: send the same request again at once (a bug: the answer will not change);
+ * - `stop-pulling`: never pull again (a bug: the change feed dies).
+ */
+export type PullRefusal = 'resync' | 'resync-later' | 'retry' | 'stop-pulling';
+
+/** The reference reaction: 409 must-refetch and 410 Gone resync now; any other refusal later. */
+export function refusePull(_ctx: ClientContext, status: number): PullRefusal {
+  return RESYNC_STATUSES.includes(status) ? 'resync' : 'resync-later';
+}
 
 /** What a pulled change does to its record. */
 export type RemoteDecision = 'apply' | 'defer' | 'skip';
@@ -69,29 +90,76 @@ function changesPath(ctx: ClientContext): string {
   return `${ROUTES.changes}?${query.toString()}`;
 }
 
+/**
+ * The status of a refused pull, if it was one: a 4xx other than 401 and 429, and other than
+ * 408 and 412, which say "not now" (the run backs off and retries the same cursor).
+ */
+function refusedStatus(outcome: Awaited<ReturnType<typeof request>>): number | undefined {
+  if (outcome.kind === 'rejected') return outcome.status;
+  if (outcome.kind === 'unavailable' && outcome.status === 409) return outcome.status;
+  return undefined;
+}
+
+/** A refused pull: go on in this run ('retry', 'resync') or end it with this result. */
+function onRefused(
+  ctx: ClientContext,
+  status: number,
+  resets: number,
+): 'retry' | 'resync' | Omit<PullResult, 'pulled'> {
+  const reaction = ctx.hooks.refusePull(ctx, status);
+  log(
+    ctx,
+    'pull-result',
+    reaction === 'resync-later' ? { result: 'rejected', status } : { result: 'rejected', status, reaction },
+  );
+  if (reaction === 'retry') return 'retry';
+  if (reaction === 'stop-pulling') {
+    ctx.store.kvSet(PULL_STOPPED_KEY, String(status));
+    return {};
+  }
+  // The server no longer knows our cursor (or refuses it): sweep from the start. Applies are
+  // rev-guarded and pending writes stay in the outbox, so this loses nothing.
+  requireResync(ctx, CURSOR_KEY);
+  if (reaction === 'resync-later' || resets >= RESETS_PER_RUN_MAX) return { stop: { kind: 'unavailable', status } };
+  beginPull(ctx, CURSOR_KEY);
+  return 'resync';
+}
+
 /** Pulls pages until the server has no more, a failure stops the run, or a bound is reached. */
 export async function pull(ctx: ClientContext): Promise<PullResult> {
   let pulled = 0;
+  let resets = 0;
+  if (ctx.store.kvGet(PULL_STOPPED_KEY) !== undefined) return { pulled };
+  beginPull(ctx, CURSOR_KEY);
   for (let pages = 0; pages < ctx.options.bounds.pagesPerRunMax; pages++) {
     if (ctx.state.requests >= ctx.options.bounds.requestsPerRunMax) return { pulled, bounded: true };
     const outcome = await request(ctx, { method: 'GET', path: changesPath(ctx) });
-    if (outcome.kind === 'rejected') {
-      // The server no longer knows our cursor: start over (applies are rev-guarded, so this is safe).
-      log(ctx, 'pull-result', { result: 'rejected', status: outcome.status });
-      ctx.store.kvDelete(CURSOR_KEY);
-      return { pulled, stop: { kind: 'unavailable', status: outcome.status } };
+    const status = refusedStatus(outcome);
+    if (status !== undefined) {
+      const refused = onRefused(ctx, status, resets);
+      if (refused === 'retry') continue;
+      if (refused === 'resync') {
+        resets++;
+        continue;
+      }
+      return { pulled, ...refused };
     }
     if (outcome.kind !== 'ok' || !isPage(outcome.body)) {
       log(ctx, 'pull-result', { result: outcome.kind === 'ok' ? 'unreadable' : outcome.kind });
-      const stop = outcome.kind === 'ok' || outcome.kind === 'conflict' ? undefined : outcome;
+      const stop =
+        outcome.kind === 'ok' || outcome.kind === 'conflict' || outcome.kind === 'rejected' ? undefined : outcome;
       return { pulled, stop: stop ?? { kind: 'unavailable', status: outcome.kind === 'ok' ? outcome.status : 409 } };
     }
     const page = outcome.body;
     ctx.hooks.applyPage(ctx, page);
+    sweepSaw(ctx, page.changes);
     pulled += page.changes.length;
     log(ctx, 'pull-page', { result: 'applied', changes: page.changes.length, hasMore: page.hasMore });
     ctx.env.crashPoint('after-pull-commit');
-    if (!page.hasMore) return { pulled };
+    if (!page.hasMore) {
+      finishSweep(ctx);
+      return { pulled };
+    }
   }
   return { pulled, bounded: true };
 }

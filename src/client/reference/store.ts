@@ -128,6 +128,14 @@ export class Store {
     }));
   }
 
+  /** `collection/id` of every record whose base is a live server state (not a tombstone). */
+  liveBaseKeys(): string[] {
+    const rows = this.sql(
+      'SELECT collection, id FROM records WHERE rev IS NOT NULL AND base_deleted = 0 ORDER BY collection, id',
+    ).all() as Row[];
+    return rows.map((row) => `${row.collection as string}/${row.id as string}`);
+  }
+
   putRecord(record: RecordRow): void {
     this.sql(
       `INSERT INTO records (collection, id, fields, deleted, status, error, base_fields, base_deleted, rev, server_updated_at, shadow)

@@ -5,7 +5,9 @@
  * records changed after the position, tombstones included, `{changes, next, hasMore}`.
  * `live=true` holds an empty answer (in virtual time) until a change exists or
  * `longPollTimeoutMs` passes; the timeout answer is an empty page with `next` unchanged.
+ * A cursor the server has forgotten is answered 410 `resync-required` (cursor-reset.ts).
  */
+import { cursorReset } from '../cursor-reset.ts';
 import { decodeCheckpoint, decodeSeqCursor } from '../cursors.ts';
 import { buildPage, type PageQuery, pageHasRecords } from '../pages.ts';
 import type { RouteSpec } from '../pipeline.ts';
@@ -50,6 +52,8 @@ export const changesRoute: RouteSpec<ChangesInput> = {
   },
   kinds: () => [],
   async run(context, device, input, request) {
+    const reset = input.query.mode === 'cursor' ? cursorReset(context, device, input.query.since) : undefined;
+    if (reset !== undefined) return reset;
     if (input.live && !pageHasRecords(context, input.query)) {
       await context.longPoll.wait(
         () => pageHasRecords(context, input.query),

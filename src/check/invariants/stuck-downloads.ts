@@ -1,0 +1,101 @@
+/**
+ * @module check/invariants/stuck-downloads
+ * Part of liveness: a device whose downloads stay blocked. A record's newest version that the
+ * server held when heal began was available to every device for the whole heal phase; a
+ * device that was still not handed it when heal ended (by a `/changes` or `/snapshot` page,
+ * or by the answer to its own write), and that was handed no newer record at all during
+ * heal, not even an empty page (the server's "you are up to date"), has a change feed that
+ * makes no progress: its cursor is stuck (a feed that died on an error, a cursor the server
+ * forgot and the client keeps sending). The bound is the heal
+ * phase itself: its auto stretch, the manual sync rounds and the final pulls.
+ *
+ * Only live records count (a tombstone the client never needs, or one compaction purged, is
+ * not a download), and only in collections the device was ever handed a record of, showed
+ * or wrote to (a client that syncs a subset of the collections is not stuck on the others).
+ */
+import type { TraceEvent } from '../../kernel/trace.ts';
+import type { History } from '../history.ts';
+import { type Violation, violation } from '../violation.ts';
+
+interface Handed {
+  collection: string;
+  id: string;
+  rev: number;
+}
+
+/** Every record version handed to a device, with the seq it was handed at. */
+function handedOut(history: History, device: string): { seq: number; records: Handed[]; page: boolean }[] {
+  const handed: { seq: number; records: Handed[]; page: boolean }[] = [];
+  for (const event of history.events) {
+    if (event.type === 'server.changes' && event.device === device) {
+      handed.push({ seq: event.seq, records: (event.records as Handed[]) ?? [], page: true });
+    } else if (event.type === 'server.apply' && event.device === device) {
+      const rev = Number(event.revAfter);
+      const records = [{ collection: String(event.collection), id: String(event.id), rev }];
+      handed.push({ seq: event.seq, records, page: false });
+    }
+  }
+  return handed;
+}
+
+/** The newest server version of each record at `seq` (live or not). */
+function serverAt(history: History, seq: number): Map<string, { rev: number; deleted: boolean; seq: number }> {
+  const newest = new Map<string, { rev: number; deleted: boolean; seq: number }>();
+  for (const apply of history.applies) {
+    if (apply.seq > seq) break;
+    newest.set(`${apply.collection}/${apply.id}`, { rev: apply.revAfter, deleted: apply.deleted, seq: apply.seq });
+  }
+  return newest;
+}
+
+function phaseSeq(history: History, name: string, fallback?: TraceEvent): number | undefined {
+  return history.phases.find((phase) => phase.phase === name)?.seq ?? fallback?.seq;
+}
+
+export function stuckDownloads(history: History): Violation[] {
+  const healStart = phaseSeq(history, 'heal');
+  const quiet = history.events.find((event) => event.type === 'sim.quiet');
+  const healEnd = quiet?.seq ?? phaseSeq(history, 'check');
+  if (healStart === undefined || healEnd === undefined) return [];
+  const available = serverAt(history, healStart);
+  const latest = serverAt(history, healEnd);
+  const violations: Violation[] = [];
+  for (const device of history.byDevice.values()) {
+    const handed = handedOut(history, device.device);
+    const collections = new Set(device.writes.map((write) => ('collection' in write ? write.collection : '')));
+    for (const view of device.views) for (const record of view.records) collections.add(record.collection);
+    const best = new Map<string, number>();
+    let progressedInHeal = false;
+    for (const page of handed) {
+      if (page.seq >= healEnd) break;
+      // An empty page says "you are up to date": the cursor is past everything, so the feed is
+      // not blocked (a change it skipped is convergence's business).
+      const inHeal = page.page && page.seq > healStart;
+      if (inHeal && page.records.length === 0) progressedInHeal = true;
+      for (const record of page.records) {
+        const key = `${record.collection}/${record.id}`;
+        collections.add(record.collection);
+        // Only a page is a download; the answer to the device's own write is an upload's.
+        if (inHeal && record.rev > (best.get(key) ?? 0)) progressedInHeal = true;
+        best.set(key, Math.max(best.get(key) ?? 0, record.rev));
+      }
+    }
+    if (progressedInHeal) continue;
+    const missed = [...available].filter(([key, version]) => {
+      const now = latest.get(key);
+      const collection = key.slice(0, key.indexOf('/'));
+      return collections.has(collection) && !version.deleted && !now?.deleted && (best.get(key) ?? 0) < version.rev;
+    });
+    if (missed.length === 0) continue;
+    const [key, version] = missed[0] as [string, { rev: number; seq: number }];
+    const message = `${device.device}'s downloads stayed blocked through the heal phase: it was handed no newer record while the server held ${missed.length} change(s) it never got (e.g. ${key} rev ${version.rev})`;
+    violations.push(
+      violation('liveness', message, [version.seq, healStart, healEnd], {
+        device: device.device,
+        expected: `rev >= ${version.rev} of ${key}`,
+        actual: best.get(key) ?? 'never handed',
+      }),
+    );
+  }
+  return violations;
+}

@@ -1,0 +1,59 @@
+/**
+ * Goal: liveness names a device whose downloads stay blocked: a live change the server held
+ * when heal began, never handed to the device, and no page (not even an empty one) handed
+ * to it during heal. Method: hand-made histories; the device knows the collection from a
+ * view, another device writes, and heal hands out pages (or not).
+ */
+import { describe, expect, it } from 'vitest';
+import { stuckDownloads } from '../../src/check/index.ts';
+import { COLLECTION, TraceBuilder } from './builder.ts';
+
+const FIELDS = { title: 'x' };
+
+/** d2 creates r1 (and d1 shows r0) before heal; `inHeal` adds events to the heal phase. */
+function world(
+  options: { deleted?: boolean; before?: (b: TraceBuilder) => void; inHeal?: (b: TraceBuilder) => void } = {},
+) {
+  const b = new TraceBuilder();
+  options.before?.(b);
+  b.at(0).view('d1', 'step', [{ id: 'r0', collection: COLLECTION, fields: FIELDS, status: 'synced', rev: 1 }]);
+  const applied = b.at(10).apply({ device: 'd2', opId: 'o1', id: 'r1', revAfter: 1, fields: FIELDS });
+  if (options.deleted) b.at(11).apply({ device: 'd2', opId: 'o2', id: 'r1', revAfter: 2, deleted: true, fields: {} });
+  const heal = b.at(20).event('sim.phase', { phase: 'heal' });
+  options.inHeal?.(b);
+  const quiet = b.at(30).event('sim.quiet', { ms: 60_000 });
+  return { history: b.build(), applied, heal, quiet };
+}
+
+function page(records: { id: string; rev: number }[]) {
+  return (b: TraceBuilder) =>
+    b.at(25).event('server.changes', {
+      device: 'd1',
+      mode: 'cursor',
+      records: records.map((record) => ({ collection: COLLECTION, deleted: false, ...record })),
+    });
+}
+
+describe('stuck downloads (liveness)', () => {
+  it('names a device that got no page through heal while a change waited for it', () => {
+    const { history, applied, heal, quiet } = world();
+    expect(stuckDownloads(history)).toEqual([
+      expect.objectContaining({ invariant: 'liveness', device: 'd1', events: [applied, heal, quiet] }),
+    ]);
+  });
+
+  it('passes a device handed the change, or an empty page, during heal', () => {
+    expect(stuckDownloads(world({ inHeal: page([{ id: 'r1', rev: 1 }]) }).history)).toEqual([]);
+    expect(stuckDownloads(world({ inHeal: page([]) }).history)).toEqual([]);
+  });
+
+  it('still names a device whose heal pages only repeat what it had', () => {
+    const repeat = page([{ id: 'r0', rev: 1 }]);
+    const { history } = world({ before: repeat, inHeal: repeat });
+    expect(stuckDownloads(history)).toEqual([expect.objectContaining({ device: 'd1' })]);
+  });
+
+  it('ignores a record that is deleted (a purged tombstone is no download)', () => {
+    expect(stuckDownloads(world({ deleted: true }).history)).toEqual([]);
+  });
+});
