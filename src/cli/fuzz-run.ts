@@ -76,7 +76,29 @@ export async function runFuzzCampaign(flags: CampaignFlags, client: ClientInfo, 
   return outcome;
 }
 
-/** Lines about each repro once its file is written. */
+/** Why a search stopped early, in words (a count is the same on every machine; time is not). */
+function stopNote(repro: FuzzRepro): string | undefined {
+  const candidates = `${repro.shrinkRuns} candidate${repro.shrinkRuns === 1 ? '' : 's'}`;
+  if (repro.stoppedBy === 'time')
+    return `shrinking stopped at its time limit after ${candidates}; the repro is the ${repro.shrunk ? 'smallest failing plan found so far' : 'unshrunk plan'}`;
+  if (repro.stoppedBy === 'runs') return `shrinking stopped at its bound of ${candidates}`;
+  if (repro.stoppedBy === 'events')
+    return `shrinking stopped at its bound of scheduler events (${repro.shrinkEvents}) after ${candidates}`;
+  return undefined;
+}
+
+/** The first line about a repro: what it shows, or why it may not show it. */
+function headLine(repro: FuzzRepro, colors: ReturnType<typeof paint>): string {
+  const mark = colors.fail('✗');
+  if (repro.differed !== undefined)
+    return (
+      `${mark} seed ${repro.seed} ran differently when re-run (trace sha256 ${repro.differed.originalHash} first, ` +
+      `${repro.differed.rerunHash} re-run); the repro may not reproduce`
+    );
+  return `${mark} ${repro.invariant} (seed ${repro.seed}): ${oneLine(repro.message)}`;
+}
+
+/** Lines about each repro once its file is written; a repro whose file was not written says so. */
 export function reproLines(
   repros: readonly FuzzRepro[],
   paths: Readonly<Record<string, string>>,
@@ -88,12 +110,20 @@ export function reproLines(
   const allow = clientRunsCode(clientSpec) ? ` ${ALLOW_SCENARIO_CLIENTS_FLAG}` : '';
   return repros
     .map((repro) => {
-      const path = paths[repro.name] ?? `repro/${repro.name}.json`;
-      const size = `${repro.stepsAfter} steps, ${repro.rulesAfter} fault rules (from ${repro.stepsBefore} steps, ${repro.rulesBefore} rules; ${repro.shrinkRuns} runs, ${seconds(repro.shrinkMs)})`;
-      const head = repro.reproduced
-        ? `${colors.fail('✗')} ${repro.invariant} (seed ${repro.seed}): ${oneLine(repro.message)}`
-        : `${colors.fail('✗')} seed ${repro.seed} did not fail again when re-run in this process; the repro may not reproduce`;
-      return `${head}\n    repro: ${path}\n    ${size}\n    reproduce with: syncstorm run ${path}${allow}\n`;
+      const path = paths[repro.name];
+      const lines = [headLine(repro, colors)];
+      const others = repro.broken.filter((name) => name !== repro.invariant);
+      if (others.length > 0) lines.push(`    the run also broke: ${others.join(', ')}`);
+      lines.push(path === undefined ? '    no repro file was written' : `    repro: ${path}`);
+      lines.push(
+        repro.shrinkRuns === 0
+          ? `    not shrunk: ${repro.stepsAfter} steps, ${repro.rulesAfter} fault rules (only the first failures are shrunk)`
+          : `    ${repro.stepsAfter} steps, ${repro.rulesAfter} fault rules (from ${repro.stepsBefore} steps, ${repro.rulesBefore} rules; ${repro.shrinkRuns} runs, ${seconds(repro.shrinkMs)})`,
+      );
+      const stopped = stopNote(repro);
+      if (stopped !== undefined) lines.push(`    ${stopped}`);
+      if (path !== undefined) lines.push(`    reproduce with: syncstorm run ${path}${allow}`);
+      return `${lines.join('\n')}\n`;
     })
     .join('');
 }
@@ -104,14 +134,19 @@ export function shrinkFacts(repros: readonly FuzzRepro[]): Record<string, unknow
     name: repro.name,
     seed: repro.seed,
     invariant: repro.invariant,
+    broken: repro.broken,
     reproduced: repro.reproduced,
+    shrunk: repro.shrunk,
     stepsBefore: repro.stepsBefore,
     stepsAfter: repro.stepsAfter,
     rulesBefore: repro.rulesBefore,
     rulesAfter: repro.rulesAfter,
     shrinkRuns: repro.shrinkRuns,
     shrinkMs: Math.round(repro.shrinkMs),
+    shrinkEvents: repro.shrinkEvents,
     stoppedEarly: repro.stoppedEarly,
+    ...(repro.stoppedBy !== undefined ? { stoppedBy: repro.stoppedBy } : {}),
+    ...(repro.differed !== undefined ? { differed: repro.differed } : {}),
     traceHash: repro.result.traceHash,
   }));
 }
