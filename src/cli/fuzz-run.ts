@@ -8,12 +8,12 @@ import { declaredInvariant } from '../client/resolve.ts';
 import { type FuzzOutcome, runFuzz } from '../scenario/fuzz.ts';
 import type { ClientInfo } from '../scenario/plan-runner.ts';
 import type { FuzzRepro } from '../scenario/repro.ts';
-import { ALLOW_SCENARIO_CLIENTS_FLAG, clientRunsCode } from '../scenario/trust.ts';
 import type { ProfileName } from '../sim/plan.ts';
 import { oneLine } from './format.ts';
 import { type CliIo, paint, seconds } from './io.ts';
 import { type Shard, shardRange } from './options.ts';
 import { Progress } from './progress.ts';
+import { reproduceCommand } from './replay-hint.ts';
 import { type RunLimitFlags, runLimits } from './scenario-runs.ts';
 
 export interface CampaignFlags extends RunLimitFlags {
@@ -103,11 +103,12 @@ export function reproLines(
   repros: readonly FuzzRepro[],
   paths: Readonly<Record<string, string>>,
   io: CliIo,
-  clientSpec = 'reference',
+  flags: Readonly<Record<string, unknown>> & { client: string },
 ): string {
   const colors = paint(io.color);
-  // The repro names the client; one that runs code needs the flag (docs/scenario-format.md).
-  const allow = clientRunsCode(clientSpec) ? ` ${ALLOW_SCENARIO_CLIENTS_FLAG}` : '';
+  // The repro names the client (one that runs code needs --allow-scenario-clients); the
+  // other flags that change a run are carried over (cli/replay-hint).
+  const hint = { flags, scenarioClient: flags.client };
   return repros
     .map((repro) => {
       const path = paths[repro.name];
@@ -122,7 +123,7 @@ export function reproLines(
       );
       const stopped = stopNote(repro);
       if (stopped !== undefined) lines.push(`    ${stopped}`);
-      if (path !== undefined) lines.push(`    reproduce with: syncstorm run ${path}${allow}`);
+      if (path !== undefined) lines.push(`    reproduce with: ${reproduceCommand('run', path, hint)}`);
       return `${lines.join('\n')}\n`;
     })
     .join('');
