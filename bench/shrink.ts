@@ -1,17 +1,26 @@
 /**
- * Shrink benchmark (issue 6). Run: `npx tsx bench/shrink.ts [--seeds N] [--out DIR] [mutant ...]`.
+ * Shrink benchmark (issues 6 and 19). Run:
+ * `npx tsx bench/shrink.ts [--seeds N] [--out DIR] [--hogs K] [--compare] [mutant ...]`.
  * For every mutant (or the ones named): a fuzz campaign of up to N seeds (default 200) with
  * the CLI's defaults, stopped at the first seed that shows the mutant's declared invariant;
  * that seed is shrunk into a repro scenario. Prints per mutant the seed found, steps and
- * fault rules before and after shrinking, candidate runs, and wall time to shrink (aim:
- * <= 12 steps in <= 30 s). Repros are written to DIR (default .syncstorm-tmp/shrink/).
+ * fault rules before and after shrinking, candidate runs and their scheduler events (the
+ * counts that bound shrinking), what stopped the search, the sha256 of the repro file and
+ * its trace hash, and wall times (aim: <= 12 steps). Repros are written to DIR (default
+ * .syncstorm-tmp/shrink/).
+ * `--hogs K` runs everything beside K CPU-bound processes (scripts/cpu-hogs.ts).
+ * `--compare` runs each mutant twice, idle and beside 2 hogs, and says whether the two
+ * repro files are byte-identical with the same trace hash (issue 19: a repro does not
+ * depend on the machine's load).
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { startHogs } from '../scripts/cpu-hogs.ts';
 import { FUZZ_DEFAULTS } from '../src/cli/main.ts';
 import { useFastScratch } from '../src/cli/scratch.ts';
-import { MUTANTS } from '../src/client/mutants/index.ts';
+import { MUTANTS, type Mutant } from '../src/client/mutants/index.ts';
 import { resolveClient } from '../src/client/resolve.ts';
 import { runFuzz } from '../src/scenario/fuzz.ts';
 
@@ -23,17 +32,29 @@ const flag = (name: string) => {
   args.splice(index, 2);
   return value;
 };
+const toggle = (name: string) => {
+  const index = args.indexOf(name);
+  if (index >= 0) args.splice(index, 1);
+  return index >= 0;
+};
 const seeds = Number(flag('--seeds') ?? 200);
 const out = flag('--out') ?? join('.syncstorm-tmp', 'shrink');
+const hogCount = Number(flag('--hogs') ?? 0);
+const compare = toggle('--compare');
 const only = new Set(args);
 mkdirSync(out, { recursive: true });
 useFastScratch();
 
-const columns = ['mutant', 'invariant', 'seed', 'steps', 'rules', 'runs', 'shrink s', 'explore s', 'named'];
-console.log(columns.join('\t'));
-let worst = { steps: 0, seconds: 0 };
-for (const mutant of MUTANTS) {
-  if (only.size > 0 && !only.has(mutant.name)) continue;
+interface Measured {
+  line: string[];
+  steps: number;
+  /** The repro file's bytes' sha256 and its run's trace hash; undefined when no repro. */
+  identity?: string;
+}
+
+const short = (hash: string) => hash.slice(0, 12);
+
+async function measure(mutant: Mutant, label: string): Promise<Measured> {
   const spec = `mutant:${mutant.name}`;
   const start = performance.now();
   let exploredMs = 0;
@@ -51,38 +72,84 @@ for (const mutant of MUTANTS) {
       exploredMs = performance.now() - start;
     },
   });
-  const repro = outcome.repros[0];
+  const repro = outcome.repros.find((entry) => entry.shrinkRuns > 0);
   if (repro === undefined) {
-    console.log(
-      [
-        mutant.name,
-        mutant.invariant,
-        'not found',
-        '',
-        '',
-        '',
-        '',
-        ((performance.now() - start) / 1000).toFixed(1),
-        'no',
-      ].join('\t'),
-    );
-    continue;
+    const total = ((performance.now() - start) / 1000).toFixed(1);
+    return {
+      line: [mutant.name, label, mutant.invariant, 'not found', '', '', '', '', '', '', '', '', total, 'no'],
+      steps: 0,
+    };
   }
-  writeFileSync(join(out, `${repro.name}.json`), `${JSON.stringify(repro.scenario, null, 2)}\n`);
-  const shrinkS = repro.shrinkMs / 1000;
-  worst = { steps: Math.max(worst.steps, repro.stepsAfter), seconds: Math.max(worst.seconds, shrinkS) };
-  console.log(
-    [
+  const text = `${JSON.stringify(repro.scenario, null, 2)}\n`;
+  writeFileSync(join(out, `${repro.name}${label === 'idle' ? '' : `.${label}`}.json`), text);
+  const fileHash = createHash('sha256').update(text).digest('hex');
+  return {
+    line: [
       mutant.name,
+      label,
       repro.invariant,
       repro.seed,
       `${repro.stepsBefore} -> ${repro.stepsAfter}`,
       `${repro.rulesBefore} -> ${repro.rulesAfter}`,
-      repro.shrinkRuns,
-      shrinkS.toFixed(1),
+      String(repro.shrinkRuns),
+      String(repro.shrinkEvents),
+      repro.stoppedBy ?? 'done',
+      short(fileHash),
+      short(repro.result.traceHash),
+      (repro.shrinkMs / 1000).toFixed(1),
       (exploredMs / 1000).toFixed(1),
       repro.invariant === mutant.invariant && repro.reproduced ? 'yes' : 'NO',
-    ].join('\t'),
-  );
+    ],
+    steps: repro.stepsAfter,
+    identity: `${fileHash} ${repro.result.traceHash}`,
+  };
 }
-console.log(`\nworst: ${worst.steps} steps, ${worst.seconds.toFixed(1)} s to shrink; repros in ${out}`);
+
+/** Runs `work` beside `count` CPU hogs (none: as it is). */
+async function loaded<T>(count: number, work: () => Promise<T>): Promise<T> {
+  if (count === 0) return work();
+  const hogs = startHogs(count);
+  try {
+    return await work();
+  } finally {
+    await hogs.stop();
+  }
+}
+
+const columns = [
+  'mutant',
+  'load',
+  'invariant',
+  'seed',
+  'steps',
+  'rules',
+  'runs',
+  'events',
+  'stop',
+  'repro sha256',
+  'trace',
+  'shrink s',
+  'explore s',
+  'named',
+];
+console.log(columns.join('\t'));
+let worstSteps = 0;
+let identical = 0;
+let compared = 0;
+for (const mutant of MUTANTS) {
+  if (only.size > 0 && !only.has(mutant.name)) continue;
+  const label = hogCount > 0 ? `${hogCount} hogs` : 'idle';
+  const first = await loaded(hogCount, () => measure(mutant, label));
+  console.log(first.line.join('\t'));
+  worstSteps = Math.max(worstSteps, first.steps);
+  if (!compare) continue;
+  const second = await loaded(2, () => measure(mutant, '2 hogs'));
+  console.log(second.line.join('\t'));
+  worstSteps = Math.max(worstSteps, second.steps);
+  compared += 1;
+  const same = first.identity !== undefined && first.identity === second.identity;
+  if (same) identical += 1;
+  console.log(`${mutant.name}\tidle vs 2 hogs: ${same ? 'byte-identical repro, same trace hash' : 'DIFFERENT'}`);
+}
+console.log(`\nworst: ${worstSteps} steps; repros in ${out}`);
+if (compare) console.log(`identical idle vs 2 hogs: ${identical} of ${compared}`);

@@ -7,7 +7,13 @@ import { failureHeadline, runStatus } from '../report/index.ts';
 import type { RunResult } from '../sim/result.ts';
 import { type Paint, printable, seconds } from './io.ts';
 
-export function runLine(result: RunResult, paint: Paint, source?: string, options: { time?: boolean } = {}): string {
+export interface RunLineOptions {
+  time?: boolean;
+  /** The command that makes the same run again (cli/replay-hint); default `syncstorm replay <source>`. */
+  reproduce?: string;
+}
+
+export function runLine(result: RunResult, paint: Paint, source?: string, options: RunLineOptions = {}): string {
   const status = runStatus(result);
   const where = source === undefined ? '' : paint.dim(` (${printable(source)})`);
   const time = options.time === false ? '' : paint.dim(` ${seconds(result.stats.wallMs)}`);
@@ -19,7 +25,8 @@ export function runLine(result: RunResult, paint: Paint, source?: string, option
     return `${paint.pass('✓')} ${printable(result.name)}${caught}${warning}${where}${time}${leaked}`;
   }
   const mark = status === 'error' ? paint.fail('✗ error') : paint.fail('✗');
-  const replay = source === undefined ? '' : `\n    reproduce with: syncstorm replay ${printable(source)}`;
+  const command = options.reproduce ?? (source === undefined ? undefined : `syncstorm replay ${source}`);
+  const replay = command === undefined ? '' : `\n    reproduce with: ${printable(command)}`;
   return `${mark} ${printable(result.name)}${where}: ${printable(oneLine(failureHeadline(result)))}${leaked}${replay}`;
 }
 

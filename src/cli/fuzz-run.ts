@@ -8,12 +8,12 @@ import { declaredInvariant } from '../client/resolve.ts';
 import { type FuzzOutcome, runFuzz } from '../scenario/fuzz.ts';
 import type { ClientInfo } from '../scenario/plan-runner.ts';
 import type { FuzzRepro } from '../scenario/repro.ts';
-import { ALLOW_SCENARIO_CLIENTS_FLAG, clientRunsCode } from '../scenario/trust.ts';
 import type { ProfileName } from '../sim/plan.ts';
 import { oneLine } from './format.ts';
 import { type CliIo, paint, seconds } from './io.ts';
 import { type Shard, shardRange } from './options.ts';
 import { Progress } from './progress.ts';
+import { reproduceCommand } from './replay-hint.ts';
 import { type RunLimitFlags, runLimits } from './scenario-runs.ts';
 
 export interface CampaignFlags extends RunLimitFlags {
@@ -76,24 +76,55 @@ export async function runFuzzCampaign(flags: CampaignFlags, client: ClientInfo, 
   return outcome;
 }
 
-/** Lines about each repro once its file is written. */
+/** Why a search stopped early, in words (a count is the same on every machine; time is not). */
+function stopNote(repro: FuzzRepro): string | undefined {
+  const candidates = `${repro.shrinkRuns} candidate${repro.shrinkRuns === 1 ? '' : 's'}`;
+  if (repro.stoppedBy === 'time')
+    return `shrinking stopped at its time limit after ${candidates}; the repro is the ${repro.shrunk ? 'smallest failing plan found so far' : 'unshrunk plan'}`;
+  if (repro.stoppedBy === 'runs') return `shrinking stopped at its bound of ${candidates}`;
+  if (repro.stoppedBy === 'events')
+    return `shrinking stopped at its bound of scheduler events (${repro.shrinkEvents}) after ${candidates}`;
+  return undefined;
+}
+
+/** The first line about a repro: what it shows, or why it may not show it. */
+function headLine(repro: FuzzRepro, colors: ReturnType<typeof paint>): string {
+  const mark = colors.fail('✗');
+  if (repro.differed !== undefined)
+    return (
+      `${mark} seed ${repro.seed} ran differently when re-run (trace sha256 ${repro.differed.originalHash} first, ` +
+      `${repro.differed.rerunHash} re-run); the repro may not reproduce`
+    );
+  return `${mark} ${repro.invariant} (seed ${repro.seed}): ${oneLine(repro.message)}`;
+}
+
+/** Lines about each repro once its file is written; a repro whose file was not written says so. */
 export function reproLines(
   repros: readonly FuzzRepro[],
   paths: Readonly<Record<string, string>>,
   io: CliIo,
-  clientSpec = 'reference',
+  flags: Readonly<Record<string, unknown>> & { client: string },
 ): string {
   const colors = paint(io.color);
-  // The repro names the client; one that runs code needs the flag (docs/scenario-format.md).
-  const allow = clientRunsCode(clientSpec) ? ` ${ALLOW_SCENARIO_CLIENTS_FLAG}` : '';
+  // The repro names the client (one that runs code needs --allow-scenario-clients); the
+  // other flags that change a run are carried over (cli/replay-hint).
+  const hint = { flags, scenarioClient: flags.client };
   return repros
     .map((repro) => {
-      const path = paths[repro.name] ?? `repro/${repro.name}.json`;
-      const size = `${repro.stepsAfter} steps, ${repro.rulesAfter} fault rules (from ${repro.stepsBefore} steps, ${repro.rulesBefore} rules; ${repro.shrinkRuns} runs, ${seconds(repro.shrinkMs)})`;
-      const head = repro.reproduced
-        ? `${colors.fail('✗')} ${repro.invariant} (seed ${repro.seed}): ${oneLine(repro.message)}`
-        : `${colors.fail('✗')} seed ${repro.seed} did not fail again when re-run in this process; the repro may not reproduce`;
-      return `${head}\n    repro: ${path}\n    ${size}\n    reproduce with: syncstorm run ${path}${allow}\n`;
+      const path = paths[repro.name];
+      const lines = [headLine(repro, colors)];
+      const others = repro.broken.filter((name) => name !== repro.invariant);
+      if (others.length > 0) lines.push(`    the run also broke: ${others.join(', ')}`);
+      lines.push(path === undefined ? '    no repro file was written' : `    repro: ${path}`);
+      lines.push(
+        repro.shrinkRuns === 0
+          ? `    not shrunk: ${repro.stepsAfter} steps, ${repro.rulesAfter} fault rules (only the first failures are shrunk)`
+          : `    ${repro.stepsAfter} steps, ${repro.rulesAfter} fault rules (from ${repro.stepsBefore} steps, ${repro.rulesBefore} rules; ${repro.shrinkRuns} runs, ${seconds(repro.shrinkMs)})`,
+      );
+      const stopped = stopNote(repro);
+      if (stopped !== undefined) lines.push(`    ${stopped}`);
+      if (path !== undefined) lines.push(`    reproduce with: ${reproduceCommand('run', path, hint)}`);
+      return `${lines.join('\n')}\n`;
     })
     .join('');
 }
@@ -104,14 +135,19 @@ export function shrinkFacts(repros: readonly FuzzRepro[]): Record<string, unknow
     name: repro.name,
     seed: repro.seed,
     invariant: repro.invariant,
+    broken: repro.broken,
     reproduced: repro.reproduced,
+    shrunk: repro.shrunk,
     stepsBefore: repro.stepsBefore,
     stepsAfter: repro.stepsAfter,
     rulesBefore: repro.rulesBefore,
     rulesAfter: repro.rulesAfter,
     shrinkRuns: repro.shrinkRuns,
     shrinkMs: Math.round(repro.shrinkMs),
+    shrinkEvents: repro.shrinkEvents,
     stoppedEarly: repro.stoppedEarly,
+    ...(repro.stoppedBy !== undefined ? { stoppedBy: repro.stoppedBy } : {}),
+    ...(repro.differed !== undefined ? { differed: repro.differed } : {}),
     traceHash: repro.result.traceHash,
   }));
 }

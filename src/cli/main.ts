@@ -44,7 +44,8 @@ export const GATE_DEFAULTS = {
   profile: 'flaky',
   scenarios: 'scenarios',
 } as const;
-export const SHRINK_TIME_LIMIT_S_DEFAULT = 30;
+/** Outer guard on shrinking one failure, s: far above a normal shrink, which is bounded by counts. */
+export const SHRINK_TIME_LIMIT_S_DEFAULT = 1_200;
 
 const EXIT_FAILED = 1;
 /** Commands that write a report folder even without --report (to reports/). */
@@ -79,7 +80,7 @@ function campaignOptions(
     .option('--time-limit <seconds>', 'stop handing out seeds after this long', parseTimeLimit)
     .option(
       '--shrink-time-limit <seconds>',
-      'bound on shrinking one failure',
+      'outer guard on shrinking one failure (shrinking is bounded by counts)',
       parseTimeLimit,
       SHRINK_TIME_LIMIT_S_DEFAULT * 1000,
     )

@@ -20,6 +20,7 @@ import type { ClientCache } from './clients.ts';
 import { runLine } from './format.ts';
 import { type CliIo, paint } from './io.ts';
 import { SCENARIO_TIME_LIMIT_MS_DEFAULT, type Shard, shardRange } from './options.ts';
+import { reproduceCommand } from './replay-hint.ts';
 
 export interface ScenarioRunFlags {
   /** Client for scenarios that name none. */
@@ -119,6 +120,8 @@ export async function runPrepared(
   print: (line: string) => void,
   limits: RunLimits,
   clients: ClientCache,
+  /** The command's parsed flags: the "reproduce with" line carries those that change a run. */
+  flags: Readonly<Record<string, unknown>> = {},
 ): Promise<ScenarioRuns> {
   const timeLimitMs = limits.timeLimitMs ?? SCENARIO_TIME_LIMIT_MS_DEFAULT;
   const colors = paint(io.color);
@@ -134,7 +137,9 @@ export async function runPrepared(
       if (result.passed) delete result.trace;
       results.push(result);
       repros.set(result.name, { path: loaded.path, steps: loaded.scenario.steps.length });
-      print(`${runLine(result, colors, loaded.path)}\n`);
+      const named = scenarioClient(loaded.scenario, loaded.path);
+      const hint = { flags, ...(named !== undefined ? { scenarioClient: named } : {}) };
+      print(`${runLine(result, colors, loaded.path, { reproduce: reproduceCommand('replay', loaded.path, hint) })}\n`);
     }
   } finally {
     runner.close();

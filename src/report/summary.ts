@@ -19,6 +19,11 @@ export interface SummaryViolation {
   message: string;
   /** `missing`: the scenario expected this invariant to fail and it held. */
   kind: 'violation' | 'missing';
+  /**
+   * The run expected this invariant to fail (its scenario's `expect.violations`): such a
+   * violation does not fail the run (a run that met its expectations lists them too).
+   */
+  expected: boolean;
   /** Scenario file that reproduces the run, or null when none is known. */
   repro: string | null;
   /** Steps in that scenario, or null. */
@@ -92,7 +97,6 @@ export function addStats(totals: StatsTotals, stats: Partial<StatsTotals>): void
 
 function violationsOf(result: RunResult, options: ReportOptions): SummaryViolation[] {
   const status = runStatus(result);
-  if (status === 'passed') return [];
   const repro = reproOf(result, options);
   const base = {
     name: result.name,
@@ -108,12 +112,14 @@ function violationsOf(result: RunResult, options: ReportOptions): SummaryViolati
     invariant: violation.invariant,
     message: violation.message,
     kind: 'violation',
+    expected: result.expectedViolations.includes(violation.invariant),
     ...(violation.device === undefined ? {} : { device: violation.device }),
     ...(violation.recordId === undefined ? {} : { recordId: violation.recordId }),
   }));
   // A run stopped by an error may have missed its expected violation for that reason alone.
   for (const invariant of status === 'failed' ? missingExpected(result) : []) {
-    found.push({ ...base, invariant, message: `expected violation of ${invariant} did not occur`, kind: 'missing' });
+    const message = `expected violation of ${invariant} did not occur`;
+    found.push({ ...base, invariant, message, kind: 'missing', expected: true });
   }
   return found;
 }

@@ -12,11 +12,13 @@
 import { availableParallelism } from 'node:os';
 import fc from 'fast-check';
 import { runCampaign } from '../sim/campaign.ts';
-import { diedOnly, PROCESS_ERROR_KINDS } from '../sim/client-errors.ts';
+import { diedOnly } from '../sim/client-errors.ts';
 import type { Plan, ProfileName } from '../sim/plan.ts';
 import type { RunResult } from '../sim/result.ts';
 import { planForSeed } from '../sim/seed-run.ts';
-import { type FuzzRepro, makeRepro } from './repro.ts';
+import { type FuzzRepro, makeRepro, unshrunkRepro } from './repro.ts';
+import { brokenInvariants, rootInvariant } from './root-cause.ts';
+import { SHRINK_TIME_LIMIT_MS_DEFAULT } from './shrink-budget.ts';
 
 export interface DrawOptions {
   profile: ProfileName;
@@ -60,7 +62,7 @@ export interface FuzzOptions extends DrawOptions {
   now?: () => number;
   /** Stop handing out seeds after this long. */
   timeLimitMs?: number;
-  /** Bound on shrinking one failure. */
+  /** Outer guard on shrinking one failure, wall ms (shrinking is bounded by counts: scenario/shrink-budget). */
   shrinkTimeLimitMs?: number;
   onResult?: (result: RunResult, done: number, total: number) => void;
   onShrinkStart?: (result: RunResult, invariant: string) => void;
@@ -75,8 +77,15 @@ export interface FuzzOutcome {
   stoppedBy?: 'failures-max' | 'time-limit';
 }
 
-export const SHRINK_TIME_LIMIT_MS_DEFAULT = 30_000;
-/** Seeds per campaign slice when a time limit is checked between slices. */
+export { SHRINK_TIME_LIMIT_MS_DEFAULT } from './shrink-budget.ts';
+
+/**
+ * Seeds per block. When slices are looked at between (a preferred invariant, a time limit),
+ * a slice is whole blocks, so every seed of the block holding the first preferred failure
+ * has run, whatever the number of workers: the choice of what to shrink is made there.
+ */
+const BLOCK_SEEDS = 16;
+/** Seeds per worker in a slice (rounded up to whole blocks). */
 const SLICE_SEEDS_PER_WORKER = 8;
 
 /** A failure that counts towards `failuresMax`: one showing the preferred invariant, if there is one. */
@@ -96,7 +105,7 @@ async function explore(options: FuzzOptions): Promise<{ results: RunResult[]; st
   const timed = options.timeLimitMs !== undefined && options.now !== undefined;
   const sliced = timed || options.preferInvariant !== undefined;
   const startMs = options.now?.() ?? 0;
-  const slice = sliced ? workers * SLICE_SEEDS_PER_WORKER : options.seeds;
+  const slice = sliced ? Math.ceil((workers * SLICE_SEEDS_PER_WORKER) / BLOCK_SEEDS) * BLOCK_SEEDS : options.seeds;
   const results: RunResult[] = [];
   let found = 0;
   let done = 0;
@@ -112,6 +121,8 @@ async function explore(options: FuzzOptions): Promise<{ results: RunResult[]; st
       opsPerDevice: options.opsPerDevice,
       ...(options.chaosMs !== undefined ? { chaosMs: options.chaosMs } : {}),
       workers,
+      // A failure's trace goes in the report, whether or not it is shrunk.
+      keepFailedTraces: true,
       ...(options.runTimeLimitMs !== undefined ? { seedTimeLimitMs: options.runTimeLimitMs } : {}),
       ...(options.heapMb !== undefined ? { heapMb: options.heapMb } : {}),
       ...(options.preferInvariant === undefined ? { failuresMax: failuresMax - found } : {}),
@@ -126,26 +137,33 @@ async function explore(options: FuzzOptions): Promise<{ results: RunResult[]; st
 }
 
 /**
- * Failing runs to shrink: those showing the preferred invariant first, then the cheapest
- * (fewest scheduler events: shrinking runs it many times), then by seed.
+ * Failing runs to shrink, chosen from what every machine runs alike, so that the repro is a
+ * function of (version, client, seed, flags). With a preferred invariant: the runs showing
+ * it in the block of BLOCK_SEEDS seeds that holds the first seed showing it (explore ran
+ * that whole block); else the first `failuresMax` failing seeds in seed order (seeds are
+ * handed out in order, so those always ran). Among them the cheapest first (fewest
+ * scheduler events: shrinking runs it many times), then by seed. The invariant kept is the
+ * preferred one, else the root cause (scenario/root-cause).
  */
 function chooseFailures(
   results: readonly RunResult[],
   options: FuzzOptions,
 ): { result: RunResult; invariant: string }[] {
+  const bySeed = [...results].sort((a, b) => Number(a.seed) - Number(b.seed));
   // A run whose process died has no run to shrink: it is reported as it is.
-  const shrinkable = (invariant: string) => !(PROCESS_ERROR_KINDS as readonly string[]).includes(invariant);
-  const failing = results.filter((result) => !result.passed && result.violations.some((v) => shrinkable(v.invariant)));
-  const shows = (result: RunResult) =>
-    options.preferInvariant !== undefined && result.violations.some((v) => v.invariant === options.preferInvariant);
-  const ordered = [...failing].sort(
-    (a, b) => Number(shows(b)) - Number(shows(a)) || a.stats.events - b.stats.events || Number(a.seed) - Number(b.seed),
-  );
+  const failing = bySeed.filter((result) => rootInvariant(result.violations) !== undefined);
+  const prefer = options.preferInvariant;
+  const shows = (result: RunResult) => prefer !== undefined && result.violations.some((v) => v.invariant === prefer);
+  const first = failing.find(shows);
+  const block = (result: RunResult) => Math.floor((Number(result.seed) - options.seedStart) / BLOCK_SEEDS);
+  const pool =
+    first !== undefined
+      ? failing.filter((result) => shows(result) && block(result) === block(first))
+      : failing.slice(0, options.failuresMax ?? 1);
+  const ordered = [...pool].sort((a, b) => a.stats.events - b.stats.events || Number(a.seed) - Number(b.seed));
   return ordered.slice(0, options.shrinkMax ?? 1).map((result) => ({
     result,
-    invariant: shows(result)
-      ? (options.preferInvariant as string)
-      : (result.violations.find((v) => shrinkable(v.invariant))?.invariant as string),
+    invariant: rootInvariant(result.violations, prefer) as string,
   }));
 }
 
@@ -153,27 +171,46 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzOutcome> {
   const explored = await explore(options);
   const results = [...explored.results];
   const repros: FuzzRepro[] = [];
-  for (const { result, invariant } of chooseFailures(results, options)) {
+  const chosen = chooseFailures(results, options);
+  for (const { result, invariant } of chosen) {
     options.onShrinkStart?.(result, invariant);
     const repro = await makeRepro({
-      seed: result.seed,
-      plan: planForSeed({ seed: result.seed, ...options }),
-      draw: options,
-      clientSpec: options.clientSpec,
-      clientName: options.clientName,
+      ...reproBase(options, result, invariant),
       ...(options.runTimeLimitMs !== undefined ? { runTimeLimitMs: options.runTimeLimitMs } : {}),
       ...(options.heapMb !== undefined ? { childLimits: { heapMb: options.heapMb } } : {}),
-      invariant,
       ...(options.now !== undefined ? { now: options.now } : {}),
       timeLimitMs: options.shrinkTimeLimitMs ?? SHRINK_TIME_LIMIT_MS_DEFAULT,
     });
     repros.push(repro);
-    if (repro.reproduced) results[results.indexOf(result)] = repro.result;
+    results[results.indexOf(result)] = repro.result;
+  }
+  // Every other failure gets its seed's plan as a repro (its run, trace kept, stands for it).
+  for (const result of [...results]) {
+    if (result.passed || chosen.some((entry) => entry.result === result)) continue;
+    if (repros.some((repro) => repro.result === result)) continue;
+    const invariant = rootInvariant(result.violations) ?? result.violations[0]?.invariant ?? 'client-error';
+    const repro = unshrunkRepro({ ...reproBase(options, result, invariant), original: result });
+    repros.push(repro);
+    results[results.indexOf(result)] = repro.result;
   }
   return {
     results,
     repros,
     seedsRun: explored.results.length,
     ...(explored.stoppedBy ? { stoppedBy: explored.stoppedBy } : {}),
+  };
+}
+
+/** What every repro of a campaign's failing `result` is made from. */
+function reproBase(options: FuzzOptions, result: RunResult, invariant: string) {
+  return {
+    seed: result.seed,
+    plan: planForSeed({ seed: result.seed, ...options }),
+    draw: options,
+    clientSpec: options.clientSpec,
+    clientName: options.clientName,
+    invariant,
+    broken: brokenInvariants(result.violations),
+    original: result,
   };
 }

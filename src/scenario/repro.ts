@@ -19,7 +19,7 @@ import { renumberRefs, tidy } from './plan-edit.ts';
 import { type ChildLimits, PlanRunner, PlanRunnerPool } from './plan-runner.ts';
 import type { Scenario } from './schema.ts';
 import { shrinkPlan } from './shrink.ts';
-import { ORIGINAL_TIMEOUT_MS, ShrinkBudget } from './shrink-budget.ts';
+import { ORIGINAL_TIMEOUT_MS, ShrinkBudget, type ShrinkStop } from './shrink-budget.ts';
 
 export interface ReproOptions {
   seed: string;
@@ -30,14 +30,23 @@ export interface ReproOptions {
   clientSpec: string;
   /** The client's name, for a result made without a run. */
   clientName: string;
-  /** The invariant the repro must keep violating. */
+  /** The invariant the repro must keep violating (scenario/root-cause). */
   invariant: string;
+  /** Every invariant the original run broke, listed in the repro's description. */
+  broken?: readonly string[];
+  /**
+   * The original failing run (the campaign's, trace kept). Its hash tells whether the
+   * shrinker's re-run really differed; it stands for the unshrunk plan when nothing smaller
+   * fails (the same plan and seed make the same run in any process).
+   */
+  original?: RunResult;
   now?: () => number;
+  /** Outer guard on the whole shrink, wall ms. */
   timeLimitMs?: number;
   runsMax?: number;
   /** Child processes that run candidates (the next candidate runs while the current one does). */
   workers?: number;
-  /** Wall time the confirmation run may take, from its client's start. */
+  /** Wall time the original's re-run and the confirmation run may take, from their client's start. */
   runTimeLimitMs?: number;
   childLimits?: ChildLimits;
 }
@@ -50,6 +59,8 @@ export interface FuzzRepro {
   name: string;
   seed: string;
   invariant: string;
+  /** Every invariant the original run broke, in the order of their first witnesses. */
+  broken: string[];
   /** The violation's message in the repro's run. */
   message: string;
   scenario: Scenario;
@@ -57,15 +68,23 @@ export interface FuzzRepro {
   stepsAfter: number;
   rulesBefore: number;
   rulesAfter: number;
-  /** Candidate runs the shrinker made. */
+  /** Candidate runs the shrinker made (the original's included; 0: not shrunk). */
   shrinkRuns: number;
+  /** Scheduler events those candidates took (the original's not included). */
+  shrinkEvents: number;
   /** Real ms spent shrinking and checking the repro (0 without a clock). */
   shrinkMs: number;
-  /** The search stopped on its time limit or run bound. */
+  /** The search stopped on a bound before it ran out of candidates. */
   stoppedEarly: boolean;
-  /** The repro scenario violates the invariant when run (false: the seed did not fail again in this process). */
+  /** Which bound stopped it: a count (deterministic) or `time`, an outer guard (reported). */
+  stoppedBy?: ShrinkStop;
+  /** False when the repro is the unshrunk plan. */
+  shrunk: boolean;
+  /** The repro's run (or the original's, for an unshrunk repro) shows the invariant. */
   reproduced: boolean;
-  /** The repro's run, trace kept. */
+  /** The shrinker's re-run of the original plan ran to its end and differed from the original run. */
+  differed?: { originalHash: string; rerunHash: string };
+  /** The repro's run, trace kept; named `name`. */
   result: RunResult;
 }
 
@@ -105,46 +124,56 @@ function sentence(message: string): string {
 
 function describe(options: ReproOptions, before: Plan, after: Plan, message: string): string {
   const { profile, devices, opsPerDevice } = options.draw;
+  const broken = options.broken ?? [options.invariant];
+  const others = broken.filter((name) => name !== options.invariant);
+  const also = others.length > 0 ? ` The original run also broke ${others.join(', ')}.` : '';
+  const size =
+    before === after
+      ? `Not shrunk: ${before.steps.length} steps and ${rulesOf(before)} fault rules.`
+      : `Shrunk from ${before.steps.length} steps and ${rulesOf(before)} fault rules to ${after.steps.length} steps and ${rulesOf(after)}.`;
   return (
     `Found by syncstorm fuzz: client ${options.clientSpec}, seed ${options.seed} (profile ${profile}, ${devices} devices, ` +
-    `${opsPerDevice} actions each) violated ${options.invariant}: ${sentence(message)} Shrunk from ${before.steps.length} steps and ` +
-    `${rulesOf(before)} fault rules to ${after.steps.length} steps and ${rulesOf(after)}. It fails until the bug is fixed.`
+    `${opsPerDevice} actions each) violated ${options.invariant}: ${sentence(message)}${also} ${size} It fails until the bug is fixed.`
   );
 }
 
-export async function makeRepro(options: ReproOptions): Promise<FuzzRepro> {
-  const messages = new Map<string, string>();
-  // The children (the pool's and the confirmation run's) start together; the time limit
-  // counts from the moment they have loaded the client, as every run's wall time does.
-  const pool = new PlanRunnerPool(options.clientSpec, options.workers ?? SHRINK_WORKERS_DEFAULT, options.childLimits);
-  const runner = new PlanRunner(options.clientSpec, options.childLimits);
-  await Promise.all([pool.ready(), runner.ready()]);
-  const startMs = options.now?.() ?? 0;
-  const budget = new ShrinkBudget({
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
-  });
-  const evaluate = async (plan: Plan): Promise<boolean> => {
+/** What a candidate's run said. */
+interface Answer {
+  failed: boolean;
+  /** Scheduler events (0 when the run did not end in its process). */
+  events: number;
+  /** Stopped by its wall-time guard: the answer depends on the machine. */
+  overran: boolean;
+  wallMs: number;
+  traceHash?: string;
+  message?: string;
+}
+
+/** Runs candidates on a pool of children; a plan met again is answered from memory. */
+function answering(options: ReproOptions, pool: PlanRunnerPool, budget: ShrinkBudget): (plan: Plan) => Promise<Answer> {
+  const now = options.now ?? (() => 0);
+  const evaluate = async (plan: Plan): Promise<Answer> => {
     let startedMs = 0;
     const limits = () => {
-      startedMs = options.now?.() ?? 0;
+      startedMs = now();
       return budget.next();
     };
     const outcome = await pool.run(options.seed, normalizePlan(plan, options.seed), limits);
-    if (outcome.kind !== 'ran') return false;
+    const wallMs = now() - startedMs;
+    if (outcome.kind !== 'ran')
+      return { failed: false, events: 0, overran: outcome.error.kind === 'client-timeout', wallMs };
     const { verdict } = outcome;
-    budget.record(verdict.events, (options.now?.() ?? 0) - startedMs);
-    // A run stopped by its bound is not the run `syncstorm run` would make: it does not count.
-    if (verdict.errors.some((error) => BOUND_ERROR.test(error))) return false;
+    const base = { events: verdict.events, overran: false, wallMs, traceHash: verdict.traceHash };
+    // A run stopped by its event bound is not the run `syncstorm run` would make: it does not count.
+    if (verdict.errors.some((error) => BOUND_ERROR.test(error))) return { failed: false, ...base };
     const found = verdict.violations.find((violation) => violation.invariant === options.invariant);
-    if (found !== undefined) messages.set(JSON.stringify(plan), found.message);
-    return found !== undefined;
+    return { failed: found !== undefined, ...base, ...(found ? { message: found.message } : {}) };
   };
   // Runs are deterministic, so a plan's answer can be kept: candidates announced ahead run
   // on the pool's other workers while the current one runs, and a plan met again (the
   // search revisits some) is not run twice. The oldest answers go past a bound.
-  const answers = new Map<string, Promise<boolean>>();
-  const answer = (plan: Plan): Promise<boolean> => {
+  const answers = new Map<string, Promise<Answer>>();
+  return (plan: Plan): Promise<Answer> => {
     const key = JSON.stringify(plan);
     let found = answers.get(key);
     if (found === undefined) {
@@ -154,33 +183,103 @@ export async function makeRepro(options: ReproOptions): Promise<FuzzRepro> {
     }
     return found;
   };
-  const prefetch = (plan: Plan) => {
-    if (!budget.expired) void answer(plan);
-  };
-  const shrunk = await shrinkPlan(options.plan, {
-    fails: answer,
-    prefetch,
-    expired: () => budget.expired,
-    ...(options.runsMax ? { runsMax: options.runsMax } : {}),
-  }).finally(() => pool.close()); // candidates still in flight are of no further use
-  const confirmed = await confirm(options, shrunk.plan, messages, runner).finally(() => runner.close());
-  return reproOf(options, shrunk, confirmed, startMs);
 }
 
-/** Runs the repro scenario (tidied, else as shrunk) in a child, as `syncstorm run` will. */
-async function confirm(
+export async function makeRepro(options: ReproOptions): Promise<FuzzRepro> {
+  // The children (the pool's and the confirmation run's) start together; time counts from
+  // the moment they have loaded the client, as every run's wall time does.
+  const pool = new PlanRunnerPool(options.clientSpec, options.workers ?? SHRINK_WORKERS_DEFAULT, options.childLimits);
+  const runner = new PlanRunner(options.clientSpec, options.childLimits);
+  await Promise.all([pool.ready(), runner.ready()]);
+  const startMs = options.now?.() ?? 0;
+  const budget = new ShrinkBudget({
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
+    ...(options.runTimeLimitMs !== undefined ? { originalTimeLimitMs: options.runTimeLimitMs } : {}),
+    ...(options.runsMax !== undefined ? { runsMax: options.runsMax } : {}),
+  });
+  const answer = answering(options, pool, budget);
+  const messages = new Map<string, string>();
+  let rerun: Answer | undefined;
+  // Called by the search one candidate at a time, in its order: the budget's counts (and so
+  // where the search stops) do not depend on which prefetched run finished first.
+  const fails = async (plan: Plan): Promise<boolean> => {
+    const found = await answer(plan);
+    if (rerun === undefined) {
+      rerun = found;
+      budget.recordOriginal(found.events, found.wallMs);
+    }
+    budget.charge(found);
+    if (found.message !== undefined) messages.set(JSON.stringify(plan), found.message);
+    return found.failed;
+  };
+  const prefetch = (plan: Plan) => {
+    if (budget.stoppedBy === undefined) void answer(plan).catch(() => undefined);
+  };
+  const shrunk = await shrinkPlan(options.plan, {
+    fails,
+    prefetch,
+    expired: () => budget.stoppedBy !== undefined,
+    runsMax: Number.MAX_SAFE_INTEGER, // the budget counts runs
+  }).finally(() => pool.close()); // candidates still in flight are of no further use
+  const search: SearchFacts = {
+    runs: budget.runsSpent,
+    events: budget.eventsSpent,
+    ...(budget.stoppedBy !== undefined ? { stoppedBy: budget.stoppedBy } : {}),
+    ...differedFrom(options.original, rerun),
+  };
+  const confirmed = await confirmOrKeep(options, shrunk, messages, runner).finally(() => runner.close());
+  return reproOf(options, search, confirmed, startMs);
+}
+
+/** What the search did, for the report. */
+interface SearchFacts {
+  runs: number;
+  events: number;
+  stoppedBy?: ShrinkStop;
+  differed?: { originalHash: string; rerunHash: string };
+}
+
+/** Both hashes, when the re-run of the original plan ran to its end and differed from the original run. */
+function differedFrom(original: RunResult | undefined, rerun: Answer | undefined): Pick<SearchFacts, 'differed'> {
+  if (original === undefined || rerun?.traceHash === undefined || original.traceHash === '') return {};
+  if (rerun.traceHash === original.traceHash) return {};
+  return { differed: { originalHash: original.traceHash, rerunHash: rerun.traceHash } };
+}
+
+interface Confirmed {
+  scenario: Scenario;
+  result: RunResult;
+  shrunk: boolean;
+}
+
+/** The scenario of `plan` as the repro file holds it, checked as a file would be. */
+function reproScenario(options: ReproOptions, plan: Plan, message: string): Scenario {
+  const name = reproName(options.clientSpec, options.invariant, options.seed);
+  const description = describe(options, options.plan, plan, message);
+  const draft = planToScenario(plan, { name, description, seed: options.seed, client: options.clientSpec });
+  return parseScenario(JSON.stringify(draft), name);
+}
+
+/**
+ * The repro: the shrunk plan (tidied, else as shrunk) once its run in a child, as `syncstorm
+ * run` makes it, shows the invariant; otherwise the unshrunk plan, which reproduces the
+ * original run (its result stands for it when the caller has it, else it is run too).
+ */
+async function confirmOrKeep(
   options: ReproOptions,
-  shrunkPlan: Plan,
+  shrunk: { plan: Plan; reproduced: boolean },
   messages: ReadonlyMap<string, string>,
   runner: PlanRunner,
-): Promise<{ scenario: Scenario; result: RunResult }> {
-  const name = reproName(options.clientSpec, options.invariant, options.seed);
-  let last: { scenario: Scenario; result: RunResult } | undefined;
-  for (const plan of [renumberRefs(tidy(shrunkPlan)), shrunkPlan]) {
-    const message = messages.get(JSON.stringify(shrunkPlan)) ?? 'the violation did not recur.';
-    const description = describe(options, options.plan, plan, message);
-    const draft = planToScenario(plan, { name, description, seed: options.seed, client: options.clientSpec });
-    const scenario = parseScenario(JSON.stringify(draft), name);
+): Promise<Confirmed> {
+  const smaller = shrunk.reproduced && JSON.stringify(shrunk.plan) !== JSON.stringify(options.plan);
+  const message = messages.get(JSON.stringify(shrunk.plan)) ?? messages.get(JSON.stringify(options.plan));
+  const original = options.original;
+  const plans = smaller ? [renumberRefs(tidy(shrunk.plan)), shrunk.plan] : [];
+  if (original === undefined) plans.push(options.plan);
+  let last: Confirmed | undefined;
+  for (const plan of plans) {
+    const scenario = reproScenario(options, plan, message ?? 'the violation did not recur.');
     const result = await runScenarioInChild(runner, scenario, {
       clientSpec: options.clientSpec,
       clientName: options.clientName,
@@ -188,34 +287,50 @@ async function confirm(
       keepTrace: true,
       what: `the repro of seed ${options.seed}`,
     });
-    last = { scenario, result };
-    if (result.violations.some((violation) => violation.invariant === options.invariant)) break;
+    last = { scenario, result, shrunk: plan !== options.plan };
+    if (result.violations.some((violation) => violation.invariant === options.invariant)) return last;
   }
-  return last as { scenario: Scenario; result: RunResult };
+  if (original === undefined) return last as Confirmed;
+  return unshrunk(options, original);
 }
 
-function reproOf(
-  options: ReproOptions,
-  shrunk: { runs: number; stoppedEarly: boolean; reproduced: boolean },
-  last: { scenario: Scenario; result: RunResult },
-  startMs: number,
-): FuzzRepro {
+/** The unshrunk plan as the repro, with the original run standing for its run. */
+function unshrunk(options: ReproOptions, original: RunResult): Confirmed {
+  const found = original.violations.find((violation) => violation.invariant === options.invariant);
+  const scenario = reproScenario(options, options.plan, found?.message ?? 'the violation did not recur.');
+  return { scenario, result: { ...original, name: scenario.name }, shrunk: false };
+}
+
+/**
+ * A repro of a failure that is not shrunk (past the campaign's shrink bound): its seed's
+ * plan as a scenario, with its run (trace kept) as the repro's run. Runs nothing.
+ */
+export function unshrunkRepro(options: ReproOptions & { original: RunResult }): FuzzRepro {
+  return reproOf(options, { runs: 0, events: 0 }, unshrunk(options, options.original), options.now?.() ?? 0);
+}
+
+function reproOf(options: ReproOptions, search: SearchFacts, last: Confirmed, startMs: number): FuzzRepro {
   const { scenario, result } = last;
   const violation = result.violations.find((entry) => entry.invariant === options.invariant);
   return {
     name: scenario.name,
     seed: options.seed,
     invariant: options.invariant,
+    broken: [...(options.broken ?? [options.invariant])],
     message: violation?.message ?? `${options.invariant} did not recur when the repro was run`,
     scenario,
     stepsBefore: options.plan.steps.length,
     stepsAfter: scenario.steps.length,
     rulesBefore: rulesOf(options.plan),
     rulesAfter: (scenario.networkRules?.length ?? 0) + (scenario.serverRules?.length ?? 0),
-    shrinkRuns: shrunk.runs,
+    shrinkRuns: search.runs,
+    shrinkEvents: search.events,
     shrinkMs: (options.now?.() ?? 0) - startMs,
-    stoppedEarly: shrunk.stoppedEarly,
-    reproduced: shrunk.reproduced && violation !== undefined,
+    stoppedEarly: search.stoppedBy !== undefined,
+    ...(search.stoppedBy !== undefined ? { stoppedBy: search.stoppedBy } : {}),
+    shrunk: last.shrunk,
+    reproduced: violation !== undefined,
+    ...(search.differed !== undefined ? { differed: search.differed } : {}),
     result,
   };
 }

@@ -1,44 +1,72 @@
 /**
  * @module scenario/shrink-budget
- * Bounds on the shrinker's candidate runs. The first run (the original failing plan) sets
- * the scale: how many scheduler events it took and how long. Each later candidate may take
+ * Bounds on the shrinker, in counts, so that a repro is a function of (syncstorm version,
+ * client, seed, flags) on any machine at any load. The first run (the original failing
+ * plan) sets the scale: how many scheduler events it took. Each later candidate may take
  * a few times those events over the whole run, chaos and heal (a run that does not reach
- * the bound is exactly the run without it), and a few times that wall time, never more
- * than what is left of the time limit. A candidate far costlier than the original (a
- * mutant caught in a retry storm once the noise is gone) is cut short and counts as not
- * failing, so the search keeps to its limit. The event bound is the one that normally
- * acts: it is deterministic and stops the run inside its process; the wall-time bound is
- * for a client that hangs, and costs a process restart.
+ * the bound is exactly the run without it; one that reaches it stops inside its process
+ * and counts as not failing). The search as a whole may make CANDIDATE_RUNS_MAX candidate
+ * runs and spend SHRINK_EVENTS_FACTOR times the original's events; both are counted in the
+ * order the search consumes its answers, so the same plan always stops at the same
+ * candidate.
+ * Wall time is only an outer guard, far above a normal shrink: the whole shrink has one
+ * (`--shrink-time-limit`), and each candidate one for a client that hangs. When either
+ * fires, the search stops where it is, says so, and keeps the best repro so far: this is
+ * the one case where the result depends on the machine, and it is reported, never silent.
  */
 
 export interface ShrinkBudgetOptions {
-  /** Real-time source (ms); without one, only the fixed per-run limits apply. */
+  /** Real-time source (ms); without one, only the counts and the fixed per-run guards apply. */
   now?: () => number;
-  /** Bound on the whole shrink, the original's run included. */
+  /** Outer guard on the whole shrink, wall ms. */
   timeLimitMs?: number;
+  /** Wall ms the original's re-run may take (the campaign's limit per run). */
+  originalTimeLimitMs?: number;
+  /** Bound on candidate runs, the original's included. */
+  runsMax?: number;
 }
 
 export interface CandidateLimits {
-  /** Wall time the run may take before it is stopped. */
+  /** Wall time the run may take before it is stopped (an outer guard). */
   timeoutMs: number;
   /** Bound on the run's scheduler events (chaos, heal and all). */
   eventsMax?: number;
 }
 
+/** What one consumed candidate cost, as the search saw it. */
+export interface CandidateCost {
+  /** Scheduler events the run took (0 when it did not run to an end). */
+  events: number;
+  /** The run was stopped by a wall-time guard: its answer says nothing. */
+  overran: boolean;
+}
+
+/** Why the search stopped before it ran out of candidates. */
+export type ShrinkStop = 'runs' | 'events' | 'time';
+
 /** Wall time the original may take (the campaign's own limit per seed). */
 export const ORIGINAL_TIMEOUT_MS = 120_000;
-/** Wall time a candidate may take without a clock to scale it. */
-export const CANDIDATE_TIMEOUT_MS_FIXED = 60_000;
-/** Floor and factor of a candidate's wall time, relative to the original's. */
-export const CANDIDATE_TIMEOUT_MS_MIN = 2_000;
-export const CANDIDATE_TIMEOUT_FACTOR = 2;
+/** Outer guard on one candidate: never less than this, ms. */
+export const CANDIDATE_TIMEOUT_MS_MIN = 120_000;
+/** Outer guard on one candidate, relative to the original's wall time. */
+export const CANDIDATE_TIMEOUT_FACTOR = 20;
 /** Factor and slack of a candidate's events, relative to the original's. */
 export const CANDIDATE_EVENTS_FACTOR = 3;
 export const CANDIDATE_EVENTS_SLACK = 3_000;
+/** Candidate runs one shrink may make, the original's included. */
+export const CANDIDATE_RUNS_MAX = 600;
+/** Scheduler events one shrink may spend on candidates, relative to the original's (plus a floor). */
+export const SHRINK_EVENTS_FACTOR = 150;
+export const SHRINK_EVENTS_MIN = 3_000_000;
+/** Outer guard on shrinking one failure, ms (`--shrink-time-limit`): far above a normal shrink. */
+export const SHRINK_TIME_LIMIT_MS_DEFAULT = 1_200_000;
 
 export class ShrinkBudget {
   private readonly startMs: number;
   private original: { events: number; wallMs: number } | undefined;
+  private runs = 0;
+  private events = 0;
+  private stop: ShrinkStop | undefined;
 
   constructor(private readonly options: ShrinkBudgetOptions) {
     this.startMs = options.now?.() ?? 0;
@@ -50,31 +78,56 @@ export class ShrinkBudget {
     return timeLimitMs - (now() - this.startMs);
   }
 
-  /**
-   * True once no further candidate fits in the time limit, keeping back the time of one
-   * original run: the repro is run once more when the search ends, inside the limit.
-   */
-  get expired(): boolean {
-    if (this.original === undefined) return false;
-    return this.remainingMs() < CANDIDATE_TIMEOUT_MS_MIN + this.original.wallMs;
+  /** Candidate runs consumed so far, the original's included. */
+  get runsSpent(): number {
+    return this.runs;
+  }
+
+  /** Events consumed by candidates so far (the original's not included). */
+  get eventsSpent(): number {
+    return this.events;
+  }
+
+  /** Bound on the events of all candidates together (known once the original ran). */
+  get eventsMax(): number {
+    const original = this.original?.events ?? 0;
+    return Math.max(SHRINK_EVENTS_MIN, SHRINK_EVENTS_FACTOR * original);
+  }
+
+  /** Why no further candidate may run, or undefined while one may. */
+  get stoppedBy(): ShrinkStop | undefined {
+    if (this.stop !== undefined) return this.stop;
+    if (this.original === undefined) return undefined;
+    if (this.runs >= (this.options.runsMax ?? CANDIDATE_RUNS_MAX)) return 'runs';
+    if (this.events >= this.eventsMax) return 'events';
+    if (this.remainingMs() <= 0) this.stop = 'time';
+    return this.stop;
   }
 
   /** Limits for the next run; the first run is the original's. */
   next(): CandidateLimits {
+    const remaining = Math.max(1, this.remainingMs());
     if (this.original === undefined)
-      return { timeoutMs: Math.min(ORIGINAL_TIMEOUT_MS, Math.max(this.remainingMs(), CANDIDATE_TIMEOUT_MS_MIN)) };
-    const scaled =
-      this.options.now === undefined
-        ? CANDIDATE_TIMEOUT_MS_FIXED
-        : Math.max(CANDIDATE_TIMEOUT_MS_MIN, CANDIDATE_TIMEOUT_FACTOR * this.original.wallMs);
+      return { timeoutMs: Math.min(this.options.originalTimeLimitMs ?? ORIGINAL_TIMEOUT_MS, remaining) };
+    const guard = Math.max(CANDIDATE_TIMEOUT_MS_MIN, CANDIDATE_TIMEOUT_FACTOR * this.original.wallMs);
     return {
-      timeoutMs: Math.max(1, Math.min(scaled, this.remainingMs())),
+      timeoutMs: Math.min(guard, remaining),
       eventsMax: CANDIDATE_EVENTS_FACTOR * this.original.events + CANDIDATE_EVENTS_SLACK,
     };
   }
 
-  /** Records a completed run (the first one sets the scale). */
-  record(events: number, wallMs: number): void {
+  /** Records the original's run, which sets the scale. */
+  recordOriginal(events: number, wallMs: number): void {
     if (this.original === undefined) this.original = { events, wallMs };
+  }
+
+  /**
+   * Charges one run the search consumed (in its order, so the count is deterministic). A run
+   * stopped by a wall-time guard stops the search: its answer would depend on the machine.
+   */
+  charge(cost: CandidateCost): void {
+    this.runs += 1;
+    this.events += cost.events;
+    if (cost.overran) this.stop = 'time';
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { ClientFactory } from '../client/contract.ts';
 import { type FuzzRepro, makeRepro } from '../scenario/repro.ts';
+import { brokenInvariants, rootInvariant } from '../scenario/root-cause.ts';
 import { isClientErrorKind } from '../sim/client-errors.ts';
 import type { ProfileName } from '../sim/plan.ts';
 import type { RunResult } from '../sim/result.ts';
@@ -44,7 +45,7 @@ export async function runCampaignInProcess(options: CampaignOptions): Promise<Ca
       continue;
     }
     results.push(result);
-    const invariant = result.violations.find((violation) => !isClientErrorKind(violation.invariant))?.invariant;
+    const invariant = rootInvariant(result.violations.filter((violation) => !isClientErrorKind(violation.invariant)));
     if (invariant === undefined) return { results, failure: { result } };
     const repro = await makeRepro({
       seed,
@@ -53,10 +54,12 @@ export async function runCampaignInProcess(options: CampaignOptions): Promise<Ca
       clientSpec: options.clientSpec,
       clientName: options.client.name,
       invariant,
+      broken: brokenInvariants(result.violations),
+      original: result,
       now: realNow,
       timeLimitMs: options.shrinkTimeLimitMs,
     });
-    return { results, failure: { result: repro.reproduced ? repro.result : result, repro } };
+    return { results, failure: { result: repro.result, repro } };
   }
   return { results };
 }

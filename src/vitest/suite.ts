@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClientFactory } from '../client/contract.ts';
 import { UsageError } from '../kernel/errors.ts';
 import { displayPath, type LoadedScenario, loadScenario, scenarioFiles } from '../scenario/load.ts';
+import { SHRINK_TIME_LIMIT_MS_DEFAULT } from '../scenario/shrink-budget.ts';
 import type { ProfileName } from '../sim/plan.ts';
 
 export interface ConformanceSkip {
@@ -41,7 +42,7 @@ export interface ConformanceOptions {
   scenarios?: string | readonly string[];
   /** Where a failure leaves its report, trace and repro. Default `reports/conformance`. */
   reportDir?: string;
-  /** Bound on shrinking a failing seed, ms of real time. Default 30 000. */
+  /** Outer guard on shrinking a failing seed, ms of real time (shrinking is bounded by counts). Default 1 200 000. */
   shrinkTimeLimitMs?: number;
   /** vitest timeout of one scenario test, ms. Default 120 000. */
   scenarioTimeoutMs?: number;
@@ -58,7 +59,7 @@ export const CONFORMANCE_DEFAULTS = {
   devices: 3,
   opsPerDevice: 10,
   reportDir: 'reports/conformance',
-  shrinkTimeLimitMs: 30_000,
+  shrinkTimeLimitMs: SHRINK_TIME_LIMIT_MS_DEFAULT,
   scenarioTimeoutMs: 120_000,
 };
 

@@ -130,7 +130,9 @@ async function fuzzTest(
   // A bare factory has no spec the CLI could load: the replay command asks for --client instead.
   if (scenario !== undefined && spec === undefined) delete scenario.client;
   const note = repro
-    ? `found by ${range}; shrunk from ${repro.stepsBefore} steps to ${repro.stepsAfter} (${repro.shrinkRuns} runs)`
+    ? `found by ${range}; shrunk from ${repro.stepsBefore} steps to ${repro.stepsAfter} (${repro.shrinkRuns} runs)${
+        repro.stoppedBy === 'time' ? `; shrinking stopped at its time limit after ${repro.shrinkRuns} candidates` : ''
+      }`
     : `found by ${range}; not shrunk (no invariant to aim at)`;
   fail({
     what: `fuzz seed ${failure.result.seed}`,

@@ -23,7 +23,7 @@ export async function gateCommand(flags: GateFlags, io: CliIo, clients: ClientCa
   const client = await clients.describe(flags.client, '--client', flags.memoryLimit);
   const print = flags.json ? io.err : io.out;
   print(`scenarios: ${prepared.length} from ${flags.scenarios}\n`);
-  const runs = await runPrepared(prepared, io, print, runLimits(flags), clients);
+  const runs = await runPrepared(prepared, io, print, runLimits(flags), clients, { ...flags });
   const outcome = flags.seeds > 0 ? await runFuzzCampaign(flags, client, io) : { results: [], repros: [] };
   const results = [...runs.results, ...outcome.results];
   const reproScenarios = Object.fromEntries(outcome.repros.map((repro) => [repro.name, repro.scenario]));
@@ -37,7 +37,7 @@ export async function gateCommand(flags: GateFlags, io: CliIo, clients: ClientCa
   const paths = Object.fromEntries(
     (written?.summary.violations ?? []).flatMap((entry) => (entry.repro === null ? [] : [[entry.name, entry.repro]])),
   );
-  print(reproLines(outcome.repros, paths, io, flags.client));
+  print(reproLines(outcome.repros, paths, io, { ...flags }));
   print(`${countsLine(results, paint(io.color))}\n`);
   return results.every((result) => result.passed && result.errors.length === 0) ? 0 : 1;
 }

@@ -14,6 +14,7 @@ import { runLine } from '../format.ts';
 import { type CliIo, paint } from '../io.ts';
 import { SCENARIO_TIME_LIMIT_MS_DEFAULT } from '../options.ts';
 import { outputFailure } from '../output-paths.ts';
+import { reproduceCommand } from '../replay-hint.ts';
 import { type RunLimitFlags, runIsolated, runLimits } from '../scenario-runs.ts';
 
 export interface ReplayFlags extends RunLimitFlags {
@@ -89,7 +90,9 @@ export async function replayCommand(
       `${JSON.stringify({ name, seed, client: clientName, profile, traceHash, passed, expectedViolations, violations, errors }, null, 2)}\n`,
     );
   } else {
-    io.out(`${runLine(result, paint(io.color), path, { time: false })}\n`);
+    const hint = { flags: { ...flags }, ...(named !== undefined ? { scenarioClient: named } : {}) };
+    const reproduce = reproduceCommand('replay', path, hint);
+    io.out(`${runLine(result, paint(io.color), path, { time: false, reproduce })}\n`);
     io.out(`trace sha256 ${result.traceHash === '' ? 'none: the run did not finish' : result.traceHash}\n`);
     if (flags.trace !== undefined) io.err(`${traceNote(flags.trace, result.traceHash !== '', traceBefore)}\n`);
   }

@@ -19,7 +19,7 @@ export interface RunFlags extends ReportFlags, RunLimitFlags {
 export async function runCommand(paths: string[], flags: RunFlags, io: CliIo, clients: ClientCache): Promise<number> {
   const prepared = await prepareScenarios(paths, flags, clients);
   const print = flags.json ? io.err : io.out;
-  const runs = await runPrepared(prepared, io, print, runLimits(flags), clients);
+  const runs = await runPrepared(prepared, io, print, runLimits(flags), clients, { ...flags });
   print(`${countsLine(runs.results, paint(io.color))}\n`);
   emitReports(io, 'run', flags, { results: runs.results, repros: runs.repros }, { alwaysWrite: false });
   return runs.results.every((result) => result.passed && result.errors.length === 0) ? 0 : 1;
