@@ -71,23 +71,23 @@ test.each(SCHEDULES.map((schedule) => schedule.name))(
   },
 );
 
-test('a freed slot that is not last is turned off, then reused whole (nothing left of its previous toxic)', async () => {
+test('a freed slot is turned off and reused whole; a freed reset_peer that is last is deleted', async () => {
   const link = await open('reuse');
   const toxic = { type: 'latency', stream: 'downstream', toxicity: 1 } as const;
   await link.apply({ atMs: 0, do: 'add', toxic: { ...toxic, name: 'a', attributes: { latency: 100, jitter: 50 } } });
   const close = {
     name: 'close',
-    type: 'slow_close',
+    type: 'reset_peer',
     stream: 'downstream',
     toxicity: 1,
-    attributes: { delay: 1 },
+    attributes: { timeout: 1 },
   } as const;
   await link.apply({ atMs: 0, do: 'add', toxic: close });
   await link.apply({ atMs: 0, do: 'remove', name: 'a' });
   const chain = () => proxy.registry.get('reuse').toxics.all();
   expect(chain().map((entry) => [entry.json.name, entry.json.toxicity])).toEqual([
     ['syncstorm-latency-downstream-1', 0],
-    ['syncstorm-slow_close-downstream-1', 1],
+    ['syncstorm-reset_peer-downstream-1', 1],
   ]);
   await link.apply({ atMs: 0, do: 'add', toxic: { ...toxic, name: 'b', attributes: { latency: 7 } } });
   expect(chain()[0]?.json).toMatchObject({
@@ -95,10 +95,13 @@ test('a freed slot that is not last is turned off, then reused whole (nothing le
     toxicity: 1,
     attributes: { latency: 7, jitter: 0 },
   });
-  // Freed while last, a slot is deleted, and the one before it too once it is last and free.
+  // Freed while last, a reset_peer is deleted (off, it would still give new connections
+  // linger 0); the latency before it stays, at toxicity 0, for the next spell.
   await link.apply({ atMs: 0, do: 'remove', name: 'b' });
   await link.apply({ atMs: 0, do: 'remove', name: 'close' });
-  expect(chain()).toEqual([]);
+  expect(chain().map((entry) => [entry.json.name, entry.json.toxicity])).toEqual([
+    ['syncstorm-latency-downstream-1', 0],
+  ]);
 });
 
 test('the cycle player heals only its own toxics, prints a refused action, and re-creates a deleted proxy', {

@@ -199,22 +199,27 @@ export class ProxyLink {
   }
 
   /**
-   * Deletes free slots from the end of `stream`'s chain, as long as the last toxic is one:
-   * deleting the last toxic of a stream never leaves Toxiproxy 2.12 a connection whose
-   * stages outnumber the chain with a live last stage, the state in which its next add
-   * panics. Returns the names deleted.
+   * Deletes free slots from the end of `stream`'s chain, down to the first `reset_peer` or
+   * `timeout` among the free slots there: those two must go when off (a reset_peer in the
+   * chain gives every new connection linger 0; deleting a timeout closes what it swallowed),
+   * the others are cheaper kept at toxicity 0 for the next spell. Deleting the last toxic of
+   * a stream never leaves Toxiproxy 2.12 a connection whose stages outnumber the chain with
+   * a live last stage, the state in which its next add panics. Returns the names deleted.
    */
   private async trim(stream: 'upstream' | 'downstream'): Promise<string[]> {
     const toxics = (await this.admin.request<ToxicState[]>('GET', `${this.path}/toxics`)) ?? [];
-    const chain = toxics.filter((toxic) => toxic.stream === stream).map((toxic) => toxic.name);
-    const deleted: string[] = [];
-    for (let last = chain.at(-1); last !== undefined && this.slots.isFree(last); last = chain.at(-1)) {
-      await this.admin.request('DELETE', `${this.path}/toxics/${encodeURIComponent(last)}`);
-      this.slots.drop(last);
-      deleted.push(last);
-      chain.pop();
+    const chain = toxics.filter((toxic) => toxic.stream === stream);
+    let free = chain.length;
+    while (free > 0 && this.slots.isFree((chain[free - 1] as ToxicState).name)) free--;
+    const trailing = chain.slice(free);
+    const mustGo = trailing.findIndex((toxic) => toxic.type === 'reset_peer' || toxic.type === 'timeout');
+    if (mustGo < 0) return [];
+    const doomed = trailing.slice(mustGo).reverse();
+    for (const toxic of doomed) {
+      await this.admin.request('DELETE', `${this.path}/toxics/${encodeURIComponent(toxic.name)}`);
+      this.slots.drop(toxic.name);
     }
-    return deleted;
+    return doomed.map((toxic) => toxic.name);
   }
 
   /**
