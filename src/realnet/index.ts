@@ -8,11 +8,12 @@
  * checkers. Unlike the layers below it, this one may read the real clock and use real
  * timers; it sits just under the CLI.
  */
+
+export { ProxyAdminError } from './chaos/admin-client.ts';
+export { CyclePlayer, type CyclePlayerOptions } from './chaos/cycle-player.ts';
 export { CHAOS_DEFAULTS, type ChaosOptions } from './chaos/options.ts';
 export { type ChaosOutcome, runChaos } from './chaos/run-chaos.ts';
 export { type ChaosSchedule, findSchedule, planSchedule, SCHEDULES, type ScheduleAction } from './chaos/schedules.ts';
-export { ProxyAdminError } from './chaos/admin-client.ts';
-export { CyclePlayer, type CyclePlayerOptions } from './chaos/cycle-player.ts';
 export { ProxyLink, type ProxyLinkOptions } from './chaos/toxiproxy-link.ts';
 export { drawRealPlan } from './chaos/workload-plan.ts';
 export {

@@ -159,7 +159,8 @@ describe.skipIf(!enabled)('real Toxiproxy', () => {
     await link.heal();
     expect(await alive()).toBe(true);
     expect(await get(link.listen)).toBe(200);
-    expect(calls.filter((call) => call.startsWith('DELETE') && call.includes('/toxics/'))).toEqual([]);
+    // Nothing here is a reset_peer or timeout: the slots were turned off, not deleted.
+    expect(calls.filter((call) => call.startsWith('DELETE'))).toEqual([]);
     // The end of a chaos run deletes syncstorm's toxics, with a connection closing through them: no add follows.
     await link.apply({ atMs: 0, do: 'add', toxic: slowClose });
     expect(await get(link.listen)).toBe(200);

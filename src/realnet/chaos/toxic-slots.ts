@@ -1,14 +1,15 @@
 /**
  * @module realnet/chaos/toxic-slots
- * How a schedule's toxic changes reach a proxy without ever deleting a toxic: Toxiproxy 2.12
- * panics when a toxic is added after toxics were deleted while a connection was closing
- * through them (its link keeps stubs the chain no longer has; see docs/real-network.md). So
- * each toxic the schedule adds takes a slot, a toxic named `syncstorm-<type>-<stream>-<n>`:
- * a free slot of the same type and stream is reused by updating its attributes and
- * toxicity, else a new one is added; a schedule's remove (and heal) sets the slot's toxicity
- * to 0, which Toxiproxy runs as a pass-through. The slots are syncstorm's; toxics of any
- * other name are someone else's and are never touched. Pure bookkeeping: the caller sends
- * the calls.
+ * How a schedule's toxic changes reach a proxy without the deletes that crash Toxiproxy
+ * 2.12: it panics when a toxic is added after toxics *before the last one of a stream* were
+ * deleted while a connection was closing through them (its link keeps stages the chain no
+ * longer has; see docs/real-network.md). So each toxic the schedule adds takes a slot, a
+ * toxic named `syncstorm-<type>-<stream>-<n>`: a free slot of the same type and stream is
+ * reused by updating its attributes and toxicity, else a new one is added; a schedule's
+ * remove (and heal) frees the slot, and the caller deletes free slots only from the end of
+ * their stream's chain (safe), setting any other to toxicity 0, which Toxiproxy runs as a
+ * pass-through. The slots are syncstorm's; toxics of any other name are someone else's and
+ * are never touched. Pure bookkeeping: the caller sends the calls.
  */
 import { UsageError } from '../../kernel/errors.ts';
 import { TOXIC_DEFAULTS, type ToxicType } from '../proxy/toxic-spec.ts';
@@ -43,6 +44,8 @@ export function isSlotName(name: string): boolean {
 
 export class ToxicSlots {
   private readonly slots: Slot[] = [];
+  /** Slot numbers handed out per type and stream, so a name is never given twice. */
+  private readonly numbers = new Map<string, number>();
 
   all(): readonly Slot[] {
     return this.slots;
@@ -52,6 +55,8 @@ export class ToxicSlots {
   adopt(name: string, type: ToxicType, stream: ToxicSpec['stream'], attributes: Record<string, number>): Slot {
     const slot: Slot = { name, type, stream, toxicity: 0, attributes, heldBy: undefined };
     this.slots.push(slot);
+    const number = Number(/-(\d+)$/.exec(name)?.[1] ?? 0);
+    this.numbers.set(`${type}-${stream}`, Math.max(number, this.numbers.get(`${type}-${stream}`) ?? 0));
     return slot;
   }
 
@@ -73,8 +78,9 @@ export class ToxicSlots {
       return { kind: 'set', slot: free };
     }
     if (this.slots.length >= SLOTS_MAX) throw new UsageError(`schedule: more than ${SLOTS_MAX} toxics at once`);
-    const taken = this.slots.filter((slot) => slot.type === spec.type && slot.stream === spec.stream).length;
-    const name = `${SLOT_PREFIX}${spec.type}-${spec.stream}-${taken + 1}`;
+    const number = (this.numbers.get(`${spec.type}-${spec.stream}`) ?? 0) + 1;
+    this.numbers.set(`${spec.type}-${spec.stream}`, number);
+    const name = `${SLOT_PREFIX}${spec.type}-${spec.stream}-${number}`;
     const slot: Slot = {
       name,
       type: spec.type,
@@ -97,6 +103,17 @@ export class ToxicSlots {
     const slot = this.held(name);
     Object.assign(slot, { toxicity: 0, heldBy: undefined });
     return { kind: 'set', slot };
+  }
+
+  /** Whether `name` is a free slot (one that may be deleted when it ends its stream's chain). */
+  isFree(name: string): boolean {
+    return this.slots.some((slot) => slot.name === name && slot.heldBy === undefined);
+  }
+
+  /** Forgets a slot whose toxic was deleted. */
+  drop(name: string): void {
+    const index = this.slots.findIndex((slot) => slot.name === name);
+    if (index >= 0) this.slots.splice(index, 1);
   }
 
   /** Forgets every slot (their toxics were deleted); returns them. */

@@ -3,9 +3,9 @@
  * One proxy in front of the server, driven through Toxiproxy's admin API, so the same code
  * works against Toxiproxy (Docker) and the embedded proxy: create it (or take over one of the
  * same name and addresses), apply schedule actions through toxic slots (toxic-slots.ts: a
- * toxic is never deleted while the proxy runs, which is what keeps Toxiproxy 2.12 alive),
- * heal (every slot at toxicity 0, the proxy enabled; at the very end of a run its toxics
- * deleted instead), and `ensure`: put the proxy and its
+ * toxic is deleted only when it is the last of its stream, else set to toxicity 0, which is
+ * what keeps Toxiproxy 2.12 alive), heal (every slot freed, the proxy enabled; at the very
+ * end of a run every one deleted), and `ensure`: put the proxy and its
  * slots back when Toxiproxy restarted or someone deleted them. Toxics of other names are
  * someone else's: kept as they are, and carried over when the proxy must be re-created.
  */
@@ -174,8 +174,11 @@ export class ProxyLink {
         return this.send(this.slots.add(action.toxic));
       case 'update':
         return this.send(this.slots.update(action.toxic));
-      case 'remove':
-        return this.send(this.slots.remove(action.name));
+      case 'remove': {
+        const { slot } = this.slots.remove(action.name);
+        if ((await this.trim(slot.stream)).includes(slot.name)) return;
+        return this.send({ kind: 'set', slot });
+      }
       case 'down':
       case 'up':
         return this.setEnabled(action.do === 'up');
@@ -189,8 +192,34 @@ export class ProxyLink {
 
   /** Every slot at toxicity 0, the proxy enabled: the network as it is. Others' toxics stay. */
   async heal(): Promise<void> {
-    for (const call of this.slots.healAll()) await this.send(call);
+    const calls = this.slots.healAll();
+    const deleted = [...(await this.trim('upstream')), ...(await this.trim('downstream'))];
+    for (const call of calls) if (!deleted.includes(call.slot.name)) await this.send(call);
     await this.setEnabled(true);
+  }
+
+  /**
+   * Deletes free slots from the end of `stream`'s chain, down to the first `reset_peer` or
+   * `timeout` among the free slots there: those two must go when off (a reset_peer in the
+   * chain gives every new connection linger 0; deleting a timeout closes what it swallowed),
+   * the others are cheaper kept at toxicity 0 for the next spell. Deleting the last toxic of
+   * a stream never leaves Toxiproxy 2.12 a connection whose stages outnumber the chain with
+   * a live last stage, the state in which its next add panics. Returns the names deleted.
+   */
+  private async trim(stream: 'upstream' | 'downstream'): Promise<string[]> {
+    const toxics = (await this.admin.request<ToxicState[]>('GET', `${this.path}/toxics`)) ?? [];
+    const chain = toxics.filter((toxic) => toxic.stream === stream);
+    let free = chain.length;
+    while (free > 0 && this.slots.isFree((chain[free - 1] as ToxicState).name)) free--;
+    const trailing = chain.slice(free);
+    const mustGo = trailing.findIndex((toxic) => toxic.type === 'reset_peer' || toxic.type === 'timeout');
+    if (mustGo < 0) return [];
+    const doomed = trailing.slice(mustGo).reverse();
+    for (const toxic of doomed) {
+      await this.admin.request('DELETE', `${this.path}/toxics/${encodeURIComponent(toxic.name)}`);
+      this.slots.drop(toxic.name);
+    }
+    return doomed.map((toxic) => toxic.name);
   }
 
   /**
