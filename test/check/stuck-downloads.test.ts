@@ -19,6 +19,8 @@ function world(
   b.at(0).view('d1', 'step', [{ id: 'r0', collection: COLLECTION, fields: FIELDS, status: 'synced', rev: 1 }]);
   const applied = b.at(10).apply({ device: 'd2', opId: 'o1', id: 'r1', revAfter: 1, fields: FIELDS });
   if (options.deleted) b.at(11).apply({ device: 'd2', opId: 'o2', id: 'r1', revAfter: 2, deleted: true, fields: {} });
+  // d1 pulled once before heal, when it had nothing to get (a history with no page is not judged).
+  b.at(5).event('server.changes', { device: 'd1', mode: 'cursor', records: [] });
   const heal = b.at(20).event('sim.phase', { phase: 'heal' });
   options.inHeal?.(b);
   const quiet = b.at(30).event('sim.quiet', { ms: 60_000 });
@@ -55,5 +57,13 @@ describe('stuck downloads (liveness)', () => {
 
   it('ignores a record that is deleted (a purged tombstone is no download)', () => {
     expect(stuckDownloads(world({ deleted: true }).history)).toEqual([]);
+  });
+
+  it('passes a device whose final view shows the change', () => {
+    const shown = world({
+      inHeal: (b) =>
+        b.view('d1', 'final', [{ id: 'r1', collection: COLLECTION, fields: FIELDS, status: 'synced', rev: 1 }]),
+    });
+    expect(stuckDownloads(shown.history)).toEqual([]);
   });
 });

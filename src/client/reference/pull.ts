@@ -27,7 +27,8 @@ export const RESETS_PER_RUN_MAX = 1;
  * What a client does when a pull is refused with a 4xx other than 401 and 429:
  * - `resync`: drop the cursor and sweep from the start now (the reference on 409/410);
  * - `resync-later`: drop the cursor, back off, sweep on the next run (the reference on the rest);
- * - `retry`: send the same request again at once (a bug: the answer will not change);
+ * - `retry`: send the same request again at once, in a run right after this one (a bug: the
+ *   answer will not change);
  * - `stop-pulling`: never pull again (a bug: the change feed dies).
  */
 export type PullRefusal = 'resync' | 'resync-later' | 'retry' | 'stop-pulling';
@@ -137,7 +138,8 @@ export async function pull(ctx: ClientContext): Promise<PullResult> {
     const status = refusedStatus(outcome);
     if (status !== undefined) {
       const refused = onRefused(ctx, status, resets);
-      if (refused === 'retry') continue;
+      // The same request again as soon as the next run can start (a bug only a mutant has).
+      if (refused === 'retry') return { pulled, bounded: true };
       if (refused === 'resync') {
         resets++;
         continue;
