@@ -270,7 +270,8 @@ export async function main(args: readonly string[], io: CliIo = processIo()): Pr
       return USAGE_EXIT_CODE;
     }
     if (isUsageError(error)) {
-      io.err(`${printable(error.message.replace(/\s*\n\s*/g, ' '))}\n`);
+      const lines = error.multiline ? error.message.split('\n') : [error.message.replace(/\s*\n\s*/g, ' ')];
+      io.err(lines.map((line) => `${printable(line)}\n`).join(''));
       return USAGE_EXIT_CODE;
     }
     const detail =

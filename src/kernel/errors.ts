@@ -13,10 +13,13 @@ const PREFIX = '[syncstorm] ';
 export class UsageError extends Error {
   override name = 'UsageError';
   readonly exitCode = USAGE_EXIT_CODE;
+  /** The message is a head line and one line per problem (a bad scenario file), printed as is. */
+  readonly multiline: boolean;
 
   /** `message` gets the `[syncstorm]` prefix unless it already has it. */
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: { cause?: unknown; multiline?: boolean }) {
     super(message.startsWith(PREFIX) ? message : PREFIX + message, options);
+    this.multiline = options?.multiline === true;
   }
 }
 

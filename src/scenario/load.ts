@@ -1,10 +1,12 @@
 /**
  * @module scenario/load
  * Reading scenario files: JSON (syntax errors located by line and column), the schema,
- * then the cross-checks. Whatever is wrong becomes one UsageError that names the file, the
- * JSON path, what was expected and where it is in the file:
- * "[syncstorm] Failed to load scenario 'x.json': steps[3].device 'C' is not declared.
- * Declare it under devices. (line 14, column 17)".
+ * then the cross-checks. Whatever is wrong becomes one UsageError that lists every problem
+ * (up to PROBLEMS_SHOWN_MAX) the way compilers do, each with the file, line and column, the
+ * JSON pointer and what was expected:
+ * "[syncstorm] Failed to load scenario 'x.json': x.json:14:17 /steps/3/device: steps[3].device
+ * 'C' is not declared. Declare it under devices." (several problems: a head line, then one
+ * line each).
  */
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, type Stats, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -40,15 +42,26 @@ function failure(source: string, detail: string): UsageError {
 /** Bound on the problems one message lists; the rest are counted. */
 export const PROBLEMS_SHOWN_MAX = 20;
 
-/** Every problem (up to PROBLEMS_SHOWN_MAX), each with its line and column, on one line. */
-function located(source: JsonSource, problems: readonly ScenarioProblem[]): string {
-  const shown = problems.slice(0, PROBLEMS_SHOWN_MAX).map((problem) => {
-    const { line, column } = source.locate(problem.path);
-    return `${problem.message} (line ${line}, column ${column})`;
+/** `/steps/3/device` (RFC 6901); the whole document is `/`. */
+export function jsonPointer(path: readonly (string | number)[]): string {
+  if (path.length === 0) return '/';
+  return path.map((part) => `/${String(part).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+/**
+ * Every problem (up to PROBLEMS_SHOWN_MAX), the way compilers list them: one line each,
+ * `file:line:column pointer: message`. One problem stays on the message's one line.
+ */
+function locatedFailure(source: string, json: JsonSource, problems: readonly ScenarioProblem[]): UsageError {
+  const lines = problems.slice(0, PROBLEMS_SHOWN_MAX).map((problem) => {
+    const { line, column } = json.locate(problem.path);
+    return printable(`${source}:${line}:${column} ${jsonPointer(problem.path)}: ${problem.message}`);
   });
-  const rest = problems.length - shown.length;
-  const more = rest > 0 ? ` (and ${rest} more problem${rest > 1 ? 's' : ''})` : '';
-  return `${shown.join(' ')}${more}`;
+  if (problems.length === 1) return failure(source, lines[0] as string);
+  const rest = problems.length - lines.length;
+  const more = rest > 0 ? [`(and ${rest} more problem${rest > 1 ? 's' : ''}, not listed)`] : [];
+  const head = printable(`Failed to load scenario '${source}': ${problems.length} problems:`);
+  return new UsageError([head, ...lines.map((line) => `  ${line}`), ...more].join('\n'), { multiline: true });
 }
 
 /** Parses and checks scenario text; `source` names it in messages. */
@@ -59,14 +72,15 @@ export function parseScenario(text: string, source: string): Scenario {
   } catch (error) {
     if (error instanceof JsonSyntaxError) {
       const what = error.kind === 'syntax' ? 'invalid JSON: ' : '';
-      throw failure(source, `${what}${error.reason} (line ${error.position.line}, column ${error.position.column}).`);
+      const { line, column } = error.position;
+      throw failure(source, `${source}:${line}:${column} ${what}${error.reason}.`);
     }
     throw failure(source, `invalid JSON: ${error instanceof Error ? error.message : String(error)}.`);
   }
   const parsed = scenarioSchema.safeParse(json.value);
-  if (!parsed.success) throw failure(source, located(json, problemsFromZod(parsed.error.issues, json.value)));
+  if (!parsed.success) throw locatedFailure(source, json, problemsFromZod(parsed.error.issues, json.value));
   const problems = crossCheck(parsed.data);
-  if (problems.length > 0) throw failure(source, located(json, problems));
+  if (problems.length > 0) throw locatedFailure(source, json, problems);
   return parsed.data;
 }
 

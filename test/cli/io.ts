@@ -52,6 +52,16 @@ export function syncstorm(
 }
 
 /** A one-line message with no stack trace. */
+/**
+ * A bad-input message: one line, or (a scenario file with several problems) a head line and
+ * one `file:line:column pointer: message` line per problem, the way compilers list them.
+ */
+export function isProblemList(text: string): boolean {
+  const [head, ...rest] = text.trimEnd().split('\n');
+  if (head?.startsWith('[syncstorm] ') !== true || /\n\s+at /.test(text)) return false;
+  return rest.every((line) => /^ {2}\S.*:\d+:\d+ \/\S*: |^\(and \d+ more problems?, not listed\)$/.test(line));
+}
+
 export function isOneLineMessage(text: string): boolean {
   const lines = text.trimEnd().split('\n');
   return lines.length === 1 && lines[0]?.startsWith('[syncstorm] ') === true && !/\n\s+at /.test(text);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { processIo } from '../../src/cli/io.ts';
-import { isOneLineMessage, syncstorm } from './io.ts';
+import { isOneLineMessage, isProblemList, syncstorm } from './io.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'syncstorm-bin-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -200,8 +200,10 @@ describe('syncstorm binary', () => {
       );
       const run = syncstorm(['run', bad]);
       expect(run.status).toBe(2);
-      expect(isOneLineMessage(run.stderr), run.stderr).toBe(true);
-      expect(run.stderr).toContain(`Failed to load scenario '${bad}': description is missing`);
+      // Every problem of the file, one line each with its place (issue 19).
+      expect(isProblemList(run.stderr), run.stderr).toBe(true);
+      expect(run.stderr).toContain(`Failed to load scenario '${bad}': `);
+      expect(run.stderr).toContain(`${bad}:1:1 /description: description is missing`);
       const flag = syncstorm(['fuzz', '--seeds', 'lots']);
       expect(flag.status).toBe(2);
       expect(isOneLineMessage(flag.stderr), flag.stderr).toBe(true);

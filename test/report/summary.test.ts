@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildSummary, renderSummary } from '../../src/report/summary.ts';
-import { CLIENT, campaign, HOSTILE, PROFILE, REPRO_PATH, REPROS, RUN_NAME } from './fixtures.ts';
+import { CLIENT, campaign, failingRun, HOSTILE, PROFILE, REPRO_PATH, REPROS, RUN_NAME } from './fixtures.ts';
 
 describe('buildSummary', () => {
   const summary = buildSummary(campaign(), { repros: REPROS, startedAt: '2025-01-02T03:04:05.000Z', runId: 'r1' });
@@ -35,6 +35,18 @@ describe('buildSummary', () => {
     expect(summary.errorRuns).toEqual([
       expect.objectContaining({ seed: '3', errors: [`client threw ${HOSTILE.img}`] }),
     ]);
+  });
+
+  it('lists the violations a run expected too, each with its expected flag (run --json)', () => {
+    expect(summary.violations.map((violation) => violation.expected)).toEqual([false, false, true]);
+    const failing = failingRun();
+    const caught = { ...failing, name: 'caught', passed: true, expectedViolations: ['convergence'] };
+    const listed = buildSummary([caught]).violations;
+    expect(listed.map((entry) => [entry.invariant, entry.expected, entry.kind])).toEqual([
+      ['convergence', true, 'violation'],
+      ['no-silent-loss', false, 'violation'],
+    ]);
+    expect(buildSummary([caught]).passed).toBe(1);
   });
 
   it('sums stats and keeps the slowest convergence', () => {

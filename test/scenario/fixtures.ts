@@ -45,11 +45,11 @@ const steps = (scenario: Json) => scenario.steps as Json[];
 /** Hand-picked malformations, one per kind of mistake. */
 export function malformedScenarios(): Malformed[] {
   return [
-    { label: 'empty file', text: '', mentions: ['invalid JSON', 'line 1, column 1'] },
-    { label: 'not JSON', text: 'name: x\n', mentions: ['invalid JSON', 'line 1, column 1'] },
-    { label: 'trailing comma', text: '{\n  "name": "x",\n}\n', mentions: ['invalid JSON', 'line 3, column 1'] },
-    { label: 'unquoted key', text: '{\n  "name": "x",\n  devices: []\n}', mentions: ['line 3, column 3'] },
-    { label: 'unterminated string', text: '{\n  "name": "x\n}', mentions: ['invalid JSON', 'line 2'] },
+    { label: 'empty file', text: '', mentions: ['invalid JSON', 'x.json:1:1 '] },
+    { label: 'not JSON', text: 'name: x\n', mentions: ['invalid JSON', 'x.json:1:1 '] },
+    { label: 'trailing comma', text: '{\n  "name": "x",\n}\n', mentions: ['invalid JSON', 'x.json:3:1 '] },
+    { label: 'unquoted key', text: '{\n  "name": "x",\n  devices: []\n}', mentions: ['x.json:3:3 '] },
+    { label: 'unterminated string', text: '{\n  "name": "x\n}', mentions: ['invalid JSON', 'x.json:2:'] },
     { label: 'array root', text: '[]', mentions: ['(root) must be an object'] },
     edited('missing name', ['name is missing'], (s) => delete s.name),
     edited('missing expect', ['expect is missing'], (s) => delete s.expect),

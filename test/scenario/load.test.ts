@@ -44,9 +44,10 @@ describe('loadScenario', () => {
     it(`rejects ${malformed.label} with a located message`, () => {
       const error = failure(malformed.text);
       expect(error.message.startsWith("[syncstorm] Failed to load scenario 'x.json': ")).toBe(true);
-      expect(error.message).not.toContain('\n');
+      // One problem: one line; several: a head line and one line each.
+      expect(error.message.includes('\n')).toBe((error as UsageError).multiline);
       for (const mention of malformed.mentions) expect(error.message).toContain(mention);
-      expect(error.message).toMatch(/line \d+, column \d+/);
+      expect(error.message).toMatch(/x\.json:\d+:\d+ /);
       expect(error.exitCode).toBe(2);
     });
   }
@@ -55,15 +56,24 @@ describe('loadScenario', () => {
     const text = JSON.stringify({ ...validScenario(), profile: 'stormy' }, null, 2);
     const line = text.split('\n').findIndex((row) => row.includes('"stormy"')) + 1;
     const column = (text.split('\n')[line - 1] as string).indexOf('"stormy"') + 1;
-    expect(failure(text).message).toContain(`(line ${line}, column ${column})`);
+    expect(failure(text).message).toContain(`x.json:${line}:${column} /profile: profile must be one of`);
   });
 
-  it('lists every problem, each located, on one line', () => {
-    const text = JSON.stringify({ ...validScenario(), name: 1, profile: 'x', devices: 'y' });
-    const message = failure(text).message;
-    for (const path of ['name must be', 'devices must be', 'profile must be']) expect(message).toContain(path);
-    expect(message.match(/\(line \d+, column \d+\)/g)).toHaveLength(3);
-    expect(message).not.toContain('more problem');
+  it('lists every problem the way compilers do: file:line:column, JSON pointer, message, one line each', () => {
+    const text = JSON.stringify({ ...validScenario(), name: 1, profile: 'x', devices: 'y' }, null, 2);
+    const lines = failure(text).message.split('\n');
+    expect(lines[0]).toBe("[syncstorm] Failed to load scenario 'x.json': 3 problems:");
+    const located = lines.slice(1).map((line) => /^ {2}x\.json:(\d+):(\d+) (\/\S*): (.*)$/.exec(line));
+    expect(located.every((match) => match !== null)).toBe(true);
+    expect(located.map((match) => match?.[3]).sort()).toEqual(['/devices', '/name', '/profile']);
+    const rows = text.split('\n');
+    for (const match of located) {
+      const key = (match?.[3] as string).slice(1);
+      const row = rows[Number(match?.[1]) - 1] as string;
+      expect(row.indexOf(`"${key}"`) + 1).toBeGreaterThan(0);
+      expect(match?.[4]).toMatch(new RegExp(`^${key} `));
+    }
+    expect(lines.join(' ')).not.toContain('more problem');
   });
 
   it('lists at most PROBLEMS_SHOWN_MAX problems and counts the rest', () => {
@@ -71,8 +81,9 @@ describe('loadScenario', () => {
     for (let index = 0; index < 25; index++) scenario.steps.unshift({ at: -1, do: 'sync', device: 'phone' });
     const message = failure(JSON.stringify(scenario, null, 2)).message;
     expect(message.match(/must be >= 0/g)).toHaveLength(PROBLEMS_SHOWN_MAX);
-    expect(message).toContain(`(and ${25 - PROBLEMS_SHOWN_MAX} more problems)`);
-    expect(message).not.toContain('\n');
+    expect(message).toContain(`(and ${25 - PROBLEMS_SHOWN_MAX} more problems, not listed)`);
+    expect(message.split('\n')).toHaveLength(1 + PROBLEMS_SHOWN_MAX + 1);
+    expect(message).toContain('x.json:');
   });
 
   it('names a missing file and a directory', () => {
@@ -92,7 +103,7 @@ describe('loadScenario', () => {
     expect(() => loadScenarios([empty])).toThrow(UsageError);
   });
 
-  it('never throws anything but a one-line UsageError on corrupted files', () => {
+  it('never throws anything but a UsageError on corrupted files, one line per problem', () => {
     const base = JSON.stringify(validScenario(), null, 2);
     const junk = fc.oneof(
       fc.string(),
@@ -118,7 +129,11 @@ describe('loadScenario', () => {
           if (!(error instanceof UsageError)) return false;
           return (
             error.message.startsWith("[syncstorm] Failed to load scenario 'fuzzed.json': ") &&
-            !error.message.includes('\n')
+            error.message.includes('\n') === error.multiline &&
+            error.message
+              .split('\n')
+              .slice(1)
+              .every((line) => /^ {2}fuzzed\.json:\d+:\d+ \/|^\(and /.test(line))
           );
         }
         return true;
