@@ -19,7 +19,9 @@ export function runLine(result: RunResult, paint: Paint, source?: string, option
     return `${paint.pass('✓')} ${printable(result.name)}${caught}${warning}${where}${time}${leaked}`;
   }
   const mark = status === 'error' ? paint.fail('✗ error') : paint.fail('✗');
-  const replay = source === undefined ? '' : `\n    reproduce with: syncstorm replay ${printable(source)}`;
+  // The server a run used goes with the hint: a --server run replays against the same server.
+  const server = result.server === undefined ? '' : ` --server ${printable(result.server)}`;
+  const replay = source === undefined ? '' : `\n    reproduce with: syncstorm replay ${printable(source)}${server}`;
   return `${mark} ${printable(result.name)}${where}: ${printable(oneLine(failureHeadline(result)))}${leaked}${replay}`;
 }
 

@@ -23,6 +23,8 @@ export interface DrawOptions {
   devices: number;
   opsPerDevice: number;
   chaosMs?: number;
+  /** The server slot every drawn plan runs against (Plan.server); the reference server when absent. */
+  server?: string;
 }
 
 /** Seeds the fuzzer draws from (a positive 31-bit integer, as a string). */
@@ -111,6 +113,7 @@ async function explore(options: FuzzOptions): Promise<{ results: RunResult[]; st
       devices: options.devices,
       opsPerDevice: options.opsPerDevice,
       ...(options.chaosMs !== undefined ? { chaosMs: options.chaosMs } : {}),
+      ...(options.server !== undefined ? { server: options.server } : {}),
       workers,
       ...(options.runTimeLimitMs !== undefined ? { seedTimeLimitMs: options.runTimeLimitMs } : {}),
       ...(options.heapMb !== undefined ? { heapMb: options.heapMb } : {}),

@@ -106,7 +106,7 @@ function sentence(message: string): string {
 function describe(options: ReproOptions, before: Plan, after: Plan, message: string): string {
   const { profile, devices, opsPerDevice } = options.draw;
   return (
-    `Found by syncstorm fuzz: client ${options.clientSpec}, seed ${options.seed} (profile ${profile}, ${devices} devices, ` +
+    `Found by syncstorm fuzz: client ${options.clientSpec}${before.server === undefined ? '' : `, server ${before.server}`}, seed ${options.seed} (profile ${profile}, ${devices} devices, ` +
     `${opsPerDevice} actions each) violated ${options.invariant}: ${sentence(message)} Shrunk from ${before.steps.length} steps and ` +
     `${rulesOf(before)} fault rules to ${after.steps.length} steps and ${rulesOf(after)}. It fails until the bug is fixed.`
   );

@@ -173,6 +173,11 @@ export const scenarioSchema = z
     client: name
       .optional()
       .describe("Client under test: 'reference', 'mutant:<name>' or a module path; --client overrides it."),
+    server: name
+      .optional()
+      .describe(
+        "Server the clients sync with: 'reference' (default), 'mutant:<name>' or a server module path (docs/server-hooks.md); --server applies to scenarios that name none.",
+      ),
     devices: z.array(devicePlanSchema).min(1),
     profile: profileNameSchema.describe('Ambient link behaviour: calm, flaky or hostile.'),
     steps: z.array(stepSchema),

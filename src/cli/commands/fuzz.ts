@@ -27,7 +27,7 @@ export async function fuzzCommand(flags: FuzzFlags, io: CliIo, clients: ClientCa
   const paths = Object.fromEntries(
     (written?.summary.violations ?? []).flatMap((entry) => (entry.repro === null ? [] : [[entry.name, entry.repro]])),
   );
-  print(reproLines(outcome.repros, paths, io, flags.client));
+  print(reproLines(outcome.repros, paths, io, flags.client, flags.server));
   print(`${countsLine(outcome.results, paint(io.color))}\n`);
   return outcome.results.every((result) => result.passed && result.errors.length === 0) ? 0 : 1;
 }
