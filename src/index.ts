@@ -38,6 +38,8 @@ export type {
   TokenResponse,
 } from './server/protocol.ts';
 export { IDEMPOTENCY_HEADER, ROUTES } from './server/protocol.ts';
+export type { HookContext, ServerEnv, ServerHandle, ServerHooks, ServerWrapper } from './server/hooks.ts';
+export { SERVER_MUTANTS } from './server/mutants/index.ts';
 export {
   type CampaignOptions,
   type Plan,
