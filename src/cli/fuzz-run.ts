@@ -5,11 +5,11 @@
  * failure saying how to replay it.
  */
 import { declaredInvariant } from '../client/resolve.ts';
-import { checkServerSpec, declaredServerInvariant, isServerModuleSpec } from '../server/resolve.ts';
 import { type FuzzOutcome, runFuzz } from '../scenario/fuzz.ts';
 import type { ClientInfo } from '../scenario/plan-runner.ts';
 import type { FuzzRepro } from '../scenario/repro.ts';
 import { ALLOW_SCENARIO_CLIENTS_FLAG, clientRunsCode } from '../scenario/trust.ts';
+import { checkServerSpec, declaredServerInvariant, isServerModuleSpec } from '../server/resolve.ts';
 import type { ProfileName } from '../sim/plan.ts';
 import { oneLine } from './format.ts';
 import { type CliIo, paint, seconds } from './io.ts';

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { INVARIANT_NAMES } from '../check/index.ts';
+import { queryMatchSchema } from '../server/fault-rules.ts';
 import { serverFaultRuleSchema, serverFaultSchema } from '../server/index.ts';
 import { CLIENT_ERROR_KINDS } from '../sim/client-errors.ts';
 
@@ -138,6 +139,7 @@ export const networkFaultRuleSchema = z
         .regex(/^(\/|\*$)/, "must start with '/' (or be '*')")
         .optional()
         .describe("Exact pathname, or a prefix ending in '*' ('/sync/*')."),
+      query: queryMatchSchema.optional(),
       nth: z.number().int().min(1).optional(),
       fromMs: virtualMs.optional(),
       untilMs: virtualMs.optional(),

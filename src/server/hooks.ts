@@ -55,9 +55,16 @@ export interface ServerHooks {
    * Before the reference server sees the request: return a Response to answer in its place
    * (the server never sees it), a Request to hand it instead, or nothing to go on.
    */
-  beforeRequest?(request: Request, context: HookContext): Promise<Request | Response | undefined> | Request | Response | undefined;
+  beforeRequest?(
+    request: Request,
+    context: HookContext,
+  ): Promise<Request | Response | undefined> | Request | Response | undefined;
   /** After the answer: return a Response to send instead, or nothing to keep it. */
-  afterRequest?(request: Request, response: Response, context: HookContext): Promise<Response | undefined> | Response | undefined;
+  afterRequest?(
+    request: Request,
+    response: Response,
+    context: HookContext,
+  ): Promise<Response | undefined> | Response | undefined;
 }
 
 /** What the server slot holds: a name and a wrapper (a mutant, hooks, or a hand-written wrap). */

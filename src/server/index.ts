@@ -17,7 +17,6 @@ export {
   serverFaultRuleSchema,
   serverFaultSchema,
 } from './fault-rules.ts';
-export { createHttpHost, type HttpHost, type HttpHostOptions, type HttpServed } from './http-host.ts';
 export {
   createServerEnv,
   type HookContext,
@@ -27,6 +26,7 @@ export {
   type ServerWrapper,
   wrapperOfHooks,
 } from './hooks.ts';
+export { createHttpHost, type HttpHost, type HttpHostOptions, type HttpServed } from './http-host.ts';
 export { SERVER_MUTANTS, type ServerMutant, serverMutant } from './mutants/index.ts';
 export { applyPatch, normalizeSet, type PatchResult } from './patch.ts';
 export * from './protocol.ts';

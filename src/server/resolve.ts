@@ -111,9 +111,11 @@ export function serverProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return `is ${value === null ? 'null' : typeof value}, not an object`;
   const server = value as Record<string, unknown>;
   if (typeof server.name !== 'string' || server.name === '') return 'has no `name` (a non-empty string)';
-  if (server.wrap !== undefined) return typeof server.wrap === 'function' ? undefined : 'has a `wrap` that is not a function';
+  if (server.wrap !== undefined)
+    return typeof server.wrap === 'function' ? undefined : 'has a `wrap` that is not a function';
   for (const hook of HOOK_NAMES) {
-    if (server[hook] !== undefined && typeof server[hook] !== 'function') return `has a \`${hook}\` that is not a function`;
+    if (server[hook] !== undefined && typeof server[hook] !== 'function')
+      return `has a \`${hook}\` that is not a function`;
   }
   if (!HOOK_NAMES.some((hook) => server[hook] !== undefined))
     return `has neither \`wrap(next, env)\` nor any hook (${HOOK_NAMES.join(', ')})`;

@@ -50,7 +50,8 @@ function rowsFor(what: ListName): { title: string; rows: Row[] }[] {
     case 'servers':
       return [
         {
-          title: 'servers (--server, or a scenario\'s "server"; or a path to a server hooks module, docs/server-hooks.md)',
+          title:
+            'servers (--server, or a scenario\'s "server"; or a path to a server hooks module, docs/server-hooks.md)',
           rows: builtInServerSpecs().map((spec): Row => [spec, serverNote(spec)]),
         },
       ];

@@ -10,7 +10,8 @@ export const keyReuseAccepted: ServerMutant = {
   name: 'key-reuse-accepted',
   description: 'Applies a reused Idempotency-Key with a different body instead of answering 422.',
   invariant: undefined,
-  unobservable: 'only a client that reuses a key for a different op is hurt, and neither the reference client nor a catalogue mutant does that; conform catches it',
+  unobservable:
+    'only a client that reuses a key for a different op is hurt, and neither the reference client nor a catalogue mutant does that; conform catches it',
   breaks: '422-on-key-reuse',
   wrap(next) {
     const stored = new Map<string, string>();
