@@ -73,11 +73,20 @@ describe('server mutant catalogue', () => {
       ],
       networkRules: [],
       serverRules: [
-        { id: 'between', match: { device: 'laptop', route: 'changes' }, fault: { type: 'write-between-pages' }, times: 1 },
+        {
+          id: 'between',
+          match: { device: 'laptop', route: 'changes' },
+          fault: { type: 'write-between-pages' },
+          times: 1,
+        },
       ],
     };
     const client = createReferenceClient();
-    const mutant = await runSimulation({ seed: '1', plan: { ...plan, server: 'mutant:skip-on-concurrent-page' }, client });
+    const mutant = await runSimulation({
+      seed: '1',
+      plan: { ...plan, server: 'mutant:skip-on-concurrent-page' },
+      client,
+    });
     expect(invariants(mutant.violations)).toContain('convergence');
     const reference = await runSimulation({ seed: '1', plan, client });
     expect(reference.violations).toEqual([]);
