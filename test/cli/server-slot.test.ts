@@ -17,7 +17,7 @@ import { SERVER_MUTANTS } from '../../src/server/mutants/index.ts';
 import { validScenario } from '../scenario/fixtures.ts';
 import { isOneLineMessage, recordingIo } from './io.ts';
 
-const SCENARIO = 'scenarios/servers/delete-during-cache-reload.json';
+const SCENARIO = 'scenarios/delete-during-cache-reload.json';
 const dir = mkdtempSync(join(tmpdir(), 'syncstorm-server-slot-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -99,7 +99,7 @@ describe('server mutant catalogue', () => {
 });
 
 describe('the server slot in a run', () => {
-  const scenario = loadScenario('scenarios/servers/delete-during-cache-reload.json');
+  const scenario = loadScenario('scenarios/delete-during-cache-reload.json');
   const client = createReferenceClient();
 
   test('a run against a server mutant is deterministic, and records the server', async () => {
