@@ -23,6 +23,8 @@ export { installVirtualGlobals } from './kernel/virtual-globals.ts';
 export { loadScenario, loadScenarios } from './scenario/load.ts';
 export { runScenario } from './scenario/run.ts';
 export type { Scenario } from './scenario/schema.ts';
+export type { HookContext, ServerEnv, ServerHandle, ServerHooks, ServerWrapper } from './server/hooks.ts';
+export { SERVER_MUTANTS } from './server/mutants/index.ts';
 export type {
   BatchRequest,
   BatchResponse,

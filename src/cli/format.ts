@@ -25,7 +25,9 @@ export function runLine(result: RunResult, paint: Paint, source?: string, option
     return `${paint.pass('✓')} ${printable(result.name)}${caught}${warning}${where}${time}${leaked}`;
   }
   const mark = status === 'error' ? paint.fail('✗ error') : paint.fail('✗');
-  const command = options.reproduce ?? (source === undefined ? undefined : `syncstorm replay ${source}`);
+  // The server a run used goes with the hint: a --server run replays against the same server.
+  const server = result.server === undefined ? '' : ` --server ${result.server}`;
+  const command = options.reproduce ?? (source === undefined ? undefined : `syncstorm replay ${source}${server}`);
   const replay = command === undefined ? '' : `\n    reproduce with: ${printable(command)}`;
   return `${mark} ${printable(result.name)}${where}: ${printable(oneLine(failureHeadline(result)))}${leaked}${replay}`;
 }

@@ -27,17 +27,24 @@ export interface CampaignFlags extends RunLimitFlags {
   timeLimit?: number;
   shrinkTimeLimit?: number;
   shard?: Shard;
+  /** `--server`: the server every seed runs against. */
+  server?: string;
 }
 
 export async function runFuzzCampaign(flags: CampaignFlags, client: ClientInfo, io: CliIo): Promise<FuzzOutcome> {
   const { start, end } = shardRange(flags.seeds, flags.shard);
   const seeds = end - start;
   const seedStart = flags.seedStart + start;
-  const label = `fuzz ${flags.client} (${flags.profile}, ${flags.devices} devices x ${flags.ops} ops, seeds ${seedStart}..${seedStart + seeds - 1})`;
+  const against = flags.server === undefined ? '' : ` against server ${flags.server}`;
+  const label = `fuzz ${flags.client}${against} (${flags.profile}, ${flags.devices} devices x ${flags.ops} ops, seeds ${seedStart}..${seedStart + seeds - 1})`;
   const colors = paint(io.color);
   const progress = new Progress(io, label, seeds);
   let failed = 0;
-  const preferInvariant = declaredInvariant(flags.client);
+  if (flags.server !== undefined) checkServerSpec(flags.server, '--server');
+  const server = flags.server === undefined || flags.server.trim() === 'reference' ? undefined : flags.server.trim();
+  // A mutant client's bug is the one looked for; else a mutant server's.
+  const preferInvariant =
+    declaredInvariant(flags.client) ?? (server === undefined ? undefined : declaredServerInvariant(server));
   const { timeLimitMs: runTimeLimitMs, heapMb } = runLimits(flags);
   const outcome = await runFuzz({
     clientSpec: flags.client,
@@ -49,6 +56,7 @@ export async function runFuzzCampaign(flags: CampaignFlags, client: ClientInfo, 
     profile: flags.profile,
     devices: flags.devices,
     opsPerDevice: flags.ops,
+    ...(server !== undefined ? { server } : {}),
     ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
     ...(preferInvariant !== undefined ? { preferInvariant } : {}),
     now: io.now,
@@ -108,7 +116,7 @@ export function reproLines(
   const colors = paint(io.color);
   // The repro names the client (one that runs code needs --allow-scenario-clients); the
   // other flags that change a run are carried over (cli/replay-hint).
-  const hint = { flags, scenarioClient: flags.client };
+  const hint = { flags, scenarioClient: flags.client, scenarioServer: flags.server };
   return repros
     .map((repro) => {
       const path = paths[repro.name];

@@ -113,6 +113,12 @@ const ALLOW_SCENARIO_CLIENTS_OPTION = [
   'let scenario files name clients that run code (module paths, process:<command>); only for files you trust',
 ] as const;
 
+/** `--server`: the server slot (server/resolve.ts); scenarios that name a server keep theirs. */
+const SERVER_OPTION = [
+  '--server <spec>',
+  "server the clients sync with: reference | mutant:<name> | <module path> (see 'syncstorm list servers'); for scenarios that name none",
+] as const;
+
 /**
  * Bounds on every run of client code (each in a supervised child process): wall time from
  * the moment the client starts (`--scenario-time-limit` is its older name) and heap.
@@ -149,6 +155,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, clients: Clien
     campaignOptions(timeOptions(reportOptions(program.command('gate'))), GATE_DEFAULTS, true)
       .description('run every scenario and a fuzz campaign: the one command for CI')
       .option('--scenarios <dir>', 'scenario folder', GATE_DEFAULTS.scenarios)
+      .option(...SERVER_OPTION)
       .option(...ALLOW_SCENARIO_CLIENTS_OPTION),
   ).action(async (flags: GateFlags) => {
     const { gateCommand } = await import('./commands/gate.ts');
@@ -161,6 +168,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, clients: Clien
       .argument('<paths...>', 'scenario files or folders')
       .option('--client <spec>', 'client for scenarios that name none', DEFAULT_CLIENT)
       .option('--shard <i/n>', "run only this shard's share of the files", parseShard)
+      .option(...SERVER_OPTION)
       .option(...ALLOW_SCENARIO_CLIENTS_OPTION),
   ).action(async (paths: string[], flags: RunFlags) => {
     const { runCommand } = await import('./commands/run.ts');
@@ -169,6 +177,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, clients: Clien
 
   runLimitOptions(campaignOptions(timeOptions(reportOptions(program.command('fuzz'))), FUZZ_DEFAULTS, false))
     .description('draw runs from seeds; shrink each failure into a repro scenario')
+    .option(...SERVER_OPTION)
     .action(async (flags: FuzzFlags) => {
       const { fuzzCommand } = await import('./commands/fuzz.ts');
       setExit(await fuzzCommand(flags, io, clients));
@@ -181,6 +190,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, clients: Clien
       .option('--client <spec>', 'client if the scenario names none', DEFAULT_CLIENT)
       .option('--trace <file>', 'write the trace as JSON lines')
       .option('--json', 'print the result as JSON')
+      .option(...SERVER_OPTION)
       .option(...ALLOW_SCENARIO_CLIENTS_OPTION),
   ).action(async (path: string, flags: ReplayFlags) => {
     const { replayCommand } = await import('./commands/replay.ts');

@@ -6,6 +6,7 @@
  * shell.
  */
 import { ALLOW_SCENARIO_CLIENTS_FLAG, clientRunsCode } from '../scenario/trust.ts';
+import { isServerModuleSpec } from '../server/resolve.ts';
 import { DEFAULT_CLIENT } from './clients.ts';
 
 /** What the hint is built from: the command's parsed flags and the scenario's own choices. */
@@ -14,6 +15,8 @@ export interface HintContext {
   flags: Readonly<Record<string, unknown>>;
   /** The client the scenario names itself (its `client` field), if any: then --client does not apply. */
   scenarioClient?: string;
+  /** The server the scenario names itself (its `server` field), if any: then --server does not apply. */
+  scenarioServer?: string;
 }
 
 /** One flag that changes a run: the words it adds to the hint (none when it is not set). */
@@ -43,10 +46,21 @@ export const RUN_CHANGING_FLAGS: readonly RunChangingFlag[] = [
     },
   },
   {
-    // A scenario that names a client running code is refused without it.
+    flag: '--server',
+    words: ({ flags, scenarioServer }) => {
+      const server = flags.server;
+      if (scenarioServer !== undefined || typeof server !== 'string' || server.trim() === 'reference') return [];
+      return ['--server', server];
+    },
+  },
+  {
+    // A scenario that names a client or a server running code is refused without it.
     flag: ALLOW_SCENARIO_CLIENTS_FLAG,
-    words: ({ scenarioClient }) =>
-      scenarioClient !== undefined && clientRunsCode(scenarioClient) ? [ALLOW_SCENARIO_CLIENTS_FLAG] : [],
+    words: ({ scenarioClient, scenarioServer }) =>
+      (scenarioClient !== undefined && clientRunsCode(scenarioClient)) ||
+      (scenarioServer !== undefined && isServerModuleSpec(scenarioServer))
+        ? [ALLOW_SCENARIO_CLIENTS_FLAG]
+        : [],
   },
   switchFlag('--real-globals', 'realGlobals'),
   switchFlag('--strict-time', 'strictTime'),

@@ -14,7 +14,9 @@ import { type LoadedScenario, loadScenarios, scenarioClient } from '../scenario/
 import type { ClientInfo, PlanRunner } from '../scenario/plan-runner.ts';
 import { checkCollections } from '../scenario/run.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { assertScenarioClientAllowed } from '../scenario/trust.ts';
+import { scenarioServer, withServer } from '../scenario/server-spec.ts';
+import { assertScenarioClientAllowed, assertScenarioServerAllowed } from '../scenario/trust.ts';
+import { checkServerSpec } from '../server/resolve.ts';
 import type { RunResult } from '../sim/result.ts';
 import type { ClientCache } from './clients.ts';
 import { runLine } from './format.ts';
@@ -30,6 +32,8 @@ export interface ScenarioRunFlags {
   allowScenarioClients?: boolean;
   /** Heap of the child that runs the clients, MB. */
   memoryLimit?: number;
+  /** Server for scenarios that name none (`--server`). */
+  server?: string;
 }
 
 export interface ScenarioRuns {
@@ -53,11 +57,17 @@ export async function prepareScenarios(
   const all = loadScenarios(paths);
   // Every file is checked before any client resolves: a refused one means nothing ran.
   const trust = { allowScenarioClients: flags.allowScenarioClients === true, commandLineClient: flags.client };
-  for (const loaded of all)
+  if (flags.server !== undefined) checkServerSpec(flags.server, '--server');
+  for (const loaded of all) {
     assertScenarioClientAllowed(loaded.path, scenarioClient(loaded.scenario, loaded.path), trust);
+    const serverTrust = { ...trust, commandLineServer: flags.server };
+    assertScenarioServerAllowed(loaded.path, scenarioServer(loaded.scenario, loaded.path), serverTrust);
+  }
   const { start, end } = shardRange(all.length, flags.shard);
   const prepared: Prepared[] = [];
-  for (const loaded of all.slice(start, end)) {
+  for (const named of all.slice(start, end)) {
+    // The server goes into the scenario's plan: the child, a repro and a replay all see it.
+    const loaded = { ...named, scenario: withServer(named.scenario, named.path, flags.server) };
     const spec = scenarioClient(loaded.scenario, loaded.path) ?? flags.client;
     const where = `Scenario '${loaded.path}' (client '${spec}')`;
     const client = await clients.describe(spec, where, flags.memoryLimit);
@@ -138,7 +148,12 @@ export async function runPrepared(
       results.push(result);
       repros.set(result.name, { path: loaded.path, steps: loaded.scenario.steps.length });
       const named = scenarioClient(loaded.scenario, loaded.path);
-      const hint = { flags, ...(named !== undefined ? { scenarioClient: named } : {}) };
+      const namedServer = scenarioServer(loaded.scenario, loaded.path);
+      const hint = {
+        flags,
+        ...(named !== undefined ? { scenarioClient: named } : {}),
+        ...(namedServer !== undefined ? { scenarioServer: namedServer } : {}),
+      };
       print(`${runLine(result, colors, loaded.path, { reproduce: reproduceCommand('replay', loaded.path, hint) })}\n`);
     }
   } finally {

@@ -6,6 +6,7 @@
  * whatever other rules exist.
  */
 import { assert } from '../kernel/assert.ts';
+import { queryMatches, queryMatchProblem } from '../kernel/query-match.ts';
 import type { Rng } from '../kernel/rng.ts';
 import type { FaultVerdict, NetworkFaultMatch, NetworkFaultRule } from './types.ts';
 
@@ -19,6 +20,8 @@ export interface RuleSubject {
   method: string;
   /** Pathname, without query. */
   path: string;
+  /** The query string (absent: none). */
+  query?: URLSearchParams;
   /** Virtual time the request is sent at. */
   timeMs: number;
 }
@@ -46,6 +49,8 @@ export function validateRule(rule: NetworkFaultRule): void {
     match.path === undefined || match.path.startsWith('/') || match.path === '*',
     `${where}: path must start with /`,
   );
+  const queryProblem = match.query === undefined ? undefined : queryMatchProblem(match.query);
+  assert(queryProblem === undefined, `${where}: ${queryProblem}`);
   assert(rule.times === undefined || (Number.isInteger(rule.times) && rule.times >= 0), `${where}: times must be >= 0`);
   assert(typeof verdict === 'object' && verdict !== null, `${where}: verdict must be an object`);
   switch (verdict.type) {
@@ -79,6 +84,7 @@ function matches(match: NetworkFaultMatch, subject: RuleSubject): boolean {
   if (match.device !== undefined && match.device !== subject.device) return false;
   if (match.method !== undefined && match.method.toUpperCase() !== subject.method) return false;
   if (match.path !== undefined && !pathMatches(match.path, subject.path)) return false;
+  if (!queryMatches(match.query, subject.query)) return false;
   if (match.fromMs !== undefined && subject.timeMs < match.fromMs) return false;
   if (match.untilMs !== undefined && subject.timeMs >= match.untilMs) return false;
   return true;

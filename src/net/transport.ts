@@ -178,7 +178,13 @@ export class Transport {
     const hit =
       this.context.faultsEnabled() && this.context.rules.size > 0
         ? this.context.rules.evaluate(
-            { device, method: exchange.request.method, path: exchange.path, timeMs: this.context.scheduler.now() },
+            {
+              device,
+              method: exchange.request.method,
+              path: exchange.path,
+              query: queryOf(exchange.request.url),
+              timeMs: this.context.scheduler.now(),
+            },
             streams.rules,
           )
         : undefined;
@@ -314,4 +320,10 @@ export class Transport {
     }
     return streams;
   }
+}
+
+/** The query string of `url` for rules that match on it; undefined when it has none. */
+function queryOf(url: string): URLSearchParams | undefined {
+  const at = url.indexOf('?');
+  return at < 0 ? undefined : new URLSearchParams(url.slice(at + 1).split('#')[0]);
 }

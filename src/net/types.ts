@@ -58,6 +58,11 @@ export interface NetworkFaultMatch {
   method?: string;
   /** Exact pathname, or a prefix ending in '*' ('/sync/*'). The query string is not part of it. */
   path?: string;
+  /**
+   * Query parameters the request must carry: name → exact value, `'*'` (present, any value)
+   * or null (absent); unlisted parameters are ignored (kernel/query-match.ts).
+   */
+  query?: Record<string, string | null>;
   /** 1-based: applies only to the nth request that matches device, method, path and window. */
   nth?: number;
   /** Window of virtual time, `fromMs <= t < untilMs`, at the moment the request is sent. */

@@ -10,6 +10,7 @@ import { assert } from '../kernel/assert.ts';
 import { Rng } from '../kernel/rng.ts';
 import { Scheduler } from '../kernel/scheduler.ts';
 import { Trace } from '../kernel/trace.ts';
+import { createServerEnv } from '../server/hooks.ts';
 import {
   ReferenceServer,
   resolveServerConfig,
@@ -70,7 +71,14 @@ export class ServedServer {
     });
     pump.start();
     const base: ServerHandle = (request, deviceId) => server.handle(request, { deviceId });
-    const handle = mutant === undefined ? base : mutant.wrap(base);
+    const env = createServerEnv({
+      name: mutant?.name ?? 'reference',
+      scheduler,
+      rng: rng.fork('hooks'),
+      trace,
+      records: () => server.records(),
+    });
+    const handle = mutant === undefined ? base : mutant.wrap(base, env);
     return { number, scheduler, trace, server, pump, handle, rules: [], faultsEnabled: true };
   }
 

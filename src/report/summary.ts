@@ -14,6 +14,8 @@ export interface SummaryViolation {
   name: string;
   seed: string;
   client: string;
+  /** The server slot the run used, when it named one (`--server`, a scenario's `server`). */
+  server?: string;
   profile: string;
   invariant: string;
   message: string;
@@ -102,6 +104,7 @@ function violationsOf(result: RunResult, options: ReportOptions): SummaryViolati
     name: result.name,
     seed: result.seed,
     client: result.client,
+    ...(result.server !== undefined ? { server: result.server } : {}),
     profile: result.profile,
     repro: repro?.path ?? null,
     steps: repro?.steps ?? null,

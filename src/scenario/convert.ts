@@ -24,6 +24,8 @@ export function scenarioToPlan(scenario: Scenario): Plan {
     steps: scenario.steps,
     networkRules: scenario.networkRules ?? [],
     serverRules: scenario.serverRules ?? [],
+    // Only when named: a plan of the reference server has no `server` key at all.
+    ...(scenario.server !== undefined ? { server: scenario.server } : {}),
   };
 }
 
@@ -45,6 +47,7 @@ export function planToScenario(plan: Plan, options: PlanScenarioOptions): Scenar
     description: options.description,
     seed: options.seed,
     client: options.client,
+    ...(plan.server !== undefined ? { server: plan.server } : {}),
     devices: plan.devices,
     profile: plan.profile,
     steps: plan.steps,

@@ -25,6 +25,8 @@ export interface DrawOptions {
   devices: number;
   opsPerDevice: number;
   chaosMs?: number;
+  /** The server slot every drawn plan runs against (Plan.server); the reference server when absent. */
+  server?: string;
 }
 
 /** Seeds the fuzzer draws from (a positive 31-bit integer, as a string). */
@@ -120,6 +122,7 @@ async function explore(options: FuzzOptions): Promise<{ results: RunResult[]; st
       devices: options.devices,
       opsPerDevice: options.opsPerDevice,
       ...(options.chaosMs !== undefined ? { chaosMs: options.chaosMs } : {}),
+      ...(options.server !== undefined ? { server: options.server } : {}),
       workers,
       // A failure's trace goes in the report, whether or not it is shrunk.
       keepFailedTraces: true,

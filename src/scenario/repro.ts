@@ -132,7 +132,7 @@ function describe(options: ReproOptions, before: Plan, after: Plan, message: str
       ? `Not shrunk: ${before.steps.length} steps and ${rulesOf(before)} fault rules.`
       : `Shrunk from ${before.steps.length} steps and ${rulesOf(before)} fault rules to ${after.steps.length} steps and ${rulesOf(after)}.`;
   return (
-    `Found by syncstorm fuzz: client ${options.clientSpec}, seed ${options.seed} (profile ${profile}, ${devices} devices, ` +
+    `Found by syncstorm fuzz: client ${options.clientSpec}${before.server === undefined ? '' : `, server ${before.server}`}, seed ${options.seed} (profile ${profile}, ${devices} devices, ` +
     `${opsPerDevice} actions each) violated ${options.invariant}: ${sentence(message)}${also} ${size} It fails until the bug is fixed.`
   );
 }

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { INVARIANT_NAMES } from '../check/index.ts';
+import { queryMatchSchema } from '../server/fault-rules.ts';
 import { serverFaultRuleSchema, serverFaultSchema } from '../server/index.ts';
 import { CLIENT_ERROR_KINDS } from '../sim/client-errors.ts';
 
@@ -138,6 +139,7 @@ export const networkFaultRuleSchema = z
         .regex(/^(\/|\*$)/, "must start with '/' (or be '*')")
         .optional()
         .describe("Exact pathname, or a prefix ending in '*' ('/sync/*')."),
+      query: queryMatchSchema.optional(),
       nth: z.number().int().min(1).optional(),
       fromMs: virtualMs.optional(),
       untilMs: virtualMs.optional(),
@@ -173,6 +175,11 @@ export const scenarioSchema = z
     client: name
       .optional()
       .describe("Client under test: 'reference', 'mutant:<name>' or a module path; --client overrides it."),
+    server: name
+      .optional()
+      .describe(
+        "Server the clients sync with: 'reference' (default), 'mutant:<name>' or a server module path (docs/server-hooks.md); --server applies to scenarios that name none.",
+      ),
     devices: z.array(devicePlanSchema).min(1),
     profile: profileNameSchema.describe('Ambient link behaviour: calm, flaky or hostile.'),
     steps: z.array(stepSchema),

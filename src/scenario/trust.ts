@@ -11,6 +11,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { isModuleSpec } from '../client/resolve.ts';
 import { UsageError } from '../kernel/errors.ts';
+import { isServerModuleSpec } from '../server/resolve.ts';
 
 /** The flag that lets scenario files name clients that run code. */
 export const ALLOW_SCENARIO_CLIENTS_FLAG = '--allow-scenario-clients';
@@ -49,4 +50,28 @@ export function assertScenarioClientAllowed(path: string, spec: string | undefin
   throw new UsageError(
     `Scenario '${path}' names client ${shown}, which would run code from outside syncstorm; nothing was run. If you trust this file, pass ${ALLOW_SCENARIO_CLIENTS_FLAG} (or give the same client with --client).`,
   );
+}
+
+/**
+ * Throws a UsageError (exit 2) when scenario `path` names `spec`, a server module, and the
+ * command line did not allow it (`--allow-scenario-clients`, or the same module as `--server`).
+ * Built-in servers (reference, mutant:<name>) are always allowed.
+ */
+export function assertScenarioServerAllowed(
+  path: string,
+  spec: string | undefined,
+  trust: { allowScenarioClients?: boolean; commandLineServer?: string | undefined },
+): void {
+  if (spec === undefined || !isServerModuleSpec(spec)) return;
+  if (trust.allowScenarioClients === true) return;
+  if (trust.commandLineServer !== undefined && sameModule(spec, trust.commandLineServer)) return;
+  const shown = JSON.stringify(spec.trim());
+  throw new UsageError(
+    `Scenario '${path}' names server ${shown}, a module that would run code from outside syncstorm; nothing was run. If you trust this file, pass ${ALLOW_SCENARIO_CLIENTS_FLAG} (or give the same server with --server).`,
+  );
+}
+
+function sameModule(a: string, b: string): boolean {
+  const absolute = (spec: string) => (isAbsolute(spec.trim()) ? spec.trim() : resolve(spec.trim()));
+  return isServerModuleSpec(b) && absolute(a) === absolute(b);
 }

@@ -1,7 +1,8 @@
 /**
  * @module server/fault-rules
  * Server faults as plain data (JSON from a scenario, or drawn by the fuzzer): a rule matches
- * requests by device, route, op kind, time window and nth occurrence, and names one fault.
+ * requests by device, route, op kind, query parameters, time window and nth occurrence, and
+ * names one fault.
  * docs/protocol.md ("Server faults") describes each fault's effect; faults.ts applies them.
  *
  * Each fault belongs to one decision point of a request, in this order:
@@ -14,6 +15,7 @@
  * - `applied`: `write-after-apply` (per applied op, after its commit, before its answer).
  */
 import { z } from 'zod';
+import { QUERY_KEYS_MAX } from '../kernel/query-match.ts';
 import type { OpKind } from './protocol.ts';
 
 export type ServerRoute = 'op' | 'batch' | 'changes' | 'snapshot' | 'refresh';
@@ -52,6 +54,12 @@ export interface ServerFaultMatch {
   untilMs?: number;
   /** Fire with this probability (drawn from the server's fault stream). */
   probability?: number;
+  /**
+   * Query parameters the request must carry: name → exact value, `'*'` (present) or null
+   * (absent); unlisted ones are ignored (kernel/query-match.ts). Requests with no query
+   * string (ops, batches, refresh) carry none of them.
+   */
+  query?: Record<string, string | null>;
 }
 
 export interface ServerFaultRule {
@@ -116,6 +124,12 @@ export const serverFaultSchema = z.discriminatedUnion('type', [
 
 const virtualMs = z.number().int().min(0);
 
+/** A rule's `query` (kernel/query-match.ts): shared by network and server rules. */
+export const queryMatchSchema = z
+  .record(z.string().min(1), z.string().nullable())
+  .refine((query) => Object.keys(query).length <= QUERY_KEYS_MAX, `at most ${QUERY_KEYS_MAX} keys`)
+  .describe("Query parameters the request must carry: name → exact value, '*' (present, any value) or null (absent).");
+
 export const serverFaultRuleSchema = z.strictObject({
   id: z.string().min(1).max(128).optional(),
   match: z.strictObject({
@@ -126,6 +140,7 @@ export const serverFaultRuleSchema = z.strictObject({
     fromMs: virtualMs.optional(),
     untilMs: virtualMs.optional(),
     probability: z.number().min(0).max(1).optional(),
+    query: queryMatchSchema.optional(),
   }),
   fault: serverFaultSchema,
   times: z.number().int().min(1).optional(),

@@ -8,6 +8,7 @@
  * `probability`) and it has fired fewer than `times` times. Firing records `server.fault`.
  */
 import { assert } from '../kernel/assert.ts';
+import { queryMatches } from '../kernel/query-match.ts';
 import type { Rng } from '../kernel/rng.ts';
 import {
   DECISION_POINT,
@@ -26,6 +27,8 @@ export interface FaultSubject {
   route: ServerRoute;
   /** Kinds of the ops concerned (empty for changes, snapshot and refresh). */
   kinds: readonly OpKind[];
+  /** The request's query string (absent: none, as for ops). */
+  query?: URLSearchParams;
 }
 
 export interface FiredFault {
@@ -106,6 +109,7 @@ export class FaultEngine {
     if (match.device !== undefined && match.device !== subject.device) return false;
     if (match.route !== undefined && match.route !== subject.route) return false;
     if (match.kind !== undefined && !subject.kinds.includes(match.kind)) return false;
+    if (!queryMatches(match.query, subject.query)) return false;
     const elapsed = this.elapsedMs();
     if (match.fromMs !== undefined && elapsed < match.fromMs) return false;
     if (match.untilMs !== undefined && elapsed >= match.untilMs) return false;

@@ -17,7 +17,17 @@ export {
   serverFaultRuleSchema,
   serverFaultSchema,
 } from './fault-rules.ts';
+export {
+  createServerEnv,
+  type HookContext,
+  type ServerEnv,
+  type ServerHandle,
+  type ServerHooks,
+  type ServerWrapper,
+  wrapperOfHooks,
+} from './hooks.ts';
 export { createHttpHost, type HttpHost, type HttpHostOptions, type HttpServed } from './http-host.ts';
+export { SERVER_MUTANTS, type ServerMutant, serverMutant } from './mutants/index.ts';
 export { applyPatch, normalizeSet, type PatchResult } from './patch.ts';
 export * from './protocol.ts';
 export { ReferenceServer, type ReferenceServerOptions } from './reference-server.ts';

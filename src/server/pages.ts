@@ -97,10 +97,14 @@ export function buildPage(
   route: ServerRoute,
   query: PageQuery,
   limit: number,
+  /** The request's query string, for rules that match on it. */
+  params?: URLSearchParams,
 ): Reply {
   let records = select(context, query, limit);
-  const fired = context.faults.decide('page', { device, route, kinds: [] }, (fault) =>
-    applies(context, query, records, fault),
+  const fired = context.faults.decide(
+    'page',
+    { device, route, kinds: [], ...(params ? { query: params } : {}) },
+    (fault) => applies(context, query, records, fault),
   );
   const fault = fired?.fault;
   if (fault?.type === 'short-page') records = records.slice(0, fault.limit);

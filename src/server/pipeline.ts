@@ -65,7 +65,12 @@ async function admit<T>(
   }
   const parsed = await spec.parse(context, request);
   if (!parsed.ok) return parsed;
-  const subject = { device, route: spec.route, kinds: spec.kinds(parsed.value) };
+  const subject = {
+    device,
+    route: spec.route,
+    kinds: spec.kinds(parsed.value),
+    query: new URL(request.url).searchParams,
+  };
   const slow = context.faults.decide('delay', subject);
   if (slow?.fault.type === 'slow') await sleep(context, slow.fault.ms);
   const gateway = context.faults.decide('gateway', subject, (fault) => fault.type !== 'token-expired' || !!token);

@@ -20,6 +20,7 @@ serveTasks<SeedTask>(async (task, started) => {
     ...(task.chaosMs !== undefined ? { chaosMs: task.chaosMs } : {}),
     keepTrace: task.keepFailedTraces,
     runEventsMax: task.eventsMax,
+    ...(task.server !== undefined ? { server: task.server } : {}),
   });
   if (result.passed) delete result.trace;
   return result;

@@ -15,6 +15,8 @@ import { RUN_EVENTS_MAX_DEFAULT, SupervisedChild } from './supervisor.ts';
 export interface CampaignOptions {
   /** 'reference', 'mutant:<name>', a module path, or 'process:<command>'. */
   clientSpec: string;
+  /** The server slot: 'mutant:<name>' or a server module path; the reference server when absent. */
+  server?: string;
   seeds: number;
   seedStart: number;
   profile: ProfileName;
@@ -47,6 +49,7 @@ export interface SeedTask {
   keepFailedTraces: boolean;
   /** Bound on the run's scheduler events. */
   eventsMax: number;
+  server?: string;
 }
 
 export const SEED_TIME_LIMIT_MS_DEFAULT = 120_000;
@@ -68,6 +71,7 @@ export async function runCampaign(options: CampaignOptions): Promise<RunResult[]
     ...(options.chaosMs !== undefined ? { chaosMs: options.chaosMs } : {}),
     keepFailedTraces: options.keepFailedTraces ?? false,
     eventsMax: RUN_EVENTS_MAX_DEFAULT,
+    ...(options.server !== undefined ? { server: options.server } : {}),
   }));
   const results = new Map<string, RunResult>();
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), tasks.length));

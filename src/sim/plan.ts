@@ -64,6 +64,8 @@ export interface Plan {
   steps: Step[];
   networkRules: NetworkFaultRule[];
   serverRules: ServerFaultRule[];
+  /** The server slot: 'reference' when absent, 'mutant:<name>' or a server module path (server/resolve.ts). */
+  server?: string;
 }
 
 /** Devices named by steps that the plan does not declare (a scenario's typo, say). */

@@ -42,6 +42,8 @@ export interface RunResult {
   name: string;
   seed: string;
   client: string;
+  /** The server slot's spec, when the run named one ('mutant:<name>', a module path). */
+  server?: string;
   profile: string;
   traceHash: string;
   /** True when the outcome matched what was expected (no violation, or exactly the expected ones). */

@@ -20,16 +20,20 @@ export interface SeedRunOptions {
   keepTrace?: boolean;
   /** Bound on the run's scheduler events. */
   runEventsMax?: number;
+  /** The server slot (Plan.server); the reference server when absent. */
+  server?: string;
 }
 
 /** The plan a seed stands for. The plan's generator is forked off the seed by label 'plan'. */
 export function planForSeed(options: Omit<SeedRunOptions, 'client' | 'keepTrace' | 'runEventsMax'>): Plan {
-  return generatePlan(new Rng(options.seed).fork('plan'), {
+  const plan = generatePlan(new Rng(options.seed).fork('plan'), {
     devices: options.devices,
     opsPerDevice: options.opsPerDevice,
     profile: options.profile,
     ...(options.chaosMs !== undefined ? { chaosMs: options.chaosMs } : {}),
   });
+  // The server does not change what is drawn: the same seed is the same plan against any server.
+  return options.server === undefined ? plan : { ...plan, server: options.server };
 }
 
 export function runSeed(options: SeedRunOptions): Promise<RunResult> {

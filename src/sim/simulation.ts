@@ -11,6 +11,7 @@ import { describeLeak, type Leak } from '../kernel/leaks.ts';
 import { describeOutsideWait } from '../kernel/outside-waits.ts';
 import { EventsLimitReached } from '../kernel/scheduler.ts';
 import type { ServerConfig } from '../server/index.ts';
+import { resolveServerOnce } from '../server/resolve.ts';
 import { ClientErrorLog, clientErrorViolation } from './client-errors.ts';
 import { callError, StepExecutor } from './executor.ts';
 import { WORKLOAD_COLLECTIONS } from './fields.ts';
@@ -110,6 +111,8 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
   const wallStart = performance.now(); // allowed: wall time of the run, reported only
   const missing = undeclaredDevices(options.plan);
   if (missing.length > 0) throw new Error(`[syncstorm] plan steps name undeclared devices: ${missing.join(', ')}`);
+  // A server module that does not load is bad input; it is resolved before anything starts.
+  const serverWrapper = options.plan.server === undefined ? undefined : await resolveServerOnce(options.plan.server);
   const storageDir = makeRunScratch();
   const world = createWorld({
     seed: options.seed,
@@ -120,6 +123,7 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
     ...(options.traceFile ? { traceFile: options.traceFile } : {}),
     ...(options.serverConfig ? { serverConfig: options.serverConfig } : {}),
     virtualGlobals: options.virtualGlobals ?? process.env.SYNCSTORM_REAL_GLOBALS !== '1',
+    ...(serverWrapper !== undefined ? { serverWrapper } : {}),
   });
   const errors = new ClientErrorLog();
   world.outside.onAbandon = (wait) => {
@@ -136,6 +140,8 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
       client: options.client.name,
       profile: options.plan.profile,
       devices: options.plan.devices.map((device) => device.id),
+      // Recorded only when a server is named, so the traces of reference-server runs stay as they were.
+      ...(options.plan.server !== undefined ? { server: options.plan.server } : {}),
     });
     const executor = new StepExecutor(
       world,
@@ -213,6 +219,7 @@ function summarise(
     name: options.name ?? `seed-${options.seed}`,
     seed: options.seed,
     client: options.client.name,
+    ...(options.plan.server !== undefined ? { server: options.plan.server } : {}),
     profile: options.plan.profile,
     traceHash: world.trace.hash(),
     passed,

@@ -10,7 +10,8 @@ import { OutsideWaits } from '../kernel/outside-waits.ts';
 import { Rng } from '../kernel/rng.ts';
 import { Scheduler } from '../kernel/scheduler.ts';
 import { Trace } from '../kernel/trace.ts';
-import { Network } from '../net/index.ts';
+import { Network, type SimServer } from '../net/index.ts';
+import { createServerEnv, type ServerWrapper } from '../server/hooks.ts';
 import { ReferenceServer, type ServerConfig } from '../server/index.ts';
 import { DeviceHost } from './device.ts';
 import type { Plan } from './plan.ts';
@@ -31,6 +32,8 @@ export interface WorldOptions {
   serverConfig?: Partial<ServerConfig>;
   /** Virtual globals inside devices (default true; the client may also opt out). */
   virtualGlobals?: boolean;
+  /** The server slot: a wrapper around the reference server (a mutant, hooks); none by default. */
+  serverWrapper?: ServerWrapper;
 }
 
 export interface World {
@@ -64,7 +67,7 @@ export function createWorld(options: WorldOptions): World {
     scheduler,
     rng: rng.fork('network'),
     trace,
-    server,
+    server: slotted(server, options.serverWrapper, { scheduler, rng, trace }),
     baseUrl: BASE_URL,
     defaultLink: PROFILES[options.plan.profile].link,
   });
@@ -92,4 +95,22 @@ export function createWorld(options: WorldOptions): World {
     hosts.set(device.id, host);
   }
   return { scheduler, rng, trace, server, network, hosts, leaks, outside };
+}
+
+/** What the network talks to: the reference server, or the wrapper in the server slot around it. */
+function slotted(
+  server: ReferenceServer,
+  wrapper: ServerWrapper | undefined,
+  run: { scheduler: Scheduler; rng: Rng; trace: Trace },
+): SimServer {
+  if (wrapper === undefined) return server;
+  const env = createServerEnv({
+    name: wrapper.name,
+    scheduler: run.scheduler,
+    rng: run.rng.fork('server-hooks'),
+    trace: run.trace,
+    records: () => server.records(),
+  });
+  const handle = wrapper.wrap((request, deviceId) => server.handle(request, { deviceId }), env);
+  return { handle: (request, context) => handle(request, context.deviceId) };
 }

@@ -40,7 +40,7 @@ describe('bad input exits 2 with one located line', () => {
     [['frobnicate'], "Unknown command 'frobnicate'. See 'syncstorm --help'."],
     [
       ['list', 'colours'],
-      "list: unknown catalogue 'colours'. Choose one of clients, mutants, faults, invariants, profiles.",
+      "list: unknown catalogue 'colours'. Choose one of clients, mutants, faults, invariants, profiles, servers.",
     ],
     [['fuzz', '--client', 'mutant:nope'], "no mutant named 'nope'"],
     [['fuzz', '--client', './missing-client.ts'], "Client module './missing-client.ts' not found"],

@@ -31,7 +31,10 @@ test('every promise holds against the reference server', async () => {
   expect(report.passed).toBe(true);
 });
 
-test.each(SERVER_MUTANTS.map((mutant) => [mutant.name, mutant.breaks]))(
+// A mutant that breaks no HTTP promise (stale-cache-reload needs a delete inside a reload window) is the simulator's to catch.
+const CONFORM_MUTANTS = SERVER_MUTANTS.filter((mutant) => mutant.breaks !== undefined);
+
+test.each(CONFORM_MUTANTS.map((mutant) => [mutant.name, mutant.breaks]))(
   'server mutant %s fails exactly %s',
   async (name, breaks) => {
     serving = await startServe({ mutant: name });

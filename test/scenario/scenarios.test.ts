@@ -26,6 +26,7 @@ describe('scenarios/: the test plan', () => {
     expect(plan.map((loaded) => loaded.scenario.name).sort()).toEqual([
       'clock-skew',
       'conflict-resolved-both-ways',
+      'delete-during-cache-reload',
       'delete-on-both-sides-during-conflict',
       'duplicate-replay',
       'edit-vs-delete',

@@ -1,17 +1,19 @@
 /**
  * @module cli/commands/list
- * `syncstorm list clients|mutants|faults|invariants|profiles`: the catalogues, as a table
+ * `syncstorm list clients|mutants|faults|invariants|profiles|servers`: the catalogues, as a table
  * (or JSON with --json).
  */
 import { INVARIANTS } from '../../check/index.ts';
 import { MUTANTS } from '../../client/mutants/index.ts';
 import { builtInClientSpecs } from '../../client/resolve.ts';
 import { UsageError } from '../../kernel/errors.ts';
+import { SERVER_MUTANTS } from '../../server/mutants/index.ts';
+import { builtInServerSpecs } from '../../server/resolve.ts';
 import { PROFILES } from '../../sim/profiles.ts';
 import { DEVICE_FAULTS, LINK_FAULTS, NETWORK_FAULTS, SERVER_FAULTS } from '../catalog.ts';
 import type { CliIo } from '../io.ts';
 
-export const LISTS = ['clients', 'mutants', 'faults', 'invariants', 'profiles'] as const;
+export const LISTS = ['clients', 'mutants', 'faults', 'invariants', 'profiles', 'servers'] as const;
 export type ListName = (typeof LISTS)[number];
 
 type Row = [string, string];
@@ -45,7 +47,22 @@ function rowsFor(what: ListName): { title: string; rows: Row[] }[] {
         { title: 'device faults (steps[].do)', rows: Object.entries(DEVICE_FAULTS) },
         { title: 'link faults (set by the profile)', rows: Object.entries(LINK_FAULTS) },
       ];
+    case 'servers':
+      return [
+        {
+          title:
+            'servers (--server, or a scenario\'s "server"; or a path to a server hooks module, docs/server-hooks.md)',
+          rows: builtInServerSpecs().map((spec): Row => [spec, serverNote(spec)]),
+        },
+      ];
   }
+}
+
+function serverNote(spec: string): string {
+  const mutant = SERVER_MUTANTS.find((m) => `mutant:${m.name}` === spec);
+  if (mutant === undefined) return 'the reference server (docs/protocol.md)';
+  const caught = mutant.invariant ?? 'not caught by the simulator with a correct client';
+  return `${caught}: ${mutant.description}`;
 }
 
 function clientNote(spec: string): string {

@@ -8,7 +8,9 @@ import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { displayPath, loadScenario, scenarioClient } from '../../scenario/load.ts';
 import { checkCollections } from '../../scenario/run.ts';
-import { assertScenarioClientAllowed } from '../../scenario/trust.ts';
+import { scenarioServer, withServer } from '../../scenario/server-spec.ts';
+import { assertScenarioClientAllowed, assertScenarioServerAllowed } from '../../scenario/trust.ts';
+import { checkServerSpec } from '../../server/resolve.ts';
 import type { ClientCache } from '../clients.ts';
 import { runLine } from '../format.ts';
 import { type CliIo, paint } from '../io.ts';
@@ -23,6 +25,8 @@ export interface ReplayFlags extends RunLimitFlags {
   json?: boolean;
   /** The scenario may name a client that runs code (a module path, `process:`). */
   allowScenarioClients?: boolean;
+  /** Server if the scenario names none. */
+  server?: string;
 }
 
 /** When `path` was last changed (undefined: it does not exist). */
@@ -44,12 +48,14 @@ export async function replayCommand(
   io: CliIo,
   clients: ClientCache,
 ): Promise<number> {
-  const scenario = loadScenario(path);
-  const named = scenarioClient(scenario, path);
-  assertScenarioClientAllowed(displayPath(path), named, {
-    allowScenarioClients: flags.allowScenarioClients === true,
-    commandLineClient: flags.client,
-  });
+  const loaded = loadScenario(path);
+  const named = scenarioClient(loaded, path);
+  const trust = { allowScenarioClients: flags.allowScenarioClients === true, commandLineClient: flags.client };
+  assertScenarioClientAllowed(displayPath(path), named, trust);
+  if (flags.server !== undefined) checkServerSpec(flags.server, '--server');
+  const server = { ...trust, commandLineServer: flags.server };
+  assertScenarioServerAllowed(displayPath(path), scenarioServer(loaded, path), server);
+  const scenario = withServer(loaded, path, flags.server);
   const spec = named ?? flags.client;
   const client = await clients.describe(spec, `Scenario '${path}' (client '${spec}')`, flags.memoryLimit);
   if (flags.trace !== undefined) {
@@ -86,11 +92,17 @@ export async function replayCommand(
       errors,
       expectedViolations,
     } = result;
+    const served = result.server !== undefined ? { server: result.server } : {};
     io.out(
-      `${JSON.stringify({ name, seed, client: clientName, profile, traceHash, passed, expectedViolations, violations, errors }, null, 2)}\n`,
+      `${JSON.stringify({ name, seed, client: clientName, ...served, profile, traceHash, passed, expectedViolations, violations, errors }, null, 2)}\n`,
     );
   } else {
-    const hint = { flags: { ...flags }, ...(named !== undefined ? { scenarioClient: named } : {}) };
+    const namedServer = scenarioServer(loaded, path);
+    const hint = {
+      flags: { ...flags },
+      ...(named !== undefined ? { scenarioClient: named } : {}),
+      ...(namedServer !== undefined ? { scenarioServer: namedServer } : {}),
+    };
     const reproduce = reproduceCommand('replay', path, hint);
     io.out(`${runLine(result, paint(io.color), path, { time: false, reproduce })}\n`);
     io.out(`trace sha256 ${result.traceHash === '' ? 'none: the run did not finish' : result.traceHash}\n`);

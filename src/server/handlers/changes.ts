@@ -61,6 +61,6 @@ export const changesRoute: RouteSpec<ChangesInput> = {
         request.signal,
       );
     }
-    return buildPage(context, device, 'changes', input.query, input.limit);
+    return buildPage(context, device, 'changes', input.query, input.limit, new URL(request.url).searchParams);
   },
 };

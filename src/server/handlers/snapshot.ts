@@ -32,6 +32,13 @@ export const snapshotRoute: RouteSpec<SnapshotInput> = {
     return { ok: true, value: { position, limit } };
   },
   kinds: () => [],
-  run: (context, device, input) =>
-    buildPage(context, device, 'snapshot', { mode: 'snapshot', position: input.position }, input.limit),
+  run: (context, device, input, request) =>
+    buildPage(
+      context,
+      device,
+      'snapshot',
+      { mode: 'snapshot', position: input.position },
+      input.limit,
+      new URL(request.url).searchParams,
+    ),
 };

@@ -1,12 +1,14 @@
 /**
- * @module realnet/server-mutants/handle
+ * @module server/mutants/handle
  * What a server mutant is: a wrapper around the reference server's `handle` with one classic
- * bug, and the conform promise that bug breaks. Plus the small request/response helpers the
- * wrappers share (read an op, send a rewritten one, rewrite a JSON answer).
+ * bug, the invariant the simulator must catch it by, and the conform promise it breaks.
+ * Plus the small request/response helpers the wrappers share (read an op, send a rewritten
+ * one, rewrite a JSON answer).
  */
-import { IDEMPOTENCY_HEADER, ROUTES, type SyncOp } from '../../server/protocol.ts';
+import type { ServerEnv, ServerHandle } from '../hooks.ts';
+import { IDEMPOTENCY_HEADER, ROUTES, type SyncOp } from '../protocol.ts';
 
-export type ServerHandle = (request: Request, deviceId: string) => Promise<Response>;
+export type { ServerEnv, ServerHandle } from '../hooks.ts';
 
 /** The promises `syncstorm conform` checks, by name. */
 export type ConformPromiseName =
@@ -18,13 +20,20 @@ export type ConformPromiseName =
   | 'clients-converge';
 
 export interface ServerMutant {
-  /** kebab-case; `syncstorm serve --mutant <name>`. */
+  /** kebab-case; `--server mutant:<name>`, `syncstorm serve --mutant <name>`. */
   readonly name: string;
   readonly description: string;
-  /** The promise the bug breaks (conform must name it). */
-  readonly breaks: ConformPromiseName;
-  /** Wraps a fresh server's handle (each server generation gets its own wrapper state). */
-  wrap(next: ServerHandle): ServerHandle;
+  /**
+   * The invariant the simulator catches it by, with the reference client (test/sim/
+   * server-mutants.test.ts); undefined when no correct client can be hurt by the bug.
+   */
+  readonly invariant: string | undefined;
+  /** Why `invariant` is undefined. */
+  readonly unobservable?: string;
+  /** The promise the bug breaks over HTTP (conform must name it); undefined when conform has none. */
+  readonly breaks: ConformPromiseName | undefined;
+  /** Wraps a fresh server's handle (each run, each server generation gets its own wrapper state). */
+  wrap(next: ServerHandle, env: ServerEnv): ServerHandle;
 }
 
 export interface OpRequest {

@@ -1,5 +1,5 @@
 /**
- * @module realnet/server-mutants/key-reuse-accepted
+ * @module server/mutants/key-reuse-accepted
  * Bug: an Idempotency-Key reused with a different body is applied as a new op instead of
  * being refused with 422 (the server keys its store by key alone and never compares
  * bodies). A client that reuses keys by mistake gets its second write applied silently.
@@ -9,6 +9,9 @@ import { opFingerprint, readOp, restoreOpId, type ServerMutant, withOp } from '.
 export const keyReuseAccepted: ServerMutant = {
   name: 'key-reuse-accepted',
   description: 'Applies a reused Idempotency-Key with a different body instead of answering 422.',
+  invariant: undefined,
+  unobservable:
+    'only a client that reuses a key for a different op is hurt, and neither the reference client nor a catalogue mutant does that; conform catches it',
   breaks: '422-on-key-reuse',
   wrap(next) {
     const stored = new Map<string, string>();

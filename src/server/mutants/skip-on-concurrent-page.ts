@@ -1,13 +1,13 @@
 /**
- * @module realnet/server-mutants/skip-on-concurrent-page
+ * @module server/mutants/skip-on-concurrent-page
  * Bug: `GET /changes` pages by offset over a result set that moves. The server keeps the
  * reader's starting cursor and an offset (`WHERE changed > since ORDER BY changed OFFSET n`);
  * a record of an earlier page that changes between two pages moves to the end of the set,
  * every later record shifts down by one, and the next page skips one of them. Without
  * concurrent writes the pages are complete, which is why this bug ships.
  */
-import type { ChangesPage } from '../../server/protocol.ts';
-import { ROUTES } from '../../server/protocol.ts';
+import type { ChangesPage } from '../protocol.ts';
+import { ROUTES } from '../protocol.ts';
 import type { ServerHandle, ServerMutant } from './handle.ts';
 
 const PREFIX = 'skip.';
@@ -50,6 +50,7 @@ export const skipOnConcurrentPage: ServerMutant = {
   name: 'skip-on-concurrent-page',
   description:
     'Pages GET /changes by offset from the first cursor: a write between pages makes the next page skip a change.',
+  invariant: 'convergence',
   breaks: 'complete-paging',
   wrap(next) {
     return async (request, deviceId) => {

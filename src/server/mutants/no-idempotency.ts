@@ -1,5 +1,5 @@
 /**
- * @module realnet/server-mutants/no-idempotency
+ * @module server/mutants/no-idempotency
  * Bug: a repeated Idempotency-Key with the same body is applied again instead of replayed
  * (the server forgets keys, or stores them only after a commit that a retry overtakes). A
  * retried increment counts twice; a retried create answers 409 `exists`.
@@ -9,6 +9,7 @@ import { opFingerprint, readOp, restoreOpId, type ServerMutant, withOp } from '.
 export const noIdempotency: ServerMutant = {
   name: 'no-idempotency',
   description: 'Re-applies a repeated Idempotency-Key instead of replaying the stored answer.',
+  invariant: 'no-duplicates',
   breaks: 'one-apply-per-key',
   wrap(next) {
     const applied = new Map<string, string>();
