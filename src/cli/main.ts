@@ -42,7 +42,6 @@ export const GATE_DEFAULTS = {
   devices: 3,
   ops: 10,
   profile: 'flaky',
-  scenarios: 'scenarios',
 } as const;
 export const SHRINK_TIME_LIMIT_S_DEFAULT = 30;
 
@@ -147,7 +146,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, clients: Clien
   runLimitOptions(
     campaignOptions(timeOptions(reportOptions(program.command('gate'))), GATE_DEFAULTS, true)
       .description('run every scenario and a fuzz campaign: the one command for CI')
-      .option('--scenarios <dir>', 'scenario folder', GATE_DEFAULTS.scenarios)
+      .option(
+        '--scenarios <dir>',
+        "scenario folder to run instead of the default plan: syncstorm's bundled test plan plus ./scenarios when it exists",
+      )
       .option(...ALLOW_SCENARIO_CLIENTS_OPTION),
   ).action(async (flags: GateFlags) => {
     const { gateCommand } = await import('./commands/gate.ts');
