@@ -10,7 +10,7 @@ import { ALLOW_SCENARIO_CLIENTS_FLAG } from '../scenario/trust.ts';
 import { PROFILES } from '../sim/profiles.ts';
 import { removeStaleScratch } from '../sim/scratch-dir.ts';
 import { HEAP_MB_DEFAULT } from '../sim/supervisor.ts';
-import { ClientCache, DEFAULT_CLIENT } from './clients.ts';
+import { CLIENT_SPEC_HELP, CLIENT_SPECS, ClientCache, DEFAULT_CLIENT } from './clients.ts';
 import type { BenchFlags } from './commands/bench.ts';
 import type { FuzzFlags } from './commands/fuzz.ts';
 import type { GateFlags } from './commands/gate.ts';
@@ -29,9 +29,11 @@ import {
   parseTimeLimit,
   parseWorkers,
   SCENARIO_TIME_LIMIT_MS_DEFAULT,
+  secondsOption,
 } from './options.ts';
 import { checkOutputFlags, REPORTS_ROOT_DEFAULT } from './output-paths.ts';
 import { useFastScratch } from './scratch.ts';
+import { syncstormVersion } from './version.ts';
 
 /** Defaults of `fuzz`: a campaign that finds every mutant's bug within 200 seeds. */
 export const FUZZ_DEFAULTS = { seeds: 100, seedStart: 1, devices: 3, ops: 10, profile: 'flaky' } as const;
@@ -64,11 +66,7 @@ function campaignOptions(
 ): Command {
   const seeds = seedsZeroOk ? (value: string) => (value.trim() === '0' ? 0 : parseSeeds(value)) : parseSeeds;
   return command
-    .option(
-      '--client <spec>',
-      'client under test: reference | reference:<coalescing> | mutant:<name> | <module path>',
-      DEFAULT_CLIENT,
-    )
+    .option('--client <spec>', CLIENT_SPEC_HELP, DEFAULT_CLIENT)
     .option('--seeds <count>', `seeds to run${seedsZeroOk ? ' (0: none)' : ''}`, seeds, defaults.seeds)
     .option('--seed-start <n>', 'first seed', parseSeedStart, defaults.seedStart)
     .option('--devices <count>', 'devices per run', parseDevices, defaults.devices)
@@ -76,11 +74,13 @@ function campaignOptions(
     .addOption(new Option('--profile <name>', 'fault profile').choices(PROFILE_NAMES).default(defaults.profile))
     .option('--workers <count>', 'worker processes (default: one per core)', parseWorkers)
     .option('--time-limit <seconds>', 'stop handing out seeds after this long', parseTimeLimit)
-    .option(
-      '--shrink-time-limit <seconds>',
-      'bound on shrinking one failure',
-      parseTimeLimit,
-      SHRINK_TIME_LIMIT_S_DEFAULT * 1000,
+    .addOption(
+      secondsOption(
+        '--shrink-time-limit <seconds>',
+        'bound on shrinking one failure',
+        parseTimeLimit,
+        SHRINK_TIME_LIMIT_S_DEFAULT * 1000,
+      ),
     )
     .option('--shard <i/n>', "run only this shard's share of the seeds (and scenarios)", parseShard);
 }
@@ -133,6 +133,7 @@ function runLimitOptions(command: Command): Command {
 function buildProgram(io: CliIo, setExit: (code: number) => void, clients: ClientCache): Command {
   const program = new Command('syncstorm')
     .description('Deterministic network-chaos simulator and conformance suite for offline-first sync engines.')
+    .version(syncstormVersion(), '-V, --version', "print syncstorm's version")
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} })
     .showSuggestionAfterError(true)
@@ -160,7 +161,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, clients: Clien
     timeOptions(reportOptions(program.command('run')))
       .description('run scenario files (folders are searched for *.json)')
       .argument('<paths...>', 'scenario files or folders')
-      .option('--client <spec>', 'client for scenarios that name none', DEFAULT_CLIENT)
+      .option('--client <spec>', `client for scenarios that name none: ${CLIENT_SPECS}`, DEFAULT_CLIENT)
       .option('--shard <i/n>', "run only this shard's share of the files", parseShard)
       .option(...ALLOW_SCENARIO_CLIENTS_OPTION),
   ).action(async (paths: string[], flags: RunFlags) => {
@@ -179,7 +180,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, clients: Clien
     timeOptions(program.command('replay'))
       .description('run one scenario and print its trace hash')
       .argument('<scenario>', 'scenario file')
-      .option('--client <spec>', 'client if the scenario names none', DEFAULT_CLIENT)
+      .option('--client <spec>', `client if the scenario names none: ${CLIENT_SPECS}`, DEFAULT_CLIENT)
       .option('--trace <file>', 'write the trace as JSON lines')
       .option('--json', 'print the result as JSON')
       .option(...ALLOW_SCENARIO_CLIENTS_OPTION),
