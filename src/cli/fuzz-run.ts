@@ -10,11 +10,13 @@ import type { ClientInfo } from '../scenario/plan-runner.ts';
 import type { FuzzRepro } from '../scenario/repro.ts';
 import { ALLOW_SCENARIO_CLIENTS_FLAG, clientRunsCode } from '../scenario/trust.ts';
 import type { ProfileName } from '../sim/plan.ts';
+import { planForSeed } from '../sim/seed-run.ts';
 import { oneLine } from './format.ts';
 import { type CliIo, paint, seconds } from './io.ts';
 import { type Shard, shardRange } from './options.ts';
 import { Progress } from './progress.ts';
 import { type RunLimitFlags, runLimits } from './scenario-runs.ts';
+import { ShrinkProgress } from './shrink-progress.ts';
 
 export interface CampaignFlags extends RunLimitFlags {
   client: string;
@@ -37,6 +39,7 @@ export async function runFuzzCampaign(flags: CampaignFlags, client: ClientInfo, 
   const colors = paint(io.color);
   const progress = new Progress(io, label, seeds);
   let failed = 0;
+  let shrinking: ShrinkProgress | undefined;
   const preferInvariant = declaredInvariant(flags.client);
   const { timeLimitMs: runTimeLimitMs, heapMb } = runLimits(flags);
   const outcome = await runFuzz({
@@ -66,9 +69,18 @@ export async function runFuzzCampaign(flags: CampaignFlags, client: ClientInfo, 
     },
     onShrinkStart: (result, invariant) => {
       progress.finish();
-      io.err(`shrinking seed ${result.seed} (${invariant})...\n`);
+      shrinking?.finish();
+      const plan = planForSeed({
+        seed: result.seed,
+        profile: flags.profile,
+        devices: flags.devices,
+        opsPerDevice: flags.ops,
+      });
+      shrinking = new ShrinkProgress(io, `shrinking seed ${result.seed} (${invariant})`, plan);
     },
+    onShrinkRun: (plan, failed, runs) => shrinking?.update(plan, failed, runs),
   });
+  shrinking?.finish();
   progress.finish();
   if (outcome.stoppedBy === 'time-limit') io.err(`time limit reached after ${outcome.seedsRun} of ${seeds} seeds\n`);
   if (outcome.stoppedBy === 'failures-max')

@@ -40,6 +40,8 @@ export interface ReproOptions {
   /** Wall time the confirmation run may take, from its client's start. */
   runTimeLimitMs?: number;
   childLimits?: ChildLimits;
+  /** Progress: called after each shrink candidate run (for a progress line). */
+  onShrinkRun?: (plan: Plan, failed: boolean, runs: number) => void;
 }
 
 /** Candidates in flight while shrinking: the one tried and the next one. */
@@ -162,6 +164,7 @@ export async function makeRepro(options: ReproOptions): Promise<FuzzRepro> {
     prefetch,
     expired: () => budget.expired,
     ...(options.runsMax ? { runsMax: options.runsMax } : {}),
+    ...(options.onShrinkRun ? { onRun: options.onShrinkRun } : {}),
   }).finally(() => pool.close()); // candidates still in flight are of no further use
   const confirmed = await confirm(options, shrunk.plan, messages, runner).finally(() => runner.close());
   return reproOf(options, shrunk, confirmed, startMs);
