@@ -3,7 +3,11 @@ import { type ClientFactory, loadScenario, type RunResult, referenceClient, runS
 import { type ConformanceOptions, describeConformance } from 'syncstorm/vitest';
 
 export const factory: ClientFactory = { ...referenceClient, name: 'typed-user-client' };
-export const options: ConformanceOptions = { client: factory, seeds: 1, skip: [{ scenario: 'fuzz', reason: 'typed only' }] };
+export const options: ConformanceOptions = {
+  client: factory,
+  seeds: 1,
+  skip: [{ scenario: 'fuzz', reason: 'typed only' }],
+};
 export const suite: (options: ConformanceOptions) => void = describeConformance;
 export const op: Pick<SyncOp, 'kind'> = { kind: 'create' };
 export function run(path: string): Promise<RunResult> {
