@@ -1,6 +1,18 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The package's own name resolves to its sources in a checkout (examples import 'syncstorm');
+  // tsc and tsx read the same mapping from tsconfig.json's `paths`.
+  resolve: {
+    alias: [
+      { find: /^syncstorm$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+      {
+        find: /^syncstorm\/vitest$/,
+        replacement: fileURLToPath(new URL('./src/vitest/conformance.ts', import.meta.url)),
+      },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     maxWorkers: 2,

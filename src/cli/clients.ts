@@ -14,6 +14,10 @@ import { type ClientInfo, PlanRunner } from '../scenario/plan-runner.ts';
 import { LOAD_TIME_LIMIT_MS_DEFAULT } from '../sim/supervisor.ts';
 
 /** The client used when neither the scenario nor --client names one. */
+/** The forms of a client spec, as every command's help lists them. */
+export const CLIENT_SPECS =
+  'reference | reference:<none|per-record|per-field> | mutant:<name> | <module path (.ts/.js)> | process:<command>';
+export const CLIENT_SPEC_HELP = `client under test: ${CLIENT_SPECS}`;
 export const DEFAULT_CLIENT = 'reference';
 
 /** A spec that names a user's code (a module or a command), as opposed to a built-in client. */

@@ -9,12 +9,14 @@ import { type FuzzOutcome, runFuzz } from '../scenario/fuzz.ts';
 import type { ClientInfo } from '../scenario/plan-runner.ts';
 import type { FuzzRepro } from '../scenario/repro.ts';
 import type { ProfileName } from '../sim/plan.ts';
+import { planForSeed } from '../sim/seed-run.ts';
 import { oneLine } from './format.ts';
 import { type CliIo, paint, seconds } from './io.ts';
 import { type Shard, shardRange } from './options.ts';
 import { Progress } from './progress.ts';
 import { reproduceCommand } from './replay-hint.ts';
 import { type RunLimitFlags, runLimits } from './scenario-runs.ts';
+import { ShrinkProgress } from './shrink-progress.ts';
 
 export interface CampaignFlags extends RunLimitFlags {
   client: string;
@@ -45,6 +47,7 @@ export async function runFuzzCampaign(flags: CampaignFlags, client: ClientInfo, 
   // A mutant client's bug is the one looked for; else a mutant server's.
   const preferInvariant =
     declaredInvariant(flags.client) ?? (server === undefined ? undefined : declaredServerInvariant(server));
+  let shrinking: ShrinkProgress | undefined;
   const { timeLimitMs: runTimeLimitMs, heapMb } = runLimits(flags);
   const outcome = await runFuzz({
     clientSpec: flags.client,
@@ -74,9 +77,18 @@ export async function runFuzzCampaign(flags: CampaignFlags, client: ClientInfo, 
     },
     onShrinkStart: (result, invariant) => {
       progress.finish();
-      io.err(`shrinking seed ${result.seed} (${invariant})...\n`);
+      shrinking?.finish();
+      const plan = planForSeed({
+        seed: result.seed,
+        profile: flags.profile,
+        devices: flags.devices,
+        opsPerDevice: flags.ops,
+      });
+      shrinking = new ShrinkProgress(io, `shrinking seed ${result.seed} (${invariant})`, plan);
     },
+    onShrinkRun: (plan, failed, runs) => shrinking?.update(plan, failed, runs),
   });
+  shrinking?.finish();
   progress.finish();
   if (outcome.stoppedBy === 'time-limit') io.err(`time limit reached after ${outcome.seedsRun} of ${seeds} seeds\n`);
   if (outcome.stoppedBy === 'failures-max')

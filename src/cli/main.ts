@@ -10,7 +10,7 @@ import { ALLOW_SCENARIO_CLIENTS_FLAG } from '../scenario/trust.ts';
 import { PROFILES } from '../sim/profiles.ts';
 import { removeStaleScratch } from '../sim/scratch-dir.ts';
 import { HEAP_MB_DEFAULT } from '../sim/supervisor.ts';
-import { ClientCache, DEFAULT_CLIENT } from './clients.ts';
+import { CLIENT_SPEC_HELP, CLIENT_SPECS, ClientCache, DEFAULT_CLIENT } from './clients.ts';
 import type { BenchFlags } from './commands/bench.ts';
 import type { FuzzFlags } from './commands/fuzz.ts';
 import type { GateFlags } from './commands/gate.ts';
@@ -29,9 +29,11 @@ import {
   parseTimeLimit,
   parseWorkers,
   SCENARIO_TIME_LIMIT_MS_DEFAULT,
+  secondsOption,
 } from './options.ts';
 import { checkOutputFlags, REPORTS_ROOT_DEFAULT } from './output-paths.ts';
 import { useFastScratch } from './scratch.ts';
+import { syncstormVersion } from './version.ts';
 
 /** Defaults of `fuzz`: a campaign that finds every mutant's bug within 200 seeds. */
 export const FUZZ_DEFAULTS = { seeds: 100, seedStart: 1, devices: 3, ops: 10, profile: 'flaky' } as const;
@@ -42,7 +44,6 @@ export const GATE_DEFAULTS = {
   devices: 3,
   ops: 10,
   profile: 'flaky',
-  scenarios: 'scenarios',
 } as const;
 /** Outer guard on shrinking one failure, s: far above a normal shrink, which is bounded by counts. */
 export const SHRINK_TIME_LIMIT_S_DEFAULT = 1_200;
@@ -66,11 +67,7 @@ function campaignOptions(
 ): Command {
   const seeds = seedsZeroOk ? (value: string) => (value.trim() === '0' ? 0 : parseSeeds(value)) : parseSeeds;
   return command
-    .option(
-      '--client <spec>',
-      'client under test: reference | reference:<coalescing> | mutant:<name> | <module path>',
-      DEFAULT_CLIENT,
-    )
+    .option('--client <spec>', CLIENT_SPEC_HELP, DEFAULT_CLIENT)
     .option('--seeds <count>', `seeds to run${seedsZeroOk ? ' (0: none)' : ''}`, seeds, defaults.seeds)
     .option('--seed-start <n>', 'first seed', parseSeedStart, defaults.seedStart)
     .option('--devices <count>', 'devices per run', parseDevices, defaults.devices)
@@ -78,11 +75,13 @@ function campaignOptions(
     .addOption(new Option('--profile <name>', 'fault profile').choices(PROFILE_NAMES).default(defaults.profile))
     .option('--workers <count>', 'worker processes (default: one per core)', parseWorkers)
     .option('--time-limit <seconds>', 'stop handing out seeds after this long', parseTimeLimit)
-    .option(
-      '--shrink-time-limit <seconds>',
-      'outer guard on shrinking one failure (shrinking is bounded by counts)',
-      parseTimeLimit,
-      SHRINK_TIME_LIMIT_S_DEFAULT * 1000,
+    .addOption(
+      secondsOption(
+        '--shrink-time-limit <seconds>',
+        'outer guard on shrinking one failure (shrinking is bounded by counts)',
+        parseTimeLimit,
+        SHRINK_TIME_LIMIT_S_DEFAULT * 1000,
+      ),
     )
     .option('--shard <i/n>', "run only this shard's share of the seeds (and scenarios)", parseShard);
 }
@@ -141,6 +140,7 @@ function runLimitOptions(command: Command): Command {
 function buildProgram(io: CliIo, setExit: (code: number) => void, clients: ClientCache): Command {
   const program = new Command('syncstorm')
     .description('Deterministic network-chaos simulator and conformance suite for offline-first sync engines.')
+    .version(syncstormVersion(), '-V, --version', "print syncstorm's version")
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} })
     .showSuggestionAfterError(true)
@@ -154,7 +154,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, clients: Clien
   runLimitOptions(
     campaignOptions(timeOptions(reportOptions(program.command('gate'))), GATE_DEFAULTS, true)
       .description('run every scenario and a fuzz campaign: the one command for CI')
-      .option('--scenarios <dir>', 'scenario folder', GATE_DEFAULTS.scenarios)
+      .option(
+        '--scenarios <dir>',
+        "scenario folder to run instead of the default plan: syncstorm's bundled test plan plus ./scenarios when it exists",
+      )
       .option(...SERVER_OPTION)
       .option(...ALLOW_SCENARIO_CLIENTS_OPTION),
   ).action(async (flags: GateFlags) => {
@@ -166,7 +169,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, clients: Clien
     timeOptions(reportOptions(program.command('run')))
       .description('run scenario files (folders are searched for *.json)')
       .argument('<paths...>', 'scenario files or folders')
-      .option('--client <spec>', 'client for scenarios that name none', DEFAULT_CLIENT)
+      .option('--client <spec>', `client for scenarios that name none: ${CLIENT_SPECS}`, DEFAULT_CLIENT)
       .option('--shard <i/n>', "run only this shard's share of the files", parseShard)
       .option(...SERVER_OPTION)
       .option(...ALLOW_SCENARIO_CLIENTS_OPTION),
@@ -187,7 +190,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, clients: Clien
     timeOptions(program.command('replay'))
       .description('run one scenario and print its trace hash')
       .argument('<scenario>', 'scenario file')
-      .option('--client <spec>', 'client if the scenario names none', DEFAULT_CLIENT)
+      .option('--client <spec>', `client if the scenario names none: ${CLIENT_SPECS}`, DEFAULT_CLIENT)
       .option('--trace <file>', 'write the trace as JSON lines')
       .option('--json', 'print the result as JSON')
       .option(...SERVER_OPTION)

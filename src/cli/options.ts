@@ -3,7 +3,7 @@
  * Parsers for the CLI's flags. A bad value is bad input: commander turns the
  * InvalidArgumentError into one line naming the flag, and the command exits with 2.
  */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 
 function wholeNumber(value: string, min: number, max: number): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`Expected a whole number from ${min} to ${max}.`);
@@ -63,4 +63,14 @@ export function shardRange(total: number, shard: Shard | undefined): { start: nu
     start: Math.floor(((shard.index - 1) * total) / shard.count),
     end: Math.floor((shard.index * total) / shard.count),
   };
+}
+
+/** An option given in seconds and kept in milliseconds: its help shows the default in seconds. */
+export function secondsOption(
+  flags: string,
+  description: string,
+  parse: (value: string) => number,
+  defaultMs: number,
+): Option {
+  return new Option(flags, description).argParser(parse).default(defaultMs, `${defaultMs / 1000}`);
 }

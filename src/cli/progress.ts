@@ -1,8 +1,8 @@
 /**
  * @module cli/progress
  * Progress of a campaign on stderr. On a terminal, one line redrawn in place (a bar, seeds
- * done, failures, elapsed time); otherwise plain lines, one per tenth of the way and one
- * per failure, so CI logs stay readable.
+ * done, failures, elapsed time, an estimate of the time left); otherwise plain lines, one
+ * per tenth of the way and one per failure, so CI logs stay readable.
  */
 import { type CliIo, paint, seconds } from './io.ts';
 
@@ -30,7 +30,7 @@ export class Progress {
       const filled = this.total === 0 ? BAR_WIDTH : Math.round((done / this.total) * BAR_WIDTH);
       const bar = `${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}`;
       const failures = failed > 0 ? paint(this.io.color).fail(`${failed} failed`) : '0 failed';
-      this.io.err(`\r\x1b[2K${this.label} [${bar}] ${done}/${this.total}  ${failures}  ${elapsed}`);
+      this.io.err(`\r\x1b[2K${this.label} [${bar}] ${done}/${this.total}  ${failures}  ${elapsed}${this.eta(done)}`);
       this.drawn = true;
       return;
     }
@@ -38,8 +38,15 @@ export class Progress {
     const tenth = this.total === 0 ? 10 : Math.floor((done / this.total) * 10);
     if (tenth > this.lastTenth) {
       this.lastTenth = tenth;
-      this.io.err(`${this.label}: ${done}/${this.total} seeds, ${failed} failed, ${elapsed}\n`);
+      this.io.err(`${this.label}: ${done}/${this.total} seeds, ${failed} failed, ${elapsed}${this.eta(done)}\n`);
     }
+  }
+
+  /** `, ETA 12.0 s`: the time left at the pace so far (nothing before the first seed or after the last). */
+  private eta(done: number): string {
+    if (done === 0 || done >= this.total) return '';
+    const elapsedMs = this.io.now() - this.startedMs;
+    return `, ETA ${seconds((elapsedMs / done) * (this.total - done))}`;
   }
 
   /** Ends the redrawn line. */

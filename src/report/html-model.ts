@@ -83,7 +83,8 @@ export interface ReportModel {
   summary: Pick<
     ReportSummary,
     'runId' | 'startedAt' | 'client' | 'profile' | 'runs' | 'seeds' | 'passed' | 'failed' | 'errors'
-  >;
+  > &
+    Partial<Pick<ReportSummary, 'stats' | 'faults'>>;
   rows: OverviewRow[];
   /** Passing runs not listed. */
   rowsOmitted: number;
@@ -192,7 +193,10 @@ export function buildReportModel(
   return {
     ...(leaks.length > 0 ? { leaks } : {}),
     format: MODEL_FORMAT_VERSION,
-    summary: { runId, startedAt, client, profile, runs: summary.runs, seeds, passed, failed, errors },
+    summary: {
+      ...{ runId, startedAt, client, profile, runs: summary.runs, seeds, passed, failed, errors },
+      ...{ stats: summary.stats, faults: summary.faults },
+    },
     rows,
     rowsOmitted: Math.max(0, passing.length - passingMax),
     runs,

@@ -82,19 +82,34 @@ export const REPORT_SCRIPT = String.raw`(function () {
     return box;
   }
 
-  function axis(timeline) {
+  // Zoom: x' = pad + (x - pad) * zoom (a linear axis stays linear); same-instant markers keep
+  // their fixed fan-out (stack * STACK_PX). The page opens fitted to the violation's witnesses.
+  var STACK_PX = 16;
+  var PX_PER_MS_MAX = 20;
+  function zoomed(timeline, x, zoom) { return timeline.pad + (x - timeline.pad) * zoom; }
+  function niceStep(raw) {
+    var power = Math.pow(10, Math.floor(Math.log(Math.max(raw, 1)) / Math.LN10));
+    var steps = [1, 2, 5, 10];
+    for (var i = 0; i < steps.length; i++) if (steps[i] * power >= raw) return steps[i] * power;
+    return 10 * power;
+  }
+
+  function axis(timeline, zoom, width) {
     var row = el('div', 'axis');
-    add(row, el('div', 'lane-label note', 'virtual time'));
+    add(row, el('div', 'lane-label note', 'virtual time (linear)'));
     var track = add(row, el('div', 'track'));
-    track.style.width = px(timeline.width);
-    timeline.ticks.forEach(function (tick) {
-      var mark = add(track, el('span', 'tick', ms(tick.t)));
-      mark.style.left = px(tick.x);
-    });
+    track.style.width = px(width);
+    var pxPerMs = timeline.pxPerMs * zoom;
+    var step = niceStep(90 / pxPerMs);
+    var t1 = timeline.t0 + (width - 2 * timeline.pad) / pxPerMs;
+    for (var t = Math.ceil(timeline.t0 / step) * step, n = 0; t <= t1 && n < 2000; t += step, n++) {
+      var mark = add(track, el('span', 'tick', ms(t)));
+      mark.style.left = px(timeline.pad + (t - timeline.t0) * pxPerMs);
+    }
     return row;
   }
 
-  function lane(timeline, index, detail) {
+  function lane(timeline, index, detail, zoom, width) {
     var info = timeline.lanes[index];
     var row = el('div', 'lane' + (info.server ? ' lane-server' : ''));
     row.setAttribute('data-lane', String(index));
@@ -102,12 +117,13 @@ export const REPORT_SCRIPT = String.raw`(function () {
     add(label, el('span', 'lane-name', info.name));
     add(label, el('span', 'note', info.shown < info.total ? 'showing ' + info.shown + ' of ' + info.total + ' events' : info.total + ' events'));
     var track = add(row, el('div', 'track'));
-    track.style.width = px(timeline.width);
+    track.style.width = px(width);
     timeline.spans.forEach(function (span) {
       if (span.lane !== index) return;
       var bar = add(track, el('div', 'span o-' + span.outcome));
-      bar.style.left = px(span.x1);
-      bar.style.width = px(Math.max(2, span.x2 - span.x1));
+      var x1 = zoomed(timeline, span.x1, zoom);
+      bar.style.left = px(x1);
+      bar.style.width = px(Math.max(2, zoomed(timeline, span.x2, zoom) - x1));
       bar.style.top = px(28 + span.row * 5);
       bar.title = span.label;
     });
@@ -115,7 +131,7 @@ export const REPORT_SCRIPT = String.raw`(function () {
       if (event.lane !== index) return;
       var marker = add(track, el('button', 'ev k-' + event.kind + (event.witness ? ' witness' : ''), GLYPHS[event.kind] || GLYPHS.other));
       marker.type = 'button';
-      marker.style.left = px(event.x);
+      marker.style.left = px(zoomed(timeline, event.x, zoom) + (event.stack || 0) * STACK_PX);
       marker.title = event.label + ' (seq ' + event.seq + ', ' + ms(event.t) + ')';
       marker.setAttribute('aria-label', event.label);
       marker.setAttribute('data-seq', String(event.seq));
@@ -130,24 +146,68 @@ export const REPORT_SCRIPT = String.raw`(function () {
     return row;
   }
 
-  function swimlanes(run) {
+  // The zoom that shows x range [a, b] (plus fan-out) in room px, within bounds.
+  function zoomFor(timeline, a, b, room) {
+    var max = PX_PER_MS_MAX / timeline.pxPerMs;
+    var zoom = b > a ? room / (b - a) : max;
+    return Math.min(Math.max(zoom, 0.05), Math.max(max, 1));
+  }
+
+  function swimlanes(run, fits) {
     var box = el('div');
     if (run.timeline === null) { add(box, el('p', 'note', 'The trace was not kept for this run.')); return box; }
     var timeline = run.timeline;
     var legend = add(box, el('div', 'legend'));
     Object.keys(GLYPHS).forEach(function (kind) { add(legend, el('span', 'k-' + kind, GLYPHS[kind] + ' ' + kind)); });
     add(legend, el('span', 'note', 'bars: request in flight (green ok, orange HTTP error, red failed, grey no answer shown); red ring: witness of the violation'));
+    var controls = add(box, el('div', 'zoom'));
     var scroller = add(box, el('div', 'timeline'));
     var inner = add(scroller, el('div', 'tl-inner'));
-    inner.style.width = px(LABEL_PX + timeline.width);
     var detail = el('pre', 'detail', 'Click an event to see it here.');
-    add(inner, axis(timeline));
-    timeline.lanes.forEach(function (_, index) { add(inner, lane(timeline, index, detail)); });
-    timeline.phases.forEach(function (phase) {
-      var line = add(inner, el('div', 'phase'));
-      line.style.left = px(LABEL_PX + phase.x);
-      add(line, el('span', '', phase.label));
-    });
+    var stackMax = 0;
+    timeline.events.forEach(function (event) { stackMax = Math.max(stackMax, event.stack || 0); });
+    var witnesses = timeline.events.filter(function (event) { return event.witness; });
+    var state = { zoom: 1 };
+    var scale = el('span', 'note');
+    function draw(zoom) {
+      state.zoom = zoom;
+      var width = Math.round(zoomed(timeline, timeline.width - timeline.pad - stackMax * STACK_PX, zoom) + timeline.pad + stackMax * STACK_PX);
+      while (inner.firstChild) inner.removeChild(inner.firstChild);
+      inner.style.width = px(LABEL_PX + width);
+      add(inner, axis(timeline, zoom, width));
+      timeline.lanes.forEach(function (_, index) { add(inner, lane(timeline, index, detail, zoom, width)); });
+      timeline.phases.forEach(function (phase) {
+        var line = add(inner, el('div', 'phase'));
+        line.style.left = px(LABEL_PX + zoomed(timeline, phase.x, zoom));
+        add(line, el('span', '', phase.label));
+      });
+      scale.textContent = ' 100 px = ' + ms(Math.round(100 / (timeline.pxPerMs * zoom))) + ' of virtual time';
+    }
+    function room() { return Math.max(200, (scroller.clientWidth || 900) - LABEL_PX - 60); }
+    function fit(events) {
+      if (events.length === 0) { draw(zoomFor(timeline, timeline.pad, timeline.width - timeline.pad, room())); scroller.scrollLeft = 0; return; }
+      var xs = events.map(function (event) { return event.x; });
+      var a = Math.min.apply(null, xs);
+      var b = Math.max.apply(null, xs);
+      var fanOut = 0;
+      events.forEach(function (event) { fanOut = Math.max(fanOut, event.stack || 0); });
+      draw(zoomFor(timeline, a, b, room() - fanOut * STACK_PX));
+      scroller.scrollLeft = Math.max(0, zoomed(timeline, a, state.zoom) - 30);
+    }
+    function button(text, action) {
+      var node = add(controls, el('button', 'zoom-button', text));
+      node.type = 'button';
+      node.addEventListener('click', action);
+      return node;
+    }
+    button('fit violation', function () { fit(witnesses); }).setAttribute('data-zoom', 'witnesses');
+    button('fit all', function () { fit([]); }).setAttribute('data-zoom', 'all');
+    button('zoom +', function () { var left = scroller.scrollLeft; draw(state.zoom * 2); scroller.scrollLeft = left * 2; }).setAttribute('data-zoom', 'in');
+    button('zoom \u2212', function () { var left = scroller.scrollLeft; draw(state.zoom / 2); scroller.scrollLeft = left / 2; }).setAttribute('data-zoom', 'out');
+    add(controls, scale);
+    draw(1);
+    // Fitted once the section is in the page (its width is known then).
+    fits.push(function () { fit(witnesses); });
     add(box, detail);
     add(box, eventTable(timeline));
     return box;
@@ -191,7 +251,7 @@ export const REPORT_SCRIPT = String.raw`(function () {
     return box;
   }
 
-  function renderRun(run, index) {
+  function renderRun(run, index, fits) {
     var section = el('section', 'run');
     section.id = 'run-' + index;
     var title = add(section, el('h2'));
@@ -202,13 +262,15 @@ export const REPORT_SCRIPT = String.raw`(function () {
     add(section, el('h3', '', 'Violations'));
     add(section, violations(section, run));
     add(section, el('h3', '', 'Timeline (per device, over virtual time)'));
-    add(section, swimlanes(run));
+    add(section, swimlanes(run, fits));
     add(section, el('h3', '', 'Final state: server against each device'));
     add(section, stateView(run));
     return section;
   }
 
-  data.runs.forEach(function (run, index) { add(root, renderRun(run, index)); });
+  var fits = [];
+  data.runs.forEach(function (run, index) { add(root, renderRun(run, index, fits)); });
+  fits.forEach(function (fit) { fit(); });
   if (data.runsOmitted > 0) add(root, el('p', 'note', data.runsOmitted + ' more failing runs are listed above but not drawn.'));
   document.body.setAttribute('data-rendered', 'true');
 })();

@@ -29,6 +29,8 @@ dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; word-break: break-wo
 .seq-link { font: inherit; font-size: 12px; border: 1px solid var(--fail); background: #fff; color: var(--fail); border-radius: 3px; margin: 0 4px 0 0; cursor: pointer; }
 .timeline { overflow-x: auto; border: 1px solid var(--line); border-radius: 4px; margin: 8px 0; }
 .tl-inner { position: relative; }
+.zoom { display: flex; gap: 6px; align-items: center; margin-top: 6px; }
+.zoom-button { font: inherit; padding: 1px 8px; }
 .axis, .lane { display: flex; }
 .lane { border-top: 1px solid var(--line); min-height: 46px; }
 .lane-server { background: #f7f9ff; }

@@ -79,6 +79,36 @@ function overview(model: ReportModel): string {
   return lines.join('\n');
 }
 
+/**
+ * What the runs were exercised against, so that a passing report says what held: faults
+ * injected per kind, kills, conflicts (409s), requests, ops applied, virtual time.
+ */
+function exercised(model: ReportModel): string {
+  const { stats, faults } = model.summary;
+  if (stats === undefined) return '';
+  const kinds = Object.entries(faults ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const totalFaults = kinds.reduce((sum, [, value]) => sum + value, 0);
+  const facts = [
+    `${count(totalFaults)} faults injected`,
+    `${count(stats.kills ?? 0)} kills`,
+    `${count(stats.conflicts)} conflicts (409)`,
+    `${count(stats.exchanges)} requests`,
+    `${count(stats.opsApplied)} ops applied`,
+    `${count(Math.round(stats.virtualMs / 1000))} s of virtual time`,
+    `${count(stats.devices)} devices simulated (all runs)`,
+  ];
+  const rows = kinds.map(
+    ([kind, value]) => `<tr><td>${escapeHtml(kind)}</td><td class="mono">${count(value)}</td></tr>`,
+  );
+  return [
+    '<h2>What was exercised</h2>',
+    `<p class="exercised">${facts.map((fact) => `<span>${fact}</span>`).join(' · ')}</p>`,
+    rows.length === 0
+      ? '<p class="note">No fault was injected in these runs.</p>'
+      : `<details><summary>Faults per kind (${count(kinds.length)} kinds)</summary><table class="faults"><tr><th>fault</th><th>injected</th></tr>${rows.join('')}</table></details>`,
+  ].join('\n');
+}
+
 /** What real time or randomness the runs leaked (docs/virtual-time.md); empty when none. */
 function leaks(model: ReportModel): string {
   if (model.leaks === undefined || model.leaks.length === 0) return '';
@@ -129,6 +159,7 @@ export function renderReportHtml(model: ReportModel): string {
     header(model),
     '<main>',
     leaks(model),
+    exercised(model),
     overview(model),
     '<div id="runs"></div>',
     '<noscript><p class="note">Enable JavaScript to see the per-run timelines and final states.</p></noscript>',

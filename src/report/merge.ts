@@ -6,6 +6,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { addFaults } from '../sim/exercised.ts';
 import { shellQuote } from './escape.ts';
 import { readReportModel, renderReportHtml } from './html.ts';
 import { MODEL_FORMAT_VERSION, type OverviewRow, type ReportModel } from './html-model.ts';
@@ -56,12 +57,14 @@ export function mergeSummaries(summaries: readonly ReportSummary[], sources: rea
       ? { leaks: summaries.flatMap((summary) => summary.leaks ?? []) }
       : {}),
     stats,
+    faults: {},
     mergedFrom: [...sources],
   };
   for (const summary of summaries) {
     for (const key of ['runs', 'seeds', 'passed', 'failed', 'errors', 'declaredLosses'] as const)
       merged[key] += summary[key];
     addStats(stats, summary.stats);
+    addFaults(merged.faults, summary.faults);
   }
   return merged;
 }
@@ -108,7 +111,10 @@ export function mergeModels(models: readonly ReportModel[], summary: ReportSumma
   return {
     ...(leaks.length > 0 ? { leaks } : {}),
     format: MODEL_FORMAT_VERSION,
-    summary: { startedAt, client, profile, runs: summary.runs, seeds, passed, failed, errors },
+    summary: {
+      ...{ startedAt, client, profile, runs: summary.runs, seeds, passed, failed, errors },
+      ...{ stats: summary.stats, faults: summary.faults },
+    },
     rows: [...failing, ...passing],
     rowsOmitted: models.reduce((total, model) => total + model.rowsOmitted, 0),
     runs,

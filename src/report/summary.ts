@@ -4,6 +4,7 @@
  * It is what `syncstorm … --json` prints and what `summary.json` holds.
  */
 import type { Leak } from '../kernel/leaks.ts';
+import { addFaults } from '../sim/exercised.ts';
 import { type RunResult, type RunStats, zeroStats } from '../sim/result.ts';
 import { commonValue, missingExpected, type ReportOptions, reproOf, runStatus } from './runs.ts';
 
@@ -80,6 +81,8 @@ export interface ReportSummary {
   /** Present only when some run leaked real time or randomness. */
   leaks?: SummaryLeak[];
   stats: StatsTotals;
+  /** Fault injections per kind over all runs (what the runs were exercised against). */
+  faults: Record<string, number>;
   /** Report folders merged into this one (set by merge). */
   mergedFrom?: string[];
 }
@@ -158,6 +161,7 @@ export function buildSummary(results: readonly RunResult[], options: ReportOptio
     violations: [],
     errorRuns: [],
     stats,
+    faults: {},
   };
   for (const result of results) {
     const status = runStatus(result);
@@ -168,6 +172,7 @@ export function buildSummary(results: readonly RunResult[], options: ReportOptio
     summary.violations.push(...violationsOf(result, options));
     summary.declaredLosses += result.declaredLosses;
     addStats(stats, { ...result.stats, convergeMsMax: result.stats.convergeMs });
+    addFaults(summary.faults, result.faults);
     for (const leak of result.leaks ?? [])
       (summary.leaks ??= []).push({ name: result.name, seed: result.seed, ...leak });
   }

@@ -1,8 +1,10 @@
 /**
  * @module report/timeline
  * Lays a failing run out as swimlanes over virtual time for the HTML report: one lane per
- * device plus the server, event markers placed by time (stretched where many events share
- * an instant), request spans from send to answer, phase lines, and time ticks. Each lane is
+ * device plus the server, event markers placed on a linear time axis (`x`; events of one
+ * lane at the same instant fan out by `stack`, a fixed nudge that zooming does not scale),
+ * request spans from send to answer, phase lines, and time ticks. The page zooms by
+ * scaling `x` around `pad` and opens fitted to the violation's witnesses. Each lane is
  * capped; the cap keeps the witnesses and what led up to them.
  */
 import type { TraceEvent } from '../kernel/trace.ts';
@@ -37,7 +39,10 @@ export interface TimelineEvent {
   label: string;
   /** The raw event as JSON (cut), for the detail panel. */
   detail: string;
+  /** Linear in virtual time: pad + (t - t0) * pxPerMs. */
   x: number;
+  /** Position among this lane's events at the same instant (drawn stack × MARKER_GAP_PX to the right). */
+  stack: number;
   witness: boolean;
 }
 
@@ -58,7 +63,12 @@ export interface Timeline {
   spans: TimelineSpan[];
   phases: { x: number; label: string }[];
   ticks: { x: number; t: number }[];
+  /** Width at zoom 1, nudges included. */
   width: number;
+  /** The time axis: x = pad + (t - t0) * pxPerMs at zoom 1. */
+  t0: number;
+  pxPerMs: number;
+  pad: number;
 }
 
 function laneIndexer(devices: readonly string[]): (event: DisplayEvent) => number {
@@ -66,36 +76,42 @@ function laneIndexer(devices: readonly string[]): (event: DisplayEvent) => numbe
   return (event) => (event.device === undefined ? devices.length : (index.get(event.device) ?? devices.length));
 }
 
-/** x (px) per shown event: linear in time, pushed right so one lane's markers never overlap. */
-function place(events: readonly { t: number; lane: number }[]): { xs: number[]; width: number } {
-  const t0 = events.length === 0 ? 0 : Math.min(...events.map((event) => event.t));
-  const t1 = events.length === 0 ? 0 : Math.max(...events.map((event) => event.t));
-  const scale = TIME_WIDTH_PX / Math.max(1, t1 - t0);
-  const xs: number[] = [];
-  let cursor = PAD_PX;
-  let index = 0;
-  while (index < events.length) {
-    const t = events[index]!.t;
-    const slot = Math.max(cursor, PAD_PX + (t - t0) * scale);
-    const perLane = new Map<number, number>();
-    while (index < events.length && events[index]!.t === t) {
-      const lane = events[index]!.lane;
-      const position = perLane.get(lane) ?? 0;
-      perLane.set(lane, position + 1);
-      xs.push(Math.round(slot + position * MARKER_GAP_PX));
-      index += 1;
-    }
-    cursor = slot + Math.max(...perLane.values()) * MARKER_GAP_PX;
-  }
-  return { xs, width: Math.round(cursor + PAD_PX) };
+interface Placement {
+  xs: number[];
+  stacks: number[];
+  width: number;
+  t0: number;
+  pxPerMs: number;
 }
 
-function ticksOf(events: readonly TimelineEvent[]): { x: number; t: number }[] {
-  const ticks: { x: number; t: number }[] = [];
+/** x (px) per shown event, linear in time; same-instant events of a lane get a stack index. */
+function place(events: readonly { t: number; lane: number }[]): Placement {
+  const t0 = events.length === 0 ? 0 : Math.min(...events.map((event) => event.t));
+  const t1 = events.length === 0 ? 0 : Math.max(...events.map((event) => event.t));
+  const pxPerMs = TIME_WIDTH_PX / Math.max(1, t1 - t0);
+  const xs: number[] = [];
+  const stacks: number[] = [];
+  const lastOfLane = new Map<number, { t: number; stack: number }>();
+  let stackMax = 0;
   for (const event of events) {
-    const last = ticks[ticks.length - 1];
-    if (last === undefined || (event.x - last.x >= TICK_GAP_PX && event.t !== last.t))
-      ticks.push({ x: event.x, t: event.t });
+    const last = lastOfLane.get(event.lane);
+    const stack = last !== undefined && last.t === event.t ? last.stack + 1 : 0;
+    lastOfLane.set(event.lane, { t: event.t, stack });
+    stackMax = Math.max(stackMax, stack);
+    xs.push(PAD_PX + (event.t - t0) * pxPerMs);
+    stacks.push(stack);
+  }
+  return { xs, stacks, width: Math.round(2 * PAD_PX + TIME_WIDTH_PX + stackMax * MARKER_GAP_PX), t0, pxPerMs };
+}
+
+/** Ticks at a round step (1, 2 or 5 × a power of ten, in ms) at least TICK_GAP_PX apart. */
+function ticksOf(t0: number, t1: number, pxPerMs: number): { x: number; t: number }[] {
+  const raw = TICK_GAP_PX / pxPerMs;
+  const power = 10 ** Math.floor(Math.log10(Math.max(raw, 1)));
+  const step = [1, 2, 5, 10].map((factor) => factor * power).find((value) => value >= raw) ?? 10 * power;
+  const ticks: { x: number; t: number }[] = [];
+  for (let t = Math.ceil(t0 / step) * step; t <= t1 && ticks.length < 1_000; t += step) {
+    ticks.push({ x: PAD_PX + (t - t0) * pxPerMs, t });
   }
   return ticks;
 }
@@ -183,7 +199,7 @@ export function buildTimeline(
     for (const { item } of selection.kept) keptSeqs.add(item.seq);
   }
   const shown = relevant.filter((event) => keptSeqs.has(event.seq));
-  const { xs, width } = place(shown.map((event) => ({ t: event.t, lane: laneOf(event) })));
+  const { xs, stacks, width, t0, pxPerMs } = place(shown.map((event) => ({ t: event.t, lane: laneOf(event) })));
   const bySeq = new Map<number, TraceEvent>();
   for (const event of trace) if (keptSeqs.has(event.seq)) bySeq.set(event.seq, event);
   const placed: TimelineEvent[] = shown.map((event, index) => ({
@@ -194,6 +210,7 @@ export function buildTimeline(
     label: event.label,
     detail: detailOf(bySeq.get(event.seq)),
     x: xs[index]!,
+    stack: stacks[index]!,
     witness: witnesses.has(event.seq),
   }));
   for (const event of placed) if (event.kind !== 'phase') lanes[event.lane]!.shown += 1;
@@ -202,7 +219,10 @@ export function buildTimeline(
     events: placed.filter((event) => event.kind !== 'phase'),
     spans: spansOf(shown, placed, width),
     phases: placed.filter((event) => event.kind === 'phase').map((event) => ({ x: event.x, label: event.label })),
-    ticks: ticksOf(placed),
+    ticks: ticksOf(t0, t0 + TIME_WIDTH_PX / pxPerMs, pxPerMs),
     width,
+    t0,
+    pxPerMs,
+    pad: PAD_PX,
   };
 }

@@ -68,6 +68,8 @@ export interface FuzzOptions extends DrawOptions {
   shrinkTimeLimitMs?: number;
   onResult?: (result: RunResult, done: number, total: number) => void;
   onShrinkStart?: (result: RunResult, invariant: string) => void;
+  /** After each shrink candidate run: the candidate, whether it still failed, runs so far. */
+  onShrinkRun?: (plan: Plan, failed: boolean, runs: number) => void;
 }
 
 export interface FuzzOutcome {
@@ -183,6 +185,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzOutcome> {
       ...(options.heapMb !== undefined ? { childLimits: { heapMb: options.heapMb } } : {}),
       ...(options.now !== undefined ? { now: options.now } : {}),
       timeLimitMs: options.shrinkTimeLimitMs ?? SHRINK_TIME_LIMIT_MS_DEFAULT,
+      ...(options.onShrinkRun ? { onShrinkRun: options.onShrinkRun } : {}),
     });
     repros.push(repro);
     results[results.indexOf(result)] = repro.result;

@@ -7,9 +7,10 @@
  * command. The same child also describes a client module (name, policy, collections) so
  * that the main process never imports client code.
  */
-import { fileURLToPath } from 'node:url';
+
 import type { ClientFactory } from '../client/contract.ts';
 import { UsageError } from '../kernel/errors.ts';
+import { siblingModule } from '../kernel/sibling-module.ts';
 import type { ClientError } from '../sim/client-errors.ts';
 import type { Plan } from '../sim/plan.ts';
 import type { RunResult } from '../sim/result.ts';
@@ -60,7 +61,7 @@ export interface ChildLimits {
   heapMb?: number;
 }
 
-const workerPath = fileURLToPath(new URL('./plan-worker.ts', import.meta.url));
+const workerPath = siblingModule(import.meta.url, './plan-worker');
 
 export class PlanRunner {
   private readonly child: SupervisedChild;

@@ -49,6 +49,8 @@ export interface ReproOptions {
   /** Wall time the original's re-run and the confirmation run may take, from their client's start. */
   runTimeLimitMs?: number;
   childLimits?: ChildLimits;
+  /** Progress: called after each shrink candidate run (for a progress line). */
+  onShrinkRun?: (plan: Plan, failed: boolean, runs: number) => void;
 }
 
 /** Candidates in flight while shrinking: the one tried and the next one. */
@@ -221,6 +223,7 @@ export async function makeRepro(options: ReproOptions): Promise<FuzzRepro> {
     prefetch,
     expired: () => budget.stoppedBy !== undefined,
     runsMax: Number.MAX_SAFE_INTEGER, // the budget counts runs
+    ...(options.onShrinkRun ? { onRun: options.onShrinkRun } : {}),
   }).finally(() => pool.close()); // candidates still in flight are of no further use
   const search: SearchFacts = {
     runs: budget.runsSpent,

@@ -6,7 +6,7 @@
  * loop that never yields) has its worker killed and is reported; the campaign goes on.
  */
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { siblingModule } from '../kernel/sibling-module.ts';
 import { type ClientError, diedOnly } from './client-errors.ts';
 import type { ProfileName } from './plan.ts';
 import { failedRunResult, type RunResult } from './result.ts';
@@ -54,7 +54,7 @@ export interface SeedTask {
 
 export const SEED_TIME_LIMIT_MS_DEFAULT = 120_000;
 
-const workerPath = fileURLToPath(new URL('./campaign-worker.ts', import.meta.url));
+const workerPath = siblingModule(import.meta.url, './campaign-worker');
 
 function crashedResult(task: SeedTask, error: ClientError): RunResult {
   const { seed, clientSpec: client, profile, devices } = task;

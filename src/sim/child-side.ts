@@ -36,7 +36,7 @@ function send(reply: ChildReply): void {
 /** `at sync (file:///x/client.ts:3:9)` → `sync (client.ts:3:9)`, paths relative to the working folder. */
 function callSite(stack: string | undefined): string | undefined {
   const frames = (stack ?? '').split('\n').slice(1);
-  const frame = frames.find((line) => !line.includes('child-side.ts') && !line.includes('node:internal'));
+  const frame = frames.find((line) => !/child-side\.[jt]s/.test(line) && !line.includes('node:internal'));
   if (frame === undefined) return undefined;
   return frame
     .trim()

@@ -28,6 +28,8 @@ export interface RunStats {
   /** Ops the server applied (replays excluded). */
   opsApplied: number;
   conflicts: number;
+  /** Device kills (sim/exercised.ts). */
+  kills: number;
   /** Virtual milliseconds simulated. */
   virtualMs: number;
   /** Virtual ms from the start of heal until every device converged (or the heal bound). */
@@ -50,6 +52,8 @@ export interface RunResult {
   passed: boolean;
   violations: RunViolation[];
   declaredLosses: number;
+  /** Fault injections per kind (sim/exercised.ts); absent when none. */
+  faults?: Record<string, number>;
   /** Invariants the scenario expected to fail; empty when all must hold. */
   expectedViolations: string[];
   /** A client that threw or hung, or a run that hit a bound: reported, not a crash. */
@@ -98,6 +102,7 @@ export function zeroStats(devices = 0): RunStats {
     responseBytes: 0,
     opsApplied: 0,
     conflicts: 0,
+    kills: 0,
     virtualMs: 0,
     convergeMs: 0,
     wallMs: 0,

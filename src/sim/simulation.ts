@@ -14,6 +14,7 @@ import type { ServerConfig } from '../server/index.ts';
 import { resolveServerOnce } from '../server/resolve.ts';
 import { ClientErrorLog, clientErrorViolation } from './client-errors.ts';
 import { callError, StepExecutor } from './executor.ts';
+import { exercisedBy } from './exercised.ts';
 import { WORKLOAD_COLLECTIONS } from './fields.ts';
 import { HEAL_DEFAULTS, Healer, type HealOptions } from './heal.ts';
 import { type Plan, undeclaredDevices } from './plan.ts';
@@ -215,6 +216,7 @@ function summarise(
   const shown = expected.length === 0 ? violations.length === 0 : expected.every((name) => found.includes(name));
   const passed = !leaked && shown && clientErrors.every((error) => expected.includes(error.kind));
   const stats = world.network.stats();
+  const exercised = exercisedBy(events);
   return {
     name: options.name ?? `seed-${options.seed}`,
     seed: options.seed,
@@ -235,12 +237,14 @@ function summarise(
       responseBytes: stats.responseBytes,
       opsApplied: events.filter((event) => event.type === 'server.apply').length,
       conflicts: events.filter((event) => event.type === 'net.receive' && event.status === 409).length,
+      kills: exercised.kills,
       virtualMs: world.scheduler.now(),
       convergeMs,
       wallMs,
       traceEvents: world.trace.length,
     },
     ...(leaks.length > 0 ? { leaks } : {}),
+    ...(Object.keys(exercised.faults).length > 0 ? { faults: exercised.faults } : {}),
     ...(options.keepTrace ? { trace: events } : {}),
   };
 }

@@ -6,10 +6,9 @@
  * which must name a known scenario (or `fuzz`) and carry a reason.
  */
 import { statSync } from 'node:fs';
-import { relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ClientFactory } from '../client/contract.ts';
 import { UsageError } from '../kernel/errors.ts';
+import { BUNDLED_SCENARIOS, filesWithoutMutants } from '../scenario/bundled.ts';
 import { displayPath, type LoadedScenario, loadScenario, scenarioFiles } from '../scenario/load.ts';
 import { SHRINK_TIME_LIMIT_MS_DEFAULT } from '../scenario/shrink-budget.ts';
 import type { ProfileName } from '../sim/plan.ts';
@@ -63,8 +62,7 @@ export const CONFORMANCE_DEFAULTS = {
   scenarioTimeoutMs: 120_000,
 };
 
-/** The scenarios/ folder of this syncstorm installation. */
-export const BUNDLED_SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+export { BUNDLED_SCENARIOS };
 
 export interface SuitePlan {
   scenarios: LoadedScenario[];
@@ -82,8 +80,7 @@ function scenarioName(loaded: LoadedScenario): string {
 /** The scenario files a path stands for; a folder's `mutants/` subfolder is left out. */
 function suiteFiles(path: string): string[] {
   const isFolder = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  const files = scenarioFiles([path]);
-  return isFolder ? files.filter((file) => !relative(path, file).split(sep).includes('mutants')) : files;
+  return isFolder ? filesWithoutMutants(path) : scenarioFiles([path]);
 }
 
 /** Loads the scenarios and checks the skips; anything wrong is a UsageError naming the API. */

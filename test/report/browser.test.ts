@@ -137,11 +137,46 @@ describe.skipIf(skip)(
       expect(box?.height).toBeGreaterThan(20);
     });
 
+    it('opens each timeline on the violation: every witness inside the visible part of the timeline', async () => {
+      const outside = await page.$$eval('#run-0 .ev.witness', (markers) => {
+        const scroller = markers[0]?.closest('.timeline');
+        if (!scroller) return ['no timeline'];
+        const view = scroller.getBoundingClientRect();
+        // The sticky lane labels cover the first 160 px of the scroller.
+        return markers.flatMap((marker) => {
+          const box = marker.getBoundingClientRect();
+          return box.left >= view.left + 160 && box.right <= view.right ? [] : [marker.getAttribute('data-seq')];
+        });
+      });
+      expect(outside).toEqual([]);
+    });
+
     it('shows an event in the detail panel when its marker is clicked', async () => {
       await page.click('#run-0 .seq-link >> nth=0');
       const detail = (await page.textContent('#run-0 pre.detail')) ?? '';
       expect(detail).toContain('KILL at after-send');
       expect(detail).toContain('"type":"device.kill"');
+    });
+
+    it('zooms on a linear axis: zoom + doubles the distance between two markers, fit all shows them all', async () => {
+      const gap = async () =>
+        page.$$eval('#run-0 .ev', (markers) => {
+          const lefts = markers.map((marker) => Number.parseFloat((marker as HTMLElement).style.left));
+          return Math.max(...lefts) - Math.min(...lefts);
+        });
+      await page.click('#run-0 button[data-zoom="all"]');
+      const before = await gap();
+      await page.click('#run-0 button[data-zoom="in"]');
+      const after = await gap();
+      // Fan-out of same-instant markers is fixed; the rest scales by 2.
+      expect(after).toBeGreaterThan(1.8 * before - 64);
+      expect(after).toBeLessThanOrEqual(2 * before + 1);
+      await page.click('#run-0 button[data-zoom="witnesses"]');
+    });
+
+    it('summarises what the runs were exercised against', async () => {
+      const text = (await page.textContent('p.exercised')) ?? '';
+      expect(text).toMatch(/\d+ faults injected · \d+ kills · \d+ conflicts \(409\) · \d+ requests/);
     });
 
     it('parses junit.xml with the browser strict XML parser', async () => {

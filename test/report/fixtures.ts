@@ -34,6 +34,7 @@ export function stats(overrides: Partial<RunStats> = {}): RunStats {
     responseBytes: 900,
     opsApplied: 1,
     conflicts: 1,
+    kills: 0,
     virtualMs: 100,
     convergeMs: 20,
     wallMs: 15,

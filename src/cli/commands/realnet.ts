@@ -8,8 +8,9 @@ import { CHAOS_DEFAULTS, CLIENTS_MAX } from '../../realnet/chaos/options.ts';
 import { SCHEDULES } from '../../realnet/chaos/schedules.ts';
 import { ADMIN_PORT_DEFAULT } from '../../realnet/proxy/index.ts';
 import { SERVER_MUTANTS } from '../../realnet/server-mutants/index.ts';
-import { type ClientCache, DEFAULT_CLIENT } from '../clients.ts';
+import { CLIENT_SPEC_HELP, type ClientCache, DEFAULT_CLIENT } from '../clients.ts';
 import type { CliIo } from '../io.ts';
+import { secondsOption } from '../options.ts';
 import type { ChaosFlags } from './chaos.ts';
 import type { ConformFlags } from './conform.ts';
 import type { ProxyFlags } from './proxy.ts';
@@ -63,7 +64,9 @@ function registerServe(program: Command, io: CliIo, setExit: (code: number) => v
       SERVE_DEFAULTS.proxyListen,
     )
     .option('--upstream <host:port>', 'this server as the proxy reaches it (default: its own address)', parseAddress)
-    .option('--cycle <seconds>', 'length of one schedule cycle', seconds(1, 86_400), SERVE_DEFAULTS.cycleMs);
+    .addOption(
+      secondsOption('--cycle <seconds>', 'length of one schedule cycle', seconds(1, 86_400), SERVE_DEFAULTS.cycleMs),
+    );
   withStrangerOptions(command, 'the control API (and send it to --proxy-url)').action(async (flags: ServeFlags) => {
     const { serveCommand } = await import('./serve.ts');
     setExit(await serveCommand(flags, io));
@@ -104,11 +107,13 @@ function registerChaos(program: Command, io: CliIo, setExit: (code: number) => v
     .command('chaos')
     .description('N real clients through a chaos proxy to the served server; then the checkers and reports')
     .option('--clients <n>', 'clients (devices) in this process', wholeNumber(1, CLIENTS_MAX), CHAOS_DEFAULTS.clients)
-    .option('--client <spec>', 'client under test: reference | mutant:<name> | <module path>', DEFAULT_CLIENT)
+    .option('--client <spec>', CLIENT_SPEC_HELP, DEFAULT_CLIENT)
     .addOption(
       new Option('--schedule <name>', 'chaos schedule').choices(SCHEDULE_NAMES).default(CHAOS_DEFAULTS.schedule),
     )
-    .option('--duration <seconds>', 'length of the chaos phase', seconds(1, 3_600), CHAOS_DEFAULTS.durationMs)
+    .addOption(
+      secondsOption('--duration <seconds>', 'length of the chaos phase', seconds(1, 3_600), CHAOS_DEFAULTS.durationMs),
+    )
     .option('--seed <seed>', 'seed of the workload and the schedule', CHAOS_DEFAULTS.seed)
     .option('--ops <n>', 'user actions per client', wholeNumber(0, 10_000), CHAOS_DEFAULTS.opsPerClient)
     .option(
@@ -138,11 +143,13 @@ function registerChaos(program: Command, io: CliIo, setExit: (code: number) => v
       wholeNumber(1, 10_000_000),
       CHAOS_DEFAULTS.requestsMax,
     )
-    .option(
-      '--heal <seconds>',
-      'time the clients get to converge on their own after heal',
-      seconds(0, 3_600),
-      CHAOS_DEFAULTS.healMs,
+    .addOption(
+      secondsOption(
+        '--heal <seconds>',
+        'time the clients get to converge on their own after heal',
+        seconds(0, 3_600),
+        CHAOS_DEFAULTS.healMs,
+      ),
     )
     .option('--report <dir>', 'root folder for the report (<dir>/<run>/ and <dir>/latest)')
     .option('--junit <file>', 'also write JUnit XML to this file')

@@ -53,6 +53,7 @@ export function summariseChaos(input: ChaosSummaryInput): RunResult {
       responseBytes: 0,
       opsApplied: count(events, (event) => event.type === 'server.apply'),
       conflicts: count(events, (event) => event.type === 'net.receive' && event.status === 409),
+      kills: count(events, (event) => event.type === 'device.kill'),
       virtualMs: input.runMs,
       convergeMs: input.convergeMs,
       wallMs: input.wallMs,
