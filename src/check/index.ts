@@ -58,6 +58,7 @@ export {
   RETRY_COUNT_MAX,
   RETRY_GAP_MS_MIN,
 } from './invariants/polite-retries.ts';
+export { checkWriteOrder } from './invariants/write-order.ts';
 export { INVARIANTS, type InvariantSpec, invariant } from './registry.ts';
 export { type RecordKey, recordKey } from './values.ts';
 export {

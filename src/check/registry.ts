@@ -11,6 +11,7 @@ import { checkNoRegression } from './invariants/no-regression.ts';
 import { checkNoResurrection } from './invariants/no-resurrection.ts';
 import { checkNoSilentLoss } from './invariants/no-silent-loss.ts';
 import { checkPoliteRetries } from './invariants/polite-retries.ts';
+import { checkWriteOrder } from './invariants/write-order.ts';
 import type { Checker, InvariantName } from './violation.ts';
 
 export interface InvariantSpec {
@@ -62,6 +63,12 @@ export const INVARIANTS: readonly InvariantSpec[] = Object.freeze([
     name: 'polite-retries',
     description: 'Retry-After and a least backoff are respected; no op is sent more than a bounded number of times',
     check: checkPoliteRetries,
+  },
+  {
+    name: 'write-order',
+    description:
+      "a device's writes reach the server once each, in the order it issued them, whichever instance issued them",
+    check: checkWriteOrder,
   },
 ]);
 

@@ -16,6 +16,7 @@ export const INVARIANT_NAMES = [
   'convergence',
   'liveness',
   'polite-retries',
+  'write-order',
 ] as const;
 
 export type InvariantName = (typeof INVARIANT_NAMES)[number];

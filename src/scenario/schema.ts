@@ -176,7 +176,7 @@ const serverRuleSchema = serverFaultRuleSchema.meta({
 
 export { serverRuleSchema as serverFaultRuleSchema };
 
-export const profileNameSchema = z.enum(['calm', 'flaky', 'hostile']);
+export const profileNameSchema = z.enum(['calm', 'flaky', 'hostile', 'apps']);
 
 export const scenarioSchema = z
   .strictObject({
@@ -191,7 +191,7 @@ export const scenarioSchema = z
       .optional()
       .describe("Client under test: 'reference', 'mutant:<name>' or a module path; --client overrides it."),
     devices: z.array(devicePlanSchema).min(1),
-    profile: profileNameSchema.describe('Ambient link behaviour: calm, flaky or hostile.'),
+    profile: profileNameSchema.describe('Ambient link behaviour: calm, flaky, hostile or apps (as flaky).'),
     steps: z.array(stepSchema),
     networkRules: z.array(networkFaultRuleSchema).optional(),
     serverRules: z.array(serverRuleSchema).optional(),

@@ -315,7 +315,9 @@ export class DeviceHost {
     }
     if (!life.alive) return;
     this.current = client;
-    this.options.trace.record(eventType, { device: this.deviceId, incarnation: life.number });
+    // A further instance says whose storage it runs on (check/instances reads it).
+    const of = this.options.instanceOf === undefined ? {} : { of: this.device, instance: this.instanceNumber };
+    this.options.trace.record(eventType, { device: this.deviceId, incarnation: life.number, ...of });
   }
 
   /** The incarnation's clock (its timers run as the device's code) and context. */

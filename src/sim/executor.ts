@@ -92,8 +92,11 @@ export class StepExecutor {
       const userStep = step as UserStep;
       this.host(userStep.device);
       const host = instanceHost(this.world, userStep.device, userStep.instance);
-      if (host === undefined)
-        return this.skip(instanceName(userStep.device, userStep.instance), index, `instance ${userStep.instance} is not open`);
+      if (host === undefined) {
+        const name = instanceName(userStep.device, userStep.instance);
+        this.skip(name, index, `instance ${userStep.instance} is not open`);
+        return;
+      }
       const incarnation = host.incarnation;
       const chain = this.chains.get(host.deviceId);
       // A queue left by a dead incarnation (killed at a crash point mid-action) never drains.

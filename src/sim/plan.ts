@@ -9,7 +9,7 @@
 import type { NetworkFaultRule } from '../net/index.ts';
 import type { ServerFaultRule } from '../server/index.ts';
 
-export type ProfileName = 'calm' | 'flaky' | 'hostile';
+export type ProfileName = 'calm' | 'flaky' | 'hostile' | 'apps';
 
 export interface DevicePlan {
   id: string;

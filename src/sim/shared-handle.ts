@@ -45,7 +45,8 @@ export function guardHandle(db: Database.Database, owner: Incarnation): Database
       const guarded = guardFunction(transaction, undefined) as typeof transaction;
       for (const variant of ['deferred', 'immediate', 'exclusive'] as const) {
         const fn = transaction[variant];
-        if (typeof fn === 'function') guarded[variant] = guardFunction(fn as (...args: unknown[]) => unknown, undefined);
+        if (typeof fn === 'function')
+          guarded[variant] = guardFunction(fn as (...args: unknown[]) => unknown, undefined);
       }
       return guarded;
     }

@@ -15,7 +15,8 @@ export type InvariantName =
   | 'no-regression'
   | 'convergence'
   | 'liveness'
-  | 'polite-retries';
+  | 'polite-retries'
+  | 'write-order';
 
 export interface Mutant {
   /** kebab-case; the client spec is `mutant:<name>`. */
@@ -24,6 +25,8 @@ export interface Mutant {
   readonly description: string;
   /** The invariant the bug must violate. */
   readonly invariant: InvariantName;
+  /** The fuzz profile whose runs can show the bug (default 'flaky'); 'apps' opens further app instances. */
+  readonly profile?: string;
   readonly factory: ClientFactory;
   /** Same as `factory` (the name src/client/resolve.ts uses). */
   readonly client: ClientFactory;
@@ -33,6 +36,8 @@ export interface MutantSpec {
   name: string;
   description: string;
   invariant: InvariantName;
+  /** See `Mutant.profile`. */
+  profile?: string;
   /** The diff against the reference client: hooks and options. */
   options: CreateReferenceClientOptions;
 }
@@ -47,6 +52,7 @@ export function defineMutant(spec: MutantSpec): Mutant {
     name: spec.name,
     description: spec.description,
     invariant: spec.invariant,
+    ...(spec.profile === undefined ? {} : { profile: spec.profile }),
     factory,
     client: factory,
   });
