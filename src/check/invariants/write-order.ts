@@ -5,8 +5,8 @@
  * one app of device `<device>`, on its storage and outbox). Three ways to break it, each
  * judged on text values (every written string is unique in the run, so finding one says
  * which write put it there):
- * - applied twice: a value the device wrote becomes a record field's value at the server
- *   twice (it was replaced in between), so one write was applied again;
+ * - applied twice: an op of the device makes a value it wrote a record field's value at the
+ *   server a second time (it was replaced in between), so one write was applied again;
  * - out of order: the device wrote value a, then value b, to the same field of a record,
  *   and the server applied b before a (a later write of the device lost to an earlier one);
  * - met itself: a conflict the device shows sets one of its own writes against another of
@@ -21,15 +21,19 @@ import { type RecordKey, recordKey } from '../values.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
 import { type WrittenToken, writtenTokens } from '../written-tokens.ts';
 
-/** The server applies that made `field` hold `value` when it did not before, in trace order. */
-function arrivals(record: RecordHistory, field: string, value: string): ServerApply[] {
+/**
+ * The applies of ops `device` sent that made `field` hold `value` when it did not before, in
+ * trace order. Another device that brings the value back (restoring a record it kept through
+ * an edit-vs-delete conflict, say) does not count: that is its write, not this one again.
+ */
+function arrivals(record: RecordHistory, field: string, value: string, device: string): ServerApply[] {
   const found: ServerApply[] = [];
   let held = false;
   for (const apply of record.applies) {
     // A tombstone ends nothing: a record restored with its fields brings no write back.
     if (apply.deleted) continue;
     const holds = apply.fields[field] === value;
-    if (holds && !held) found.push(apply);
+    if (holds && !held && apply.device === device) found.push(apply);
     held = holds;
   }
   return found;
@@ -115,11 +119,8 @@ export const checkWriteOrder: Checker = (history) => {
     if (token.kind !== 'scalar' || token.write.type === 'user.resolve') continue;
     const record = history.byRecord.get(token.key);
     if (record === undefined) continue;
-    const issued = {
-      token,
-      device: deviceOf(token.write.device),
-      arrivals: arrivals(record, token.field, token.value),
-    };
+    const device = deviceOf(token.write.device);
+    const issued = { token, device, arrivals: arrivals(record, token.field, token.value, device) };
     byValue.set(token.value, issued);
     const key = `${issued.device}\u0000${token.key}\u0000${token.field}`;
     sequences.set(key, [...(sequences.get(key) ?? []), issued]);
