@@ -29,12 +29,18 @@ import { type WrittenToken, writtenTokens } from '../written-tokens.ts';
 function arrivals(record: RecordHistory, field: string, value: string, device: string): ServerApply[] {
   const found: ServerApply[] = [];
   let held = false;
+  let deleted = false;
   for (const apply of record.applies) {
-    // A tombstone ends nothing: a record restored with its fields brings no write back.
-    if (apply.deleted) continue;
+    if (apply.deleted) {
+      deleted = true;
+      continue;
+    }
     const holds = apply.fields[field] === value;
-    if (holds && !held && apply.device === device) found.push(apply);
+    // A record brought back after a delete (a kept edit of an edit-vs-delete conflict) comes
+    // back with the fields its restorer shows: a restore, not this write applied again.
+    if (holds && !held && !deleted && apply.device === device) found.push(apply);
     held = holds;
+    deleted = false;
   }
   return found;
 }
