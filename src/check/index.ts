@@ -60,6 +60,7 @@ export {
 } from './invariants/polite-retries.ts';
 export { checkRequestStorm, QUIET_REQUESTS_MAX, REFUSED_REPEATS_MAX } from './invariants/request-storm.ts';
 export { stuckDownloads } from './invariants/stuck-downloads.ts';
+export { checkWriteOrder } from './invariants/write-order.ts';
 export { INVARIANTS, type InvariantSpec, invariant } from './registry.ts';
 export { type RecordKey, recordKey } from './values.ts';
 export {

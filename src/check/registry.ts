@@ -12,6 +12,7 @@ import { checkNoResurrection } from './invariants/no-resurrection.ts';
 import { checkNoSilentLoss } from './invariants/no-silent-loss.ts';
 import { checkPoliteRetries } from './invariants/polite-retries.ts';
 import { checkRequestStorm } from './invariants/request-storm.ts';
+import { checkWriteOrder } from './invariants/write-order.ts';
 import type { Checker, InvariantName } from './violation.ts';
 
 export interface InvariantSpec {
@@ -69,6 +70,12 @@ export const INVARIANTS: readonly InvariantSpec[] = Object.freeze([
     description:
       'a request refused with a 4xx (not 401/429) is not resent unchanged over and over; no polling storm after convergence',
     check: checkRequestStorm,
+  },
+  {
+    name: 'write-order',
+    description:
+      "a device's writes reach the server once each, in the order it issued them, whichever instance issued them",
+    check: checkWriteOrder,
   },
 ]);
 

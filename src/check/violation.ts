@@ -17,6 +17,7 @@ export const INVARIANT_NAMES = [
   'liveness',
   'polite-retries',
   'request-storm',
+  'write-order',
 ] as const;
 
 export type InvariantName = (typeof INVARIANT_NAMES)[number];

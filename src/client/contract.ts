@@ -85,6 +85,15 @@ export interface ClientCapabilities {
    * When false, `status` is ignored: durability does not read "synced" as "the server has it".
    */
   recordStatus?: boolean;
+  /**
+   * Several instances of the app may run on this device's storage at once (browser tabs, a
+   * share extension beside the app, a background isolate beside the UI). Default false: the
+   * simulator never gives such a client a second instance. When true, each instance gets its
+   * own `start(env)` with the same `env.storage` (the same SQLite databases, no shared
+   * memory) and `env.locks` to elect one of them for work that must not run twice at once
+   * (docs/adapter-guide.md, "Several instances on one device").
+   */
+  instances?: boolean;
 }
 
 /** SQLite databases that survive kills. A kill closes every handle (open transactions roll back). */
@@ -117,8 +126,28 @@ export interface ClientLogEvent {
   [field: string]: unknown;
 }
 
+/**
+ * Locks shared by the instances of one device, as the Web Locks API (`navigator.locks`) or an
+ * OS file lock gives them: held by one instance at a time, and released when the instance
+ * that holds one dies (killed or closed), so a dead instance never blocks the others.
+ */
+export interface InstanceLocks {
+  /** Takes `name` if no other live instance of this device holds it; true if this instance holds it now. */
+  tryAcquire(name: string): boolean;
+  /** Releases `name` if this instance holds it (otherwise does nothing). */
+  release(name: string): void;
+}
+
 export interface ClientEnv {
   readonly deviceId: string;
+  /**
+   * Which instance of the app on this device this is: 1 for the app itself, 2, 3 ... for
+   * further instances opened beside it (only for clients with `capabilities.instances`).
+   * Absent means 1.
+   */
+  readonly instance?: number;
+  /** Locks shared with the device's other instances (absent: the client is alone on its storage). */
+  readonly locks?: InstanceLocks;
   /** 0 on first start, +1 on every restart after a kill. */
   readonly incarnation: number;
   /** The server's base URL; requests go through `fetch`. */
@@ -264,5 +293,6 @@ export function capabilitiesOf(factory: Pick<ClientFactory, 'capabilities'>): Re
   return {
     conflictInbox: factory.capabilities?.conflictInbox ?? true,
     recordStatus: factory.capabilities?.recordStatus ?? true,
+    instances: factory.capabilities?.instances ?? false,
   };
 }

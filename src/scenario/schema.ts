@@ -46,26 +46,34 @@ function step<K extends string, S extends z.ZodRawShape>(kind: K, shape: S, desc
 }
 
 const device = { device: deviceName };
+const instanceNumber = z
+  .number()
+  .int()
+  .min(1)
+  .describe("Which instance of the device's app: 1 (default) is the app itself, 2, 3 ... instances opened beside it.");
+/** A user step on one instance of the device's app. */
+const onInstance = { ...device, instance: instanceNumber.optional() };
+const furtherInstance = { ...device, instance: instanceNumber.min(2) };
 
 export const stepSchema = z
   .discriminatedUnion('do', [
     step(
       'create',
-      { ...device, collection: name, ref: refName, fields: z.array(fieldName) },
+      { ...onInstance, collection: name, ref: refName, fields: z.array(fieldName) },
       'The user creates a record with these fields set.',
     ),
     step(
       'update',
-      { ...device, ref: refName, ops: z.array(stepFieldOpSchema) },
+      { ...onInstance, ref: refName, ops: z.array(stepFieldOpSchema) },
       'The user edits a record the device shows.',
     ),
-    step('delete', { ...device, ref: refName }, 'The user deletes a record the device shows.'),
+    step('delete', { ...onInstance, ref: refName }, 'The user deletes a record the device shows.'),
     step(
       'resolve',
-      { ...device, choice: z.enum(['keep-local', 'keep-remote', 'merged']) },
+      { ...onInstance, choice: z.enum(['keep-local', 'keep-remote', 'merged']) },
       "The user resolves the device's first open conflict.",
     ),
-    step('sync', device, 'The user pulls to refresh (one sync run).'),
+    step('sync', onInstance, 'The user pulls to refresh (one sync run).'),
     step('offline', device, 'The device loses connectivity (the OS reports offline).'),
     step('online', device, 'The device gets connectivity back.'),
     step(
@@ -78,13 +86,22 @@ export const stepSchema = z
     step('foreground', device, 'The app comes back to the foreground.'),
     step(
       'kill',
-      { ...device, point: name.optional().describe("A crash point name, or '*' for the next one the client reaches.") },
-      'The app is killed: at once, or at a named crash point.',
+      {
+        ...onInstance,
+        point: name.optional().describe("A crash point name, or '*' for the next one the client reaches."),
+      },
+      'The app is killed: at once, or at a named crash point. Instance 1 (the default) is the whole device, every instance included; instance 2, 3 ... only that one.',
     ),
     step('restart', device, 'A killed app is started again from its storage.'),
     step('skew', { ...device, ms: z.number().int() }, "Sets the device's clock skew (ms added to its wall clock)."),
     step('server-write', { ref: refName, ops: z.array(stepFieldOpSchema) }, 'A server-side automation edits a record.'),
     step('heal', {}, 'Ends the chaos phase: faults stop, every device is restarted and brought online.'),
+    step(
+      'open-instance',
+      furtherInstance,
+      "Opens a further instance of the device's app on the same storage (a second tab, a share extension); only for clients with capabilities.instances.",
+    ),
+    step('close-instance', furtherInstance, 'Closes a further instance of the app (it dies as in a kill).'),
   ])
   .meta({ id: 'Step' });
 
@@ -161,7 +178,7 @@ const serverRuleSchema = serverFaultRuleSchema.meta({
 
 export { serverRuleSchema as serverFaultRuleSchema };
 
-export const profileNameSchema = z.enum(['calm', 'flaky', 'hostile']);
+export const profileNameSchema = z.enum(['calm', 'flaky', 'hostile', 'apps']);
 
 export const scenarioSchema = z
   .strictObject({
@@ -181,7 +198,7 @@ export const scenarioSchema = z
         "Server the clients sync with: 'reference' (default), 'mutant:<name>' or a server module path (docs/server-hooks.md); --server applies to scenarios that name none.",
       ),
     devices: z.array(devicePlanSchema).min(1),
-    profile: profileNameSchema.describe('Ambient link behaviour: calm, flaky or hostile.'),
+    profile: profileNameSchema.describe('Ambient link behaviour: calm, flaky, hostile or apps (as flaky).'),
     steps: z.array(stepSchema),
     networkRules: z.array(networkFaultRuleSchema).optional(),
     serverRules: z.array(serverRuleSchema).optional(),

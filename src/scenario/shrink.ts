@@ -21,7 +21,12 @@ interface ShrinkContext {
   calmerRefused?: boolean;
 }
 
-const CALMER: Readonly<Record<ProfileName, ProfileName[]>> = { hostile: ['calm', 'flaky'], flaky: ['calm'], calm: [] };
+const CALMER: Readonly<Record<ProfileName, ProfileName[]>> = {
+  hostile: ['calm', 'flaky'],
+  flaky: ['calm'],
+  calm: [],
+  apps: ['calm', 'flaky'],
+};
 
 function chunksOf(atoms: readonly Atom[], count: number): Atom[][] {
   const size = Math.ceil(atoms.length / count);

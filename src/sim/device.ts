@@ -6,6 +6,10 @@
  * starts the client, kills it and restarts it from the same files. Errors of the client
  * under test (a throwing start, a throwing or hanging app call) are recorded as
  * `device.error` and kept in `errors`; they never crash the simulator.
+ * A device runs one instance of the app; a client with `capabilities.instances` may get
+ * further ones beside it (`openInstance`): each is a host of its own, named `<device>#<n>`
+ * in the trace, on the device's network link, storage and locks. Killing the device's first
+ * instance kills the whole device, further instances included (sim/instances.ts).
  */
 import { join } from 'node:path';
 import type {
@@ -30,6 +34,7 @@ import type { Trace } from '../kernel/trace.ts';
 import { installVirtualGlobals } from '../kernel/virtual-globals.ts';
 import type { Network } from '../net/index.ts';
 import { inDevice } from './in-device.ts';
+import { DeviceLocks } from './instance-locks.ts';
 import { DeviceStorage, type StorageMode, type StorageVault } from './storage.ts';
 import { drive, within } from './watchdog.ts';
 
@@ -60,6 +65,10 @@ export interface DeviceHostOptions {
   leaks?: LeakLog;
   /** Real work the run loop waits for (default: not tracked). */
   outside?: OutsideWaits;
+  /** For a further instance of a device's app: the device's first instance and this one's number (2, 3 ...). */
+  instanceOf?: { primary: DeviceHost; number: number };
+  /** Called once when a further instance dies (killed, closed, or with its device). */
+  onDeath?: () => void;
 }
 
 /** An app call's outcome, as a value. `killed`: the device died during the call (not the client's fault). */
@@ -105,6 +114,10 @@ export class DeviceHost {
   private listeners: { event: SurroundingsEvent; listener: () => void }[] = [];
   /** Aborted when the current incarnation dies (`env.signal`). */
   private killSignal: AbortController | undefined;
+  /** Locks shared by the device's instances (the first instance's, for a further one). */
+  private readonly locks: DeviceLocks;
+  /** Further instances of the app running beside this (first) one. */
+  private readonly extras = new Set<DeviceHost>();
 
   constructor(options: DeviceHostOptions) {
     assert(options.deviceId.length > 0, 'DeviceHost: deviceId must not be empty');
@@ -112,7 +125,53 @@ export class DeviceHost {
     this.deviceId = options.deviceId;
     this.skewMs = options.skewMs ?? 0;
     this.leaks = options.leaks ?? new LeakLog();
+    const primary = options.instanceOf?.primary;
+    this.locks = primary === undefined ? new DeviceLocks() : primary.locks;
+    if (primary !== undefined) {
+      this.onlineFlag = primary.onlineFlag;
+      this.foregroundFlag = primary.foregroundFlag;
+      this.skewMs = primary.skewMs;
+    }
     installVirtualGlobals();
+  }
+
+  /** The device this host runs an instance of (its own id for the first instance). */
+  get device(): string {
+    return this.options.instanceOf?.primary.deviceId ?? this.deviceId;
+  }
+
+  /** 1 for the device's first instance, 2, 3 ... for further ones. */
+  get instanceNumber(): number {
+    return this.options.instanceOf?.number ?? 1;
+  }
+
+  /** Further instances alive beside this one. */
+  get instances(): DeviceHost[] {
+    return [...this.extras].filter((extra) => extra.alive);
+  }
+
+  /**
+   * A host for instance `number` of this device's app, on this device's link, storage and
+   * locks; not started yet. `opening` tells repeated openings of one number apart (their
+   * streams of randomness and ids differ).
+   */
+  openInstance(number: number, opening: number, onDeath: () => void): DeviceHost {
+    assert(this.options.instanceOf === undefined, 'DeviceHost.openInstance: only a first instance opens others');
+    assert(Number.isInteger(number) && number >= 2, `DeviceHost.openInstance: instance ${number} must be 2 or more`);
+    assert(this.alive, `DeviceHost.openInstance: device ${this.deviceId} is down`);
+    const extra = new DeviceHost({
+      ...this.options,
+      deviceId: `${this.deviceId}#${number}`,
+      rng: this.options.rng.fork(`instance-${number}-${opening}`),
+      skewMs: this.skewMs,
+      instanceOf: { primary: this, number },
+      onDeath: () => {
+        this.extras.delete(extra);
+        onDeath();
+      },
+    });
+    this.extras.add(extra);
+    return extra;
   }
 
   /** The running client, or undefined before start, after a kill or after a failed start. */
@@ -138,7 +197,7 @@ export class DeviceHost {
   }
 
   get directory(): string {
-    return join(this.options.storageDir, this.deviceId);
+    return join(this.options.storageDir, this.device);
   }
 
   /** Open SQLite handles of the current incarnation. */
@@ -149,8 +208,10 @@ export class DeviceHost {
   /** First start, on empty storage. Rejects (after recording device.error) if the client's start throws. */
   async start(): Promise<void> {
     assert(this.life === undefined, `DeviceHost.start: device ${this.deviceId} already started`);
-    if ((this.options.storage ?? 'memory') === 'file') DeviceStorage.wipe(this.directory);
-    this.life = new Incarnation(this.deviceId, 0);
+    const first = this.options.instanceOf === undefined;
+    if (first && (this.options.storage ?? 'memory') === 'file') DeviceStorage.wipe(this.directory);
+    // The incarnation carries the device's id: the network routes it over the device's link.
+    this.life = new Incarnation(this.device, 0);
     await this.boot('device.start');
   }
 
@@ -165,8 +226,11 @@ export class DeviceHost {
   kill(point = 'random'): void {
     const life = this.life;
     if (life === undefined || !life.alive) return;
+    // The device's first instance is the app: when it dies, every instance beside it dies too.
+    for (const extra of [...this.extras]) extra.kill(point);
     this.shutDown(life);
     this.options.trace.record('device.kill', { device: this.deviceId, incarnation: life.number, point });
+    this.options.onDeath?.();
   }
 
   /** The device dies at the next crash point named `point` ('*': any) its client reaches; undefined disarms. */
@@ -176,13 +240,15 @@ export class DeviceHost {
 
   /** What the OS reports, and what the network does: offline refuses connections. */
   setOnline(online: boolean): void {
-    this.options.network.setOnline(this.deviceId, online);
+    this.options.network.setOnline(this.device, online);
+    for (const extra of this.extras) extra.setOnline(online);
     if (online === this.onlineFlag) return;
     this.onlineFlag = online;
     this.emit(online ? 'online' : 'offline');
   }
 
   setForeground(foreground: boolean): void {
+    for (const extra of this.extras) extra.setForeground(foreground);
     if (foreground === this.foregroundFlag) return;
     this.foregroundFlag = foreground;
     this.emit(foreground ? 'foreground' : 'background');
@@ -193,6 +259,7 @@ export class DeviceHost {
     assert(Number.isFinite(skewMs), `DeviceHost.setSkew: ${skewMs} is not finite`);
     this.skewMs = skewMs;
     if (this.clock !== undefined) this.clock.skewMs = skewMs;
+    for (const extra of this.extras) extra.setSkew(skewMs);
   }
 
   /**
@@ -226,7 +293,9 @@ export class DeviceHost {
 
   private async boot(eventType: 'device.start' | 'device.restart'): Promise<void> {
     const life = this.life as Incarnation;
-    this.storage = new DeviceStorage(this.directory, life, this.options.storage ?? 'memory', this.vault);
+    const share = this.options.instanceOf?.primary.storage;
+    const vault = this.options.instanceOf?.primary.vault ?? this.vault;
+    this.storage = new DeviceStorage(this.directory, life, this.options.storage ?? 'memory', vault, share);
     const context = this.newContext(life);
     let client: SyncClient;
     try {
@@ -239,13 +308,16 @@ export class DeviceHost {
     } catch (error) {
       if (!life.alive) return; // killed at a crash point during start: a kill, not an error
       this.shutDown(life);
+      this.options.onDeath?.();
       const message = `start of ${this.deviceId} (incarnation ${life.number}) failed: ${describe(error)}`;
       this.report(life, message);
       throw new Error(`[syncstorm] ${message}`, { cause: error });
     }
     if (!life.alive) return;
     this.current = client;
-    this.options.trace.record(eventType, { device: this.deviceId, incarnation: life.number });
+    // A further instance says whose storage it runs on (check/instances reads it).
+    const of = this.options.instanceOf === undefined ? {} : { of: this.device, instance: this.instanceNumber };
+    this.options.trace.record(eventType, { device: this.deviceId, incarnation: life.number, ...of });
   }
 
   /** The incarnation's clock (its timers run as the device's code) and context. */
@@ -253,7 +325,7 @@ export class DeviceHost {
     const run = (callback: () => void) => runInDevice(context, callback);
     this.clock = new DeviceClock({ scheduler: this.options.scheduler, owner: life, skewMs: this.skewMs, run });
     const context = createDeviceContext({
-      deviceId: this.deviceId,
+      deviceId: this.device,
       incarnation: life,
       clock: this.clock,
       // A stream of its own: the draws of env.random and env.uuid stay as they were.
@@ -296,13 +368,16 @@ export class DeviceHost {
   }
 
   private env(life: Incarnation): ClientEnv {
-    const { deviceId, options } = this;
+    const { options } = this;
     const rng = options.rng.fork(`incarnation-${life.number}`);
     const uuidRng = rng.fork('uuid');
     const randomRng = rng.fork('random');
     this.killSignal = new AbortController();
+    const instance = this.options.instanceOf === undefined ? {} : { instance: this.instanceNumber };
     return {
-      deviceId,
+      deviceId: this.device,
+      ...instance,
+      locks: this.locks.for(life),
       incarnation: life.number,
       baseUrl: options.baseUrl ?? options.network.baseUrl,
       fetch: options.network.fetchFor(life),
@@ -328,12 +403,12 @@ export class DeviceHost {
   }
 
   private crashPoint(life: Incarnation, name: string): void {
-    if (!life.alive) throw new DeviceKilled(this.deviceId, name);
+    if (!life.alive) throw new DeviceKilled(this.device, name);
     const armed = this.armed;
     if (armed === undefined || (armed !== ANY_POINT && armed !== name)) return;
     this.armed = undefined;
     this.kill(name);
-    throw new DeviceKilled(this.deviceId, name);
+    throw new DeviceKilled(this.device, name);
   }
 
   private surroundings(life: Incarnation): Surroundings {

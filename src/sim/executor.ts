@@ -13,6 +13,7 @@ import type { Scheduler } from '../kernel/scheduler.ts';
 import type { ClientError } from './client-errors.ts';
 import type { DeviceHost } from './device.ts';
 import { writtenValue } from './fields.ts';
+import { instanceHost, instanceName, openInstance } from './instances.ts';
 import { ANY_CRASH_POINT } from './nemesis.ts';
 import type { Step } from './plan.ts';
 import { initialFields, patchFor } from './values.ts';
@@ -51,7 +52,7 @@ const USER_ACTIONS = new Set(['create', 'update', 'delete', 'resolve', 'sync']);
 export class StepExecutor {
   private readonly refs = new Map<string, RecordRef>();
   /** Per device: the queue of user actions, and the incarnation it belongs to. */
-  private readonly chains = new Map<string, { incarnation: number; tail: Promise<void> }>();
+  private readonly chains = new Map<string, { host: DeviceHost; incarnation: number; tail: Promise<void> }>();
 
   constructor(
     private readonly world: World,
@@ -60,7 +61,12 @@ export class StepExecutor {
     readonly reportClientError: ClientErrorReport = () => undefined,
     /** False for a client that declares no conflict inbox: its conflicts are not read, resolve steps are skipped. */
     readonly conflictInbox = true,
+    /** True for a client that declares `capabilities.instances`: open-instance steps open one. */
+    readonly instances = false,
   ) {}
+
+  /** Per device: how many further instances were opened so far (each opening draws from its own stream). */
+  private readonly openings = new Map<string, number>();
 
   private get scheduler(): Scheduler {
     return this.world.scheduler;
@@ -84,19 +90,27 @@ export class StepExecutor {
   private start(step: Step, index: number): void {
     if (USER_ACTIONS.has(step.do)) {
       const userStep = step as UserStep;
-      const incarnation = this.host(userStep.device).incarnation;
-      const chain = this.chains.get(userStep.device);
+      this.host(userStep.device);
+      const host = instanceHost(this.world, userStep.device, userStep.instance);
+      if (host === undefined) {
+        const name = instanceName(userStep.device, userStep.instance);
+        this.skip(name, index, `instance ${userStep.instance} is not open`);
+        return;
+      }
+      const incarnation = host.incarnation;
+      const chain = this.chains.get(host.deviceId);
       // A queue left by a dead incarnation (killed at a crash point mid-action) never drains.
-      const previous = chain !== undefined && chain.incarnation === incarnation ? chain.tail : Promise.resolve();
-      const tail = previous.then(() => this.runUserStep(userStep, index));
-      this.chains.set(userStep.device, { incarnation, tail });
+      const same = chain !== undefined && chain.host === host && chain.incarnation === incarnation;
+      const previous = same ? chain.tail : Promise.resolve();
+      const tail = previous.then(() => this.runUserStep(userStep, index, host));
+      this.chains.set(host.deviceId, { host, incarnation, tail });
       return;
     }
     void this.runWorldStep(step as Exclude<Step, UserStep>, index).catch((error: unknown) => {
       this.world.trace.record('sim.error', { step: index, message: String(error) });
       // A restart runs the client's start(): one that throws is the client's error.
-      if (step.do === 'restart') {
-        const failed = callError(`start() on ${step.device} (restart, step ${index})`, 'start', {
+      if (step.do === 'restart' || step.do === 'open-instance') {
+        const failed = callError(`start() on ${step.device} (${step.do}, step ${index})`, 'start', {
           error: String(error),
           hung: false,
         });
@@ -105,19 +119,21 @@ export class StepExecutor {
     });
   }
 
-  private async runUserStep(step: UserStep, index: number): Promise<void> {
-    const host = this.host(step.device);
+  /** Runs a user step on `host`: the device's own host, or the host of the instance the step names. */
+  private async runUserStep(step: UserStep, index: number, host: DeviceHost): Promise<void> {
+    // Events name the instance (`<device>#<n>`), so each instance's writes and views are judged.
+    const device = host.deviceId;
     const client = host.client;
     if (client === undefined || !host.alive) {
-      this.world.trace.record('user.skip', { device: step.device, step: index, reason: 'device is down' });
+      this.world.trace.record('user.skip', { device, step: index, reason: 'device is down' });
       return;
     }
     const incarnation = host.incarnation;
     const attempt: Record<string, unknown> = {};
-    const label = `${step.do} on ${step.device}`;
+    const label = `${step.do} on ${device}`;
     const outcome = await within(
       this.scheduler,
-      this.userAction(client, step, index, attempt),
+      this.userAction(client, { ...step, device }, index, attempt),
       ACTION_TIMEOUT_MS,
       label,
     );
@@ -125,17 +141,17 @@ export class StepExecutor {
     const trace = this.world.trace;
     if (host.alive && host.incarnation === incarnation) {
       trace.record('user.error', {
-        device: step.device,
+        device,
         step: index,
         action: step.do,
         message: outcome.error,
         hung: outcome.hung,
       });
-      const failed = callError(`${step.do}() on ${step.device} (step ${index})`, step.do, outcome);
+      const failed = callError(`${step.do}() on ${device} (step ${index})`, step.do, outcome);
       this.reportClientError(failed.error, failed.sameAs);
     } else if (step.do !== 'sync' && Object.keys(attempt).length > 0) {
       // Killed mid-call: the write may or may not have committed.
-      trace.record('user.interrupted', { device: step.device, step: index, action: step.do, ...attempt });
+      trace.record('user.interrupted', { device, step: index, action: step.do, ...attempt });
     }
   }
 
@@ -236,6 +252,8 @@ export class StepExecutor {
     }
     if (step.do === 'heal') return;
     const host = this.host(step.device);
+    if (step.do === 'open-instance' || step.do === 'close-instance' || (step.do === 'kill' && (step.instance ?? 1) > 1))
+      return this.instanceStep(step, index);
     trace.record('sim.step', { device: step.device, step: index, do: step.do });
     switch (step.do) {
       case 'offline':
@@ -257,6 +275,32 @@ export class StepExecutor {
       case 'restart':
         return this.restart(host);
     }
+  }
+
+  /** Opens, closes or kills a further instance of a device's app (sim/instances.ts). */
+  private async instanceStep(
+    step: Extract<Step, { do: 'open-instance' | 'close-instance' | 'kill' }>,
+    index: number,
+  ): Promise<void> {
+    const number = step.instance ?? 1;
+    const name = `${step.device}#${number}`;
+    this.world.trace.record('sim.step', { device: name, step: index, do: step.do });
+    if (step.do === 'open-instance') {
+      const opening = (this.openings.get(step.device) ?? 0) + 1;
+      this.openings.set(step.device, opening);
+      const capable = this.instances;
+      const skipped = await openInstance(this.world, { device: step.device, number, opening, capable });
+      if (skipped !== undefined) this.skip(name, index, skipped);
+      return;
+    }
+    const host = instanceHost(this.world, step.device, number);
+    if (host === undefined) return this.skip(name, index, `instance ${number} is not open`);
+    if (step.do === 'kill' && step.point !== undefined) {
+      host.armCrashPoint(step.point);
+      return;
+    }
+    this.chains.delete(host.deviceId);
+    host.kill(step.do === 'kill' ? 'random' : 'closed');
   }
 
   private async kill(host: DeviceHost, point: string | undefined): Promise<void> {
@@ -306,10 +350,9 @@ export class StepExecutor {
    * run shorter than its bound. Runs no event when nothing is in flight.
    */
   async settlePending(): Promise<void> {
-    const tails = [...this.chains].flatMap(([device, chain]) => {
-      const host = this.world.hosts.get(device);
-      return host?.alive && host.incarnation === chain.incarnation ? [chain.tail] : [];
-    });
+    const tails = [...this.chains.values()].flatMap((chain) =>
+      chain.host.alive && chain.host.incarnation === chain.incarnation ? [chain.tail] : [],
+    );
     if (tails.length === 0) return;
     const label = 'user actions still in flight at the end of the run';
     const options = { timeoutMs: ACTION_TIMEOUT_MS + 1, eventsMax: SETTLE_EVENTS_MAX, label };

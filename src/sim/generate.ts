@@ -8,8 +8,10 @@
 import { assert } from '../kernel/assert.ts';
 import type { Rng } from '../kernel/rng.ts';
 import { WORKLOAD_COLLECTIONS, WORKLOAD_FIELDS } from './fields.ts';
+import { drawInstanceSteps } from './generate-instances.ts';
 import { drawNemesis } from './nemesis.ts';
 import type { DevicePlan, Plan, ProfileName, Step, StepFieldOp } from './plan.ts';
+import { PROFILES } from './profiles.ts';
 
 export interface GenerateOptions {
   devices: number;
@@ -34,7 +36,14 @@ export function generatePlan(rng: Rng, options: GenerateOptions): Plan {
   const chaosMs = options.chaosMs ?? CHAOS_MS_DEFAULT;
   const ids = deviceIds(options.devices);
   const devices: DevicePlan[] = ids.map((id) => ({ id }));
-  const userSteps = ids.flatMap((id) => drawUserSteps(rng.fork(`workload/${id}`), id, options.opsPerDevice, chaosMs));
+  const instances = PROFILES[options.profile].instances;
+  const userSteps = ids.flatMap((id) => {
+    const steps = drawUserSteps(rng.fork(`workload/${id}`), id, options.opsPerDevice, chaosMs);
+    // Only a profile with instances draws them (from a fork of their own): the others stay as they were.
+    return instances === undefined
+      ? steps
+      : drawInstanceSteps(rng.fork(`instances/${id}`), id, steps, instances, chaosMs);
+  });
   const nemesis = drawNemesis(rng.fork('nemesis'), { devices, profile: options.profile, chaosMs });
   const steps = sortSteps([...userSteps, ...nemesis.steps, { at: chaosMs, do: 'heal' }]);
   return {

@@ -9,7 +9,7 @@
 import type { NetworkFaultRule } from '../net/index.ts';
 import type { ServerFaultRule } from '../server/index.ts';
 
-export type ProfileName = 'calm' | 'flaky' | 'hostile';
+export type ProfileName = 'calm' | 'flaky' | 'hostile' | 'apps';
 
 export interface DevicePlan {
   id: string;
@@ -37,23 +37,33 @@ interface StepBase {
   at: number;
 }
 
+/**
+ * Which instance of the device's app a step acts on: 1 (the default) is the app itself,
+ * 2, 3 ... further instances opened by an `open-instance` step (sim/instances.ts).
+ */
+interface OnInstance {
+  instance?: number;
+}
+
 export type Step =
-  | (StepBase & { do: 'create'; device: string; collection: string; ref: string; fields: string[] })
-  | (StepBase & { do: 'update'; device: string; ref: string; ops: StepFieldOp[] })
-  | (StepBase & { do: 'delete'; device: string; ref: string })
-  | (StepBase & { do: 'resolve'; device: string; choice: 'keep-local' | 'keep-remote' | 'merged' })
-  | (StepBase & { do: 'sync'; device: string })
+  | (StepBase & OnInstance & { do: 'create'; device: string; collection: string; ref: string; fields: string[] })
+  | (StepBase & OnInstance & { do: 'update'; device: string; ref: string; ops: StepFieldOp[] })
+  | (StepBase & OnInstance & { do: 'delete'; device: string; ref: string })
+  | (StepBase & OnInstance & { do: 'resolve'; device: string; choice: 'keep-local' | 'keep-remote' | 'merged' })
+  | (StepBase & OnInstance & { do: 'sync'; device: string })
   | (StepBase & { do: 'offline'; device: string })
   | (StepBase & { do: 'online'; device: string })
   | (StepBase & { do: 'partition'; device: string; direction: 'both' | 'outbound' | 'inbound' })
   | (StepBase & { do: 'repair'; device: string })
   | (StepBase & { do: 'background'; device: string })
   | (StepBase & { do: 'foreground'; device: string })
-  | (StepBase & { do: 'kill'; device: string; point?: string })
+  | (StepBase & OnInstance & { do: 'kill'; device: string; point?: string })
   | (StepBase & { do: 'restart'; device: string })
   | (StepBase & { do: 'skew'; device: string; ms: number })
   | (StepBase & { do: 'server-write'; ref: string; ops: StepFieldOp[] })
-  | (StepBase & { do: 'heal' });
+  | (StepBase & { do: 'heal' })
+  | (StepBase & { do: 'open-instance'; device: string; instance: number })
+  | (StepBase & { do: 'close-instance'; device: string; instance: number });
 
 export type StepKind = Step['do'];
 

@@ -3,6 +3,8 @@
  * Fault profiles: how hostile the world is. A profile sets the ambient link behaviour
  * (latency, jitter, random loss) and how often the nemesis schedules device, network and
  * server faults. `calm` has none, `flaky` is a bad mobile day, `hostile` is everything.
+ * `apps` is a flaky day on devices that run the app as real apps do: a second instance on
+ * the same storage now and then (sim/instances), editing what the first one edits.
  */
 import type { LinkProfile } from '../net/index.ts';
 import type { ProfileName } from './plan.ts';
@@ -27,11 +29,25 @@ export interface NemesisRates {
   cursorFaultsPerHour?: number;
 }
 
+/** How often a device runs a further instance of its app (sim/generate-instances). */
+export interface InstanceRates {
+  /** Chance that a device opens a second instance during the run. */
+  openProbability: number;
+  /** Share of the device's user actions, while the second instance is open, done in it. */
+  actionShare: number;
+  /** Chance that an edit in one instance is followed shortly by an edit of the same field in the other. */
+  echoProbability: number;
+  /** Chance that the second instance is killed (alone) once while open. */
+  killProbability: number;
+}
+
 export interface Profile {
   name: ProfileName;
   description: string;
   link: Partial<LinkProfile>;
   rates: NemesisRates;
+  /** Further app instances per device (absent: one instance per device, as in every profile but `apps`). */
+  instances?: InstanceRates;
 }
 
 const NO_FAULTS: NemesisRates = {
@@ -45,6 +61,32 @@ const NO_FAULTS: NemesisRates = {
   skewMsMax: 0,
 };
 
+/** A bad mobile day's link (flaky, apps). */
+const FLAKY_LINK: Partial<LinkProfile> = {
+  latencyMs: 50,
+  jitterMs: 350,
+  requestLossProbability: 0.02,
+  responseLossProbability: 0.03,
+  duplicateProbability: 0.02,
+  resetProbability: 0.02,
+  reorderProbability: 0.05,
+  reorderDelayMsMax: 2_000,
+};
+
+/** A bad mobile day's faults (flaky, apps). */
+const FLAKY_RATES: NemesisRates = {
+  offlinePerHour: 4,
+  offlineMsMax: 10 * 60_000,
+  killsPerHour: 6,
+  partitionsPerHour: 1,
+  backgroundPerHour: 1,
+  serverFaultsPerHour: 12,
+  networkFaultsPerHour: 3,
+  skewMsMax: 0,
+  pullRefusalsPerHour: 2,
+  cursorFaultsPerHour: 4,
+};
+
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   calm: {
     name: 'calm',
@@ -55,28 +97,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   flaky: {
     name: 'flaky',
     description: 'A bad mobile day: 50-400 ms, a few % loss, duplicates and resets, offline spells, kills, 429/5xx.',
-    link: {
-      latencyMs: 50,
-      jitterMs: 350,
-      requestLossProbability: 0.02,
-      responseLossProbability: 0.03,
-      duplicateProbability: 0.02,
-      resetProbability: 0.02,
-      reorderProbability: 0.05,
-      reorderDelayMsMax: 2_000,
-    },
-    rates: {
-      offlinePerHour: 4,
-      offlineMsMax: 10 * 60_000,
-      killsPerHour: 6,
-      partitionsPerHour: 1,
-      backgroundPerHour: 1,
-      serverFaultsPerHour: 12,
-      networkFaultsPerHour: 3,
-      skewMsMax: 0,
-      pullRefusalsPerHour: 2,
-      cursorFaultsPerHour: 4,
-    },
+    link: FLAKY_LINK,
+    rates: FLAKY_RATES,
   },
   hostile: {
     name: 'hostile',
@@ -103,6 +125,14 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
       pullRefusalsPerHour: 6,
       cursorFaultsPerHour: 12,
     },
+  },
+  apps: {
+    name: 'apps',
+    description:
+      'A bad mobile day (as flaky) on devices that open a second app instance on the same storage, editing the same records.',
+    link: FLAKY_LINK,
+    rates: FLAKY_RATES,
+    instances: { openProbability: 0.7, actionShare: 0.5, echoProbability: 0.4, killProbability: 0.3 },
   },
 };
 

@@ -98,8 +98,12 @@ async function finalState(world: World, healer: Healer, client: ClientFactory): 
     world.trace.record('device.view', { device: host.deviceId, reason: 'final', ...view });
     devices.set(host.deviceId, view);
   }
-  // Capabilities are recorded only when declared, so the traces of other clients stay as they were.
-  const capabilities = client.capabilities === undefined ? {} : { capabilities: capabilitiesOf(client) };
+  // Capabilities the checkers judge by are recorded only when declared, so the traces of other
+  // clients stay as they were (`instances` changes what the simulator does, not what is judged).
+  const { instances: _instances, ...judged } = capabilitiesOf(client);
+  const declared = client.capabilities ?? {};
+  const recorded = 'conflictInbox' in declared || 'recordStatus' in declared;
+  const capabilities = recorded ? { capabilities: judged } : {};
   world.trace.record('sim.final', {
     policy: client.policy,
     ...capabilities,
@@ -149,6 +153,7 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
       collections,
       (error, sameAs) => errors.add(error, sameAs),
       capabilitiesOf(options.client).conflictInbox,
+      capabilitiesOf(options.client).instances,
     );
     const healer = new Healer(world, executor, collections, heal);
     for (const host of world.hosts.values()) {

@@ -11,6 +11,9 @@
  *   incarnation opens it from there. An app kill (not a power loss) keeps exactly the
  *   committed transactions either way, and memory is ~100x cheaper per open and commit,
  *   which is what makes thousands of seeds with kills affordable.
+ * A further instance of the app on the same device (docs/adapter-guide.md) opens the same
+ * files with connections of its own in file mode; in memory mode it shares the first
+ * instance's connection behind a guard that dies with it (sim/shared-handle).
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +21,7 @@ import Database from 'better-sqlite3';
 import type { ClientStorage } from '../client/contract.ts';
 import { assert } from '../kernel/assert.ts';
 import type { Incarnation } from '../kernel/incarnation.ts';
+import { guardHandle } from './shared-handle.ts';
 
 /** Bound on databases one incarnation may open; a client that opens one per call leaks. */
 export const HANDLES_PER_INCARNATION_MAX = 64;
@@ -31,13 +35,15 @@ export type StorageMode = 'memory' | 'file';
 export type StorageVault = Map<string, Buffer>;
 
 export class DeviceStorage implements ClientStorage {
-  private readonly handles: { name: string; db: Database.Database }[] = [];
+  private readonly handles: { name: string; db: Database.Database; shared?: boolean }[] = [];
 
   constructor(
     readonly directory: string,
     private readonly owner: Incarnation,
     private readonly mode: StorageMode = 'file',
     private readonly vault: StorageVault = new Map(),
+    /** For a further instance: the storage of the device's first instance, whose databases it shares. */
+    private readonly share?: DeviceStorage,
   ) {}
 
   /** Removes a device's folder (before its first start, so a run never sees an older run's files). */
@@ -55,6 +61,11 @@ export class DeviceStorage implements ClientStorage {
       this.handles.length < HANDLES_PER_INCARNATION_MAX,
       `device ${this.owner.deviceId} opened ${HANDLES_PER_INCARNATION_MAX} databases`,
     );
+    if (this.mode === 'memory' && this.share !== undefined) {
+      const db = guardHandle(this.share.handle(name) ?? this.share.open(name), this.owner);
+      this.handles.push({ name, db, shared: true });
+      return db;
+    }
     if (this.mode === 'memory') {
       assert(
         !this.handles.some((handle) => handle.name === name),
@@ -73,6 +84,11 @@ export class DeviceStorage implements ClientStorage {
     return db;
   }
 
+  /** The open handle of database `name` (in memory mode, the one connection instances share). */
+  handle(name: string): Database.Database | undefined {
+    return this.handles.find((handle) => handle.name === name && !handle.shared && handle.db.open)?.db;
+  }
+
   /** Handles opened and not yet closed. */
   get openHandles(): number {
     return this.handles.filter((handle) => handle.db.open).length;
@@ -81,7 +97,14 @@ export class DeviceStorage implements ClientStorage {
   /** Closes every handle (open transactions roll back). Returns how many were open. */
   closeAll(): number {
     let closed = 0;
-    for (const { name, db } of this.handles) {
+    for (const { name, db, shared } of this.handles) {
+      if (shared) {
+        // The connection belongs to the first instance: only what this instance left open rolls back.
+        const raw = this.share?.handle(name);
+        if (raw?.inTransaction) raw.exec('ROLLBACK');
+        closed++;
+        continue;
+      }
       if (!db.open) continue;
       if (this.mode === 'memory') {
         // What a kill leaves: committed transactions only.

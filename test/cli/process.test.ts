@@ -48,7 +48,7 @@ describe('syncstorm binary', () => {
       expect(run.status, run.stderr).toBe(0);
       const summary = JSON.parse(run.stdout);
       expect(summary.failed + summary.errors).toBe(0);
-      expect(summary.runs).toBeGreaterThanOrEqual(14 + 16);
+      expect(summary.runs).toBeGreaterThanOrEqual(15 + 17);
     },
     TIMEOUT_MS,
   );

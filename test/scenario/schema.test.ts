@@ -38,6 +38,8 @@ describe('scenario JSON Schema', () => {
       'skew',
       'server-write',
       'heal',
+      'open-instance',
+      'close-instance',
     ]);
     expect(schema.additionalProperties).toBe(false);
   });

@@ -1,6 +1,7 @@
 /**
  * Goal: the checkers have teeth. Every mutant of the catalogue is caught by the invariant
- * it declares, on the default profile (flaky), within a fixed range of 200 seeds. Method:
+ * it declares, on its profile (flaky, or apps for a bug of several app instances), within a
+ * fixed range of 200 seeds. Method:
  * a campaign per mutant that stops at the first seed showing the declared invariant.
  */
 import { describe, expect, test } from 'vitest';
@@ -9,15 +10,15 @@ import { runCampaign } from '../../src/sim/campaign.ts';
 import { MUTANT_SEEDS_MAX } from './seeds.ts';
 
 describe('mutant catalogue', () => {
-  test.each(MUTANTS.map((mutant) => [mutant.name, mutant.invariant] as const))(
-    '%s is caught as %s',
-    async (name, invariant) => {
+  test.each(MUTANTS.map((mutant) => [mutant.name, mutant.invariant, mutant.profile ?? 'flaky'] as const))(
+    '%s is caught as %s (profile %s)',
+    async (name, invariant, profile) => {
       let caughtAt: string | undefined;
       const results = await runCampaign({
         clientSpec: `mutant:${name}`,
         seeds: MUTANT_SEEDS_MAX,
         seedStart: 1,
-        profile: 'flaky',
+        profile: profile as 'flaky',
         devices: 3,
         opsPerDevice: 30,
         workers: 2,

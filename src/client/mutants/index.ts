@@ -5,6 +5,7 @@
  * and names the right invariant.
  */
 import { blindRetry409 } from './blind-retry-409.ts';
+import { concurrentInstancePush } from './concurrent-instance-push.ts';
 import { cursorBeforeApply } from './cursor-before-apply.ts';
 import { deleteCoalescedAway } from './delete-coalesced-away.ts';
 import { dropOutboxOn401 } from './drop-outbox-on-401.ts';
@@ -46,6 +47,7 @@ export const MUTANTS: readonly Mutant[] = Object.freeze([
   noSyncOnReconnect,
   resyncLoop,
   feedDiesOn400,
+  concurrentInstancePush,
 ]);
 
 /** The mutant named `name`, or undefined. */

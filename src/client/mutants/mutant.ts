@@ -16,7 +16,8 @@ export type InvariantName =
   | 'convergence'
   | 'liveness'
   | 'polite-retries'
-  | 'request-storm';
+  | 'request-storm'
+  | 'write-order';
 
 export interface Mutant {
   /** kebab-case; the client spec is `mutant:<name>`. */
@@ -25,6 +26,8 @@ export interface Mutant {
   readonly description: string;
   /** The invariant the bug must violate. */
   readonly invariant: InvariantName;
+  /** The fuzz profile whose runs can show the bug (default 'flaky'); 'apps' opens further app instances. */
+  readonly profile?: string;
   readonly factory: ClientFactory;
   /** Same as `factory` (the name src/client/resolve.ts uses). */
   readonly client: ClientFactory;
@@ -34,6 +37,8 @@ export interface MutantSpec {
   name: string;
   description: string;
   invariant: InvariantName;
+  /** See `Mutant.profile`. */
+  profile?: string;
   /** The diff against the reference client: hooks and options. */
   options: CreateReferenceClientOptions;
 }
@@ -48,6 +53,7 @@ export function defineMutant(spec: MutantSpec): Mutant {
     name: spec.name,
     description: spec.description,
     invariant: spec.invariant,
+    ...(spec.profile === undefined ? {} : { profile: spec.profile }),
     factory,
     client: factory,
   });

@@ -102,7 +102,8 @@ export async function createProcessClient(command: string, options: ProcessClien
     name: declared.name,
     description: declared.description ?? `A process client: ${trimmed}`,
     policy: declared.policy,
-    ...(declared.capabilities ? { capabilities: declared.capabilities } : {}),
+    // One process per client; the process protocol carries no instance locks: never a second instance.
+    ...(declared.capabilities ? { capabilities: { ...declared.capabilities, instances: false } } : {}),
     ...(declared.collections ? { collections: declared.collections } : {}),
     ...(declared.crashPoints ? { crashPoints: declared.crashPoints } : {}),
     storage: 'file',

@@ -11,7 +11,7 @@ import { type CoalesceResult, coalesceWrites, type PendingWrite } from './coales
 import type { ClientContext } from './context.ts';
 import { mergeOnConflict } from './merge.ts';
 import type { Coalescing } from './options.ts';
-import { recordAttempt, syncOpOf } from './outbox.ts';
+import { nextOps, recordAttempt, syncOpOf } from './outbox.ts';
 import { applyPage, decideRemote, type PullRefusal, type RemoteDecision, refusePull } from './pull.ts';
 import { revIsNewer } from './records.ts';
 import type { OutboxRow, RecordRow } from './schema.ts';
@@ -52,7 +52,17 @@ export interface ReferenceHooks {
   applyPage(ctx: ClientContext, page: ChangesPage): void;
   /** What to do when a pull is refused with `status` (a 4xx other than 401 and 429). */
   refusePull(ctx: ClientContext, status: number): PullRefusal;
+  /**
+   * Takes the run lock before a sync run: true when this instance may run now. The
+   * reference takes `env.locks` 'sync', so one run at a time across the device's instances.
+   */
+  takeRunLock(ctx: ClientContext): boolean;
+  /** The outbox rows to send next, oldest first (the reference: at most one per record). */
+  nextOps(ctx: ClientContext, limit: number): OutboxRow[];
 }
+
+/** Name of the lock the device's instances share for sync runs. */
+export const SYNC_LOCK = 'sync';
 
 export const REFERENCE_HOOKS: Readonly<ReferenceHooks> = Object.freeze({
   afterSchema: () => {},
@@ -68,4 +78,6 @@ export const REFERENCE_HOOKS: Readonly<ReferenceHooks> = Object.freeze({
   remoteDecision: decideRemote,
   applyPage,
   refusePull,
+  takeRunLock: (ctx: ClientContext) => ctx.env.locks?.tryAcquire(SYNC_LOCK) ?? true,
+  nextOps,
 });

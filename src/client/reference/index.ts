@@ -30,6 +30,8 @@ export function createReferenceClient(options: CreateReferenceClientOptions = {}
     policy: resolved.policy,
     collections: resolved.collections,
     crashPoints: [...CRASH_POINTS, ...(options.crashPoints ?? [])],
+    // Instances share the SQLite outbox and take turns under env.locks (run.ts).
+    capabilities: { instances: true },
     async start(env: ClientEnv): Promise<SyncClient> {
       return ReferenceClient.start(env, resolved, hooks);
     },
@@ -46,7 +48,7 @@ export type { CoalesceResult, PendingWrite } from './coalesce.ts';
 export { coalesceWrites } from './coalesce.ts';
 export type { ClientContext } from './context.ts';
 export { CRASH_POINTS, type CrashPointName } from './crash-points.ts';
-export { REFERENCE_HOOKS, type ReferenceHooks, type WireOp } from './hooks.ts';
+export { REFERENCE_HOOKS, type ReferenceHooks, SYNC_LOCK, type WireOp } from './hooks.ts';
 export { mergeOnConflict } from './merge.ts';
 export {
   type Coalescing,
@@ -55,7 +57,7 @@ export {
   REFERENCE_POLICY,
   type ReferenceClientOptions,
 } from './options.ts';
-export { recordAttempt, syncOpOf } from './outbox.ts';
+export { nextOps, recordAttempt, syncOpOf } from './outbox.ts';
 export {
   applyChange,
   applyPage,

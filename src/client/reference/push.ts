@@ -13,7 +13,7 @@ import type { RetryableFailure } from './backoff.ts';
 import { type ClientContext, log } from './context.ts';
 import type { WireOp } from './hooks.ts';
 import { type HttpOutcome, request } from './http.ts';
-import { acknowledge, nextOps, reject } from './outbox.ts';
+import { acknowledge, reject } from './outbox.ts';
 import type { OutboxRow } from './schema.ts';
 
 export interface PushResult {
@@ -145,7 +145,7 @@ export async function push(ctx: ClientContext): Promise<PushResult> {
   const { bounds } = ctx.options;
   let pushed = 0;
   for (;;) {
-    const rows = nextOps(ctx, ctx.options.batching ? bounds.batchOpsMax : 1);
+    const rows = ctx.hooks.nextOps(ctx, ctx.options.batching ? bounds.batchOpsMax : 1);
     if (rows.length === 0) return { pushed };
     if (ctx.state.requests >= bounds.requestsPerRunMax) return { pushed, bounded: true };
     const settled =
