@@ -11,6 +11,8 @@ import { checkNoRegression } from './invariants/no-regression.ts';
 import { checkNoResurrection } from './invariants/no-resurrection.ts';
 import { checkNoSilentLoss } from './invariants/no-silent-loss.ts';
 import { checkPoliteRetries } from './invariants/polite-retries.ts';
+import { checkResolutionsHonoured } from './invariants/resolutions-honoured.ts';
+import { checkStatusHonesty } from './invariants/status-honesty.ts';
 import type { Checker, InvariantName } from './violation.ts';
 
 export interface InvariantSpec {
@@ -62,6 +64,18 @@ export const INVARIANTS: readonly InvariantSpec[] = Object.freeze([
     name: 'polite-retries',
     description: 'Retry-After and a least backoff are respected; no op is sent more than a bounded number of times',
     check: checkPoliteRetries,
+  },
+  {
+    name: 'status-honesty',
+    description:
+      'a record shown synced is a state the server acknowledged; an unacknowledged write is never synced nor 0 pending',
+    check: checkStatusHonesty,
+  },
+  {
+    name: 'resolutions-honoured',
+    description:
+      'a resolved conflict does not reopen unchanged; a kept or merged choice reaches the server or meets a new conflict',
+    check: checkResolutionsHonoured,
   },
 ]);
 

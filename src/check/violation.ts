@@ -16,6 +16,8 @@ export const INVARIANT_NAMES = [
   'convergence',
   'liveness',
   'polite-retries',
+  'status-honesty',
+  'resolutions-honoured',
 ] as const;
 
 export type InvariantName = (typeof INVARIANT_NAMES)[number];

@@ -15,7 +15,9 @@ export type InvariantName =
   | 'no-regression'
   | 'convergence'
   | 'liveness'
-  | 'polite-retries';
+  | 'polite-retries'
+  | 'status-honesty'
+  | 'resolutions-honoured';
 
 export interface Mutant {
   /** kebab-case; the client spec is `mutant:<name>`. */
