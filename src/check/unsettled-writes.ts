@@ -34,31 +34,32 @@ function seenRev(write: OpenWrite['write']): number {
   return write.seen?.rev ?? 0;
 }
 
-/** True when the write was settled before seq `at` by the server's history or the device's own later delete. */
-function settledBefore(device: DeviceHistory, record: RecordHistory | undefined, open: OpenWrite, at: number): boolean {
+/**
+ * The seq from which the write counts as settled by the server's history or the device's own
+ * later write (every condition but the delete rule below holds for good once it holds).
+ */
+function settledFrom(device: DeviceHistory, record: RecordHistory | undefined, open: OpenWrite): number {
   const { write } = open;
-  const inside = (seq: number) => seq > write.seq && seq < at;
-  if (record === undefined) return write.type === 'user.delete';
-  if (record.applies.some((apply) => inside(apply.seq) && apply.device === device.device)) return true;
-  const rejected = device.rejects.some(
-    (reject) =>
-      inside(reject.seq) &&
-      reject.collection !== undefined &&
-      reject.id !== undefined &&
-      recordKey(reject.collection, reject.id) === open.key,
-  );
-  if (rejected) return true;
-  const beyond = seenRev(write);
-  if (record.applies.some((apply) => apply.seq < at && apply.device !== device.device && apply.revAfter > beyond))
-    return true;
-  if (write.type === 'user.delete' && record.applies.findLast((apply) => apply.seq < at)?.deleted !== false)
-    return true;
-  return device.writes.some(
-    (later) =>
-      (later.type === 'user.delete' || later.type === 'user.resolve') &&
-      inside(later.seq) &&
-      writeKey(later) === open.key,
-  );
+  let from = Number.POSITIVE_INFINITY;
+  const after = (seq: number) => seq > write.seq && seq < from;
+  for (const apply of record?.applies ?? []) {
+    if (apply.device === device.device ? after(apply.seq) : apply.revAfter > seenRev(write))
+      from = Math.min(from, apply.seq);
+  }
+  for (const reject of device.rejects) {
+    if (reject.collection === undefined || reject.id === undefined || !after(reject.seq)) continue;
+    if (recordKey(reject.collection, reject.id) === open.key) from = reject.seq;
+  }
+  for (const later of device.writes) {
+    if (later.type !== 'user.delete' && later.type !== 'user.resolve') continue;
+    if (after(later.seq) && writeKey(later) === open.key) from = later.seq;
+  }
+  return from;
+}
+
+/** A delete is settled while the server does not hold the record live (never had it, or deleted it). */
+function deleteMoot(record: RecordHistory | undefined, at: number): boolean {
+  return record?.applies.findLast((apply) => apply.seq < at)?.deleted !== false;
 }
 
 /** True when the view itself accounts for the record: a conflict on it, or a status other than pending/synced. */
@@ -71,20 +72,29 @@ function shownAsUnsettled(view: DeviceView, key: RecordKey): boolean {
   );
 }
 
-/** The device's writes still open at `view` (committed before it, unsettled by then). */
-export function openWritesAt(
-  device: DeviceHistory,
-  byRecord: ReadonlyMap<RecordKey, RecordHistory>,
-  view: DeviceView,
-): OpenWrite[] {
-  const open: OpenWrite[] = [];
-  for (const write of device.writes) {
-    if (write.seq > view.seq) break;
-    if (write.type === 'user.resolve') continue;
-    const entry: OpenWrite = { write, key: writeKey(write) };
-    if (settledBefore(device, byRecord.get(entry.key), entry, view.seq)) continue;
-    if (shownAsUnsettled(view, entry.key)) continue;
-    open.push(entry);
+/** A device's writes, each with the seq from which it is settled; asked view by view. */
+export class OpenWrites {
+  private readonly writes: { open: OpenWrite; record: RecordHistory | undefined; from: number }[] = [];
+
+  constructor(device: DeviceHistory, byRecord: ReadonlyMap<RecordKey, RecordHistory>) {
+    for (const write of device.writes) {
+      if (write.type === 'user.resolve') continue;
+      const open: OpenWrite = { write, key: writeKey(write) };
+      const record = byRecord.get(open.key);
+      this.writes.push({ open, record, from: settledFrom(device, record, open) });
+    }
   }
-  return open;
+
+  /** The writes still open at `view` (committed before it, unsettled by then). */
+  at(view: DeviceView): OpenWrite[] {
+    const open: OpenWrite[] = [];
+    for (const entry of this.writes) {
+      if (entry.open.write.seq > view.seq) break;
+      if (entry.from < view.seq) continue;
+      if (entry.open.write.type === 'user.delete' && deleteMoot(entry.record, view.seq)) continue;
+      if (shownAsUnsettled(view, entry.open.key)) continue;
+      open.push(entry.open);
+    }
+    return open;
+  }
 }

@@ -105,6 +105,8 @@ export class DeviceHost {
   private listeners: { event: SurroundingsEvent; listener: () => void }[] = [];
   /** Aborted when the current incarnation dies (`env.signal`). */
   private killSignal: AbortController | undefined;
+  /** Called with the type of every event the live client logs (sim/view-sampler listens for 'sync-end'). */
+  onClientLog: ((type: string) => void) | undefined;
 
   constructor(options: DeviceHostOptions) {
     assert(options.deviceId.length > 0, 'DeviceHost: deviceId must not be empty');
@@ -325,6 +327,7 @@ export class DeviceHost {
     if (!life.alive) return;
     const { type, seq: _seq, t: _t, device: _device, ...data } = event;
     this.options.trace.record(`client.${type}`, { device: this.deviceId, ...data });
+    this.onClientLog?.(type);
   }
 
   private crashPoint(life: Incarnation, name: string): void {

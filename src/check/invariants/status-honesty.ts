@@ -14,13 +14,20 @@
 import type { LocalRecord } from '../../client/contract.ts';
 import type { DeviceHistory, DeviceView, History, RecordHistory } from '../history.ts';
 import { applyAtRev } from '../server-facts.ts';
-import { openWritesAt } from '../unsettled-writes.ts';
+import { OpenWrites } from '../unsettled-writes.ts';
 import { differingFields, type RecordKey, recordKey, show } from '../values.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
 
 /** True when the device received any response with a seq strictly between `from` and `until`. */
 function heardBetween(device: DeviceHistory, from: number, until: number): boolean {
-  return device.receives.some((receive) => receive.seq > from && receive.seq < until);
+  const receives = device.receives;
+  let [low, high] = [0, receives.length];
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((receives[middle]?.seq ?? 0) <= from) low = middle + 1;
+    else high = middle;
+  }
+  return low < receives.length && (receives[low]?.seq ?? Number.POSITIVE_INFINITY) < until;
 }
 
 /** Why a `synced` record is not a state the server had acknowledged to the device, or undefined. */
@@ -64,12 +71,13 @@ function checkView(
   history: History,
   device: DeviceHistory,
   view: DeviceView,
+  openWrites: OpenWrites,
   recordStatus: boolean,
   reported: Set<RecordKey>,
 ): Violation[] {
   const violations: Violation[] = [];
   const when = `${device.device}'s ${view.reason} view (seq ${view.seq})`;
-  const open = openWritesAt(device, history.byRecord, view);
+  const open = openWrites.at(view);
   if (view.pending === 0 && open.length > 0 && !reported.has('')) {
     reported.add('');
     const first = open[0]!;
@@ -130,7 +138,9 @@ export const checkStatusHonesty: Checker = (history) => {
   const violations: Violation[] = [];
   for (const device of history.byDevice.values()) {
     const reported = new Set<RecordKey | ''>();
-    for (const view of device.views) violations.push(...checkView(history, device, view, recordStatus, reported));
+    const openWrites = new OpenWrites(device, history.byRecord);
+    for (const view of device.views)
+      violations.push(...checkView(history, device, view, openWrites, recordStatus, reported));
   }
   return violations;
 };
