@@ -20,7 +20,10 @@ import { noRevCheck } from './no-rev-check.ts';
 import { noSyncOnReconnect } from './no-sync-on-reconnect.ts';
 import { pullOverwritesPending } from './pull-overwrites-pending.ts';
 import { removeBeforeAck } from './remove-before-ack.ts';
+import { restoreDroppedOnBounce } from './restore-dropped-on-bounce.ts';
 import { serverAssignedIds } from './server-assigned-ids.ts';
+import { staleCacheOnPush } from './stale-cache-on-push.ts';
+import { syncedOnSend } from './synced-on-send.ts';
 
 export { defineMutant, type InvariantName, type Mutant, type MutantSpec } from './mutant.ts';
 
@@ -42,6 +45,9 @@ export const MUTANTS: readonly Mutant[] = Object.freeze([
   dropOutboxOn401,
   pullOverwritesPending,
   noSyncOnReconnect,
+  syncedOnSend,
+  restoreDroppedOnBounce,
+  staleCacheOnPush,
 ]);
 
 /** The mutant named `name`, or undefined. */
