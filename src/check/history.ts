@@ -133,9 +133,11 @@ export type UserWrite = UserCreate | UserUpdate | UserDelete | UserResolve;
 /**
  * Why a view was taken: `step` (sampled during the run), `before-kill` (just before a kill at
  * a random moment, with no client progress in between), `after-restart` (just after `start`
- * resolved on a restart, before any other event of the device), `final` (after heal).
+ * resolved on a restart, before any other event of the device), `final` (after heal),
+ * `sync-end` (just after the client logged the end of a sync run, chaos phase only) and
+ * `sample` (at a moment drawn from the seed, chaos phase only); see sim/view-sampler.
  */
-export type ViewReason = 'step' | 'before-kill' | 'after-restart' | 'final';
+export type ViewReason = 'step' | 'before-kill' | 'after-restart' | 'final' | 'sync-end' | 'sample';
 
 /**
  * `device.view`: what the app shows. `records` is `list(c)` for every collection the client

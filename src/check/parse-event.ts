@@ -105,7 +105,7 @@ const SCHEMAS: Record<string, Record<string, Check>> = {
   'user.interrupted': { device: string, action: oneOfThese(ACTIONS), id: optionalString },
   'device.view': {
     device: string,
-    reason: oneOfThese(['step', 'before-kill', 'after-restart', 'final']),
+    reason: oneOfThese(['step', 'before-kill', 'after-restart', 'final', 'sync-end', 'sample']),
     records,
     pending: number,
     conflicts: array,

@@ -13,6 +13,8 @@ import { checkNoSilentLoss } from './invariants/no-silent-loss.ts';
 import { checkPoliteRetries } from './invariants/polite-retries.ts';
 import { checkRequestStorm } from './invariants/request-storm.ts';
 import { checkWriteOrder } from './invariants/write-order.ts';
+import { checkResolutionsHonoured } from './invariants/resolutions-honoured.ts';
+import { checkStatusHonesty } from './invariants/status-honesty.ts';
 import type { Checker, InvariantName } from './violation.ts';
 
 export interface InvariantSpec {
@@ -76,6 +78,18 @@ export const INVARIANTS: readonly InvariantSpec[] = Object.freeze([
     description:
       "a device's writes reach the server once each, in the order it issued them, whichever instance issued them",
     check: checkWriteOrder,
+  },
+  {
+    name: 'status-honesty',
+    description:
+      'a record shown synced is a state the server acknowledged; an unacknowledged write is never synced nor 0 pending',
+    check: checkStatusHonesty,
+  },
+  {
+    name: 'resolutions-honoured',
+    description:
+      'a resolved conflict does not reopen unchanged; a kept or merged choice reaches the server or meets a new conflict',
+    check: checkResolutionsHonoured,
   },
 ]);
 

@@ -18,6 +18,8 @@ export const INVARIANT_NAMES = [
   'polite-retries',
   'request-storm',
   'write-order',
+  'status-honesty',
+  'resolutions-honoured',
 ] as const;
 
 export type InvariantName = (typeof INVARIANT_NAMES)[number];

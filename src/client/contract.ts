@@ -117,7 +117,10 @@ export interface Surroundings {
   on(event: SurroundingsEvent, listener: () => void): () => void;
 }
 
-/** A structured event for the trace; `type` becomes `client.<type>`. */
+/**
+ * A structured event for the trace; `type` becomes `client.<type>`. Log `{ type: 'sync-end' }`
+ * when a sync run ends: the simulator then reads the device's view (docs/invariants.md).
+ */
 export interface ClientLogEvent {
   type: string;
   syncRunId?: string;

@@ -118,6 +118,8 @@ export class DeviceHost {
   private readonly locks: DeviceLocks;
   /** Further instances of the app running beside this (first) one. */
   private readonly extras = new Set<DeviceHost>();
+  /** Called with the type of every event the live client logs (sim/view-sampler listens for 'sync-end'). */
+  onClientLog: ((type: string) => void) | undefined;
 
   constructor(options: DeviceHostOptions) {
     assert(options.deviceId.length > 0, 'DeviceHost: deviceId must not be empty');
@@ -400,6 +402,7 @@ export class DeviceHost {
     if (!life.alive) return;
     const { type, seq: _seq, t: _t, device: _device, ...data } = event;
     this.options.trace.record(`client.${type}`, { device: this.deviceId, ...data });
+    this.onClientLog?.(type);
   }
 
   private crashPoint(life: Incarnation, name: string): void {

@@ -22,6 +22,7 @@ import { watchAfterConvergence } from './quiet.ts';
 import type { RunResult, RunViolation } from './result.ts';
 import { makeRunScratch } from './scratch-dir.ts';
 import type { StorageMode } from './storage.ts';
+import { ViewSampler } from './view-sampler.ts';
 import { createWorld, type World } from './world.ts';
 
 export interface SimulationOptions {
@@ -165,11 +166,14 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
     }
     for (const device of options.plan.devices) if (device.offline) world.hosts.get(device.id)?.setOnline(false);
     executor.scheduleAll(options.plan.steps);
+    const sampler = new ViewSampler(world, collections, capabilitiesOf(options.client).conflictInbox);
+    sampler.start(chaosEnd(options.plan));
     world.trace.record('sim.phase', { phase: 'chaos' });
     const chaos = await world.scheduler.run({
       until: chaosEnd(options.plan),
       eventsMax: options.eventsMax ?? CHAOS_EVENTS_MAX,
     });
+    sampler.stop();
     if (chaos.stoppedBy === 'events-max')
       errors.add({
         kind: 'client-error',

@@ -14,6 +14,8 @@ import { type Checker, type Violation, violation } from '../violation.ts';
 /** A deletion made with full knowledge, and the events that witness it. */
 interface InformedDeletion extends Deletion {
   witness: number[];
+  /** The rev the deleter's view was based on (a user delete), or undefined. */
+  seenRev?: number | null;
 }
 
 /**
@@ -35,7 +37,7 @@ function informedUserDelete(record: RecordHistory, write: UserDelete): InformedD
   );
   if (concurrent) return undefined;
   const witness = [write.seq, ...(applied ? [applied.seq] : [])];
-  return { record, by: write.device, decided: write.seq, applied, witness };
+  return { record, by: write.device, decided: write.seq, applied, witness, seenRev: write.seen.rev };
 }
 
 function informedDeletions(history: History): InformedDeletion[] {
@@ -117,9 +119,27 @@ function showsPlainly(view: DeviceView, key: string): boolean {
 }
 
 /**
+ * True when the server held the record live at the view, in a state the device may rightly
+ * show: any live state for a device other than the deleter (it learns of a deletion only
+ * from the server); for the deleter, a state newer than the one it deleted, or a record it
+ * shows as `error` or `needs-review` (its delete was refused or is contested). The deleter
+ * showing the very state it deleted again, before the server holds the delete, is a local
+ * resurrection (its pending delete was lost).
+ */
+function serverStillLive(deletion: InformedDeletion, device: string, view: DeviceView): boolean {
+  const latest = deletion.record.applies.findLast((apply) => apply.seq < view.seq);
+  if (latest === undefined || latest.deleted) return false;
+  if (device !== deletion.by || deletion.seenRev === undefined) return true;
+  if (deletion.seenRev === null || latest.revAfter > deletion.seenRev) return true;
+  const shown = view.records.find((record) => recordKey(record.collection, record.id) === deletion.record.key);
+  return shown?.status === 'error' || shown?.status === 'needs-review';
+}
+
+/**
  * A device that showed the record, then stopped showing it after the deletion (it learned of
  * it), then shows it again while the server holds it deleted: a local resurrection, e.g. an
- * older copy pulled over a record deleted without a tombstone.
+ * older copy pulled over a record deleted without a tombstone. The deleter itself is judged
+ * before the server holds its delete too (see serverStillLive).
  */
 function deviceRevivals(history: History, deletion: InformedDeletion, skip: Set<string>): Violation[] {
   const { record } = deletion;
@@ -134,7 +154,7 @@ function deviceRevivals(history: History, deletion: InformedDeletion, skip: Set<
       if (shown && state !== 'gone') state = 'shown';
       else if (!shown && state === 'shown' && after) state = 'gone';
       else if (state === 'gone' && showsPlainly(view, record.key)) {
-        if (record.applies.findLast((apply) => apply.seq < view.seq)?.deleted === false) continue;
+        if (serverStillLive(deletion, device.device, view)) continue;
         const message = `${describe(deletion)}; ${device.device} stopped showing it, then showed it again (${view.reason} view, seq ${view.seq}) while the server held it deleted`;
         violations.push(
           violation('no-resurrection', message, [...deletion.witness, view.seq], {

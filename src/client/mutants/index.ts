@@ -23,7 +23,10 @@ import { noSyncOnReconnect } from './no-sync-on-reconnect.ts';
 import { pullOverwritesPending } from './pull-overwrites-pending.ts';
 import { removeBeforeAck } from './remove-before-ack.ts';
 import { resyncLoop } from './resync-loop.ts';
+import { restoreDroppedOnBounce } from './restore-dropped-on-bounce.ts';
 import { serverAssignedIds } from './server-assigned-ids.ts';
+import { staleCacheOnPush } from './stale-cache-on-push.ts';
+import { syncedOnSend } from './synced-on-send.ts';
 
 export { defineMutant, type InvariantName, type Mutant, type MutantSpec } from './mutant.ts';
 
@@ -48,6 +51,9 @@ export const MUTANTS: readonly Mutant[] = Object.freeze([
   resyncLoop,
   feedDiesOn400,
   concurrentInstancePush,
+  syncedOnSend,
+  restoreDroppedOnBounce,
+  staleCacheOnPush,
 ]);
 
 /** The mutant named `name`, or undefined. */

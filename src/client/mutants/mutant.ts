@@ -17,7 +17,9 @@ export type InvariantName =
   | 'liveness'
   | 'polite-retries'
   | 'request-storm'
-  | 'write-order';
+  | 'write-order'
+  | 'status-honesty'
+  | 'resolutions-honoured';
 
 export interface Mutant {
   /** kebab-case; the client spec is `mutant:<name>`. */

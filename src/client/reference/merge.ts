@@ -103,6 +103,13 @@ function rebaseOps(
   }
 }
 
+/** Sends the rejected op again under a new op id (its old key is spent on the rejection). */
+function renewOp(ctx: ClientContext, row: OutboxRow, baseRev: number): void {
+  const opId = ctx.env.uuid();
+  ctx.store.updateOp({ ...row, opId, baseRev, attemptCount: 0, state: 'pending' });
+  log(ctx, 'rebase', { outboxItemId: row.opId, newOutboxItemId: opId, baseRev });
+}
+
 /** The reference 409 handler: a three-way merge per field. */
 export function mergeOnConflict(ctx: ClientContext, row: OutboxRow, body: ConflictBody): void {
   const current = body.current;
@@ -115,6 +122,10 @@ export function mergeOnConflict(ctx: ClientContext, row: OutboxRow, body: Confli
   } else if (current.deleted && row.kind === 'delete') {
     acknowledge(ctx, row, current);
     return;
+  } else if (current.deleted && row.kind === 'create' && row.baseRev !== null && row.baseRev === current.rev) {
+    // A restore bounced although the tombstone it was made on is still the latest (a spurious
+    // 409): nothing new to review, so it is resent, as a delete is in that case.
+    renewOp(ctx, row, current.rev);
   } else if (current.deleted || (row.kind === 'delete' && deleteIsStale(record, row, current))) {
     recordConflict(ctx, record, row, ops, current);
   } else {
