@@ -18,8 +18,8 @@ import { SupervisedChild } from './supervisor.ts';
 
 const workerPath = fileURLToPath(new URL('./campaign-worker.ts', import.meta.url));
 
-/** Idle workers kept per kind; more than the machine's cores is never useful. */
-const IDLE_WORKERS_MAX = 16;
+/** Idle workers kept in all (each holds a heap): beyond it a returned worker is stopped. */
+const IDLE_WORKERS_MAX = 8;
 
 const idle = new Map<string, SupervisedChild[]>();
 
@@ -47,7 +47,8 @@ export function borrowWorker(heapMb: number | undefined): LentWorker {
 /** Takes a worker back; it idles without keeping this process alive. */
 export function returnWorker(lent: LentWorker): void {
   const workers = idle.get(lent.kind) ?? [];
-  if (!lent.worker.up || workers.length >= IDLE_WORKERS_MAX) {
+  const idleCount = [...idle.values()].reduce((total, kind) => total + kind.length, 0);
+  if (!lent.worker.up || idleCount >= IDLE_WORKERS_MAX) {
     lent.worker.close();
     return;
   }
