@@ -19,19 +19,13 @@ import { runCampaign } from '../src/sim/campaign.ts';
 import { idleWorkerPids } from '../src/sim/campaign-pool.ts';
 import type { RunResult } from '../src/sim/result.ts';
 import { processesCpuMs } from './cpu-time.ts';
-import { measureScaling, printScaling } from './devices-scaling.ts';
+import { deviceCountsArg, measureScaling, printScaling } from './devices-scaling.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const seedsArg = args.indexOf('--seeds');
 const seeds = seedsArg >= 0 ? Number(args[seedsArg + 1]) : quick ? 20 : 100;
-const devicesArg = args.indexOf('--devices');
-const deviceCounts =
-  devicesArg >= 0
-    ? String(args[devicesArg + 1])
-        .split(',')
-        .map(Number)
-    : [3, 100, 1000];
+const deviceCounts = deviceCountsArg(args);
 const CORES = 2;
 
 interface Pass {

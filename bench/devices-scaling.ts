@@ -40,14 +40,16 @@ export function printScaling(rows: readonly ScalingRow[]): void {
     );
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const args = process.argv.slice(2);
+/** The device counts of `--devices 3,100,1000` in `args`, or those three. */
+export function deviceCountsArg(args: readonly string[]): number[] {
   const index = args.indexOf('--devices');
-  const counts =
-    index >= 0
-      ? String(args[index + 1])
-          .split(',')
-          .map(Number)
-      : [3, 100, 1000];
-  printScaling(await measureScaling(counts));
+  return index >= 0
+    ? String(args[index + 1])
+        .split(',')
+        .map(Number)
+    : [3, 100, 1000];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  printScaling(await measureScaling(deviceCountsArg(process.argv.slice(2))));
 }
