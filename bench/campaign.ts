@@ -1,22 +1,49 @@
 /**
- * Campaign benchmark (issue 5). Run: `npx tsx bench/campaign.ts [--seeds N] [--quick]`.
- * Prints, for the standard campaign (3 devices, 100 user actions each, `flaky`): seeds per
- * second on this machine (child-process workers), events and HTTP exchanges per second, and
- * virtual time simulated per wall second; then, per mutant, the seeds until first detection
- * of its declared invariant; then how the cost per event grows with the device count.
+ * Campaign benchmark (issues 5 and 18). Run:
+ * `npx tsx bench/campaign.ts [--seeds N] [--quick] [--no-mutants] [--no-process] [--devices 3,100,1000]`.
+ * Prints, in one run:
+ * 1. the standard campaign (3 devices, 100 user actions each, `flaky`, 2 workers): seeds per
+ *    second, events and exchanges per second, time compression, first with cold workers
+ *    (their start-up counted), then again with the same workers warm (sim/campaign-pool),
+ *    both in wall time and in CPU time (the machine may be shared: CPU time of the parent
+ *    and the workers, from /proc, turned into what 2 otherwise idle cores would do);
+ * 2. per mutant, the seeds until first detection of its declared invariant;
+ * 3. the CPU cost per scheduler event at 3, 100 and 1,000 devices (bench/devices-scaling.ts);
+ * 4. the process adapter's per-exchange cost against the in-process client
+ *    (bench/process-adapter.ts, run as a child process of this one).
  */
+import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { MUTANTS } from '../src/client/mutants/index.ts';
-import { resolveClient } from '../src/client/resolve.ts';
 import { runCampaign } from '../src/sim/campaign.ts';
-import { runSeed } from '../src/sim/seed-run.ts';
+import { idleWorkerPids } from '../src/sim/campaign-pool.ts';
+import type { RunResult } from '../src/sim/result.ts';
+import { processesCpuMs } from './cpu-time.ts';
+import { deviceCountsArg, measureScaling, printScaling } from './devices-scaling.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const seedsArg = args.indexOf('--seeds');
 const seeds = seedsArg >= 0 ? Number(args[seedsArg + 1]) : quick ? 20 : 100;
+const deviceCounts = deviceCountsArg(args);
+const CORES = 2;
 
-async function standardCampaign(): Promise<void> {
+interface Pass {
+  results: RunResult[];
+  wallS: number;
+  /** CPU seconds of this process and the campaign's workers; undefined where /proc is missing. */
+  cpuS: number | undefined;
+}
+
+const selfCpuMs = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+
+async function campaignPass(): Promise<Pass> {
+  const pidsBefore = idleWorkerPids();
+  const workersBefore = processesCpuMs(pidsBefore) ?? 0;
+  const selfBefore = selfCpuMs();
   const start = performance.now();
   const results = await runCampaign({
     clientSpec: 'reference',
@@ -25,19 +52,50 @@ async function standardCampaign(): Promise<void> {
     profile: 'flaky',
     devices: 3,
     opsPerDevice: 100,
+    workers: CORES,
   });
   const wallS = (performance.now() - start) / 1000;
-  const events = results.reduce((sum, result) => sum + result.stats.events, 0);
-  const exchanges = results.reduce((sum, result) => sum + result.stats.exchanges, 0);
-  const virtualMs = results.reduce((sum, result) => sum + result.stats.virtualMs, 0);
-  const failed = results.filter((result) => !result.passed).length;
+  const pids = idleWorkerPids();
+  const workersAfter = processesCpuMs(pids);
+  // A worker replaced during the pass (none, for the reference client) would take its CPU time with it.
+  const sameWorkers = pidsBefore.length === 0 || pidsBefore.every((pid) => pids.includes(pid));
+  const cpuS =
+    workersAfter === undefined || !sameWorkers
+      ? undefined
+      : (workersAfter - workersBefore + selfCpuMs() - selfBefore) / 1000;
+  return { results, wallS, cpuS };
+}
+
+function printPass(name: string, pass: Pass): void {
+  const sum = (pick: (result: RunResult) => number) => pass.results.reduce((total, result) => total + pick(result), 0);
+  const events = sum((result) => result.stats.events);
+  const exchanges = sum((result) => result.stats.exchanges);
+  const virtualS = sum((result) => result.stats.virtualMs) / 1000;
+  const failed = pass.results.filter((result) => !result.passed).length;
+  // On CORES idle cores the CPU seconds would spread over the cores: wall = CPU / CORES.
+  const idleWallS = pass.cpuS === undefined ? undefined : pass.cpuS / CORES;
+  const both = (perSecond: (seconds: number) => number, digits: number) =>
+    `${perSecond(pass.wallS).toFixed(digits).padStart(10)}   ${idleWallS === undefined ? '(no /proc)' : perSecond(idleWallS).toFixed(digits).padStart(10)}`;
   console.log(
-    `standard campaign: ${seeds} seeds (3 devices x 100 actions, flaky) in ${wallS.toFixed(2)} s, ${failed} failed`,
+    `${name}: ${pass.results.length} seeds (3 devices x 100 actions, flaky, ${CORES} workers), ${failed} failed; wall ${pass.wallS.toFixed(1)} s, CPU ${pass.cpuS?.toFixed(1) ?? '?'} s`,
   );
-  console.log(`  seeds/s            ${(seeds / wallS).toFixed(2)}`);
-  console.log(`  events/s           ${Math.round(events / wallS)}`);
-  console.log(`  exchanges/s        ${Math.round(exchanges / wallS)}`);
-  console.log(`  time compression   ${Math.round(virtualMs / 1000 / wallS)}x (virtual s per wall s, all workers)`);
+  console.log(`                         wall time   on ${CORES} idle cores (CPU time / ${CORES})`);
+  console.log(`  seeds/s            ${both((s) => pass.results.length / s, 2)}`);
+  console.log(`  events/s           ${both((s) => events / s, 0)}`);
+  console.log(`  exchanges/s        ${both((s) => exchanges / s, 0)}`);
+  console.log(`  time compression   ${both((s) => virtualS / s, 0)}   (virtual s per s, all workers)`);
+  console.log(
+    `  CPU ms per seed    ${pass.cpuS === undefined ? '?' : ((pass.cpuS * 1000) / pass.results.length).toFixed(0)}`,
+  );
+}
+
+async function standardCampaign(): Promise<void> {
+  const cold = await campaignPass();
+  printPass('standard campaign, cold workers (start-up included)', cold);
+  const warm = await campaignPass();
+  printPass('standard campaign, warm workers (the same seeds again)', warm);
+  const same = warm.results.filter((result, index) => result.traceHash === cold.results[index]?.traceHash).length;
+  console.log(`  same trace hash in both passes: ${same}/${seeds}`);
 }
 
 async function mutantTable(): Promise<void> {
@@ -62,19 +120,20 @@ async function mutantTable(): Promise<void> {
 }
 
 async function scaling(): Promise<void> {
-  const client = await resolveClient('reference');
-  console.log('\ndevices  events   wall ms   µs/event');
-  for (const devices of quick ? [3, 100] : [3, 100, 1000]) {
-    const opsPerDevice = devices >= 1000 ? 3 : 10;
-    const start = performance.now();
-    const result = await runSeed({ seed: '1', client, profile: 'calm', devices, opsPerDevice, chaosMs: 60_000 });
-    const wallMs = performance.now() - start;
-    console.log(
-      `${String(devices).padStart(7)}  ${String(result.stats.events).padStart(7)}  ${wallMs.toFixed(0).padStart(8)}  ${((wallMs * 1000) / result.stats.events).toFixed(1).padStart(9)}`,
-    );
-  }
+  console.log('\ncost per event by device count (calm, one seed each, CPU time):');
+  printScaling(await measureScaling(deviceCounts));
+}
+
+function processAdapter(): void {
+  console.log('\nprocess adapter (bench/process-adapter.ts --seeds 2, a child of this run):');
+  const child = spawnSync(process.execPath, ['--import', 'tsx', 'bench/process-adapter.ts', '--seeds', '2'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  process.stdout.write(child.stdout ?? '');
 }
 
 await standardCampaign();
-await mutantTable();
+if (!args.includes('--no-mutants')) await mutantTable();
 await scaling();
+if (!args.includes('--no-process')) processAdapter();

@@ -17,9 +17,11 @@ import { performance } from 'node:perf_hooks';
 import { client as memoryClient } from '../examples/memory-client/index.ts';
 import type { ClientFactory, SyncClient } from '../src/client/contract.ts';
 import { createProcessClient, processTraffic } from '../src/client/process/index.ts';
+import { realNowMs } from '../src/kernel/real-time.ts';
 import { runSeed } from '../src/sim/seed-run.ts';
 import { drive } from '../src/sim/watchdog.ts';
 import { createWorld } from '../src/sim/world.ts';
+import { selfAndChildrenCpuMs } from './cpu-time.ts';
 
 const args = process.argv.slice(2);
 const seedsArg = args.indexOf('--seeds');
@@ -29,6 +31,8 @@ const CALLS = 2_000;
 interface Measure {
   name: string;
   wallMs: number;
+  /** CPU ms of this process and the client processes it started and reaped (Linux), or NaN. */
+  cpuMs: number;
   /** Wall ms inside `start` (a process client spawns its child there). */
   startMs: number;
   starts: number;
@@ -40,24 +44,37 @@ interface Measure {
 }
 
 async function perExchange(name: string, factory: ClientFactory): Promise<Measure> {
-  const measure: Measure = { name, wallMs: 0, startMs: 0, starts: 0, exchanges: 0, turns: 0, lines: 0, hashes: [] };
+  const measure: Measure = {
+    name,
+    wallMs: 0,
+    cpuMs: 0,
+    startMs: 0,
+    starts: 0,
+    exchanges: 0,
+    turns: 0,
+    lines: 0,
+    hashes: [],
+  };
   const before = { ...processTraffic };
   const client: ClientFactory = {
     ...factory,
     async start(env) {
-      const start = performance.now();
+      // Inside a device `performance.now` is virtual: the real clock is read through the kernel.
+      const start = realNowMs();
       try {
         return await factory.start(env);
       } finally {
-        measure.startMs += performance.now() - start;
+        measure.startMs += realNowMs() - start;
         measure.starts++;
       }
     },
   };
   for (let seed = 1; seed <= seeds; seed++) {
     const start = performance.now();
+    const cpuStart = selfAndChildrenCpuMs() ?? Number.NaN;
     const result = await runSeed({ seed: String(seed), client, profile: 'flaky', devices: 3, opsPerDevice: 10 });
     measure.wallMs += performance.now() - start;
+    measure.cpuMs += (selfAndChildrenCpuMs() ?? Number.NaN) - cpuStart;
     measure.exchanges += result.stats.exchanges;
     measure.hashes.push(result.traceHash);
     if (!result.passed) console.log(`  (${name}: seed ${seed} failed: ${result.violations[0]?.message})`);
@@ -110,6 +127,12 @@ for (const run of runs) {
         : ''),
   ];
   console.log(`  ${run.name.padEnd(38)} ${cells.join('   ')}`);
+}
+console.log('  CPU time per exchange (this process and its reaped client processes: load-independent):');
+for (const run of runs) {
+  const cpu = (run.cpuMs * 1000) / run.exchanges;
+  const ratio = cpu / ((base.cpuMs * 1000) / base.exchanges);
+  console.log(`  ${run.name.padEnd(38)} ${cpu.toFixed(0).padStart(7)} µs ${ratio.toFixed(1).padStart(5)}x`);
 }
 const sameHashes = runs[1]?.hashes.filter((hash, index) => hash === base.hashes[index]).length;
 console.log(`  seeds with the same trace hash in process and as a Node child: ${sameHashes}/${seeds}`);

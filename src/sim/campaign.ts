@@ -1,16 +1,16 @@
 /**
  * @module sim/campaign
  * Many seeds, spread over the machine's cores. Each worker is a child process that runs
- * one seed at a time; a seed's result depends only on the seed, never on which worker ran
- * it or in which order. A seed that runs past its wall-time limit (a client stuck in a
+ * one seed at a time, borrowed warm from sim/campaign-pool and given back at the end; a
+ * seed's result depends only on the seed, never on which worker ran it or in which order. A seed that runs past its wall-time limit (a client stuck in a
  * loop that never yields) has its worker killed and is reported; the campaign goes on.
  */
 import { availableParallelism } from 'node:os';
-import { siblingModule } from '../kernel/sibling-module.ts';
+import { borrowWorker, returnWorker } from './campaign-pool.ts';
 import { type ClientError, diedOnly } from './client-errors.ts';
 import type { ProfileName } from './plan.ts';
 import { failedRunResult, type RunResult } from './result.ts';
-import { RUN_EVENTS_MAX_DEFAULT, SupervisedChild } from './supervisor.ts';
+import { RUN_EVENTS_MAX_DEFAULT } from './supervisor.ts';
 
 export interface CampaignOptions {
   /** 'reference', 'mutant:<name>', a module path, or 'process:<command>'. */
@@ -53,8 +53,6 @@ export interface SeedTask {
 }
 
 export const SEED_TIME_LIMIT_MS_DEFAULT = 120_000;
-
-const workerPath = siblingModule(import.meta.url, './campaign-worker');
 
 function crashedResult(task: SeedTask, error: ClientError): RunResult {
   const { seed, clientSpec: client, profile, devices } = task;
@@ -104,13 +102,14 @@ async function workLoop(
   heapMb: number | undefined,
 ): Promise<void> {
   // A worker that died or overran is replaced by the supervisor before the next seed.
-  const worker = new SupervisedChild({ workerPath, ...(heapMb !== undefined ? { heapMb } : {}) });
+  const lent = borrowWorker(heapMb);
+  const worker = lent.worker;
   try {
     for (let task = take(); task !== undefined; task = take()) {
       const outcome = await worker.run<RunResult>({ ...task }, limitMs, `seed ${task.seed}`);
       finish(outcome.ok ? outcome.value : crashedResult(task, outcome.error));
     }
   } finally {
-    worker.close();
+    returnWorker(lent);
   }
 }

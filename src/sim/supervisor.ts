@@ -85,6 +85,12 @@ function reap(live: Live): void {
   live.grandchildren.clear();
 }
 
+/** A handle that can keep the event loop alive or not (a child, its channel, a pipe). */
+interface Refable {
+  ref?: () => void;
+  unref?: () => void;
+}
+
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 export class SupervisedChild {
@@ -99,6 +105,33 @@ export class SupervisedChild {
   /** Starts the child now (it loads while the caller does other things). */
   warm(): void {
     this.child();
+  }
+
+  /**
+   * Whether the child may keep this process alive. A child kept warm between uses (the
+   * campaign pool) is let go of while idle, so that a command can end with it still up;
+   * `run` holds on to it again.
+   */
+  hold(held: boolean): void {
+    const live = this.live;
+    if (live === undefined || live.closed !== undefined) return;
+    // The IPC channel and the stderr pipe are handles of their own: each must let go too.
+    const handles = [live.process, live.process.channel, live.process.stderr] as Array<Refable | null | undefined>;
+    for (const handle of handles) {
+      if (held) handle?.ref?.();
+      else handle?.unref?.();
+    }
+  }
+
+  /** Whether a child is up (loaded or loading) and not known to be gone. */
+  get up(): boolean {
+    const live = this.live;
+    return live !== undefined && live.closed === undefined && !live.disconnected && !live.process.killed;
+  }
+
+  /** The process id of the current child, if any (benchmarks read its CPU time). */
+  get pid(): number | undefined {
+    return this.up ? this.live?.process.pid : undefined;
   }
 
   private child(): Live {
@@ -163,6 +196,7 @@ export class SupervisedChild {
    */
   run<T>(task: Record<string, unknown>, wallMs: number, what: string): Promise<TaskOutcome<T>> {
     const live = this.child();
+    this.hold(true);
     const id = this.idNext++;
     const loadMs = this.options.loadTimeLimitMs ?? LOAD_TIME_LIMIT_MS_DEFAULT;
     return new Promise((resolve) => {
