@@ -8,6 +8,7 @@ import { declaredInvariant } from '../client/resolve.ts';
 import { type FuzzOutcome, runFuzz } from '../scenario/fuzz.ts';
 import type { ClientInfo } from '../scenario/plan-runner.ts';
 import type { FuzzRepro } from '../scenario/repro.ts';
+import { checkServerSpec, declaredServerInvariant } from '../server/resolve.ts';
 import type { ProfileName } from '../sim/plan.ts';
 import { planForSeed } from '../sim/seed-run.ts';
 import { oneLine } from './format.ts';
@@ -128,7 +129,11 @@ export function reproLines(
   const colors = paint(io.color);
   // The repro names the client (one that runs code needs --allow-scenario-clients); the
   // other flags that change a run are carried over (cli/replay-hint).
-  const hint = { flags, scenarioClient: flags.client, scenarioServer: flags.server };
+  const hint = {
+    flags,
+    scenarioClient: flags.client,
+    ...(typeof flags.server === 'string' ? { scenarioServer: flags.server } : {}),
+  };
   return repros
     .map((repro) => {
       const path = paths[repro.name];

@@ -97,7 +97,6 @@ export function hostOf(url: URL): Host {
   return { hostname: url.hostname, port };
 }
 
-/** Pathname of an absolute URL whose origin is `originLength` characters long. */
 /** The query string of `url` without its `?` ('' when there is none or it is empty). */
 export function queryOf(url: string): string {
   const start = url.indexOf('?');
@@ -106,6 +105,7 @@ export function queryOf(url: string): string {
   return url.slice(start + 1, hash === -1 ? url.length : hash);
 }
 
+/** Pathname of an absolute URL whose origin is `originLength` characters long. */
 export function pathOf(url: string, originLength: number): string {
   let end = url.length;
   const query = url.indexOf('?', originLength);

@@ -182,7 +182,7 @@ export class Transport {
               device,
               method: exchange.request.method,
               path: exchange.path,
-              query: queryOf(exchange.request.url),
+              query: searchParamsOf(exchange.request.url),
               timeMs: this.context.scheduler.now(),
             },
             streams.rules,
@@ -323,7 +323,7 @@ export class Transport {
 }
 
 /** The query string of `url` for rules that match on it; undefined when it has none. */
-function queryOf(url: string): URLSearchParams | undefined {
+function searchParamsOf(url: string): URLSearchParams | undefined {
   const at = url.indexOf('?');
   return at < 0 ? undefined : new URLSearchParams(url.slice(at + 1).split('#')[0]);
 }
