@@ -45,8 +45,9 @@ test('serve stops cleanly on SIGINT and SIGTERM; conform passes against it and e
 test('proxy serves the Toxiproxy admin API until SIGINT', { timeout: 30_000 }, async () => {
   const proxy = start(['proxy', '--port', '0']);
   const url = (await proxy.waitFor(/admin API at (http:\/\/127\.0\.0\.1:\d+)/))[1] as string;
-  const version = (await (await fetch(`${url}/version`)).json()) as { version: string };
-  expect(version.version).toContain('syncstorm');
+  const version = (await (await fetch(`${url}/version`)).json()) as { version: string; syncstorm: string };
+  expect(version.version).toBe('2.12.0');
+  expect(version.syncstorm).toContain('syncstorm');
   proxy.process.kill('SIGINT');
   expect((await proxy.exited).code).toBe(0);
 });
