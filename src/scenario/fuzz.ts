@@ -18,7 +18,7 @@ import type { RunResult } from '../sim/result.ts';
 import { planForSeed } from '../sim/seed-run.ts';
 import { type FuzzRepro, makeRepro, unshrunkRepro } from './repro.ts';
 import { brokenInvariants, rootInvariant } from './root-cause.ts';
-import { SHRINK_TIME_LIMIT_MS_DEFAULT } from './shrink-budget.ts';
+import { ORIGINAL_TIMEOUT_MS, SHRINK_TIME_LIMIT_MS_DEFAULT } from './shrink-budget.ts';
 
 export interface DrawOptions {
   profile: ProfileName;
@@ -128,7 +128,9 @@ async function explore(options: FuzzOptions): Promise<{ results: RunResult[]; st
       workers,
       // A failure's trace goes in the report, whether or not it is shrunk.
       keepFailedTraces: true,
-      ...(options.runTimeLimitMs !== undefined ? { seedTimeLimitMs: options.runTimeLimitMs } : {}),
+      // A hang guard: a seed that overruns is a client-timeout, not a failure to shrink, so a
+      // guard reached on a loaded machine would change which seed is shrunk.
+      seedTimeLimitMs: options.runTimeLimitMs ?? ORIGINAL_TIMEOUT_MS,
       ...(options.heapMb !== undefined ? { heapMb: options.heapMb } : {}),
       ...(options.preferInvariant === undefined ? { failuresMax: failuresMax - found } : {}),
       onResult: (result) => options.onResult?.(result, ++done, options.seeds),

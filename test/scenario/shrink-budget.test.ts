@@ -70,6 +70,8 @@ describe('ShrinkBudget', () => {
     expect(guarded.stoppedBy).toBeUndefined();
     now = 59_000;
     expect(guarded.next().timeoutMs).toBe(1_000); // never past the outer guard
+    now = 1_000;
+    expect(guarded.next().timeoutMs).toBe(59_000);
     now = 60_000;
     expect(guarded.stoppedBy).toBe('time');
     now = 0; // once stopped by time, it stays stopped
