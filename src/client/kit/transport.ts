@@ -108,7 +108,9 @@ async function outcomeOf(response: Response): Promise<Outcome | 'unauthorized'> 
     return { kind: 'retry', reason: 'rate-limited', waitMs: retryAfterMs(response) ?? RATE_LIMIT_WAIT_MS_DEFAULT };
   if (status === 409 && isConflictBody(body)) return { kind: 'conflict', body };
   if (status >= 200 && status < 300 && body !== undefined) return { kind: 'ok', status, body };
-  if (status === 400 || status === 404 || status === 412 || status === 422) return { kind: 'rejected', status, body };
+  // 410: the server forgot the cursor (resync required, docs/protocol.md): as final as a 400.
+  if (status === 400 || status === 404 || status === 410 || status === 412 || status === 422)
+    return { kind: 'rejected', status, body };
   const waitMs = retryAfterMs(response);
   return { kind: 'retry', reason: `status ${status}`, ...(waitMs === undefined ? {} : { waitMs }) };
 }
