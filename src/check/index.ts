@@ -58,6 +58,8 @@ export {
   RETRY_COUNT_MAX,
   RETRY_GAP_MS_MIN,
 } from './invariants/polite-retries.ts';
+export { checkResolutionsHonoured } from './invariants/resolutions-honoured.ts';
+export { checkStatusHonesty } from './invariants/status-honesty.ts';
 export { INVARIANTS, type InvariantSpec, invariant } from './registry.ts';
 export { type RecordKey, recordKey } from './values.ts';
 export {
