@@ -61,6 +61,8 @@ export {
 export { checkRequestStorm, QUIET_REQUESTS_MAX, REFUSED_REPEATS_MAX } from './invariants/request-storm.ts';
 export { stuckDownloads } from './invariants/stuck-downloads.ts';
 export { checkWriteOrder } from './invariants/write-order.ts';
+export { checkResolutionsHonoured } from './invariants/resolutions-honoured.ts';
+export { checkStatusHonesty } from './invariants/status-honesty.ts';
 export { INVARIANTS, type InvariantSpec, invariant } from './registry.ts';
 export { type RecordKey, recordKey } from './values.ts';
 export {
