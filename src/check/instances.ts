@@ -1,12 +1,11 @@
 /**
  * @module check/instances
- * Instances of one app on one device's storage (sim/instances): instance n >= 2 of device
- * `d` writes its events under its own name, `d#n`, and its `device.start` events carry
- * `of: d`. Its writes go into the device's one storage and outbox, so the checkers that
- * judge a device's storage (durability, write order) count them as the device's own.
+ * Instances of one app on one device's storage (sim/instances): the user writes of instance
+ * n >= 2 of device `d` are recorded as `d`'s (with `instance: n`: one storage, one outbox),
+ * while its views, starts and kills are under its own name, `d#n`; its `device.start`
+ * events carry `of: d`. This says which device a view of an instance belongs to.
  */
 import type { History } from './history.ts';
-import type { DeviceHistory } from './history-index.ts';
 
 const cache = new WeakMap<History, Map<string, string>>();
 
@@ -26,20 +25,4 @@ export function instanceDevices(history: History): Map<string, string> {
 /** The device whose storage the trace name `name` writes to (itself, unless it is an instance). */
 export function storageDevice(history: History, name: string): string {
   return instanceDevices(history).get(name) ?? name;
-}
-
-/** `device`'s history with the writes of its further instances merged in (trace order). */
-export function withInstances(history: History, device: DeviceHistory): DeviceHistory {
-  const names = [...instanceDevices(history)].filter(([, of]) => of === device.device).map(([name]) => name);
-  const others = names.flatMap((name) => {
-    const instance = history.byDevice.get(name);
-    return instance === undefined ? [] : [instance];
-  });
-  if (others.length === 0) return device;
-  const bySeq = (a: { seq: number }, b: { seq: number }) => a.seq - b.seq;
-  return {
-    ...device,
-    writes: [device, ...others].flatMap((one) => one.writes).sort(bySeq),
-    interrupted: [device, ...others].flatMap((one) => one.interrupted).sort(bySeq),
-  };
 }

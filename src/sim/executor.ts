@@ -121,19 +121,21 @@ export class StepExecutor {
 
   /** Runs a user step on `host`: the device's own host, or the host of the instance the step names. */
   private async runUserStep(step: UserStep, index: number, host: DeviceHost): Promise<void> {
-    // Events name the instance (`<device>#<n>`), so each instance's writes and views are judged.
-    const device = host.deviceId;
+    // Writes are the device's, whichever instance made them (one storage, one outbox); they
+    // carry `instance` when it is not the app itself. Views name the instance (`<device>#<n>`).
+    const device = host.device;
     const client = host.client;
     if (client === undefined || !host.alive) {
-      this.world.trace.record('user.skip', { device, step: index, reason: 'device is down' });
+      this.world.trace.record('user.skip', { device: host.deviceId, step: index, reason: 'device is down' });
       return;
     }
+    const on = host.instanceNumber === 1 ? {} : { instance: host.instanceNumber };
     const incarnation = host.incarnation;
     const attempt: Record<string, unknown> = {};
-    const label = `${step.do} on ${device}`;
+    const label = `${step.do} on ${host.deviceId}`;
     const outcome = await within(
       this.scheduler,
-      this.userAction(client, { ...step, device }, index, attempt),
+      this.userAction(client, { ...step, device }, index, attempt, host),
       ACTION_TIMEOUT_MS,
       label,
     );
@@ -142,16 +144,17 @@ export class StepExecutor {
     if (host.alive && host.incarnation === incarnation) {
       trace.record('user.error', {
         device,
+        ...on,
         step: index,
         action: step.do,
         message: outcome.error,
         hung: outcome.hung,
       });
-      const failed = callError(`${step.do}() on ${device} (step ${index})`, step.do, outcome);
+      const failed = callError(`${step.do}() on ${host.deviceId} (step ${index})`, step.do, outcome);
       this.reportClientError(failed.error, failed.sameAs);
     } else if (step.do !== 'sync' && Object.keys(attempt).length > 0) {
       // Killed mid-call: the write may or may not have committed.
-      trace.record('user.interrupted', { device, step: index, action: step.do, ...attempt });
+      trace.record('user.interrupted', { device, ...on, step: index, action: step.do, ...attempt });
     }
   }
 
@@ -161,9 +164,11 @@ export class StepExecutor {
     step: UserStep,
     index: number,
     attempt: Record<string, unknown>,
+    host: DeviceHost,
   ): Promise<void> {
     const trace = this.world.trace;
     const device = step.device;
+    const on = host.instanceNumber === 1 ? {} : { instance: host.instanceNumber };
     switch (step.do) {
       case 'create': {
         const fields = initialFields(device, index, step.fields);
@@ -172,6 +177,7 @@ export class StepExecutor {
         this.refs.set(step.ref, { collection: step.collection, id });
         trace.record('user.create', {
           device,
+          ...on,
           incarnation: this.host(device).incarnation,
           step: index,
           collection: step.collection,
@@ -188,7 +194,15 @@ export class StepExecutor {
         if (patch.length === 0) return this.skip(device, index, 'nothing to change');
         Object.assign(attempt, { collection: target.collection, id: target.id, patch });
         await client.update(target.collection, target.id, patch);
-        trace.record('user.update', { device, step: index, collection: target.collection, id: target.id, patch, seen });
+        trace.record('user.update', {
+          device,
+          ...on,
+          step: index,
+          collection: target.collection,
+          id: target.id,
+          patch,
+          seen,
+        });
         return;
       }
       case 'delete': {
@@ -197,7 +211,7 @@ export class StepExecutor {
         if (!target || !seen) return this.skip(device, index, `record ${step.ref} is not on the device`);
         Object.assign(attempt, { collection: target.collection, id: target.id });
         await client.delete(target.collection, target.id);
-        trace.record('user.delete', { device, step: index, collection: target.collection, id: target.id, seen });
+        trace.record('user.delete', { device, ...on, step: index, collection: target.collection, id: target.id, seen });
         return;
       }
       case 'resolve': {
@@ -208,14 +222,14 @@ export class StepExecutor {
         const resolution = this.resolution(step.choice, device, index, conflict.field, conflict.local, conflict.remote);
         Object.assign(attempt, { conflict, resolution });
         await client.resolve(conflict.id, resolution);
-        trace.record('user.resolve', { device, step: index, conflict, resolution });
+        trace.record('user.resolve', { device, ...on, step: index, conflict, resolution });
         return;
       }
       case 'sync': {
         const result = await client.sync();
-        trace.record('user.sync', { device, step: index, result });
+        trace.record('user.sync', { device, ...on, step: index, result });
         const view = await readView(client, this.collections, this.conflictInbox);
-        trace.record('device.view', { device, reason: 'step', ...view });
+        trace.record('device.view', { device: host.deviceId, reason: 'step', ...view });
         return;
       }
     }

@@ -7,7 +7,6 @@
  */
 import type { LocalRecord } from '../../client/contract.ts';
 import type { DeviceHistory, DeviceKill, DeviceView, History } from '../history.ts';
-import { withInstances } from '../instances.ts';
 import { differingFields, type RecordKey, recordKey, show } from '../values.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
 import { acknowledgedWritesLost } from './durability-acknowledged.ts';
@@ -108,9 +107,7 @@ function compareViews(before: DeviceView, after: DeviceView, kill: DeviceKill): 
 export const checkDurability: Checker = (history: History) => {
   const violations: Violation[] = [];
   const reported = new Set<number>();
-  for (const own of history.byDevice.values()) {
-    // Writes of the device's further app instances went into the same storage (check/instances).
-    const device = withInstances(history, own);
+  for (const device of history.byDevice.values()) {
     for (const kill of device.kills) {
       const after = afterRestartView(device, kill);
       if (after === undefined) continue;
