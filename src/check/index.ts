@@ -59,10 +59,10 @@ export {
   RETRY_GAP_MS_MIN,
 } from './invariants/polite-retries.ts';
 export { checkRequestStorm, QUIET_REQUESTS_MAX, REFUSED_REPEATS_MAX } from './invariants/request-storm.ts';
-export { stuckDownloads } from './invariants/stuck-downloads.ts';
-export { checkWriteOrder } from './invariants/write-order.ts';
 export { checkResolutionsHonoured } from './invariants/resolutions-honoured.ts';
 export { checkStatusHonesty } from './invariants/status-honesty.ts';
+export { stuckDownloads } from './invariants/stuck-downloads.ts';
+export { checkWriteOrder } from './invariants/write-order.ts';
 export { INVARIANTS, type InvariantSpec, invariant } from './registry.ts';
 export { type RecordKey, recordKey } from './values.ts';
 export {

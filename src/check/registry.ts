@@ -12,9 +12,9 @@ import { checkNoResurrection } from './invariants/no-resurrection.ts';
 import { checkNoSilentLoss } from './invariants/no-silent-loss.ts';
 import { checkPoliteRetries } from './invariants/polite-retries.ts';
 import { checkRequestStorm } from './invariants/request-storm.ts';
-import { checkWriteOrder } from './invariants/write-order.ts';
 import { checkResolutionsHonoured } from './invariants/resolutions-honoured.ts';
 import { checkStatusHonesty } from './invariants/status-honesty.ts';
+import { checkWriteOrder } from './invariants/write-order.ts';
 import type { Checker, InvariantName } from './violation.ts';
 
 export interface InvariantSpec {
