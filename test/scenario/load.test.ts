@@ -68,10 +68,11 @@ describe('loadScenario', () => {
     expect(located.map((match) => match?.[3]).sort()).toEqual(['/devices', '/name', '/profile']);
     const rows = text.split('\n');
     for (const match of located) {
-      const key = (match?.[3] as string).slice(1);
-      const row = rows[Number(match?.[1]) - 1] as string;
+      const [, line, , pointer, message] = match ?? [];
+      const key = String(pointer).slice(1);
+      const row = rows[Number(line) - 1] as string;
       expect(row.indexOf(`"${key}"`) + 1).toBeGreaterThan(0);
-      expect(match?.[4]).toMatch(new RegExp(`^${key} `));
+      expect(message).toMatch(new RegExp(`^${key} `));
     }
     expect(lines.join(' ')).not.toContain('more problem');
   });
