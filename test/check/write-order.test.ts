@@ -70,7 +70,14 @@ describe('write-order', () => {
   it("reports a conflict between two of the device's own writes, once", () => {
     const trace = withRecord();
     const first = trace.update('A', ID, set('title', 'A.s1.title'), local(ID, { title: 'A.s0.title' }, 1));
-    const second = trace.update('A#2', ID, set('title', 'A#2.s2.title'), local(ID, { title: 'A.s1.title' }, 1));
+    const second = trace.event('user.update', {
+      device: 'A',
+      instance: 2,
+      collection: 'tasks',
+      id: ID,
+      patch: set('title', 'A#2.s2.title'),
+      seen: local(ID, { title: 'A.s1.title' }, 1),
+    });
     trace.apply({ device: 'A', opId: 'op1', id: ID, revAfter: 2, fields: { title: 'A.s1.title' } });
     const conflict = {
       id: 'c1',
