@@ -47,7 +47,7 @@ function someAcknowledgedState(
       apply.seq < view.seq &&
       !apply.deleted &&
       differingFields(apply.fields, shown.fields).length === 0 &&
-      (device.sends.length === 0 || heardBetween(device, apply.seq, view.seq)),
+      (apply.device !== device.device || device.sends.length === 0 || heardBetween(device, apply.seq, view.seq)),
   );
 }
 
@@ -79,8 +79,9 @@ function syncedProblem(
       expected: apply.fields,
     };
   }
-  // Only judged when the device's traffic is in the trace (clients on another transport have none).
-  if (device.sends.length > 0 && !heardBetween(device, apply.seq, view.seq))
+  // Only for the device's own ops: another writer's unique values cannot be shown unless
+  // received; and only when the device's traffic is in the trace (other transports have none).
+  if (apply.device === device.device && device.sends.length > 0 && !heardBetween(device, apply.seq, view.seq))
     return {
       message: `at rev ${rev}, made by the server at seq ${apply.seq}, with no response reaching the device since`,
       witness: [apply.seq],
