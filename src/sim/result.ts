@@ -21,7 +21,7 @@ export interface RunStats {
   devices: number;
   /** Scheduler events taken. */
   events: number;
-  /** HTTP exchanges the network carried (duplicates included). */
+  /** HTTP exchanges the network carried (duplicates included), up to convergence: the watch after it (sim/quiet.ts) is not counted. */
   exchanges: number;
   requestBytes: number;
   responseBytes: number;

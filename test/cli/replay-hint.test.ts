@@ -34,9 +34,20 @@ describe('reproduceCommand', () => {
     expect(server.words({ flags: { server: 'mutant:lost-ack' } })).toEqual(['--server', 'mutant:lost-ack']);
     expect(RUN_CHANGING_FLAGS.map((entry) => entry.flag)).toEqual([
       '--client',
+      '--server',
       '--allow-scenario-clients',
       '--real-globals',
       '--strict-time',
     ]);
+  });
+
+  it('carries --server unless the scenario names its server; a server module needs --allow-scenario-clients', () => {
+    expect(reproduceCommand('replay', 'x.json', { flags: { server: 'mutant:stale-cache-reload' } })).toBe(
+      'syncstorm replay x.json --server mutant:stale-cache-reload',
+    );
+    expect(reproduceCommand('replay', 'x.json', { flags: { server: 'reference' } })).toBe('syncstorm replay x.json');
+    expect(
+      reproduceCommand('run', 'r.json', { flags: { server: './hooks.ts' }, scenarioServer: './hooks.ts' }),
+    ).toBe('syncstorm run r.json --allow-scenario-clients');
   });
 });
