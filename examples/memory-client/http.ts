@@ -40,7 +40,8 @@ async function outcomeOf(response: Response): Promise<Outcome> {
     return { kind: 'conflict', body: body as ConflictBody };
   }
   if (status >= 200 && status < 300 && body !== undefined) return { kind: 'ok', status, body };
-  if (status === 400 || status === 404 || status === 422) return { kind: 'rejected', status };
+  // 410: the server forgot the cursor (resync required, docs/protocol.md): as final as a 400.
+  if (status === 400 || status === 404 || status === 410 || status === 422) return { kind: 'rejected', status };
   const waitMs = retryAfterMs(response);
   return { kind: 'retry', reason: `status ${status}`, ...(waitMs === undefined ? {} : { waitMs }) };
 }

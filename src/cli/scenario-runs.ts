@@ -47,6 +47,8 @@ interface Prepared {
   client: ClientInfo;
   /** The client as the child process resolves it. */
   spec: string;
+  /** The server the scenario file names itself (its `server` field), before --server applies. */
+  namedServer?: string;
 }
 
 export async function prepareScenarios(
@@ -67,12 +69,13 @@ export async function prepareScenarios(
   const prepared: Prepared[] = [];
   for (const named of all.slice(start, end)) {
     // The server goes into the scenario's plan: the child, a repro and a replay all see it.
+    const namedServer = scenarioServer(named.scenario, named.path);
     const loaded = { ...named, scenario: withServer(named.scenario, named.path, flags.server) };
     const spec = scenarioClient(loaded.scenario, loaded.path) ?? flags.client;
     const where = `Scenario '${loaded.path}' (client '${spec}')`;
     const client = await clients.describe(spec, where, flags.memoryLimit);
     checkCollections(loaded.scenario, client, loaded.path);
-    prepared.push({ loaded, client, spec });
+    prepared.push({ loaded, client, spec, ...(namedServer !== undefined ? { namedServer } : {}) });
   }
   return prepared;
 }
@@ -141,14 +144,13 @@ export async function runPrepared(
   const runner = clients.runner(prepared[0]?.spec ?? 'reference', limits.heapMb);
   try {
     for (const entry of prepared) {
-      const { loaded, client, spec } = entry;
+      const { loaded, client, spec, namedServer } = entry;
       const run = { scenario: loaded.scenario, path: loaded.path, client, spec, timeLimitMs, keepTrace: true };
       const result = await runIsolated(runner, run);
       if (result.passed) delete result.trace;
       results.push(result);
       repros.set(result.name, { path: loaded.path, steps: loaded.scenario.steps.length });
       const named = scenarioClient(loaded.scenario, loaded.path);
-      const namedServer = scenarioServer(loaded.scenario, loaded.path);
       const hint = {
         flags,
         ...(named !== undefined ? { scenarioClient: named } : {}),

@@ -27,7 +27,16 @@ describe('an exchange without faults', () => {
     expect(response.url).toBe('http://sync.test/sync/ops?x=1');
     expect(await response.json()).toEqual({ path: '/sync/ops', body: '{"a":1}', n: 1 });
     expect(h.events().map(({ seq: _seq, ...event }) => event)).toEqual([
-      { t: 0, type: 'net.send', device: 'A', requestId: 'A#1', method: 'POST', path: '/sync/ops', key: 'op-1' },
+      {
+        t: 0,
+        type: 'net.send',
+        device: 'A',
+        requestId: 'A#1',
+        method: 'POST',
+        path: '/sync/ops',
+        query: 'x=1',
+        key: 'op-1',
+      },
       { t: 40, type: 'net.deliver', device: 'A', requestId: 'A#1', copy: 0 },
       { t: 40, type: 'net.respond', device: 'A', requestId: 'A#1', status: 200 },
       { t: 80, type: 'net.receive', device: 'A', requestId: 'A#1', status: 200 },
