@@ -31,7 +31,12 @@ function rowsFor(what: ListName): { title: string; rows: Row[] }[] {
       return [
         {
           title: 'mutants (--client mutant:<name>)',
-          rows: MUTANTS.map((m): Row => [m.name, `${m.invariant}: ${m.description}`]),
+          rows: MUTANTS.map(
+            (m): Row => [
+              m.name,
+              `${m.invariant}: ${m.description}${m.fuzzable === false ? ' (scenario only: the fuzzer rarely draws it)' : ''}`,
+            ],
+          ),
         },
       ];
     case 'invariants':

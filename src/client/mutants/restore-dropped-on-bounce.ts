@@ -27,6 +27,9 @@ export const restoreDroppedOnBounce = defineMutant({
   name: 'restore-dropped-on-bounce',
   description: 'Gives up a restore (a version kept after a delete) that bounced, keeping the tombstone.',
   invariant: 'resolutions-honoured',
+  // An edit-versus-delete conflict kept locally whose restore then bounces: 0 of 400 flaky
+  // seeds (10 ops) and 0 of 200 hostile seeds (30 ops) drew it; its scenario catches it.
+  fuzzable: false,
   options: {
     hooks: {
       onConflict(ctx, row, body) {
