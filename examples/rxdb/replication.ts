@@ -166,9 +166,20 @@ async function pull(parts: ReplicationParts, checkpoint: Checkpoint | undefined,
   if (parts.held()) throw new HandlerError('pull: waiting for Retry-After');
   let cursor = checkpoint?.cursor ?? undefined;
   const newest = new Map<string, DeletableDoc>();
+  let restarted = false;
   for (let pages = 0; pages < PAGES_PER_PULL_MAX; pages++) {
     const outcome = await parts.transport.pullChanges(cursor, parts.pageLimit);
-    if (outcome.kind === 'rejected') return { documents: [], checkpoint: { cursor: null } }; // unknown cursor: start over
+    if (outcome.kind === 'rejected') {
+      // The server refused the cursor (400, or 410 resync-required: it forgot it). RxDB keeps
+      // its checkpoint when a pull brings no documents, so returning an empty batch would ask
+      // for the same cursor again for ever: start over from the beginning within this pull
+      // (rev checks make the sweep safe), once.
+      if (cursor === undefined || restarted) return { documents: [], checkpoint: { cursor: null } };
+      cursor = undefined;
+      restarted = true;
+      newest.clear();
+      continue;
+    }
     if (outcome.kind !== 'page') {
       parts.hold(outcome.waitMs);
       throw new HandlerError(`pull: ${outcome.reason}`);
