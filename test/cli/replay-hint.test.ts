@@ -46,8 +46,8 @@ describe('reproduceCommand', () => {
       'syncstorm replay x.json --server mutant:stale-cache-reload',
     );
     expect(reproduceCommand('replay', 'x.json', { flags: { server: 'reference' } })).toBe('syncstorm replay x.json');
-    expect(
-      reproduceCommand('run', 'r.json', { flags: { server: './hooks.ts' }, scenarioServer: './hooks.ts' }),
-    ).toBe('syncstorm run r.json --allow-scenario-clients');
+    expect(reproduceCommand('run', 'r.json', { flags: { server: './hooks.ts' }, scenarioServer: './hooks.ts' })).toBe(
+      'syncstorm run r.json --allow-scenario-clients',
+    );
   });
 });
