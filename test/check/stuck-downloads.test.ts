@@ -66,4 +66,17 @@ describe('stuck downloads (liveness)', () => {
     });
     expect(stuckDownloads(shown.history)).toEqual([]);
   });
+
+  it("judges a further app instance's downloads on its device, not on the instance", () => {
+    const pages = page([{ id: 'r1', rev: 1 }]);
+    const { history } = world({
+      before: (b) => {
+        b.at(1).event('device.start', { device: 'd1#2', incarnation: 0, of: 'd1', instance: 2 });
+        b.at(2).view('d1#2', 'step', [{ id: 'r0', collection: COLLECTION, fields: FIELDS, status: 'synced', rev: 1 }]);
+        b.at(5).event('server.changes', { device: 'd1#2', mode: 'cursor', records: [] });
+      },
+      inHeal: pages,
+    });
+    expect(stuckDownloads(history)).toEqual([]);
+  });
 });

@@ -62,7 +62,13 @@ export function stuckDownloads(history: History): Violation[] {
   const available = serverAt(history, healStart);
   const latest = serverAt(history, healEnd);
   const violations: Violation[] = [];
+  // A further app instance (`d#2`, its device.start names `of`) shares its device's storage:
+  // the device's downloads are judged on the device; the instance's view on convergence.
+  const instances = new Set(
+    history.events.flatMap((event) => (event.type === 'device.start' && 'of' in event ? [event.device] : [])),
+  );
   for (const device of history.byDevice.values()) {
+    if (instances.has(device.device)) continue;
     const handed = handedOut(history, device.device);
     const collections = new Set(device.writes.map((write) => ('collection' in write ? write.collection : '')));
     for (const view of device.views) for (const record of view.records) collections.add(record.collection);
