@@ -11,8 +11,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { extname, isAbsolute, resolve as resolvePath } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { UsageError } from '../kernel/errors.ts';
+import { importUserExport } from '../kernel/module-export.ts';
 import type { ClientFactory, FieldPolicy } from './contract.ts';
 import { MUTANTS } from './mutants/index.ts';
 import { createProcessClient } from './process/index.ts';
@@ -103,20 +103,7 @@ async function fromModule(spec: string): Promise<ClientFactory> {
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new UsageError(`Client module '${spec}' not found (looked for ${path}).`);
   }
-  let loaded: Record<string, unknown>;
-  try {
-    loaded = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new UsageError(`Client module '${spec}' failed to load: ${reason}`, { cause: error });
-  }
-  const candidate = loaded.default ?? loaded.client;
-  if (candidate === undefined) {
-    const names = Object.keys(loaded).join(', ') || 'nothing';
-    throw new UsageError(
-      `Client module '${spec}' exports no client: expected a default export or an export named 'client' (it exports ${names}).`,
-    );
-  }
+  const candidate = await importUserExport(path, spec, 'client');
   const problem = factoryProblem(candidate);
   if (problem !== undefined) throw new UsageError(`Client module '${spec}': the exported client ${problem}.`);
   return candidate as ClientFactory;

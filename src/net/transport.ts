@@ -324,6 +324,6 @@ export class Transport {
 
 /** The query string of `url` for rules that match on it; undefined when it has none. */
 function searchParamsOf(url: string): URLSearchParams | undefined {
-  const at = url.indexOf('?');
-  return at < 0 ? undefined : new URLSearchParams(url.slice(at + 1).split('#')[0]);
+  const query = queryOf(url);
+  return query === '' ? undefined : new URLSearchParams(query);
 }

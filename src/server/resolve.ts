@@ -12,8 +12,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { extname, isAbsolute, resolve as resolvePath } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { UsageError } from '../kernel/errors.ts';
+import { importUserExport } from '../kernel/module-export.ts';
 import { type ServerHooks, type ServerWrapper, wrapperOfHooks } from './hooks.ts';
 import { SERVER_MUTANTS, serverMutant } from './mutants/index.ts';
 
@@ -86,20 +86,7 @@ export function resolveServerOnce(spec: string): Promise<ServerWrapper | undefin
 }
 
 async function fromModule(spec: string): Promise<ServerWrapper> {
-  let loaded: Record<string, unknown>;
-  try {
-    loaded = (await import(pathToFileURL(resolvePath(spec)).href)) as Record<string, unknown>;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new UsageError(`Server module '${spec}' failed to load: ${reason}`, { cause: error });
-  }
-  const candidate = loaded.default ?? loaded.server;
-  if (candidate === undefined) {
-    const names = Object.keys(loaded).join(', ') || 'nothing';
-    throw new UsageError(
-      `Server module '${spec}' exports no server: expected a default export or an export named 'server' (it exports ${names}).`,
-    );
-  }
+  const candidate = await importUserExport(resolvePath(spec), spec, 'server');
   const problem = serverProblem(candidate);
   if (problem !== undefined) throw new UsageError(`Server module '${spec}': the exported server ${problem}.`);
   const value = candidate as ServerWrapper & ServerHooks;
