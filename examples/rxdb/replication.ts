@@ -134,12 +134,26 @@ async function pushRow(
   return { kind: 'done' };
 }
 
-/** The revision each document holds in RxDB's storage, deleted documents included. */
+/**
+ * The revision each document holds, deleted documents included: the rev in RxDB's storage,
+ * or the newest revision a push answer confirmed while the document still holds that
+ * revision's content (RxDB does not write the server's rev back after a push). A document
+ * whose content differs from its confirmed revision holds only the revision before it: RxDB
+ * may have pushed an older snapshot than the document holds (README, "seed 30"), and the
+ * pulled copy of the confirmed revision is what brings the document back to the server's state.
+ */
 async function heldRevs(parts: ReplicationParts, keys: string[]): Promise<Map<string, number>> {
   const held = await parts.collection.storageInstance.findDocumentsById(keys, true);
+  const stored = new Map<string, DeletableDoc>();
+  for (const doc of held) stored.set(doc.key, doc as DeletableDoc);
   const revs = new Map<string, number>();
-  for (const doc of held) revs.set(doc.key, doc.rev);
-  for (const key of keys) revs.set(key, Math.max(revs.get(key) ?? 0, parts.tracking.knownRev(key)));
+  for (const key of keys) {
+    const doc = stored.get(key);
+    const confirmed = parts.tracking.confirmedOf(key);
+    const holdsConfirmed = doc !== undefined && confirmed?.content === stableJson(contentOf(doc));
+    const confirmedRev = confirmed === undefined ? 0 : confirmed.rev - (holdsConfirmed ? 0 : 1);
+    revs.set(key, Math.max(doc?.rev ?? 0, confirmedRev));
+  }
   return revs;
 }
 
