@@ -13,9 +13,14 @@
  */
 import { readFileSync } from 'node:fs';
 
+/** Who causes a finding, once analysed: the engine, the example's adapter, or syncstorm's checker. */
+const VERDICTS = ['engine', 'adapter', 'checker', 'not analysed'] as const;
+
 interface Finding {
   violations: string[];
   why: string;
+  /** Optional until analysed; a value outside VERDICTS is bad input (exit 2). */
+  verdict?: (typeof VERDICTS)[number];
 }
 
 interface KnownFindings {
@@ -48,6 +53,12 @@ function seedsSummary(text: string): Summary {
 const text = readFileSync(summaryPath, 'utf8');
 const summary = mode === 'seeds' ? seedsSummary(text) : (JSON.parse(text) as Summary);
 const known = JSON.parse(readFileSync(knownPath, 'utf8')) as KnownFindings;
+for (const [name, finding] of [...Object.entries(known.scenarios), ['fuzz', known.fuzz] as const]) {
+  if (finding.verdict !== undefined && !(VERDICTS as readonly string[]).includes(finding.verdict)) {
+    process.stderr.write(`${knownPath}: ${name}: verdict '${finding.verdict}' is not one of ${VERDICTS.join(', ')}\n`);
+    process.exit(2);
+  }
+}
 // A run that ended in an error is listed among the violations as `client-error`.
 const problems: string[] = [];
 
