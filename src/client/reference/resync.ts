@@ -16,8 +16,10 @@
  * since; if a kill interrupts that first sweep, the device pulls on from its cursor).
  */
 import type { ServerRecord } from '../../server/protocol.ts';
+import { inSubscription } from '../../server/subscription.ts';
 import { type ClientContext, log } from './context.ts';
 import { adoptBase, refreshRecord } from './records.ts';
+import { currentSubscription } from './subscription.ts';
 
 export const RESYNC_KEY = 'resync';
 
@@ -61,6 +63,7 @@ export function finishSweep(ctx: ClientContext): void {
   if (seen === undefined) return;
   ctx.state.sweep = undefined;
   let forgotten = 0;
+  const subscription = currentSubscription(ctx);
   ctx.store.transaction(() => {
     for (const key of ctx.store.liveBaseKeys()) {
       if (seen.has(key)) continue;
@@ -68,6 +71,8 @@ export function finishSweep(ctx: ClientContext): void {
       const [collection, id] = [key.slice(0, slash), key.slice(slash + 1)];
       const row = ctx.store.record(collection, id);
       if (row === undefined || row.rev === null || ctx.store.opsFor(collection, id).length > 0) continue;
+      // Outside the subscription the sweep hands nothing out: such a record is pruned, not deleted.
+      if (row.baseFields !== null && !inSubscription(subscription, collection, row.baseFields)) continue;
       const tombstone: ServerRecord = {
         collection,
         id,
