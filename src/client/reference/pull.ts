@@ -144,12 +144,6 @@ export async function pull(ctx: ClientContext): Promise<PullResult> {
     if (ctx.state.requests >= ctx.options.bounds.requestsPerRunMax) return { pulled, bounded: true };
     const subscription = ctx.store.kvGet(SUBSCRIPTION_KEY);
     const outcome = await request(ctx, { method: 'GET', path: changesPath(ctx) });
-    // The subscription changed while the page was on its way: the page (and its cursor) were
-    // for the old one; the next run pulls with the new one (a widening dropped the cursor).
-    if (ctx.store.kvGet(SUBSCRIPTION_KEY) !== subscription) {
-      log(ctx, 'pull-result', { result: 'subscription-changed' });
-      return { pulled, bounded: true };
-    }
     const status = refusedStatus(outcome);
     if (status !== undefined) {
       const refused = onRefused(ctx, status, resets);
@@ -166,6 +160,12 @@ export async function pull(ctx: ClientContext): Promise<PullResult> {
       const stop =
         outcome.kind === 'ok' || outcome.kind === 'conflict' || outcome.kind === 'rejected' ? undefined : outcome;
       return { pulled, stop: stop ?? { kind: 'unavailable', status: outcome.kind === 'ok' ? outcome.status : 409 } };
+    }
+    // The subscription changed while the page was on its way: the page (and its cursor) were
+    // for the old one; the next run pulls with the new one (a widening dropped the cursor).
+    if (ctx.store.kvGet(SUBSCRIPTION_KEY) !== subscription) {
+      log(ctx, 'pull-result', { result: 'subscription-changed' });
+      return { pulled, bounded: true };
     }
     const page = outcome.body;
     ctx.hooks.applyPage(ctx, page);

@@ -1,0 +1,51 @@
+/**
+ * @module check/subscriptions
+ * Which records a device syncs at a point of the run (partial sync): the subscription its
+ * last `user.subscribe` before that point set (none: everything). A record outside it may
+ * leave the device at any time, so the checkers that expect a device to show a record
+ * (durability, convergence, stuck downloads) excuse one the server held outside it.
+ */
+import type { Subscription } from '../server/subscription.ts';
+import { inSubscription } from '../server/subscription.ts';
+import type { History } from './history.ts';
+import { storageDevice } from './instances.ts';
+import type { RecordKey } from './values.ts';
+
+/** The subscription of `device` (or of the device an instance belongs to) just before `seq`. */
+export function subscriptionAt(history: History, device: string, seq: number): Subscription | null | undefined {
+  const owner = storageDevice(history, device);
+  let current: Subscription | null | undefined;
+  for (const event of history.events) {
+    if (event.seq >= seq) break;
+    if (event.type === 'user.subscribe' && event.device === owner) current = event.subscription as Subscription | null;
+  }
+  return current;
+}
+
+/**
+ * True when, at some point between `from` and `until`, the server held the record live and
+ * outside the subscription `device` had then: the device may have dropped it.
+ */
+export function leftSubscription(
+  history: History,
+  device: string,
+  key: RecordKey,
+  from: number,
+  until: number,
+): boolean {
+  const record = history.byRecord.get(key);
+  if (record === undefined) return false;
+  const versions = record.applies.filter((apply) => apply.seq < until);
+  const firstIndex = Math.max(
+    0,
+    versions.findLastIndex((apply) => apply.seq < from),
+  );
+  for (const apply of versions.slice(firstIndex)) {
+    if (apply.deleted) continue;
+    // The subscription may have changed after the version landed, until the end of the window.
+    for (const at of [Math.max(apply.seq, from), until]) {
+      if (!inSubscription(subscriptionAt(history, device, at), apply.collection, apply.fields)) return true;
+    }
+  }
+  return false;
+}
