@@ -24,7 +24,9 @@ export function subscriptionAt(history: History, device: string, seq: number): S
 
 /**
  * True when, at some point between `from` and `until`, the server held the record live and
- * outside the subscription `device` had then: the device may have dropped it.
+ * outside the subscription `device` had then: the device may have dropped it. The points
+ * looked at: `from`, every change of the record and every subscription change of the device
+ * in between.
  */
 export function leftSubscription(
   history: History,
@@ -35,17 +37,17 @@ export function leftSubscription(
 ): boolean {
   const record = history.byRecord.get(key);
   if (record === undefined) return false;
-  const versions = record.applies.filter((apply) => apply.seq < until);
-  const firstIndex = Math.max(
-    0,
-    versions.findLastIndex((apply) => apply.seq < from),
-  );
-  for (const apply of versions.slice(firstIndex)) {
-    if (apply.deleted) continue;
-    // The subscription may have changed after the version landed, until the end of the window.
-    for (const at of [Math.max(apply.seq, from), until]) {
-      if (!inSubscription(subscriptionAt(history, device, at), apply.collection, apply.fields)) return true;
-    }
+  const owner = storageDevice(history, device);
+  const points = [from, ...record.applies.map((apply) => apply.seq)];
+  for (const event of history.events) {
+    if (event.seq >= until) break;
+    if (event.type === 'user.subscribe' && event.device === owner && event.seq > from) points.push(event.seq);
+  }
+  for (const point of points) {
+    if (point < from || point >= until) continue;
+    const version = record.applies.findLast((apply) => apply.seq <= point);
+    if (version === undefined || version.deleted) continue;
+    if (!inSubscription(subscriptionAt(history, device, point + 1), version.collection, version.fields)) return true;
   }
   return false;
 }
