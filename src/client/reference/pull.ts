@@ -170,7 +170,7 @@ export async function pull(ctx: ClientContext): Promise<PullResult> {
     const page = outcome.body;
     ctx.hooks.applyPage(ctx, page);
     if (ctx.store.kvGet(SUBSCRIPTION_KEY) !== undefined) ctx.store.transaction(() => pruneOutside(ctx));
-    sweepSaw(ctx, page.changes);
+    sweepSaw(ctx, page.changes, CURSOR_KEY);
     pulled += page.changes.length;
     log(ctx, 'pull-page', { result: 'applied', changes: page.changes.length, hasMore: page.hasMore });
     ctx.env.crashPoint('after-pull-commit');

@@ -37,19 +37,26 @@ export function requireResync(ctx: ClientContext, cursorKey: string): void {
 
 /** Before a pull: whether it is a sweep, and if so, that it starts from the start. */
 export function beginPull(ctx: ClientContext, cursorKey: string): void {
-  if (ctx.state.sweep !== undefined) return;
+  if (ctx.state.sweep !== undefined) {
+    if (ctx.store.kvGet(cursorKey) === ctx.state.sweepCursor) return;
+    // Another instance of the app moved the cursor since this sweep's last page (it swept, or
+    // pulled on): what this sweep saw no longer tells what the feed holds. Its sweep counts.
+    ctx.state.sweep = undefined;
+  }
   const flagged = ctx.store.kvGet(RESYNC_KEY) !== undefined;
   if (!flagged && ctx.store.kvGet(cursorKey) !== undefined) return;
   // A flagged sweep this instance did not start (a kill came in between) starts over. A first
   // pull (no cursor, no flag) is a sweep of this instance only: a kill ends it like any pull.
   if (flagged) ctx.store.kvDelete(cursorKey);
   ctx.state.sweep = new Set();
+  ctx.state.sweepCursor = ctx.store.kvGet(cursorKey);
 }
 
-/** Notes the records of a page the sweep handed out. */
-export function sweepSaw(ctx: ClientContext, changes: readonly ServerRecord[]): void {
+/** Notes the records of a page the sweep handed out, and the cursor its page left. */
+export function sweepSaw(ctx: ClientContext, changes: readonly ServerRecord[], cursorKey: string): void {
   const seen = ctx.state.sweep;
   if (seen === undefined) return;
+  ctx.state.sweepCursor = ctx.store.kvGet(cursorKey);
   for (const change of changes) seen.add(`${change.collection}/${change.id}`);
 }
 
