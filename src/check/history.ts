@@ -13,6 +13,7 @@
 import type { ClientCapabilities, Conflict, LocalRecord, MergePolicy, Resolution } from '../client/contract.ts';
 import type { TraceEvent } from '../kernel/trace.ts';
 import type { Fields, OpKind, PatchOp, ServerRecord } from '../server/protocol.ts';
+import type { Subscription } from '../server/subscription.ts';
 import { type History, indexHistory } from './history-index.ts';
 import { parseEvent } from './parse-event.ts';
 
@@ -223,7 +224,8 @@ export interface FinalDeviceState {
 /**
  * `sim.final`: once, after heal. `server` is every server record, tombstones included;
  * `devices` has one entry per device; `policy` is the client's declared merge policy;
- * `capabilities` what the client declared it has (absent: everything).
+ * `capabilities` what the client declared it has (absent: everything); `subscriptions` what
+ * each device that subscribed syncs at the end.
  */
 export interface SimFinal extends EventBase {
   type: 'sim.final';
@@ -232,6 +234,11 @@ export interface SimFinal extends EventBase {
   server: ServerRecord[];
   /** Keyed by device id (a Map: ids are user-given, `__proto__` included). */
   devices: ReadonlyMap<string, FinalDeviceState>;
+  /**
+   * The subscription each device that subscribed ended with (null: everything), keyed by
+   * device id (its instances share it); empty when no device subscribed. Recorded only then.
+   */
+  subscriptions: ReadonlyMap<string, Subscription | null>;
 }
 
 /**

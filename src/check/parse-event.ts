@@ -116,7 +116,13 @@ const SCHEMAS: Record<string, Record<string, Check>> = {
   'sim.phase': { phase: oneOfThese(['chaos', 'heal', 'check']) },
   'sim.step': { device: optionalString, do: string },
   'sim.heal': { device: string, drained: boolean, nudged: boolean, rounds: number },
-  'sim.final': { policy: object, capabilities: optional(object), server: records, devices: object },
+  'sim.final': {
+    policy: object,
+    capabilities: optional(object),
+    subscriptions: optional(object),
+    server: records,
+    devices: object,
+  },
   'server.apply': {
     device: string,
     opId: string,
@@ -174,7 +180,8 @@ export function parseEvent(event: TraceEvent): CheckedEvent | undefined {
     finalDevices(event);
     // The trace holds an object; the checkers get a Map, as device ids are user-given.
     const devices = new Map(Object.entries(event.devices as Record<string, unknown>));
-    return { ...event, devices } as unknown as CheckedEvent;
+    const subscriptions = new Map(Object.entries((event.subscriptions ?? {}) as Record<string, unknown>));
+    return { ...event, devices, subscriptions } as unknown as CheckedEvent;
   }
   return event as unknown as CheckedEvent;
 }

@@ -26,8 +26,10 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../kernel/clock.ts';
 import type { Fields, FieldValue, PatchOp } from '../server/protocol.ts';
+import type { Subscription } from '../server/subscription.ts';
 
 export type { Fields, FieldValue, PatchOp, Scalar } from '../server/protocol.ts';
+export type { Subscription, SubscriptionRule } from '../server/subscription.ts';
 
 /**
  * How the client merges a field when the server holds a concurrent change to it.
@@ -94,6 +96,13 @@ export interface ClientCapabilities {
    * (docs/adapter-guide.md, "Several instances on one device").
    */
   instances?: boolean;
+  /**
+   * `subscribe(subscription)` changes what the device syncs (partial sync: a filter over
+   * collections and a field, docs/protocol.md "Subscriptions"). Default false: the simulator
+   * never calls `subscribe` and draws no subscription for such a client, so every device of
+   * it is judged against the whole data set, as always.
+   */
+  subscriptions?: boolean;
 }
 
 /** SQLite databases that survive kills. A kill closes every handle (open transactions roll back). */
@@ -246,6 +255,14 @@ export interface SyncClient {
   pendingCount(): Promise<number>;
   conflicts(): Promise<Conflict[]>;
   resolve(conflictId: string, resolution: Resolution): Promise<void>;
+  /**
+   * Only for clients with `capabilities.subscriptions`: from now on the device syncs only the
+   * records `subscription` takes (null: everything). Durable once it resolves (a restart keeps
+   * it). A widened subscription must bring the records of the new part, however old; records
+   * the new one excludes may leave the device, but a pending write to one still reaches the
+   * server. The device is judged against the server's records in its subscription.
+   */
+  subscribe?(subscription: Subscription | null): Promise<void>;
 }
 
 /** What an adapter module exports. */
@@ -297,5 +314,6 @@ export function capabilitiesOf(factory: Pick<ClientFactory, 'capabilities'>): Re
     conflictInbox: factory.capabilities?.conflictInbox ?? true,
     recordStatus: factory.capabilities?.recordStatus ?? true,
     instances: factory.capabilities?.instances ?? false,
+    subscriptions: factory.capabilities?.subscriptions ?? false,
   };
 }

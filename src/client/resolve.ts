@@ -23,7 +23,7 @@ export const COALESCING_MODES: readonly Coalescing[] = ['none', 'per-record', 'p
 const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 const FIELD_POLICIES: readonly FieldPolicy[] = ['manual', 'lww', 'set-union', 'counter', 'server-wins'];
 const DELETE_POLICIES: readonly string[] = ['delete-wins'];
-const CAPABILITIES: readonly string[] = ['conflictInbox', 'recordStatus', 'instances'];
+const CAPABILITIES: readonly string[] = ['conflictInbox', 'recordStatus', 'instances', 'subscriptions'];
 
 /** The client specs `syncstorm list clients` shows (module paths aside). */
 export function builtInClientSpecs(): string[] {

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { INVARIANT_NAMES } from '../check/index.ts';
 import { queryMatchSchema } from '../server/fault-rules.ts';
 import { serverFaultRuleSchema, serverFaultSchema } from '../server/index.ts';
+import { subscriptionSchema } from '../server/subscription.ts';
 import { CLIENT_ERROR_KINDS } from '../sim/client-errors.ts';
 
 /** The catch-all kind of client error (the others: sim/client-errors.ts). */
@@ -102,6 +103,19 @@ export const stepSchema = z
       "Opens a further instance of the device's app on the same storage (a second tab, a share extension); only for clients with capabilities.instances.",
     ),
     step('close-instance', furtherInstance, 'Closes a further instance of the app (it dies as in a kill).'),
+    step(
+      'subscribe',
+      {
+        ...onInstance,
+        subscription: subscriptionSchema
+          .nullable()
+          .meta({ id: 'Subscription' })
+          .describe(
+            'What the device syncs from now on: rules {collection, field?, values?}; a record is in it when one rule takes it; null: everything.',
+          ),
+      },
+      'The user changes what the device syncs (partial sync); only for clients with capabilities.subscriptions.',
+    ),
   ])
   .meta({ id: 'Step' });
 
@@ -178,7 +192,7 @@ const serverRuleSchema = serverFaultRuleSchema.meta({
 
 export { serverRuleSchema as serverFaultRuleSchema };
 
-export const profileNameSchema = z.enum(['calm', 'flaky', 'hostile', 'apps']);
+export const profileNameSchema = z.enum(['calm', 'flaky', 'hostile', 'apps', 'partial']);
 
 export const scenarioSchema = z
   .strictObject({
@@ -198,7 +212,9 @@ export const scenarioSchema = z
         "Server the clients sync with: 'reference' (default), 'mutant:<name>' or a server module path (docs/server-hooks.md); --server applies to scenarios that name none.",
       ),
     devices: z.array(devicePlanSchema).min(1),
-    profile: profileNameSchema.describe('Ambient link behaviour: calm, flaky, hostile or apps (as flaky).'),
+    profile: profileNameSchema.describe(
+      'Ambient link behaviour: calm, flaky, hostile, or apps and partial (as flaky).',
+    ),
     steps: z.array(stepSchema),
     networkRules: z.array(networkFaultRuleSchema).optional(),
     serverRules: z.array(serverRuleSchema).optional(),

@@ -26,6 +26,7 @@ const CALMER: Readonly<Record<ProfileName, ProfileName[]>> = {
   flaky: ['calm'],
   calm: [],
   apps: ['calm', 'flaky'],
+  partial: ['calm', 'flaky'],
 };
 
 function chunksOf(atoms: readonly Atom[], count: number): Atom[][] {

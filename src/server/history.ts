@@ -5,7 +5,7 @@
  *   server.apply   {device, opId, collection, id, kind, revBefore, revAfter, deleted, fields}
  *   server.replay  {device, opId, collection, id}
  *   server.reject  {device, opId?, status, reason, collection?, id?}
- *   server.changes {device, mode, records: [{collection, id, rev, deleted}]}
+ *   server.changes {device, mode, records: [{collection, id, rev, deleted, movedOut?}]}
  *   server.fault   {device, rule, effect}
  * An automation write is a server.apply with device 'server' and opId 'auto-<n>'.
  */
@@ -69,7 +69,9 @@ export class ServerHistory {
     this.trace.record('server.changes', {
       device,
       mode,
-      records: records.map(({ collection, id, rev, deleted }) => ({ collection, id, rev, deleted })),
+      records: records.map(({ collection, id, rev, deleted, movedOut }) =>
+        movedOut === true ? { collection, id, rev, deleted, movedOut } : { collection, id, rev, deleted },
+      ),
     });
   }
 

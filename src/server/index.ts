@@ -31,3 +31,11 @@ export { SERVER_MUTANTS, type ServerMutant, serverMutant } from './mutants/index
 export { applyPatch, normalizeSet, type PatchResult } from './patch.ts';
 export * from './protocol.ts';
 export { ReferenceServer, type ReferenceServerOptions } from './reference-server.ts';
+export {
+  inSubscription,
+  SUBSCRIPTION_PARAM,
+  type Subscription,
+  type SubscriptionRule,
+  subscriptionCovers,
+  subscriptionSchema,
+} from './subscription.ts';

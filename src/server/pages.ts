@@ -8,9 +8,11 @@
 import type { ServerContext } from './context.ts';
 import { encodeCheckpoint, encodeSeqCursor, encodeSnapshotCursor, type SnapshotPosition } from './cursors.ts';
 import type { ServerFault, ServerRoute } from './fault-rules.ts';
+import { filteredHasRecords, selectFiltered } from './filtered-pages.ts';
 import type { ChangesMode, ChangesPage, SnapshotPage } from './protocol.ts';
 import type { Reply } from './responses.ts';
 import { type CheckpointKey, type StoredRecord, toWire } from './store.ts';
+import { inSubscription, type Subscription } from './subscription.ts';
 
 export type PageQuery =
   | { mode: 'cursor'; since: number }
@@ -18,7 +20,8 @@ export type PageQuery =
   | { mode: 'snapshot'; position: SnapshotPosition };
 
 /** Whether the query's page would hold at least one record now (long-poll readiness). */
-export function pageHasRecords(context: ServerContext, query: PageQuery): boolean {
+export function pageHasRecords(context: ServerContext, query: PageQuery, subscription?: Subscription): boolean {
+  if (subscription !== undefined) return filteredHasRecords(context, query, subscription);
   const { store } = context;
   if (query.mode === 'cursor') return store.hasChangesAfterSeq(query.since);
   if (query.mode === 'checkpoint') return store.hasChangesAfterCheckpoint(query.after);
@@ -46,7 +49,13 @@ function encode(position: PageQuery): string {
   return encodeSnapshotCursor(position.position);
 }
 
-function applies(context: ServerContext, query: PageQuery, records: readonly StoredRecord[], fault: ServerFault) {
+function applies(
+  context: ServerContext,
+  query: PageQuery,
+  records: readonly StoredRecord[],
+  fault: ServerFault,
+  subscription?: Subscription,
+) {
   const last = records[records.length - 1];
   switch (fault.type) {
     case 'short-page':
@@ -60,7 +69,7 @@ function applies(context: ServerContext, query: PageQuery, records: readonly Sto
     case 'checkpoint-tie':
       return query.mode === 'checkpoint' && last !== undefined && context.store.firstLiveAfter(last) !== undefined;
     case 'stale-delta':
-      return staleCandidates(context, query, records).length > 0;
+      return staleCandidates(context, query, records, subscription).length > 0;
     default:
       return false;
   }
@@ -74,14 +83,34 @@ const STALE_REACH = 20;
  * the last changes the reader was already handed (a replica lagging behind the primary it
  * read from before).
  */
-function staleCandidates(context: ServerContext, query: PageQuery, records: readonly StoredRecord[]): StoredRecord[] {
+function staleCandidates(
+  context: ServerContext,
+  query: PageQuery,
+  records: readonly StoredRecord[],
+  subscription?: Subscription,
+): StoredRecord[] {
   const before =
     query.mode === 'cursor'
       ? context.store
           .changesAfterSeq(Math.max(0, query.since - STALE_REACH), STALE_REACH)
           .records.filter((record) => record.seq <= query.since)
       : [];
-  return [...before, ...records].filter((record) => context.store.previousOf(record) !== undefined);
+  const candidates = [...before, ...records].filter((record) => context.store.previousOf(record) !== undefined);
+  return subscription === undefined
+    ? candidates
+    : candidates.filter((record) => staleInSubscription(context, record, subscription));
+}
+
+/** A subscribed device is shown stale versions only of records in its subscription now and then. */
+function staleInSubscription(context: ServerContext, record: StoredRecord, subscription: Subscription): boolean {
+  const previous = context.store.previousOf(record) as StoredRecord;
+  const inside = (version: StoredRecord) =>
+    !version.deleted && inSubscription(subscription, version.collection, version.fields);
+  return (
+    record.movedOut !== true &&
+    inside(context.store.get(record.collection, record.id) as StoredRecord) &&
+    inside(previous)
+  );
 }
 
 /** A reordering that differs from the page's order (a shuffle, reversed if it came out unchanged). */
@@ -99,21 +128,30 @@ export function buildPage(
   limit: number,
   /** The request's query string, for rules that match on it. */
   params?: URLSearchParams,
+  /** The device's subscription, when its pull carries one (filtered-pages.ts). */
+  subscription?: Subscription,
 ): Reply {
-  let records = select(context, query, limit);
+  const filtered = subscription === undefined ? undefined : selectFiltered(context, query, limit, subscription);
+  let records = filtered === undefined ? select(context, query, limit) : filtered.entries.map((entry) => entry.record);
   const fired = context.faults.decide(
     'page',
     { device, route, kinds: [], ...(params ? { query: params } : {}) },
-    (fault) => applies(context, query, records, fault),
+    (fault) => applies(context, query, records, fault, subscription),
   );
   const fault = fired?.fault;
   if (fault?.type === 'short-page') records = records.slice(0, fault.limit);
   const overlap = fault?.type === 'overlapping-page';
-  const nextPosition = positionAfter(query, records, overlap ? records.length - 1 : records.length);
+  const count = overlap ? records.length - 1 : records.length;
+  const nextPosition =
+    filtered === undefined
+      ? positionAfter(query, records, count)
+      : count === filtered.entries.length
+        ? filtered.end
+        : (filtered.entries[count - 1]?.after ?? query);
   let handedOut = fault?.type === 'changes-out-of-order' ? reorder(context, records) : records;
   if (fault?.type === 'stale-delta') {
     // A lagging replica's late delta: an older version of one record, after its current one.
-    const candidates = staleCandidates(context, query, records);
+    const candidates = staleCandidates(context, query, records, subscription);
     const stale = context.store.previousOf(context.pageRng.pick(candidates)) as StoredRecord;
     handedOut = [...records, stale];
   }
@@ -129,7 +167,7 @@ export function buildPage(
   const page: ChangesPage = {
     changes: handedOut.map(toWire),
     next: encode(nextPosition),
-    hasMore: pageHasRecords(context, nextPosition),
+    hasMore: pageHasRecords(context, nextPosition, subscription),
   };
   if (query.mode !== 'snapshot') return { status: 200, body: page };
   const body: SnapshotPage = { ...page, since: encodeSeqCursor(query.position.startSeq) };

@@ -48,6 +48,12 @@ export interface ServerRecord {
   updatedAtServer: number;
   deleted: boolean;
   fields: Fields;
+  /**
+   * Only on pulls filtered by a subscription: the record left the subscription (it is live,
+   * but no longer matches); `fields` is empty. Not a delete: drop the local copy, keep any
+   * pending write to it (docs/protocol.md, "Subscriptions").
+   */
+  movedOut?: true;
 }
 
 /** Body of 200/201 on `POST /sync/ops`. `record` is null for a delete of an unknown id. */

@@ -68,7 +68,9 @@ export function toWire(record: StoredRecord): ServerRecord {
   const fields: Fields = {};
   for (const [name, value] of Object.entries(record.fields)) fields[name] = Array.isArray(value) ? [...value] : value;
   const { collection, id, rev, updatedAtServer, deleted } = record;
-  return { collection, id, rev, updatedAtServer, deleted, fields };
+  const wire: ServerRecord = { collection, id, rev, updatedAtServer, deleted, fields };
+  if (record.movedOut === true) wire.movedOut = true;
+  return wire;
 }
 
 export class RecordStore {

@@ -10,6 +10,7 @@
  */
 import type { Resolution, SyncClient } from '../client/contract.ts';
 import type { Scheduler } from '../kernel/scheduler.ts';
+import type { Subscription } from '../server/subscription.ts';
 import type { ClientError } from './client-errors.ts';
 import type { DeviceHost } from './device.ts';
 import { writtenValue } from './fields.ts';
@@ -45,9 +46,9 @@ interface RecordRef {
   id: string;
 }
 
-type UserStep = Extract<Step, { do: 'create' | 'update' | 'delete' | 'resolve' | 'sync' }>;
+type UserStep = Extract<Step, { do: 'create' | 'update' | 'delete' | 'resolve' | 'sync' | 'subscribe' }>;
 
-const USER_ACTIONS = new Set(['create', 'update', 'delete', 'resolve', 'sync']);
+const USER_ACTIONS = new Set(['create', 'update', 'delete', 'resolve', 'sync', 'subscribe']);
 
 export class StepExecutor {
   private readonly refs = new Map<string, RecordRef>();
@@ -63,7 +64,12 @@ export class StepExecutor {
     readonly conflictInbox = true,
     /** True for a client that declares `capabilities.instances`: open-instance steps open one. */
     readonly instances = false,
+    /** True for a client that declares `capabilities.subscriptions`: subscribe steps reach it. */
+    readonly subscriptionsCapable = false,
   ) {}
+
+  /** Per device: the subscription its last completed subscribe step set (absent: everything). */
+  readonly subscriptions = new Map<string, Subscription | null>();
 
   /** Per device: how many further instances were opened so far (each opening draws from its own stream). */
   private readonly openings = new Map<string, number>();
@@ -223,6 +229,14 @@ export class StepExecutor {
         Object.assign(attempt, { conflict, resolution });
         await client.resolve(conflict.id, resolution);
         trace.record('user.resolve', { device, ...on, step: index, conflict, resolution });
+        return;
+      }
+      case 'subscribe': {
+        if (!this.subscriptionsCapable || client.subscribe === undefined)
+          return this.skip(device, index, 'the client does not declare capabilities.subscriptions');
+        await client.subscribe(step.subscription);
+        this.subscriptions.set(device, step.subscription);
+        trace.record('user.subscribe', { device, ...on, step: index, subscription: step.subscription });
         return;
       }
       case 'sync': {

@@ -9,6 +9,7 @@ import { assert } from '../kernel/assert.ts';
 import type { Rng } from '../kernel/rng.ts';
 import { WORKLOAD_COLLECTIONS, WORKLOAD_FIELDS } from './fields.ts';
 import { drawInstanceSteps } from './generate-instances.ts';
+import { drawSubscriptionSteps } from './generate-subscriptions.ts';
 import { drawNemesis } from './nemesis.ts';
 import type { DevicePlan, Plan, ProfileName, Step, StepFieldOp } from './plan.ts';
 import { PROFILES } from './profiles.ts';
@@ -36,13 +37,17 @@ export function generatePlan(rng: Rng, options: GenerateOptions): Plan {
   const chaosMs = options.chaosMs ?? CHAOS_MS_DEFAULT;
   const ids = deviceIds(options.devices);
   const devices: DevicePlan[] = ids.map((id) => ({ id }));
-  const instances = PROFILES[options.profile].instances;
+  const { instances, subscriptions } = PROFILES[options.profile];
   const userSteps = ids.flatMap((id) => {
     const steps = drawUserSteps(rng.fork(`workload/${id}`), id, options.opsPerDevice, chaosMs);
-    // Only a profile with instances draws them (from a fork of their own): the others stay as they were.
-    return instances === undefined
-      ? steps
-      : drawInstanceSteps(rng.fork(`instances/${id}`), id, steps, instances, chaosMs);
+    // Only a profile with instances (subscriptions) draws them, from a fork of their own: the others stay as they were.
+    const subscribing =
+      subscriptions === undefined
+        ? []
+        : drawSubscriptionSteps(rng.fork(`subscriptions/${id}`), id, subscriptions, chaosMs);
+    const withInstances =
+      instances === undefined ? steps : drawInstanceSteps(rng.fork(`instances/${id}`), id, steps, instances, chaosMs);
+    return [...withInstances, ...subscribing];
   });
   const nemesis = drawNemesis(rng.fork('nemesis'), { devices, profile: options.profile, chaosMs });
   const steps = sortSteps([...userSteps, ...nemesis.steps, { at: chaosMs, do: 'heal' }]);

@@ -8,6 +8,7 @@
 import { sameFields } from '../check/values.ts';
 import type { SyncClient } from '../client/contract.ts';
 import type { Fields, ServerRecord } from '../server/protocol.ts';
+import { inSubscription, type Subscription } from '../server/subscription.ts';
 import type { DeviceHost } from './device.ts';
 import { callError, type StepExecutor } from './executor.ts';
 import { type DeviceView, readView } from './views.ts';
@@ -45,13 +46,28 @@ export interface HealOutcome {
  * pending. Fields compare as the convergence checker compares them (`sameFields`: an absent
  * field equals null, sets compare as sets), so heal never nudges a device that had converged.
  */
-export function viewMatchesServer(view: DeviceView, server: readonly ServerRecord[]): boolean {
+export function viewMatchesServer(
+  view: DeviceView,
+  server: readonly ServerRecord[],
+  subscription?: Subscription | null,
+): boolean {
   if (view.pending > 0) return false;
   const contested = new Set(view.conflicts.map((conflict) => `${conflict.collection}/${conflict.recordId}`));
   const live = new Map<string, Fields>();
-  for (const record of server) if (!record.deleted) live.set(`${record.collection}/${record.id}`, record.fields);
+  for (const record of server) {
+    // A subscribed device is expected to hold the records of its subscription only.
+    if (record.deleted || !inSubscription(subscription, record.collection, record.fields)) continue;
+    live.set(`${record.collection}/${record.id}`, record.fields);
+  }
   const shown = new Map<string, Fields>();
-  for (const record of view.records) shown.set(`${record.collection}/${record.id}`, record.fields);
+  for (const record of view.records) {
+    if (
+      !inSubscription(subscription, record.collection, record.fields) &&
+      !live.has(`${record.collection}/${record.id}`)
+    )
+      continue;
+    shown.set(`${record.collection}/${record.id}`, record.fields);
+  }
   for (const key of new Set([...live.keys(), ...shown.keys()])) {
     if (contested.has(key)) continue;
     const [expected, actual] = [live.get(key), shown.get(key)];
@@ -70,6 +86,11 @@ export class Healer {
     private readonly collections: readonly string[],
     private readonly options: HealOptions,
   ) {}
+
+  /** The subscription of the host's device (every instance shares it). */
+  private subscriptionOf(host: DeviceHost): Subscription | null | undefined {
+    return this.executor.subscriptions.get(host.device);
+  }
 
   private call<T>(promise: Promise<T>, label: string) {
     return drive(this.world.scheduler, promise, {
@@ -109,7 +130,7 @@ export class Healer {
     const server = this.world.server.records();
     for (const host of this.world.hosts.values()) {
       const view = await this.view(host);
-      if (view === undefined || !viewMatchesServer(view, server)) return false;
+      if (view === undefined || !viewMatchesServer(view, server, this.subscriptionOf(host))) return false;
     }
     return true;
   }
@@ -171,7 +192,9 @@ export class Healer {
     const convergeMs = scheduler.now() - start;
     for (const host of hosts.values()) {
       const view = converged ? undefined : await this.view(host);
-      const behind = !converged && (view === undefined || !viewMatchesServer(view, this.world.server.records()));
+      const behind =
+        !converged &&
+        (view === undefined || !viewMatchesServer(view, this.world.server.records(), this.subscriptionOf(host)));
       const client = host.client;
       const rounds = behind && client !== undefined ? await this.nudge(host, client, view) : 0;
       const after = behind ? await this.view(host) : view;

@@ -8,8 +8,9 @@
  */
 import type { NetworkFaultRule } from '../net/index.ts';
 import type { ServerFaultRule } from '../server/index.ts';
+import type { Subscription } from '../server/subscription.ts';
 
-export type ProfileName = 'calm' | 'flaky' | 'hostile' | 'apps';
+export type ProfileName = 'calm' | 'flaky' | 'hostile' | 'apps' | 'partial';
 
 export interface DevicePlan {
   id: string;
@@ -63,7 +64,9 @@ export type Step =
   | (StepBase & { do: 'server-write'; ref: string; ops: StepFieldOp[] })
   | (StepBase & { do: 'heal' })
   | (StepBase & { do: 'open-instance'; device: string; instance: number })
-  | (StepBase & { do: 'close-instance'; device: string; instance: number });
+  | (StepBase & { do: 'close-instance'; device: string; instance: number })
+  /** The user changes what the device syncs (null: everything); only for clients with capabilities.subscriptions. */
+  | (StepBase & OnInstance & { do: 'subscribe'; device: string; subscription: Subscription | null });
 
 export type StepKind = Step['do'];
 

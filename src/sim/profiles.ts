@@ -5,6 +5,7 @@
  * server faults. `calm` has none, `flaky` is a bad mobile day, `hostile` is everything.
  * `apps` is a flaky day on devices that run the app as real apps do: a second instance on
  * the same storage now and then (sim/instances), editing what the first one edits.
+ * `partial` is `apps` where devices also change their subscription (partial sync).
  */
 import type { LinkProfile } from '../net/index.ts';
 import type { ProfileName } from './plan.ts';
@@ -41,6 +42,14 @@ export interface InstanceRates {
   killProbability: number;
 }
 
+/** How often a device changes what it syncs (sim/generate-subscriptions). */
+export interface SubscriptionRates {
+  /** Chance that a device changes its subscription during the run. */
+  subscribeProbability: number;
+  /** Most subscription changes per device. */
+  changesMax: number;
+}
+
 export interface Profile {
   name: ProfileName;
   description: string;
@@ -48,6 +57,8 @@ export interface Profile {
   rates: NemesisRates;
   /** Further app instances per device (absent: one instance per device, as in every profile but `apps`). */
   instances?: InstanceRates;
+  /** Subscription changes per device (absent: every device syncs everything, as in every profile but `partial`). */
+  subscriptions?: SubscriptionRates;
 }
 
 const NO_FAULTS: NemesisRates = {
@@ -133,6 +144,15 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     link: FLAKY_LINK,
     rates: FLAKY_RATES,
     instances: { openProbability: 0.7, actionShare: 0.5, echoProbability: 0.4, killProbability: 0.3 },
+  },
+  partial: {
+    name: 'partial',
+    description:
+      'As apps, and devices change what they sync (subscriptions over the collections and the done flag) during the run.',
+    link: FLAKY_LINK,
+    rates: FLAKY_RATES,
+    instances: { openProbability: 0.5, actionShare: 0.5, echoProbability: 0.4, killProbability: 0.3 },
+    subscriptions: { subscribeProbability: 0.8, changesMax: 3 },
   },
 };
 

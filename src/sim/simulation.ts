@@ -91,7 +91,12 @@ function catchStrayErrors(world: World, errors: ClientErrorLog): () => void {
   return () => process.off('unhandledRejection', onRejection);
 }
 
-async function finalState(world: World, healer: Healer, client: ClientFactory): Promise<void> {
+async function finalState(
+  world: World,
+  healer: Healer,
+  client: ClientFactory,
+  subscriptions: ReadonlyMap<string, unknown>,
+): Promise<void> {
   // A Map, turned into an object with own properties: a device named `__proto__` stays a key.
   const devices = new Map<string, unknown>();
   for (const host of world.hosts.values()) {
@@ -102,13 +107,15 @@ async function finalState(world: World, healer: Healer, client: ClientFactory): 
   }
   // Capabilities the checkers judge by are recorded only when declared, so the traces of other
   // clients stay as they were (`instances` changes what the simulator does, not what is judged).
-  const { instances: _instances, ...judged } = capabilitiesOf(client);
+  const { instances: _instances, subscriptions: _subscriptions, ...judged } = capabilitiesOf(client);
   const declared = client.capabilities ?? {};
   const recorded = 'conflictInbox' in declared || 'recordStatus' in declared;
   const capabilities = recorded ? { capabilities: judged } : {};
   world.trace.record('sim.final', {
     policy: client.policy,
     ...capabilities,
+    // Only when a device subscribed, so the traces of runs without subscriptions stay as they were.
+    ...(subscriptions.size > 0 ? { subscriptions: Object.fromEntries(subscriptions) } : {}),
     server: world.server.records(),
     devices: Object.fromEntries(devices),
   });
@@ -156,6 +163,7 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
       (error, sameAs) => errors.add(error, sameAs),
       capabilitiesOf(options.client).conflictInbox,
       capabilitiesOf(options.client).instances,
+      capabilitiesOf(options.client).subscriptions,
     );
     const healer = new Healer(world, executor, collections, heal);
     for (const host of world.hosts.values()) {
@@ -187,7 +195,7 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
     if (healed.converged) await watchAfterConvergence(world, heal.eventsMax);
     await executor.settlePending();
     world.trace.record('sim.phase', { phase: 'check' });
-    await finalState(world, healer, options.client);
+    await finalState(world, healer, options.client, executor.subscriptions);
     return summarise(options, world, errors, healed.convergeMs, performance.now() - wallStart, { traffic: synced }); // allowed: wall time, reported only
   } catch (error) {
     if (!(error instanceof EventsLimitReached)) throw error;

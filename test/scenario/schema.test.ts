@@ -40,6 +40,7 @@ describe('scenario JSON Schema', () => {
       'heal',
       'open-instance',
       'close-instance',
+      'subscribe',
     ]);
     expect(schema.additionalProperties).toBe(false);
   });

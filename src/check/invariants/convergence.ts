@@ -2,11 +2,15 @@
  * @module check/invariants/convergence
  * After heal, every device shows exactly the server's live records with the server's fields,
  * apart from records it lists in its conflicts, and has nothing pending. Judged on sim.final.
- * See docs/invariants.md.
+ * A device that subscribed (partial sync) is judged against the server's live records in its
+ * final subscription; a record it shows outside the subscription (by the fields it shows)
+ * is not judged. See docs/invariants.md.
  */
 import type { LocalRecord } from '../../client/contract.ts';
 import type { ServerRecord } from '../../server/protocol.ts';
+import { inSubscription, type Subscription } from '../../server/subscription.ts';
 import type { FinalDeviceState, History, SimFinal } from '../history.ts';
+import { storageDevice } from '../instances.ts';
 import { differingFields, type RecordKey, recordKey, show } from '../values.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
 
@@ -32,9 +36,11 @@ function checkDevice(
   final: SimFinal,
   device: string,
   state: FinalDeviceState,
-  live: Map<RecordKey, ServerRecord>,
+  everything: Map<RecordKey, ServerRecord>,
 ): Violation[] {
   const violations: Violation[] = [];
+  const subscription = final.subscriptions.get(storageDevice(history, device));
+  const live = subscribed(everything, subscription);
   const view = history.byDevice.get(device)?.views.findLast((candidate) => candidate.reason === 'final');
   const base = [final.seq, ...(view === undefined ? [] : [view.seq])];
   if (state.pending > 0) {
@@ -43,7 +49,10 @@ function checkDevice(
   }
   const contested = new Set(state.conflicts.map((conflict) => recordKey(conflict.collection, conflict.recordId)));
   const shown = new Map<RecordKey, LocalRecord>();
-  for (const record of state.records) shown.set(recordKey(record.collection, record.id), record);
+  for (const record of state.records) {
+    const key = recordKey(record.collection, record.id);
+    if (live.has(key) || inSubscription(subscription, record.collection, record.fields)) shown.set(key, record);
+  }
   for (const key of new Set([...live.keys(), ...shown.keys()])) {
     if (contested.has(key)) continue;
     const [server, local] = [live.get(key), shown.get(key)];
@@ -51,7 +60,8 @@ function checkDevice(
     const where = { device, collection: record.collection, recordId: record.id };
     const events = [...base, ...lastApplySeq(history, key)];
     if (local === undefined) {
-      const message = `${device} does not show ${key}, which is live on the server at rev ${server!.rev}`;
+      const within = subscription === undefined || subscription === null ? '' : ' in its subscription';
+      const message = `${device} does not show ${key}, which is live on the server${within} at rev ${server!.rev}`;
       violations.push(violation('convergence', message, events, { ...where, expected: server!.fields, actual: null }));
     } else if (server === undefined) {
       const status = history.byRecord.get(key)?.final?.deleted ? 'deleted on' : 'absent from';
@@ -67,6 +77,18 @@ function checkDevice(
     }
   }
   return violations;
+}
+
+/** The live records a device with this subscription must show (all of them without one). */
+function subscribed(
+  live: Map<RecordKey, ServerRecord>,
+  subscription: Subscription | null | undefined,
+): Map<RecordKey, ServerRecord> {
+  if (subscription === undefined || subscription === null) return live;
+  const out = new Map<RecordKey, ServerRecord>();
+  for (const [key, record] of live)
+    if (inSubscription(subscription, record.collection, record.fields)) out.set(key, record);
+  return out;
 }
 
 export const checkConvergence: Checker = (history) => {

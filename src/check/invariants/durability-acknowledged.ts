@@ -10,6 +10,7 @@ import type { FieldValue } from '../../server/protocol.ts';
 import { adoptedUnseenState } from '../adopted-state.ts';
 import type { DeviceHistory, DeviceKill, DeviceView, History, RecordHistory, UserDelete } from '../history.ts';
 import { writeKey } from '../history-index.ts';
+import { leftSubscription } from '../subscriptions.ts';
 import { holds, policyOf, type RecordKey, recordKey, sameFields, sameValue, show } from '../values.ts';
 import { type Violation, violation } from '../violation.ts';
 
@@ -195,7 +196,9 @@ function lossesIn(input: AcknowledgedInput, expectation: RecordExpectation, view
     }
   } else if (shown === undefined) {
     // A resolution may delete the record (keep the local delete, or the remote one).
-    if (!expectation.lastIsResolve && !inConflict && !deletedOnServer(record, 0, view.seq)) {
+    // A record that left the device's subscription may leave the device (partial sync).
+    const outside = leftSubscription(input.history, device.device, expectation.key, expectation.lastSeq, view.seq);
+    if (!expectation.lastIsResolve && !inConflict && !deletedOnServer(record, 0, view.seq) && !outside) {
       lost.push({
         key: 'record',
         message: `${prefix} ${expectation.key}, written by it (seq ${expectation.lastSeq}), is gone after the restart`,

@@ -11,9 +11,12 @@
  *
  * Only live records count (a tombstone the client never needs, or one compaction purged, is
  * not a download), and only in collections the device was ever handed a record of, showed
- * or wrote to (a client that syncs a subset of the collections is not stuck on the others).
+ * or wrote to (a client that syncs a subset of the collections is not stuck on the others),
+ * and, for a device that subscribed (partial sync), only records of its final subscription.
  */
 import type { TraceEvent } from '../../kernel/trace.ts';
+import type { Fields } from '../../server/protocol.ts';
+import { inSubscription } from '../../server/subscription.ts';
 import type { History } from '../history.ts';
 import { type Violation, violation } from '../violation.ts';
 
@@ -38,12 +41,20 @@ function handedOut(history: History, device: string): { seq: number; records: Ha
   return handed;
 }
 
+interface ServerVersion {
+  rev: number;
+  deleted: boolean;
+  seq: number;
+  fields: Fields;
+}
+
 /** The newest server version of each record at `seq` (live or not). */
-function serverAt(history: History, seq: number): Map<string, { rev: number; deleted: boolean; seq: number }> {
-  const newest = new Map<string, { rev: number; deleted: boolean; seq: number }>();
+function serverAt(history: History, seq: number): Map<string, ServerVersion> {
+  const newest = new Map<string, ServerVersion>();
   for (const apply of history.applies) {
     if (apply.seq > seq) break;
-    newest.set(`${apply.collection}/${apply.id}`, { rev: apply.revAfter, deleted: apply.deleted, seq: apply.seq });
+    const version = { rev: apply.revAfter, deleted: apply.deleted, seq: apply.seq, fields: apply.fields };
+    newest.set(`${apply.collection}/${apply.id}`, version);
   }
   return newest;
 }
@@ -95,10 +106,14 @@ export function stuckDownloads(history: History): Violation[] {
       const key = `${record.collection}/${record.id}`;
       if (record.rev !== null && record.rev > (best.get(key) ?? 0)) best.set(key, record.rev);
     }
+    // A subscribed device needs only the records of its subscription (then and at the end).
+    const subscription = history.final?.subscriptions.get(device.device);
+    const needed = (collection: string, version: ServerVersion | undefined) =>
+      version !== undefined && !version.deleted && inSubscription(subscription, collection, version.fields);
     const missed = [...available].filter(([key, version]) => {
-      const now = latest.get(key);
       const collection = key.slice(0, key.indexOf('/'));
-      return collections.has(collection) && !version.deleted && !now?.deleted && (best.get(key) ?? 0) < version.rev;
+      const wanted = needed(collection, version) && needed(collection, latest.get(key));
+      return collections.has(collection) && wanted && (best.get(key) ?? 0) < version.rev;
     });
     if (missed.length === 0) continue;
     const [key, version] = missed[0] as [string, { rev: number; seq: number }];

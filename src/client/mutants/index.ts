@@ -27,6 +27,7 @@ import { resyncLoop } from './resync-loop.ts';
 import { serverAssignedIds } from './server-assigned-ids.ts';
 import { staleCacheOnPush } from './stale-cache-on-push.ts';
 import { syncedOnSend } from './synced-on-send.ts';
+import { widenKeepsCheckpoint } from './widen-keeps-checkpoint.ts';
 
 export { defineMutant, type InvariantName, type Mutant, type MutantSpec } from './mutant.ts';
 
@@ -54,6 +55,7 @@ export const MUTANTS: readonly Mutant[] = Object.freeze([
   syncedOnSend,
   restoreDroppedOnBounce,
   staleCacheOnPush,
+  widenKeepsCheckpoint,
 ]);
 
 /** The mutant named `name`, or undefined. */

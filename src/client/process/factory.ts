@@ -102,8 +102,11 @@ export async function createProcessClient(command: string, options: ProcessClien
     name: declared.name,
     description: declared.description ?? `A process client: ${trimmed}`,
     policy: declared.policy,
-    // One process per client; the process protocol carries no instance locks: never a second instance.
-    ...(declared.capabilities ? { capabilities: { ...declared.capabilities, instances: false } } : {}),
+    // One process per client; the process protocol carries no instance locks: never a second
+    // instance. Nor has it a subscribe message: never a subscription.
+    ...(declared.capabilities
+      ? { capabilities: { ...declared.capabilities, instances: false, subscriptions: false } }
+      : {}),
     ...(declared.collections ? { collections: declared.collections } : {}),
     ...(declared.crashPoints ? { crashPoints: declared.crashPoints } : {}),
     storage: 'file',

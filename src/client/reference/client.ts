@@ -5,6 +5,8 @@
  * and the wiring of automatic syncs. Runs the client starts itself report their own
  * failures into the log; a `DeviceKilled` simply ends them.
  */
+
+import type { Subscription } from '../../server/subscription.ts';
 import type {
   ClientEnv,
   Conflict,
@@ -23,6 +25,7 @@ import type { ReferenceHooks } from './hooks.ts';
 import type { ResolvedOptions } from './options.ts';
 import { syncRun } from './run.ts';
 import { Store } from './store.ts';
+import { changeSubscription } from './subscription.ts';
 import { createLocal, deleteLocal, updateLocal } from './writes.ts';
 
 /** Name of the SQLite database the reference client keeps under `env.storage`. */
@@ -101,6 +104,12 @@ export class ReferenceClient implements SyncClient {
 
   sync(): Promise<SyncRunResult> {
     return this.requestRun('user');
+  }
+
+  /** Changes what the device syncs (subscription.ts); a sync run follows, as after a write. */
+  async subscribe(subscription: Subscription | null): Promise<void> {
+    changeSubscription(this.ctx, subscription);
+    this.auto.afterWrite();
   }
 
   /** Runs started by the client itself: a failure is reported, never thrown at nobody. */

@@ -20,6 +20,8 @@ export interface RuntimeState {
   runs: number;
   /** Records handed out by the resync sweep in progress (resync.ts); undefined: no sweep. */
   sweep?: Set<string>;
+  /** The cursor the sweep in progress left in storage (another instance may move it meanwhile). */
+  sweepCursor?: string | undefined;
 }
 
 export interface ClientContext {

@@ -12,8 +12,9 @@ import type { ClientContext } from './context.ts';
 import { mergeOnConflict } from './merge.ts';
 import type { Coalescing } from './options.ts';
 import { nextOps, recordAttempt, syncOpOf } from './outbox.ts';
-import { applyPage, decideRemote, type PullRefusal, type RemoteDecision, refusePull } from './pull.ts';
+import { applyPage, CURSOR_KEY, decideRemote, type PullRefusal, type RemoteDecision, refusePull } from './pull.ts';
 import { revIsNewer } from './records.ts';
+import { requireResync } from './resync.ts';
 import type { OutboxRow, RecordRow } from './schema.ts';
 
 export interface WireOp {
@@ -59,6 +60,11 @@ export interface ReferenceHooks {
   takeRunLock(ctx: ClientContext): boolean;
   /** The outbox rows to send next, oldest first (the reference: at most one per record). */
   nextOps(ctx: ClientContext, limit: number): OutboxRow[];
+  /**
+   * The subscription now takes records the old one did not (inside the transaction that
+   * stored it). The reference drops the cursor and sweeps from the start (subscription.ts).
+   */
+  subscriptionWidened(ctx: ClientContext): void;
 }
 
 /** Name of the lock the device's instances share for sync runs. */
@@ -80,4 +86,5 @@ export const REFERENCE_HOOKS: Readonly<ReferenceHooks> = Object.freeze({
   refusePull,
   takeRunLock: (ctx: ClientContext) => ctx.env.locks?.tryAcquire(SYNC_LOCK) ?? true,
   nextOps,
+  subscriptionWidened: (ctx: ClientContext) => requireResync(ctx, CURSOR_KEY),
 });

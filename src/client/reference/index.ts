@@ -30,8 +30,9 @@ export function createReferenceClient(options: CreateReferenceClientOptions = {}
     policy: resolved.policy,
     collections: resolved.collections,
     crashPoints: [...CRASH_POINTS, ...(options.crashPoints ?? [])],
-    // Instances share the SQLite outbox and take turns under env.locks (run.ts).
-    capabilities: { instances: true },
+    // Instances share the SQLite outbox and take turns under env.locks (run.ts); the
+    // subscription lives in storage too (subscription.ts).
+    capabilities: { instances: true, subscriptions: true },
     async start(env: ClientEnv): Promise<SyncClient> {
       return ReferenceClient.start(env, resolved, hooks);
     },

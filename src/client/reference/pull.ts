@@ -8,12 +8,14 @@
  */
 import type { ChangesPage, ServerRecord } from '../../server/protocol.ts';
 import { ROUTES } from '../../server/protocol.ts';
+import { SUBSCRIPTION_PARAM } from '../../server/subscription.ts';
 import type { RetryableFailure } from './backoff.ts';
 import { type ClientContext, log } from './context.ts';
 import { request } from './http.ts';
 import { adoptBase, deferRemote, isNewer, refreshRecord } from './records.ts';
 import { beginPull, finishSweep, RESYNC_STATUSES, requireResync, sweepSaw } from './resync.ts';
 import type { RecordRow } from './schema.ts';
+import { applyMovedOut, pruneOutside, SUBSCRIPTION_KEY } from './subscription.ts';
 
 export const CURSOR_KEY = 'cursor';
 
@@ -59,6 +61,10 @@ export function decideRemote(
 }
 
 export function applyChange(ctx: ClientContext, change: ServerRecord): RemoteDecision {
+  if (change.movedOut === true) {
+    applyMovedOut(ctx, change);
+    return 'apply';
+  }
   const local = ctx.store.record(change.collection, change.id);
   const pendingOps = ctx.store.opsFor(change.collection, change.id).length;
   const decision = ctx.hooks.remoteDecision(ctx, local, change, pendingOps);
@@ -88,6 +94,8 @@ function changesPath(ctx: ClientContext): string {
   const query = new URLSearchParams({ limit: String(ctx.options.timing.pageLimit) });
   const cursor = ctx.store.kvGet(CURSOR_KEY);
   if (cursor !== undefined) query.set('since', cursor);
+  const subscription = ctx.store.kvGet(SUBSCRIPTION_KEY);
+  if (subscription !== undefined) query.set(SUBSCRIPTION_PARAM, subscription);
   return `${ROUTES.changes}?${query.toString()}`;
 }
 
@@ -134,6 +142,7 @@ export async function pull(ctx: ClientContext): Promise<PullResult> {
   beginPull(ctx, CURSOR_KEY);
   for (let pages = 0; pages < ctx.options.bounds.pagesPerRunMax; pages++) {
     if (ctx.state.requests >= ctx.options.bounds.requestsPerRunMax) return { pulled, bounded: true };
+    const subscription = ctx.store.kvGet(SUBSCRIPTION_KEY);
     const outcome = await request(ctx, { method: 'GET', path: changesPath(ctx) });
     const status = refusedStatus(outcome);
     if (status !== undefined) {
@@ -152,9 +161,16 @@ export async function pull(ctx: ClientContext): Promise<PullResult> {
         outcome.kind === 'ok' || outcome.kind === 'conflict' || outcome.kind === 'rejected' ? undefined : outcome;
       return { pulled, stop: stop ?? { kind: 'unavailable', status: outcome.kind === 'ok' ? outcome.status : 409 } };
     }
+    // The subscription changed while the page was on its way: the page (and its cursor) were
+    // for the old one; the next run pulls with the new one (a widening dropped the cursor).
+    if (ctx.store.kvGet(SUBSCRIPTION_KEY) !== subscription) {
+      log(ctx, 'pull-result', { result: 'subscription-changed' });
+      return { pulled, bounded: true };
+    }
     const page = outcome.body;
     ctx.hooks.applyPage(ctx, page);
-    sweepSaw(ctx, page.changes);
+    if (ctx.store.kvGet(SUBSCRIPTION_KEY) !== undefined) ctx.store.transaction(() => pruneOutside(ctx));
+    sweepSaw(ctx, page.changes, CURSOR_KEY);
     pulled += page.changes.length;
     log(ctx, 'pull-page', { result: 'applied', changes: page.changes.length, hasMore: page.hasMore });
     ctx.env.crashPoint('after-pull-commit');

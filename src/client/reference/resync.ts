@@ -16,8 +16,10 @@
  * since; if a kill interrupts that first sweep, the device pulls on from its cursor).
  */
 import type { ServerRecord } from '../../server/protocol.ts';
+import { inSubscription } from '../../server/subscription.ts';
 import { type ClientContext, log } from './context.ts';
 import { adoptBase, refreshRecord } from './records.ts';
+import { currentSubscription } from './subscription.ts';
 
 export const RESYNC_KEY = 'resync';
 
@@ -35,19 +37,26 @@ export function requireResync(ctx: ClientContext, cursorKey: string): void {
 
 /** Before a pull: whether it is a sweep, and if so, that it starts from the start. */
 export function beginPull(ctx: ClientContext, cursorKey: string): void {
-  if (ctx.state.sweep !== undefined) return;
+  if (ctx.state.sweep !== undefined) {
+    if (ctx.store.kvGet(cursorKey) === ctx.state.sweepCursor) return;
+    // Another instance of the app moved the cursor since this sweep's last page (it swept, or
+    // pulled on): what this sweep saw no longer tells what the feed holds. Its sweep counts.
+    ctx.state.sweep = undefined;
+  }
   const flagged = ctx.store.kvGet(RESYNC_KEY) !== undefined;
   if (!flagged && ctx.store.kvGet(cursorKey) !== undefined) return;
   // A flagged sweep this instance did not start (a kill came in between) starts over. A first
   // pull (no cursor, no flag) is a sweep of this instance only: a kill ends it like any pull.
   if (flagged) ctx.store.kvDelete(cursorKey);
   ctx.state.sweep = new Set();
+  ctx.state.sweepCursor = ctx.store.kvGet(cursorKey);
 }
 
-/** Notes the records of a page the sweep handed out. */
-export function sweepSaw(ctx: ClientContext, changes: readonly ServerRecord[]): void {
+/** Notes the records of a page the sweep handed out, and the cursor its page left. */
+export function sweepSaw(ctx: ClientContext, changes: readonly ServerRecord[], cursorKey: string): void {
   const seen = ctx.state.sweep;
   if (seen === undefined) return;
+  ctx.state.sweepCursor = ctx.store.kvGet(cursorKey);
   for (const change of changes) seen.add(`${change.collection}/${change.id}`);
 }
 
@@ -61,6 +70,7 @@ export function finishSweep(ctx: ClientContext): void {
   if (seen === undefined) return;
   ctx.state.sweep = undefined;
   let forgotten = 0;
+  const subscription = currentSubscription(ctx);
   ctx.store.transaction(() => {
     for (const key of ctx.store.liveBaseKeys()) {
       if (seen.has(key)) continue;
@@ -68,6 +78,8 @@ export function finishSweep(ctx: ClientContext): void {
       const [collection, id] = [key.slice(0, slash), key.slice(slash + 1)];
       const row = ctx.store.record(collection, id);
       if (row === undefined || row.rev === null || ctx.store.opsFor(collection, id).length > 0) continue;
+      // Outside the subscription the sweep hands nothing out: such a record is pruned, not deleted.
+      if (row.baseFields !== null && !inSubscription(subscription, collection, row.baseFields)) continue;
       const tombstone: ServerRecord = {
         collection,
         id,

@@ -139,6 +139,12 @@ export class Store {
     return rows.map((row) => `${row.collection as string}/${row.id as string}`);
   }
 
+  /** Every record the device shows (not deleted), ordered by collection and id. */
+  liveRecords(): RecordRow[] {
+    const rows = this.sql('SELECT * FROM records WHERE deleted = 0 ORDER BY collection, id').all() as Row[];
+    return rows.map(decodeRecord);
+  }
+
   putRecord(record: RecordRow): void {
     this.sql(
       `INSERT INTO records (collection, id, fields, deleted, status, error, base_fields, base_deleted, rev, server_updated_at, shadow)

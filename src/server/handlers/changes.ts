@@ -6,6 +6,7 @@
  * `live=true` holds an empty answer (in virtual time) until a change exists or
  * `longPollTimeoutMs` passes; the timeout answer is an empty page with `next` unchanged.
  * A cursor the server has forgotten is answered 410 `resync-required` (cursor-reset.ts).
+ * `subscription=<json>` filters the page (filtered-pages.ts).
  */
 import { cursorReset } from '../cursor-reset.ts';
 import { decodeCheckpoint, decodeSeqCursor } from '../cursors.ts';
@@ -13,13 +14,16 @@ import { buildPage, type PageQuery, pageHasRecords } from '../pages.ts';
 import type { RouteSpec } from '../pipeline.ts';
 import { ROUTES } from '../protocol.ts';
 import { badRequestReply } from '../responses.ts';
+import type { Subscription } from '../subscription.ts';
 import { badRequest } from '../validation.ts';
-import { isReply, parseFlag, parseLimit, queryOf } from './query.ts';
+import { isReply, parseFlag, parseLimit, parseSubscription, queryOf } from './query.ts';
 
 export interface ChangesInput {
   query: PageQuery;
   limit: number;
   live: boolean;
+  /** The device's subscription, if the pull carries one. */
+  subscription?: Subscription;
 }
 
 export const changesRoute: RouteSpec<ChangesInput> = {
@@ -33,6 +37,8 @@ export const changesRoute: RouteSpec<ChangesInput> = {
     if (isReply(limit)) return { ok: false, reply: limit };
     const live = parseFlag(params, 'live');
     if (isReply(live)) return { ok: false, reply: live };
+    const subscription = parseSubscription(params);
+    if (isReply(subscription)) return { ok: false, reply: subscription };
     const since = params.get('since');
     const checkpoint = params.get('checkpoint');
     if (since !== null && checkpoint !== null) {
@@ -48,19 +54,21 @@ export const changesRoute: RouteSpec<ChangesInput> = {
       if (seq === undefined) return { ok: false, reply: badRequestReply(badRequest('bad-cursor', 'since')) };
       query = { mode: 'cursor', since: seq };
     }
-    return { ok: true, value: { query, limit, live } };
+    return { ok: true, value: { query, limit, live, ...(subscription === undefined ? {} : { subscription }) } };
   },
   kinds: () => [],
   async run(context, device, input, request) {
     const reset = input.query.mode === 'cursor' ? cursorReset(context, device, input.query.since) : undefined;
     if (reset !== undefined) return reset;
-    if (input.live && !pageHasRecords(context, input.query)) {
+    const { subscription } = input;
+    if (input.live && !pageHasRecords(context, input.query, subscription)) {
       await context.longPoll.wait(
-        () => pageHasRecords(context, input.query),
+        () => pageHasRecords(context, input.query, subscription),
         context.config.longPollTimeoutMs,
         request.signal,
       );
     }
-    return buildPage(context, device, 'changes', input.query, input.limit, new URL(request.url).searchParams);
+    const params = new URL(request.url).searchParams;
+    return buildPage(context, device, 'changes', input.query, input.limit, params, subscription);
   },
 };

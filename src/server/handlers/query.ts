@@ -3,6 +3,7 @@
  * Query-string parameters shared by `/changes` and `/snapshot`.
  */
 import { badRequestReply, type Reply } from '../responses.ts';
+import { parseSubscriptionParam, SUBSCRIPTION_PARAM, type Subscription } from '../subscription.ts';
 import { badRequest } from '../validation.ts';
 
 const LIMIT = /^[1-9]\d{0,8}$/;
@@ -29,4 +30,15 @@ export function parseFlag(params: URLSearchParams, name: string): boolean | Repl
 
 export function isReply(value: unknown): value is Reply {
   return typeof value === 'object' && value !== null && 'status' in value;
+}
+
+/**
+ * `subscription`: a JSON subscription (server/subscription.ts); absent or `null` means
+ * everything. Malformed: 400 `bad-subscription`.
+ */
+export function parseSubscription(params: URLSearchParams): Subscription | undefined | Reply {
+  const parsed = parseSubscriptionParam(params.get(SUBSCRIPTION_PARAM));
+  if (parsed === null || parsed === undefined) return undefined;
+  if ('error' in parsed) return badRequestReply(badRequest('bad-subscription', SUBSCRIPTION_PARAM));
+  return parsed;
 }

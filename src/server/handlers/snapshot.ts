@@ -9,12 +9,14 @@ import { buildPage } from '../pages.ts';
 import type { RouteSpec } from '../pipeline.ts';
 import { ROUTES } from '../protocol.ts';
 import { badRequestReply } from '../responses.ts';
+import type { Subscription } from '../subscription.ts';
 import { badRequest } from '../validation.ts';
-import { isReply, parseLimit, queryOf } from './query.ts';
+import { isReply, parseLimit, parseSubscription, queryOf } from './query.ts';
 
 export interface SnapshotInput {
   position: SnapshotPosition;
   limit: number;
+  subscription?: Subscription;
 }
 
 export const snapshotRoute: RouteSpec<SnapshotInput> = {
@@ -26,10 +28,12 @@ export const snapshotRoute: RouteSpec<SnapshotInput> = {
     const params = queryOf(request);
     const limit = parseLimit(params, context.config.pageLimitMax);
     if (isReply(limit)) return { ok: false, reply: limit };
+    const subscription = parseSubscription(params);
+    if (isReply(subscription)) return { ok: false, reply: subscription };
     const { store } = context;
     const position = decodeSnapshotCursor(params.get('cursor') ?? '', store.lastSeq, store.count);
     if (position === undefined) return { ok: false, reply: badRequestReply(badRequest('bad-cursor', 'cursor')) };
-    return { ok: true, value: { position, limit } };
+    return { ok: true, value: { position, limit, ...(subscription === undefined ? {} : { subscription }) } };
   },
   kinds: () => [],
   run: (context, device, input, request) =>
@@ -40,5 +44,6 @@ export const snapshotRoute: RouteSpec<SnapshotInput> = {
       { mode: 'snapshot', position: input.position },
       input.limit,
       new URL(request.url).searchParams,
+      input.subscription,
     ),
 };
