@@ -27,6 +27,8 @@ export interface NemesisRates {
   pullRefusalsPerHour?: number;
   /** Windows per hour of cursor resets and writes racing an op's answer (cursor-expired, compaction, write-after-apply). */
   cursorFaultsPerHour?: number;
+  /** Chance that a review moment (the user settles a conflict) is followed by a bounce of the device's next request (sim/review-bounces). */
+  reviewBounceProbability?: number;
 }
 
 /** How often a device runs a further instance of its app (sim/generate-instances). */
@@ -85,6 +87,7 @@ const FLAKY_RATES: NemesisRates = {
   skewMsMax: 0,
   pullRefusalsPerHour: 2,
   cursorFaultsPerHour: 4,
+  reviewBounceProbability: 0.5,
 };
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
@@ -124,6 +127,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
       skewMsMax: 6 * 60 * 60_000,
       pullRefusalsPerHour: 6,
       cursorFaultsPerHour: 12,
+      reviewBounceProbability: 0.5,
     },
   },
   apps: {
