@@ -7,12 +7,15 @@
  */
 import { assert } from '../kernel/assert.ts';
 import type { Rng } from '../kernel/rng.ts';
+import type { ServerFaultRule } from '../server/index.ts';
 import { WORKLOAD_COLLECTIONS, WORKLOAD_FIELDS } from './fields.ts';
 import { drawInstanceSteps } from './generate-instances.ts';
+import { drawReviewSteps } from './generate-reviews.ts';
 import { drawSubscriptionSteps } from './generate-subscriptions.ts';
 import { drawNemesis } from './nemesis.ts';
 import type { DevicePlan, Plan, ProfileName, Step, StepFieldOp } from './plan.ts';
 import { PROFILES } from './profiles.ts';
+import { drawReviewBounces } from './review-bounces.ts';
 
 export interface GenerateOptions {
   devices: number;
@@ -38,8 +41,12 @@ export function generatePlan(rng: Rng, options: GenerateOptions): Plan {
   const ids = deviceIds(options.devices);
   const devices: DevicePlan[] = ids.map((id) => ({ id }));
   const { instances, subscriptions } = PROFILES[options.profile];
+  const reviewBounces: ServerFaultRule[] = [];
   const userSteps = ids.flatMap((id) => {
-    const steps = drawUserSteps(rng.fork(`workload/${id}`), id, options.opsPerDevice, chaosMs);
+    const drawn = drawUserSteps(rng.fork(`workload/${id}`), id, options.opsPerDevice, chaosMs);
+    const reviews = drawReviewSteps(rng.fork(`reviews/${id}`), id, drawn, chaosMs);
+    reviewBounces.push(...drawReviewBounces(rng.fork(`review-bounces/${id}`), id, reviews, options.profile, chaosMs));
+    const steps = sortSteps([...drawn, ...reviews]);
     // Only a profile with instances (subscriptions) draws them, from a fork of their own: the others stay as they were.
     const subscribing =
       subscriptions === undefined
@@ -56,7 +63,7 @@ export function generatePlan(rng: Rng, options: GenerateOptions): Plan {
     profile: options.profile,
     steps: assignRefs(steps),
     networkRules: nemesis.networkRules,
-    serverRules: nemesis.serverRules,
+    serverRules: [...nemesis.serverRules, ...reviewBounces],
   };
 }
 

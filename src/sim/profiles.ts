@@ -28,6 +28,8 @@ export interface NemesisRates {
   pullRefusalsPerHour?: number;
   /** Windows per hour of cursor resets and writes racing an op's answer (cursor-expired, compaction, write-after-apply). */
   cursorFaultsPerHour?: number;
+  /** Chance that a review moment (the user settles a conflict) is followed by a bounce of the device's next request (sim/review-bounces). */
+  reviewBounceProbability?: number;
 }
 
 /** How often a device runs a further instance of its app (sim/generate-instances). */
@@ -96,6 +98,7 @@ const FLAKY_RATES: NemesisRates = {
   skewMsMax: 0,
   pullRefusalsPerHour: 2,
   cursorFaultsPerHour: 4,
+  reviewBounceProbability: 0.5,
 };
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
@@ -135,6 +138,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
       skewMsMax: 6 * 60 * 60_000,
       pullRefusalsPerHour: 6,
       cursorFaultsPerHour: 12,
+      reviewBounceProbability: 0.5,
     },
   },
   apps: {

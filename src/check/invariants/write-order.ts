@@ -16,6 +16,7 @@
  */
 import type { Conflict } from '../../client/contract.ts';
 import type { History, RecordHistory, ServerApply } from '../history.ts';
+import { writeKey } from '../history-index.ts';
 import { storageDevice } from '../instances.ts';
 import { type RecordKey, recordKey } from '../values.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
@@ -51,9 +52,27 @@ interface Issued {
   arrivals: ServerApply[];
 }
 
-function appliedTwice(issued: Issued): Violation | undefined {
+/**
+ * True when the device's user kept its version (keep-local or merged) of a conflict on the
+ * record between two arrivals: the second one carries the user's choice, which may bring
+ * back a value of the device that had been replaced (issue 21's review moments drew it).
+ */
+function keptBetween(history: History, issued: Issued, from: number, until: number): boolean {
+  return history.writes.some(
+    (write) =>
+      write.type === 'user.resolve' &&
+      write.resolution.choice !== 'keep-remote' &&
+      write.seq > from &&
+      write.seq < until &&
+      writeKey(write) === issued.token.key &&
+      storageDevice(history, write.device) === issued.device,
+  );
+}
+
+function appliedTwice(history: History, issued: Issued): Violation | undefined {
   const [first, second] = issued.arrivals;
   if (first === undefined || second === undefined) return undefined;
+  if (keptBetween(history, issued, first.seq, second.seq)) return undefined;
   const { token } = issued;
   const message = `${token.write.device}'s write of ${token.field} = '${token.value}' on ${token.key} (seq ${token.write.seq}) was applied by the server twice: at seq ${first.seq} (op ${first.opId}) and again at seq ${second.seq} (op ${second.opId}) after it had been replaced`;
   return violation('write-order', message, [token.write.seq, first.seq, second.seq], {
@@ -142,7 +161,7 @@ export const checkWriteOrder: Checker = (history) => {
   }
   const violations: Violation[] = [];
   for (const issued of byValue.values()) {
-    const found = appliedTwice(issued);
+    const found = appliedTwice(history, issued);
     if (found !== undefined) violations.push(found);
   }
   for (const sequence of sequences.values()) {

@@ -30,11 +30,6 @@ export interface Mutant {
   readonly invariant: InvariantName;
   /** The fuzz profile whose runs can show the bug (default 'flaky'); 'apps' opens further app instances. */
   readonly profile?: string;
-  /**
-   * False when the fuzzer does not draw the bug's sequence within the catalogue test's 200
-   * seeds: then its scenario under scenarios/mutants/ is its only test (said in `list mutants`).
-   */
-  readonly fuzzable?: boolean;
   readonly factory: ClientFactory;
   /** Same as `factory` (the name src/client/resolve.ts uses). */
   readonly client: ClientFactory;
@@ -46,8 +41,6 @@ export interface MutantSpec {
   invariant: InvariantName;
   /** See `Mutant.profile`. */
   profile?: string;
-  /** See `Mutant.fuzzable`. */
-  fuzzable?: boolean;
   /** The diff against the reference client: hooks and options. */
   options: CreateReferenceClientOptions;
 }
@@ -63,7 +56,6 @@ export function defineMutant(spec: MutantSpec): Mutant {
     description: spec.description,
     invariant: spec.invariant,
     ...(spec.profile === undefined ? {} : { profile: spec.profile }),
-    ...(spec.fuzzable === false ? { fuzzable: false } : {}),
     factory,
     client: factory,
   });

@@ -27,9 +27,8 @@ export const restoreDroppedOnBounce = defineMutant({
   name: 'restore-dropped-on-bounce',
   description: 'Gives up a restore (a version kept after a delete) that bounced, keeping the tombstone.',
   invariant: 'resolutions-honoured',
-  // An edit-versus-delete conflict kept locally whose restore then bounces: 0 of 400 flaky
-  // seeds (10 ops) and 0 of 200 hostile seeds (30 ops) drew it; its scenario catches it.
-  fuzzable: false,
+  // The fuzzer reaches it through review moments (sim/generate-reviews) and the bounce of
+  // the device's next request after some of them (sim/review-bounces).
   options: {
     hooks: {
       onConflict(ctx, row, body) {
