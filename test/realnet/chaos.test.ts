@@ -48,15 +48,13 @@ function lostAfterApply(trace: readonly TraceEvent[]): number {
   return lost;
 }
 
-test('the no-idempotency-key mutant is caught under lost answers; the reference client passes', {
-  timeout: 90_000,
-}, async () => {
-  const started = performance.now();
+// No wall-time assertion: both runs end by their own bounds (duration, heal, requestsMax);
+// the suite's test timeout is the hang guard (issue 19).
+test('the no-idempotency-key mutant is caught under lost answers; the reference client passes', async () => {
   const [mutant, reference] = await Promise.all([
     runChaos({ ...OPTIONS, client: await resolveClient('mutant:no-idempotency-key') }),
     runChaos({ ...OPTIONS, client: await resolveClient('reference') }),
   ]);
-  expect(performance.now() - started).toBeLessThan(60_000);
 
   for (const outcome of [mutant, reference]) {
     const trace = outcome.result.trace ?? [];
