@@ -38,7 +38,7 @@ describe('syncstorm bench coalescing', () => {
     expect(existsSync(join(reports, 'bench', 'index.html'))).toBe(true);
     const written = JSON.parse(readFileSync(join(reports, 'bench', 'bench.json'), 'utf8'));
     expect(written.workloads).toHaveLength(6);
-  }, 180_000);
+  });
 
   it('--json prints parseable JSON with the numbers of an in-process run (table on stderr)', async () => {
     const run = syncstorm([
@@ -75,7 +75,7 @@ describe('syncstorm bench coalescing', () => {
     expect(rows.map((row) => strip(row.metrics))).toEqual(
       local.workloads[0]?.rows.map((row) => strip({ ...row.metrics })),
     );
-  }, 180_000);
+  });
 
   it('exits 1 and names the broken invariant when the client under test is flagged', async () => {
     const io = recordingIo();

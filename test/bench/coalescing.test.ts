@@ -32,7 +32,7 @@ beforeAll(async () => {
     workloads: benchWorkloads(),
     client: 'reference',
   });
-}, 120_000);
+});
 
 /** Everything but wall time. */
 function counts(result: BenchResult) {

@@ -35,7 +35,7 @@ describe('--server on run and replay', () => {
     expect(caught.code).toBe(1);
     expect(caught.stdout).toMatch(/no-resurrection: .* laptop still shows it at the end/);
     expect(caught.stdout).toContain(`reproduce with: syncstorm replay ${SCENARIO} --server mutant:stale-cache-reload`);
-  }, 120_000);
+  });
 
   it('replays the mutant run the same way twice: same violation, same trace hash', async () => {
     const first = await cli('replay', SCENARIO, '--server', 'mutant:stale-cache-reload', '--json');
@@ -49,7 +49,7 @@ describe('--server on run and replay', () => {
     const reference = JSON.parse((await cli('replay', SCENARIO, '--json')).stdout);
     expect(reference.server).toBeUndefined();
     expect(reference.traceHash).not.toBe(a.traceHash);
-  }, 120_000);
+  });
 
   it("uses a scenario's own server without the flag", async () => {
     const path = join(dir, 'named-server.json');
@@ -58,7 +58,7 @@ describe('--server on run and replay', () => {
     const run = await cli('run', path, '--server', 'reference');
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/no-resurrection/);
-  }, 120_000);
+  });
 
   it('refuses a bad --server with one line and exit 2', async () => {
     for (const spec of ['mutant:nope', './missing-server.ts', 'nonsense']) {
@@ -92,7 +92,7 @@ describe('a scenario naming a server module', () => {
     const run = await cli('run', path, '--allow-scenario-clients');
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(existsSync(marker)).toBe(true);
-  }, 120_000);
+  });
 });
 
 describe('list servers', () => {

@@ -22,7 +22,7 @@ describe('--real-globals and --strict-time', () => {
     const run = syncstorm(['run', SCENARIO, '--client', CLIENT]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).not.toContain('leaked');
-  }, 300_000);
+  });
 
   it('--real-globals: the leak is reported in the terminal, summary.json and report.html', () => {
     const report = join(dir, 'loose');
@@ -36,11 +36,11 @@ describe('--real-globals and --strict-time', () => {
     const html = readFileSync(join(report, 'latest', 'report.html'), 'utf8');
     expect(html).toContain('Real time leaked');
     expect(html).toMatch(/clock-skew: phone: 1 real Date\.now call/);
-  }, 300_000);
+  });
 
   it('--strict-time fails a run that leaked', () => {
     const run = syncstorm(['run', SCENARIO, '--client', CLIENT, '--real-globals', '--strict-time']);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('time-leak');
-  }, 300_000);
+  });
 });

@@ -11,7 +11,7 @@ const run = promisify(execFile);
 const SCRIPT = fileURLToPath(new URL('./run-seed.ts', import.meta.url));
 
 async function hashInChild(seed: string): Promise<string> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', SCRIPT, seed], { timeout: 60_000 });
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', SCRIPT, seed], { timeout: 600_000 }); // a hang guard (issue 19)
   return stdout;
 }
 

@@ -72,20 +72,23 @@ describe('resultProblem', () => {
   });
 });
 
+/** A hang guard on reading from `cat` or `sh`: far above their milliseconds on any load (issue 19). */
+const READ_GUARD_MS = 120_000;
+
 describe('ProcessChannel', () => {
   it('reads each line the child writes, in order, then its exit', () => {
     const channel = new ProcessChannel({ command: 'cat' });
     channel.send('{"a":1}');
     channel.send('second');
-    expect(channel.read(10_000)).toEqual({ line: '{"a":1}' });
-    expect(channel.read(10_000)).toEqual({ line: 'second' });
+    expect(channel.read(READ_GUARD_MS)).toEqual({ line: '{"a":1}' });
+    expect(channel.read(READ_GUARD_MS)).toEqual({ line: 'second' });
     channel.end();
-    expect(channel.read(10_000)).toEqual({ exit: { code: 0, signal: null } });
+    expect(channel.read(READ_GUARD_MS)).toEqual({ exit: { code: 0, signal: null } });
   });
 
   it('reports an exit code and keeps the end of stderr', () => {
     const channel = new ProcessChannel({ command: "sh -c 'echo oops >&2; exit 3'" });
-    expect(channel.read(10_000)).toEqual({ exit: { code: 3, signal: null } });
+    expect(channel.read(READ_GUARD_MS)).toEqual({ exit: { code: 3, signal: null } });
     expect(channel.stderr).toContain('oops');
   });
 

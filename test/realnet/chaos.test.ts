@@ -5,8 +5,8 @@
  * (no-duplicates), while the reference client passes every invariant; both runs stop by
  * themselves within their bounds, and their results feed the simulator's reports.
  * Method: both runs at once, each with its own server and embedded proxy on loopback; 4
- * clients x 30 actions over 10 s of chaos, client time 20x the wall clock. The workload
- * makes ~70% of actions counter increments and the schedule loses answers ~60% of the time,
+ * clients x 30 actions over 10 s of chaos (longer when a busy machine lost no answer), client
+ * time 20x the wall clock. The workload makes ~70% of actions counter increments and the schedule loses answers ~60% of the time,
  * so each mutant run applies several increments twice (4-7 counters over their bound in
  * trials); one is enough to fail it.
  */
@@ -17,7 +17,7 @@ import { expect, test } from 'vitest';
 import { resolveClient } from '../../src/client/resolve.ts';
 import type { TraceEvent } from '../../src/kernel/trace.ts';
 import { CHAOS_DEFAULTS, type ChaosOptions } from '../../src/realnet/chaos/options.ts';
-import { runChaos } from '../../src/realnet/chaos/run-chaos.ts';
+import { type ChaosOutcome, runChaos } from '../../src/realnet/chaos/run-chaos.ts';
 import { writeReports } from '../../src/report/index.ts';
 
 const OPTIONS: Omit<ChaosOptions, 'client'> = {
@@ -32,13 +32,23 @@ const OPTIONS: Omit<ChaosOptions, 'client'> = {
   requestsMax: 5_000,
 };
 
-/** Answers lost after the server applied the op: a server.apply, then the sender's request fails. */
-function lostAfterApply(trace: readonly TraceEvent[]): number {
+/**
+ * Answers lost after the server applied the op: a server.apply, then the sender's request
+ * fails. With `counters`, only applies that changed a record's `likes` (an increment) count.
+ */
+function lostAfterApply(trace: readonly TraceEvent[], counters = false): number {
   const lastApply = new Map<string, boolean>();
+  const likes = new Map<string, unknown>();
   let lost = 0;
   for (const event of trace) {
     const device = String(event.device);
-    if (event.type === 'server.apply') lastApply.set(device, true);
+    if (event.type === 'server.apply') {
+      const key = `${String(event.collection)}/${String(event.id)}`;
+      const value = (event.fields as Record<string, unknown> | undefined)?.likes;
+      const incremented = likes.has(key) && likes.get(key) !== value;
+      likes.set(key, value);
+      if (!counters || incremented) lastApply.set(device, true);
+    }
     if (event.type === 'net.receive') lastApply.delete(device);
     if ((event.type === 'net.fail' || event.type === 'net.abort') && lastApply.get(device)) {
       lost++;
@@ -48,15 +58,31 @@ function lostAfterApply(trace: readonly TraceEvent[]): number {
   return lost;
 }
 
-test('the no-idempotency-key mutant is caught under lost answers; the reference client passes', {
-  timeout: 90_000,
-}, async () => {
-  const started = performance.now();
+/**
+ * Chaos lasts real seconds, so on a busy machine the clients may send too little in the window
+ * for an increment's answer to be lost after the server applied it (measured: none beside two
+ * CPU hogs on a shared 2-core machine). A run that lost no such answer did not test what this test is
+ * about: it is run again with a window three times longer, at most DURATIONS_MS.length times
+ * (issue 19: the test's verdict does not depend on the machine's load).
+ */
+const DURATIONS_MS = [10_000, 30_000, 90_000];
+
+async function chaosWithLostAnswers(spec: string): Promise<ChaosOutcome> {
+  let outcome: ChaosOutcome | undefined;
+  for (const durationMs of DURATIONS_MS) {
+    outcome = await runChaos({ ...OPTIONS, durationMs, client: await resolveClient(spec) });
+    if (lostAfterApply(outcome.result.trace ?? [], true) > 0) return outcome;
+  }
+  return outcome as ChaosOutcome;
+}
+
+// No wall-time assertion: both runs end by their own bounds (duration, heal, requestsMax);
+// the suite's test timeout is the hang guard (issue 19).
+test('the no-idempotency-key mutant is caught under lost answers; the reference client passes', async () => {
   const [mutant, reference] = await Promise.all([
-    runChaos({ ...OPTIONS, client: await resolveClient('mutant:no-idempotency-key') }),
-    runChaos({ ...OPTIONS, client: await resolveClient('reference') }),
+    chaosWithLostAnswers('mutant:no-idempotency-key'),
+    chaosWithLostAnswers('reference'),
   ]);
-  expect(performance.now() - started).toBeLessThan(60_000);
 
   for (const outcome of [mutant, reference]) {
     const trace = outcome.result.trace ?? [];

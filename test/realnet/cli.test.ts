@@ -15,9 +15,7 @@ import { killAll, run, start } from './spawn.ts';
 
 afterEach(() => killAll());
 
-test('serve stops cleanly on SIGINT and SIGTERM; conform passes against it and exits 2 once it is gone', {
-  timeout: 60_000,
-}, async () => {
+test('serve stops cleanly on SIGINT and SIGTERM; conform passes against it and exits 2 once it is gone', async () => {
   const serve = start(['serve', '--port', '0']);
   const url = (await serve.waitFor(/at (http:\/\/127\.0\.0\.1:\d+)/))[1] as string;
   const conform = await run(['conform', url]);
@@ -42,7 +40,7 @@ test('serve stops cleanly on SIGINT and SIGTERM; conform passes against it and e
   expect(await mutant.exited).toEqual({ code: 0, signal: null });
 });
 
-test('proxy serves the Toxiproxy admin API until SIGINT', { timeout: 30_000 }, async () => {
+test('proxy serves the Toxiproxy admin API until SIGINT', async () => {
   const proxy = start(['proxy', '--port', '0']);
   const url = (await proxy.waitFor(/admin API at (http:\/\/127\.0\.0\.1:\d+)/))[1] as string;
   const version = (await (await fetch(`${url}/version`)).json()) as { version: string; syncstorm: string };
@@ -52,7 +50,7 @@ test('proxy serves the Toxiproxy admin API until SIGINT', { timeout: 30_000 }, a
   expect((await proxy.exited).code).toBe(0);
 });
 
-test('chaos runs a short bounded run through the embedded proxy and writes reports', { timeout: 60_000 }, async () => {
+test('chaos runs a short bounded run through the embedded proxy and writes reports', async () => {
   const root = mkdtempSync(join(tmpdir(), 'syncstorm-chaos-cli-'));
   try {
     const args = ['chaos', '--clients', '2', '--ops', '6', '--duration', '3', '--speed', '20', '--heal', '10'];

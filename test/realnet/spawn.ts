@@ -1,6 +1,8 @@
 /**
  * Runs the real `syncstorm` binary as a child process without blocking this process (the
- * tests serve HTTP from here while the child talks to it), with a hard time bound.
+ * tests serve HTTP from here while the child talks to it), with a hard time bound. The bounds
+ * are hang guards, far above a normal start or run even on a busy machine (issue 19: a CLI's
+ * start-up took over 20 s beside two CPU hogs on a shared 2-core machine).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -24,7 +26,12 @@ export interface Child {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
 }
 
-export function start(args: readonly string[], timeoutMs = 60_000): Child {
+/** Hang guard on one child, ms. */
+const CHILD_GUARD_MS = 600_000;
+/** Hang guard on waiting for a line of a child's stdout, ms. */
+const WAIT_GUARD_MS = 300_000;
+
+export function start(args: readonly string[], timeoutMs = CHILD_GUARD_MS): Child {
   const child = spawn(process.execPath, [BIN, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1' },
@@ -46,7 +53,7 @@ export function start(args: readonly string[], timeoutMs = 60_000): Child {
       done({ code, signal });
     });
   });
-  const waitFor = (pattern: RegExp, waitMs = 20_000) =>
+  const waitFor = (pattern: RegExp, waitMs = WAIT_GUARD_MS) =>
     new Promise<RegExpExecArray>((resolvePattern, reject) => {
       const started = performance.now();
       const poll = setInterval(() => {
@@ -66,7 +73,7 @@ export function start(args: readonly string[], timeoutMs = 60_000): Child {
 /** Runs to the end; resolves with the exit code and both outputs. */
 export async function run(
   args: readonly string[],
-  timeoutMs = 60_000,
+  timeoutMs = CHILD_GUARD_MS,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = start(args, timeoutMs);
   const { code } = await child.exited;

@@ -104,9 +104,7 @@ test('a freed slot is turned off and reused whole; a freed reset_peer that is la
   ]);
 });
 
-test('the cycle player heals only its own toxics, prints a refused action, and re-creates a deleted proxy', {
-  timeout: 60_000,
-}, async () => {
+test('the cycle player heals only its own toxics, prints a refused action, and re-creates a deleted proxy', async () => {
   const link = await open('served');
   const chain = () => proxy.registry.get('served').toxics;
   chain().add({ name: 'by-hand', type: 'latency', stream: 'upstream', toxicity: 1, attributes: { latency: 1 } });

@@ -169,9 +169,7 @@ describe.skipIf(!enabled)('real Toxiproxy', () => {
     await link.remove();
   });
 
-  test('serve cycles of congested-wifi (slow_close, bandwidth) under connection-per-request traffic keep Toxiproxy up', {
-    timeout: 120_000,
-  }, async () => {
+  test('serve cycles of congested-wifi (slow_close, bandwidth) under connection-per-request traffic keep Toxiproxy up', async () => {
     if (BIN !== undefined) await startToxiproxy();
     const link = await ProxyLink.open({
       adminUrl,
@@ -201,7 +199,6 @@ describe.skipIf(!enabled)('real Toxiproxy', () => {
 
   test.skipIf(BIN === undefined)(
     "after a Toxiproxy restart the player re-creates the proxy and its toxics; others' toxics stay",
-    { timeout: 60_000 },
     async () => {
       await startToxiproxy();
       const link = await ProxyLink.open({

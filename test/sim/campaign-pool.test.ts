@@ -12,7 +12,7 @@ import { closeIdleWorkers, idleWorkerPids } from '../../src/sim/campaign-pool.ts
 
 afterAll(() => closeIdleWorkers());
 
-const TIMEOUT_MS = 300_000;
+const TIMEOUT_MS = 900_000; // a hang guard (issue 19)
 const small = { seeds: 2, seedStart: 1, profile: 'flaky', devices: 2, opsPerDevice: 5, workers: 1 } as const;
 
 describe('warm campaign workers', () => {

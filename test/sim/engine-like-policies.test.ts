@@ -27,7 +27,7 @@ describe.each(BEHAVIOURS)("a '%s' client in whole runs", (behaviour) => {
     }
     expect(failures).toEqual([]);
     expect(declared).toBeGreaterThan(0);
-  }, 300_000);
+  });
 
   test("fails no-silent-loss when the same client claims 'manual'", async () => {
     const invariants = new Set<string>();
@@ -37,5 +37,5 @@ describe.each(BEHAVIOURS)("a '%s' client in whole runs", (behaviour) => {
       for (const violation of result.violations) invariants.add(violation.invariant);
     }
     expect([...invariants]).toContain('no-silent-loss');
-  }, 300_000);
+  });
 });

@@ -37,7 +37,7 @@ describe('run scratch folders', () => {
     const folder = killedRun();
     expect(removeStaleScratch(root)).toEqual([resolve(folder, '..')]);
     expect(existsSync(folder)).toBe(false);
-  }, 60_000);
+  });
 
   it('of a SIGKILLed process are removed by the next process; a live one keeps its own', async () => {
     const folder = killedRun();
@@ -52,7 +52,7 @@ describe('run scratch folders', () => {
     expect(removeStaleScratch(root)).toEqual([]);
     expect(existsSync(liveRun)).toBe(true);
     expect(readdirSync(root).filter((name) => name.startsWith('syncstorm-'))).toHaveLength(1);
-  }, 60_000);
+  });
 
   // Found by CI: a command run as another user met root's folder, and the cleanup's EACCES
   // ended the command with a stack trace. Another user's stale folder is left alone.

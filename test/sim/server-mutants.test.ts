@@ -90,7 +90,7 @@ describe('server mutant catalogue', () => {
     expect(invariants(mutant.violations)).toContain('convergence');
     const reference = await runSimulation({ seed: '1', plan, client });
     expect(reference.violations).toEqual([]);
-  }, 300_000);
+  });
 
   test('a mutant that declares no invariant says why', () => {
     for (const mutant of SERVER_MUTANTS.filter((entry) => entry.invariant === undefined))
@@ -113,7 +113,7 @@ describe('the server slot in a run', () => {
     const start = first.trace?.find((event) => event.type === 'sim.start');
     expect(start?.server).toBe('mutant:stale-cache-reload');
     expect(first.trace?.some((event) => event.type === 'server.hook')).toBe(true);
-  }, 120_000);
+  });
 
   test("without a server, the plan has no server key and the run is the reference server's", async () => {
     const plan = scenarioToPlan(scenario);
@@ -125,5 +125,5 @@ describe('the server slot in a run', () => {
     const named = await runSimulation({ seed: '1', plan: { ...plan, server: 'reference' }, client });
     // Naming the reference server changes only the sim.start event (it records the name).
     expect(named.violations).toEqual([]);
-  }, 120_000);
+  });
 });

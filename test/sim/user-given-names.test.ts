@@ -43,7 +43,7 @@ describe('user-given names', () => {
         expect(renamed.invariants, hostile).toEqual(original.invariants);
         expect(renamed.devices).toEqual(original.devices.map((id) => (id === first ? hostile : id)).sort());
       }
-    }, 120_000);
+    });
   }
 
   it('fields named like Object.prototype members are plain text fields; __proto__ is refused at load', async () => {
@@ -62,7 +62,7 @@ describe('user-given names', () => {
     expect(() => parseScenario(JSON.stringify(scenario), 'f.json')).toThrow(
       "steps[1].fields[0] must not be '__proto__'",
     );
-  }, 120_000);
+  });
 
   it('a run named constructor or __proto__ has no repro unless given one', () => {
     for (const name of ['constructor', '__proto__', 'toString']) {
