@@ -57,18 +57,22 @@ export class PlainRequest {
   readonly url: string;
   readonly headers: PlainHeaders;
   readonly body: string | null;
-  /**
-   * Follows the client's signal, registered when the request is made, as a `Request`'s own
-   * signal does: an abort reaches the server's listeners (a long poll) in the same order.
-   */
-  readonly signal: AbortSignal | undefined;
+  private readonly follower: SignalFollower | undefined;
 
   constructor(init: PlainRequestInit | PlainRequest) {
     this.method = normalizedMethod(init.method);
     this.url = init.url;
     this.headers = new PlainHeaders(init.headers);
     this.body = init instanceof PlainRequest ? init.body : (init.body ?? null);
-    this.signal = init instanceof PlainRequest ? init.signal : followSignal(init.signal);
+    this.follower = init instanceof PlainRequest ? init.follower : followerOf(init.signal);
+  }
+
+  /**
+   * Follows the client's signal from the moment the request was made, as a `Request`'s own
+   * signal does: an abort reaches the server's listeners (a long poll) in the same order.
+   */
+  get signal(): AbortSignal | undefined {
+    return this.follower?.signal();
   }
 
   text(): Promise<string> {
@@ -124,12 +128,29 @@ function normalizedMethod(method: string): string {
   return NORMALIZED_METHODS.has(upper) ? upper : method;
 }
 
-function followSignal(parent: AbortSignal | undefined): AbortSignal | undefined {
-  if (parent === undefined) return undefined;
-  const controller = new AbortController();
-  if (parent.aborted) controller.abort(parent.reason);
-  else parent.addEventListener('abort', () => controller.abort(parent.reason), { once: true });
-  return controller.signal;
+/**
+ * Listens to the client's signal at once (so its place among the signal's listeners is the
+ * one a `Request` takes) but makes its own AbortSignal only when the server asks for it:
+ * most requests are never aborted and most routes never look.
+ */
+class SignalFollower {
+  private controller: AbortController | undefined;
+
+  constructor(private readonly parent: AbortSignal) {
+    parent.addEventListener('abort', () => this.controller?.abort(parent.reason), { once: true });
+  }
+
+  signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.parent.aborted) this.controller.abort(this.parent.reason);
+    }
+    return this.controller.signal;
+  }
+}
+
+function followerOf(parent: AbortSignal | undefined): SignalFollower | undefined {
+  return parent === undefined ? undefined : new SignalFollower(parent);
 }
 
 const registry = new WeakMap<typeof fetch, PlainExchange>();
