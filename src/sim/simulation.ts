@@ -21,7 +21,7 @@ import { HEAL_DEFAULTS, Healer, type HealOptions } from './heal.ts';
 import { type Plan, undeclaredDevices } from './plan.ts';
 import { watchAfterConvergence } from './quiet.ts';
 import type { RunResult, RunViolation } from './result.ts';
-import { makeRunScratch } from './scratch-dir.ts';
+import { nameRunScratch } from './scratch-dir.ts';
 import type { StorageMode } from './storage.ts';
 import { ViewSampler } from './view-sampler.ts';
 import { createWorld, type World } from './world.ts';
@@ -120,7 +120,7 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
   if (missing.length > 0) throw new Error(`[syncstorm] plan steps name undeclared devices: ${missing.join(', ')}`);
   // A server module that does not load is bad input; it is resolved before anything starts.
   const serverWrapper = options.plan.server === undefined ? undefined : await resolveServerOnce(options.plan.server);
-  const storageDir = makeRunScratch();
+  const storageDir = nameRunScratch();
   const world = createWorld({
     seed: options.seed,
     plan: options.plan,
