@@ -14,6 +14,7 @@ import type { NetworkStats } from '../net/index.ts';
 import type { ServerConfig } from '../server/index.ts';
 import { resolveServerOnce } from '../server/resolve.ts';
 import { ClientErrorLog, clientErrorViolation } from './client-errors.ts';
+import { END_OF_RUN } from './device.ts';
 import { callError, StepExecutor } from './executor.ts';
 import { exercisedBy } from './exercised.ts';
 import { WORKLOAD_COLLECTIONS } from './fields.ts';
@@ -197,7 +198,7 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
   } finally {
     release();
     world.outside.close();
-    for (const host of world.hosts.values()) host.kill('end-of-run');
+    for (const host of world.hosts.values()) host.kill(END_OF_RUN);
     world.trace.close();
     rmSync(storageDir, { recursive: true, force: true });
   }
