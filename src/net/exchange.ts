@@ -6,6 +6,7 @@
  */
 import type { Incarnation } from '../kernel/incarnation.ts';
 import type { EventHandle, Scheduler } from '../kernel/scheduler.ts';
+import type { PlainRequest, PlainResponse } from './plain.ts';
 import type { FaultVerdict } from './types.ts';
 
 /** The verdict of an exchange no fault touches. */
@@ -14,7 +15,7 @@ export const PASS: FaultVerdict = Object.freeze({ type: 'pass' });
 export interface ExchangeInit {
   id: string;
   incarnation: Incarnation;
-  request: Request;
+  request: Request | PlainRequest;
   path: string;
   /** The URL is on the server's origin (else: not found). */
   inOrigin: boolean;
@@ -25,10 +26,11 @@ export class Exchange {
   readonly id: string;
   readonly incarnation: Incarnation;
   /** Replaced once when a body that had to be read is rebuilt from its bytes. */
-  request: Request;
+  request: Request | PlainRequest;
   readonly path: string;
   readonly inOrigin: boolean;
-  readonly promise: Promise<Response>;
+  /** A `Response` for a `fetch`, a PlainResponse for the light path (net/plain). */
+  readonly promise: Promise<Response | PlainResponse>;
   /** The fault decided at send time (a rule's verdict or a random link fault). */
   verdict: FaultVerdict = PASS;
   /** Delay of the response leg, reorder and response-leg delay verdicts included. */
@@ -41,7 +43,7 @@ export class Exchange {
   onClose: (() => void) | undefined;
   private readonly scheduler: Scheduler;
   private readonly handles: EventHandle[] = [];
-  private resolveClient!: (response: Response) => void;
+  private resolveClient!: (response: Response | PlainResponse) => void;
   private rejectClient!: (error: unknown) => void;
   private abort: { signal: AbortSignal; listener: () => void } | undefined;
 
@@ -52,7 +54,7 @@ export class Exchange {
     this.path = init.path;
     this.inOrigin = init.inOrigin;
     this.scheduler = init.scheduler;
-    this.promise = new Promise<Response>((resolve, reject) => {
+    this.promise = new Promise<Response | PlainResponse>((resolve, reject) => {
       this.resolveClient = resolve;
       this.rejectClient = reject;
     });
@@ -78,7 +80,7 @@ export class Exchange {
     signal.addEventListener('abort', listener, { once: true });
   }
 
-  resolve(response: Response): void {
+  resolve(response: Response | PlainResponse): void {
     if (!this.waiting) return;
     this.close();
     this.resolveClient(response);

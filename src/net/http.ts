@@ -4,6 +4,7 @@
  * client gave a plain body, the response a client sees (a real `Response`, as undici would
  * hand it over), gateway answers for status verdicts, and Retry-After parsing.
  */
+import { PlainHeaders, type PlainResponse } from './plain.ts';
 import type { FaultVerdict } from './types.ts';
 
 /** Statuses whose response has no body (fetch spec). */
@@ -73,11 +74,23 @@ export function statusResponse(verdict: Extract<FaultVerdict, { type: 'status' }
   return new Response(NULL_BODY_STATUSES.has(verdict.status) ? null : body, { status: verdict.status, headers });
 }
 
+/** The answer of a gateway for a status verdict, as data (the same bytes as statusResponse). */
+export function plainStatusResponse(verdict: Extract<FaultVerdict, { type: 'status' }>): PlainResponse {
+  const headers = new PlainHeaders(verdict.headers);
+  let body: string | null = null;
+  if (typeof verdict.body === 'string') body = verdict.body;
+  else if (verdict.body !== undefined) {
+    body = JSON.stringify(verdict.body);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+  }
+  return { status: verdict.status, headers, body: NULL_BODY_STATUSES.has(verdict.status) ? null : body };
+}
+
 /**
  * Milliseconds a `Retry-After` header asks to wait: delay-seconds, or an HTTP date measured
  * against `serverNowMs` (epoch ms of virtual time). Undefined when absent or unreadable.
  */
-export function retryAfterMs(headers: Headers, serverNowMs: number): number | undefined {
+export function retryAfterMs(headers: { get(name: string): string | null }, serverNowMs: number): number | undefined {
   const value = headers.get('retry-after');
   if (value === null) return undefined;
   const text = value.trim();

@@ -28,6 +28,14 @@ export type { PartitionDirection } from './connectivity.ts';
 export { fetchFailed, type NetworkErrorCode, networkErrorCode, type SystemError, systemError } from './errors.ts';
 export { LINK_DEFAULT, linkProfile } from './link.ts';
 export { Network } from './network.ts';
+export {
+  type PlainExchange,
+  PlainHeaders,
+  PlainRequest,
+  type PlainRequestInit,
+  type PlainResponse,
+  plainExchangeOf,
+} from './plain.ts';
 export { RULES_MAX, RuleBook, type RuleHit, type RuleSubject, validateRule } from './rules.ts';
 export type {
   FaultType,

@@ -8,6 +8,7 @@ import { assert } from '../kernel/assert.ts';
 import type { Incarnation } from '../kernel/incarnation.ts';
 import { Connectivity, type PartitionDirection } from './connectivity.ts';
 import { LINK_DEFAULT, linkProfile } from './link.ts';
+import { registerPlainExchange } from './plain.ts';
 import { RuleBook } from './rules.ts';
 import { TrafficStats } from './stats.ts';
 import { Transport } from './transport.ts';
@@ -52,9 +53,10 @@ export class Network {
    * Relative URLs resolve against `baseUrl`. Once the incarnation is killed, calls never settle.
    */
   fetchFor(incarnation: Incarnation): typeof fetch {
-    const fetchOfDevice = (input: string | URL | Request, init?: RequestInit) =>
-      this.transport.fetch(incarnation, input, init);
-    return fetchOfDevice as typeof fetch;
+    const fetchOfDevice = ((input: string | URL | Request, init?: RequestInit) =>
+      this.transport.fetch(incarnation, input, init)) as typeof fetch;
+    registerPlainExchange(fetchOfDevice, (init) => this.transport.exchangePlain(incarnation, init));
+    return fetchOfDevice;
   }
 
   /** Offline: new requests are refused at once (ECONNREFUSED), open ones fail with ECONNRESET. */

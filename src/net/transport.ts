@@ -24,6 +24,7 @@ import {
   pathOf,
   plainBodyBytes,
   plainResponseBytes,
+  plainStatusResponse,
   queryOf,
   rebuiltResponse,
   retryAfterMs,
@@ -31,6 +32,7 @@ import {
   withUrl,
 } from './http.ts';
 import { drawLink } from './link.ts';
+import { PlainRequest, type PlainRequestInit, type PlainResponse, plainBytes, plainOfResponse } from './plain.ts';
 import type { RuleBook } from './rules.ts';
 import type { TrafficStats } from './stats.ts';
 import type { FaultVerdict, LinkProfile, NetFault, SimServer } from './types.ts';
@@ -112,11 +114,25 @@ export class Transport {
           (error: unknown) => exchange.reject(new TypeError('fetch failed', { cause: error })),
         );
     }
-    return exchange.promise;
+    return exchange.promise as Promise<Response>;
+  }
+
+  /** The light path (net/plain): the same exchange as `fetch`, with the request and answer as data. */
+  exchangePlain(incarnation: Incarnation, init: PlainRequestInit): Promise<PlainResponse> {
+    if (!incarnation.alive) return new Promise<PlainResponse>(() => {});
+    if (init.signal?.aborted) return Promise.reject(init.signal.reason);
+    const request = new PlainRequest(init);
+    const exchange = this.openExchange(incarnation, request, init.signal);
+    this.start(exchange, plainBytes(request.body));
+    return exchange.promise as Promise<PlainResponse>;
   }
 
   /** Records the send and starts tracking the exchange; its request id is its place in the device's sends. */
-  private openExchange(incarnation: Incarnation, request: Request, signal: AbortSignal | undefined): Exchange {
+  private openExchange(
+    incarnation: Incarnation,
+    request: Request | PlainRequest,
+    signal: AbortSignal | undefined,
+  ): Exchange {
     const device = incarnation.deviceId;
     const number = (this.sent.get(device) ?? 0) + 1;
     this.sent.set(device, number);
@@ -215,46 +231,70 @@ export class Transport {
   }
 
   /** The request reaches the server (or the gateway of a status verdict). */
-  private deliver(exchange: Exchange, copy: number, request: Request): void {
+  private deliver(exchange: Exchange, copy: number, request: Request | PlainRequest): void {
     if (exchange.cut) return;
     this.context.trace.record('net.deliver', { device: exchange.device, requestId: exchange.id, copy });
     const verdict = exchange.verdict;
     if (verdict.type === 'status') {
       this.fault(exchange, 'status');
-      void this.respond(exchange, copy, statusResponse(verdict));
+      void this.respond(
+        exchange,
+        copy,
+        request instanceof PlainRequest ? plainStatusResponse(verdict) : statusResponse(verdict),
+      );
       return;
     }
     void this.serve(exchange, copy, request);
   }
 
-  private async serve(exchange: Exchange, copy: number, request: Request): Promise<void> {
-    let response: Response;
+  private async serve(exchange: Exchange, copy: number, request: Request | PlainRequest): Promise<void> {
+    let response: Response | PlainResponse | undefined;
     try {
-      response = await this.context.server.handle(request, { deviceId: exchange.device });
+      response = await this.handle(request, exchange.device);
     } catch (error) {
       // A throwing server is a bug in it: report it; the client sees a reset connection.
       this.context.scheduler.onError(error, `net.serve:${exchange.id}`);
-      response = Response.error();
+      response = request instanceof PlainRequest ? undefined : Response.error();
     }
     await this.respond(exchange, copy, response);
   }
 
-  /** The server has answered: measure and count the answer, then send it back (or lose it). */
-  private async respond(exchange: Exchange, copy: number, answer: Response): Promise<void> {
-    assert(!answer.bodyUsed, `net: the server answered ${exchange.id} with a response whose body was already read`);
-    const failed = answer.type === 'error';
+  /** The server's answer, in the request's own form (a plain request to a server without the light path is converted). */
+  private async handle(
+    request: Request | PlainRequest,
+    deviceId: string,
+  ): Promise<Response | PlainResponse | undefined> {
+    const server = this.context.server;
+    if (!(request instanceof PlainRequest)) return server.handle(request, { deviceId });
+    if (server.handlePlain !== undefined) return server.handlePlain(request, { deviceId });
+    const response = await server.handle(request.toRequest(), { deviceId });
+    return response.type === 'error' ? undefined : plainOfResponse(response);
+  }
+
+  /**
+   * The server has answered: measure and count the answer, then send it back (or lose it).
+   * `answer` undefined, or a `Response.error()`: the server's connection broke.
+   */
+  private async respond(exchange: Exchange, copy: number, answer: Response | PlainResponse | undefined): Promise<void> {
     let response = answer;
-    let bytes = failed ? 0 : plainResponseBytes(answer);
-    if (bytes === undefined) {
-      const buffer = await answer.arrayBuffer();
-      bytes = buffer.byteLength;
-      response = rebuiltResponse(answer, buffer);
+    let bytes: number | undefined = 0;
+    if (answer instanceof Response) {
+      assert(!answer.bodyUsed, `net: the server answered ${exchange.id} with a response whose body was already read`);
+      if (answer.type === 'error') response = undefined;
+      else bytes = plainResponseBytes(answer);
+      if (bytes === undefined) {
+        const buffer = await answer.arrayBuffer();
+        bytes = buffer.byteLength;
+        response = rebuiltResponse(answer, buffer);
+      }
+    } else if (answer !== undefined) {
+      bytes = plainBytes(answer.body);
     }
     this.context.traffic.response(exchange.device, bytes);
     this.context.trace.record('net.respond', {
       device: exchange.device,
       requestId: exchange.id,
-      status: answer.status,
+      status: answer === undefined || response === undefined ? 0 : answer.status,
     });
     // Only the first copy's answer goes back: the client has one connection for one request.
     if (copy !== 0 || !exchange.waiting) return;
@@ -262,19 +302,18 @@ export class Transport {
       this.fault(exchange, exchange.verdict.type === 'drop-response' ? 'drop-response' : 'partition-inbound');
       return;
     }
-    const delivered = failed ? undefined : response;
     exchange.watch(
       this.context.scheduler.after(
         exchange.responseDelayMs,
         'net.receive',
-        () => this.receive(exchange, delivered),
+        () => this.receive(exchange, response),
         exchange.incarnation,
       ),
     );
   }
 
   /** The answer reaches the client. `response` undefined: the server's connection broke. */
-  private receive(exchange: Exchange, response: Response | undefined): void {
+  private receive(exchange: Exchange, response: Response | PlainResponse | undefined): void {
     if (response === undefined || exchange.verdict.type === 'reset') {
       if (exchange.verdict.type === 'reset') this.fault(exchange, 'reset');
       this.fail(exchange, 'ECONNRESET');
@@ -287,7 +326,7 @@ export class Transport {
       status: response.status,
       ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
     });
-    exchange.resolve(withUrl(response, exchange.request.url));
+    exchange.resolve(response instanceof Response ? withUrl(response, exchange.request.url) : response);
   }
 
   private fail(exchange: Exchange, code: NetworkErrorCode): void {

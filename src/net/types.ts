@@ -7,10 +7,16 @@
 import type { Rng } from '../kernel/rng.ts';
 import type { Scheduler } from '../kernel/scheduler.ts';
 import type { Trace } from '../kernel/trace.ts';
+import type { PlainRequest, PlainResponse } from './plain.ts';
 
 /** Anything that answers HTTP requests: the reference server, a mock, a counting fake. */
 export interface SimServer {
   handle(request: Request, context: { deviceId: string }): Promise<Response>;
+  /**
+   * The same answer for a request of the light path (net/plain), without fetch objects.
+   * Optional: without it the network hands such a request to `handle` as a `Request`.
+   */
+  handlePlain?(request: PlainRequest, context: { deviceId: string }): Promise<PlainResponse>;
 }
 
 /** How one device's link to the server behaves. Both legs (request, response) share it. */

@@ -3,7 +3,7 @@
  * Reads a request body as JSON within the size limit: 400 `body-too-large` (by
  * Content-Length, or by the bytes actually read), `unreadable-body`, `invalid-json`.
  */
-import type { Parsed } from './pipeline.ts';
+import type { Parsed, ServerRequest } from './pipeline.ts';
 import { badRequestReply } from './responses.ts';
 import { badRequest } from './validation.ts';
 
@@ -11,7 +11,7 @@ function tooLarge<T>(): Parsed<T> {
   return { ok: false, reply: badRequestReply(badRequest('body-too-large')) };
 }
 
-export async function readJsonBody(request: Request, limitBytes: number): Promise<Parsed<unknown>> {
+export async function readJsonBody(request: ServerRequest, limitBytes: number): Promise<Parsed<unknown>> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limitBytes) return tooLarge();
   let text: string;

@@ -17,10 +17,11 @@
  * An unknown path is 404 `no-route`; a known path with another method is 405.
  */
 import { getResponse, type HttpHandler } from 'msw';
+import { type PlainRequest, type PlainResponse, plainOfResponse } from '../net/plain.ts';
 import type { ServerContext } from './context.ts';
-import { runPipeline } from './pipeline.ts';
+import { pipelineReply, runPipeline } from './pipeline.ts';
 import { DEVICE_HEADER } from './protocol.ts';
-import { errorReply, toResponse } from './responses.ts';
+import { errorReply, type Reply, toPlainResponse, toResponse } from './responses.ts';
 import { createRoutes, type RouteEntry } from './routes.ts';
 
 export type DispatchMode = 'one-handler' | 'all-handlers' | 'direct';
@@ -59,13 +60,32 @@ export class Dispatcher {
     return response;
   }
 
+  /**
+   * A request of the network's light path: the same route and pipeline in `direct` mode, no
+   * fetch objects; through msw (the other modes) as a `Request`, its answer read back.
+   */
+  async dispatchPlain(request: PlainRequest, device: string): Promise<PlainResponse> {
+    if (this.mode !== 'direct') return plainOfResponse(await this.dispatch(request.toRequest(), device));
+    const path = new URL(request.url).pathname;
+    const route = this.byMethodPath.get(`${request.method} ${path}`);
+    const reply =
+      route === undefined
+        ? this.unroutedReply(path, device)
+        : await pipelineReply(this.context, route.spec, request, device);
+    return toPlainResponse(reply);
+  }
+
   private unrouted(path: string, device: string): Response {
+    return toResponse(this.unroutedReply(path, device));
+  }
+
+  private unroutedReply(path: string, device: string): Reply {
     const methods = this.paths.get(path);
     const reply =
       methods === undefined
         ? errorReply(404, 'not-found', 'no-route')
         : { ...errorReply(405, 'method-not-allowed', 'method-not-allowed'), headers: { allow: methods.join(', ') } };
     this.context.history.reject(device, undefined, reply.status, (reply.body as { reason: string }).reason);
-    return toResponse(reply);
+    return reply;
   }
 }

@@ -13,6 +13,18 @@ import type { ServerFault, ServerRoute } from './fault-rules.ts';
 import type { OpKind } from './protocol.ts';
 import { errorReply, type Reply, replyReason, toResponse } from './responses.ts';
 
+/**
+ * What the server reads of a request: a `Request`, or a request of the network's light path
+ * (net/plain's PlainRequest), which has the same members.
+ */
+export interface ServerRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+  readonly signal: AbortSignal | undefined;
+  text(): Promise<string>;
+}
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reply: Reply };
 
 export interface RouteSpec<T> {
@@ -20,10 +32,10 @@ export interface RouteSpec<T> {
   method: 'GET' | 'POST';
   path: string;
   auth: boolean;
-  parse(context: ServerContext, request: Request): Promise<Parsed<T>>;
+  parse(context: ServerContext, request: ServerRequest): Promise<Parsed<T>>;
   /** Kinds of the ops the request carries (for fault rules matching `kind`). */
   kinds(input: T): readonly OpKind[];
-  run(context: ServerContext, device: string, input: T, request: Request): Promise<Reply> | Reply;
+  run(context: ServerContext, device: string, input: T, request: ServerRequest): Promise<Reply> | Reply;
 }
 
 function sleep(context: ServerContext, ms: number): Promise<void> {
@@ -54,7 +66,7 @@ function gatewayReply(fault: ServerFault): Reply | undefined {
 async function admit<T>(
   context: ServerContext,
   spec: RouteSpec<T>,
-  request: Request,
+  request: ServerRequest,
   device: string,
 ): Promise<Parsed<T>> {
   let token: string | undefined;
@@ -83,14 +95,24 @@ async function admit<T>(
 export async function runPipeline<T>(
   context: ServerContext,
   spec: RouteSpec<T>,
-  request: Request,
+  request: ServerRequest,
   device: string,
 ): Promise<Response> {
+  return toResponse(await pipelineReply(context, spec, request, device));
+}
+
+/** The reply of the stages and the route, before it becomes a Response (or plain data, net/plain). */
+export async function pipelineReply<T>(
+  context: ServerContext,
+  spec: RouteSpec<T>,
+  request: ServerRequest,
+  device: string,
+): Promise<Reply> {
   const admitted = await admit(context, spec, request, device);
   if (!admitted.ok) {
     const { reply } = admitted;
     context.history.reject(device, reply.opId, reply.status, replyReason(reply));
-    return toResponse(reply);
+    return reply;
   }
-  return toResponse(await spec.run(context, device, admitted.value, request));
+  return spec.run(context, device, admitted.value, request);
 }

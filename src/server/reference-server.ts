@@ -11,6 +11,7 @@ import { assert } from '../kernel/assert.ts';
 import type { Rng } from '../kernel/rng.ts';
 import type { Scheduler } from '../kernel/scheduler.ts';
 import type { Trace } from '../kernel/trace.ts';
+import type { PlainRequest, PlainResponse } from '../net/plain.ts';
 import { resolveServerConfig, type ServerConfig } from './config.ts';
 import { createContext, type ServerContext } from './context.ts';
 import { Dispatcher, type DispatchMode } from './dispatch.ts';
@@ -47,6 +48,12 @@ export class ReferenceServer {
   handle(request: Request, context: { deviceId: string }): Promise<Response> {
     assert(context.deviceId.length > 0, 'ReferenceServer.handle: deviceId must not be empty');
     return this.dispatcher.dispatch(request, context.deviceId);
+  }
+
+  /** The same answer for a request of the network's light path (net/plain), as data. */
+  handlePlain(request: PlainRequest, context: { deviceId: string }): Promise<PlainResponse> {
+    assert(context.deviceId.length > 0, 'ReferenceServer.handlePlain: deviceId must not be empty');
+    return this.dispatcher.dispatchPlain(request, context.deviceId);
   }
 
   addRule(rule: ServerFaultRule): void {

@@ -4,6 +4,7 @@
  * a route computes (status, body, extra headers) before it becomes a Response, so that the
  * pipeline can record rejections in one place and batches can embed per-op replies.
  */
+import { PlainHeaders, type PlainResponse } from '../net/plain.ts';
 import type { ErrorBody, ErrorCode } from './protocol.ts';
 
 export interface Reply {
@@ -19,6 +20,14 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 export function toResponse(reply: Reply): Response {
   const headers = reply.headers === undefined ? JSON_HEADERS : { ...JSON_HEADERS, ...reply.headers };
   return new Response(JSON.stringify(reply.body), { status: reply.status, headers });
+}
+
+/** The same answer as data, for the network's light path (net/plain): the same status, headers and body text. */
+export function toPlainResponse(reply: Reply): PlainResponse {
+  const headers = new PlainHeaders(JSON_HEADERS);
+  if (reply.headers !== undefined)
+    for (const name of Object.keys(reply.headers)) headers.set(name, reply.headers[name] as string);
+  return { status: reply.status, headers, body: JSON.stringify(reply.body) };
 }
 
 export function errorReply(status: number, error: ErrorCode, reason: string, path?: string): Reply {

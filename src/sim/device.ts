@@ -41,6 +41,9 @@ import { drive, within } from './watchdog.ts';
 /** Arms every crash point: the device dies at the next one its client reaches. */
 export const ANY_POINT = '*';
 
+/** The kill point of the end of a run: no incarnation follows, so nothing is saved for one. */
+export const END_OF_RUN = 'end-of-run';
+
 /** Default bound on one app call, in virtual ms. */
 export const CALL_TIMEOUT_MS_DEFAULT = 10 * 60_000;
 
@@ -230,7 +233,7 @@ export class DeviceHost {
     if (life === undefined || !life.alive) return;
     // The device's first instance is the app: when it dies, every instance beside it dies too.
     for (const extra of [...this.extras]) extra.kill(point);
-    this.shutDown(life);
+    this.shutDown(life, point !== END_OF_RUN);
     this.options.trace.record('device.kill', { device: this.deviceId, incarnation: life.number, point });
     this.options.onDeath?.();
   }
@@ -340,13 +343,13 @@ export class DeviceHost {
     return context;
   }
 
-  private shutDown(life: Incarnation): void {
+  private shutDown(life: Incarnation, restartable = true): void {
     life.kill();
     const signal = this.killSignal;
     this.killSignal = undefined;
     this.current = undefined;
     this.listeners = [];
-    this.storage?.closeAll();
+    this.storage?.closeAll(restartable);
     // Only now: an abort handler must find the handles closed, or it could write after the kill.
     signal?.abort();
   }

@@ -75,3 +75,16 @@ function ownFolder(): string {
 export function makeRunScratch(): string {
   return mkdtempSync(join(ownFolder(), 'run-'));
 }
+
+let runsNamed = 0;
+
+/**
+ * A fresh path for one run's device storage, not yet made: a run in memory storage never
+ * touches it, and whatever writes files (file storage, a process client) makes its device
+ * folder with `mkdir -p`. Making and removing a folder per run cost ~1.5 % of a standard
+ * seed's CPU. Unique within the process folder, which is unique per process.
+ */
+export function nameRunScratch(): string {
+  runsNamed++;
+  return join(ownFolder(), `run-${runsNamed}`);
+}

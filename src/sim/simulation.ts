@@ -14,6 +14,7 @@ import type { NetworkStats } from '../net/index.ts';
 import type { ServerConfig } from '../server/index.ts';
 import { resolveServerOnce } from '../server/resolve.ts';
 import { ClientErrorLog, clientErrorViolation } from './client-errors.ts';
+import { END_OF_RUN } from './device.ts';
 import { callError, StepExecutor } from './executor.ts';
 import { exercisedBy } from './exercised.ts';
 import { WORKLOAD_COLLECTIONS } from './fields.ts';
@@ -21,7 +22,7 @@ import { HEAL_DEFAULTS, Healer, type HealOptions } from './heal.ts';
 import { type Plan, undeclaredDevices } from './plan.ts';
 import { watchAfterConvergence } from './quiet.ts';
 import type { RunResult, RunViolation } from './result.ts';
-import { makeRunScratch } from './scratch-dir.ts';
+import { nameRunScratch } from './scratch-dir.ts';
 import type { StorageMode } from './storage.ts';
 import { ViewSampler } from './view-sampler.ts';
 import { createWorld, type World } from './world.ts';
@@ -127,7 +128,7 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
   if (missing.length > 0) throw new Error(`[syncstorm] plan steps name undeclared devices: ${missing.join(', ')}`);
   // A server module that does not load is bad input; it is resolved before anything starts.
   const serverWrapper = options.plan.server === undefined ? undefined : await resolveServerOnce(options.plan.server);
-  const storageDir = makeRunScratch();
+  const storageDir = nameRunScratch();
   const world = createWorld({
     seed: options.seed,
     plan: options.plan,
@@ -205,7 +206,7 @@ export async function runSimulation(options: SimulationOptions): Promise<RunResu
   } finally {
     release();
     world.outside.close();
-    for (const host of world.hosts.values()) host.kill('end-of-run');
+    for (const host of world.hosts.values()) host.kill(END_OF_RUN);
     world.trace.close();
     rmSync(storageDir, { recursive: true, force: true });
   }

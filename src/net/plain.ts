@@ -1,0 +1,166 @@
+/**
+ * @module net/plain
+ * The light exchange path: a request and its answer as plain data (method, URL, headers,
+ * body as a string) instead of WHATWG `Request`/`Response` objects. Building those objects,
+ * their body streams and reading them back cost a fifth of a seed of the standard campaign
+ * (bench/README.md); the in-process reference client and its mutants go through this path,
+ * every other client through `env.fetch`. Both paths take the same decisions, the same
+ * bytes and the same trace events: only the objects differ.
+ * A simulated network registers the light path of each device's `fetch` here
+ * (`plainExchangeOf(env.fetch)`), so a client that gets another `fetch` (real network,
+ * a wrapper) falls back to it without being told.
+ */
+
+/** Header names in lower case, as `Headers` keeps them; only what the exchange needs. */
+export class PlainHeaders {
+  private readonly entries: Map<string, string>;
+
+  constructor(init?: Record<string, string> | PlainHeaders) {
+    this.entries = init instanceof PlainHeaders ? new Map(init.entries) : new Map();
+    if (init !== undefined && !(init instanceof PlainHeaders))
+      for (const name of Object.keys(init)) this.entries.set(name.toLowerCase(), init[name] as string);
+  }
+
+  get(name: string): string | null {
+    return this.entries.get(name.toLowerCase()) ?? null;
+  }
+
+  set(name: string, value: string): void {
+    this.entries.set(name.toLowerCase(), value);
+  }
+
+  has(name: string): boolean {
+    return this.entries.has(name.toLowerCase());
+  }
+
+  /** As a record, for a real `Headers` or `Request` built from it. */
+  toRecord(): Record<string, string> {
+    return Object.fromEntries(this.entries);
+  }
+}
+
+/** What a client hands to the light path. `url` is absolute. */
+export interface PlainRequestInit {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * A request as data. It reads like the parts of a `Request` the reference server uses
+ * (`method`, `url`, `headers.get`, `text()`, `signal`), so the server takes either.
+ */
+export class PlainRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: PlainHeaders;
+  readonly body: string | null;
+  private readonly follower: SignalFollower | undefined;
+
+  constructor(init: PlainRequestInit | PlainRequest) {
+    this.method = normalizedMethod(init.method);
+    this.url = init.url;
+    this.headers = new PlainHeaders(init.headers);
+    this.body = init instanceof PlainRequest ? init.body : (init.body ?? null);
+    this.follower = init instanceof PlainRequest ? init.follower : followerOf(init.signal);
+  }
+
+  /**
+   * Follows the client's signal from the moment the request was made, as a `Request`'s own
+   * signal does: an abort reaches the server's listeners (a long poll) in the same order.
+   */
+  get signal(): AbortSignal | undefined {
+    return this.follower?.signal();
+  }
+
+  text(): Promise<string> {
+    return Promise.resolve(this.body ?? '');
+  }
+
+  /** A copy for a duplicated delivery (its own headers, the same body). */
+  clone(): PlainRequest {
+    return new PlainRequest(this);
+  }
+
+  /** The same request as a `Request`, for a server that only takes those. */
+  toRequest(): Request {
+    return new Request(this.url, {
+      method: this.method,
+      headers: this.headers.toRecord(),
+      ...(this.body === null ? {} : { body: this.body }),
+      ...(this.signal === undefined ? {} : { signal: this.signal }),
+    });
+  }
+}
+
+/** An answer as data: status, headers, and the body as a string (null: no body). */
+export interface PlainResponse {
+  status: number;
+  headers: PlainHeaders;
+  body: string | null;
+}
+
+/** The light path of one device: like its `fetch`, for plain requests. */
+export type PlainExchange = (init: PlainRequestInit) => Promise<PlainResponse>;
+
+/** `response` as data: reads its body (a server that answered with a `Response`). */
+export async function plainOfResponse(response: Response): Promise<PlainResponse> {
+  const headers = new PlainHeaders();
+  response.headers.forEach((value, name) => {
+    headers.set(name, value);
+  });
+  const body = response.body === null ? null : await response.text();
+  return { status: response.status, headers, body };
+}
+
+/** Byte length of a plain body, as the wire would carry it (UTF-8). */
+export function plainBytes(body: string | null): number {
+  return body === null ? 0 : Buffer.byteLength(body);
+}
+
+/** Methods a `Request` upper-cases (the fetch spec's normalisation); others keep their case. */
+const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+
+function normalizedMethod(method: string): string {
+  const upper = method.toUpperCase();
+  return NORMALIZED_METHODS.has(upper) ? upper : method;
+}
+
+/**
+ * Listens to the client's signal at once (so its place among the signal's listeners is the
+ * one a `Request` takes) but makes its own AbortSignal only when the server asks for it:
+ * most requests are never aborted and most routes never look.
+ */
+class SignalFollower {
+  private controller: AbortController | undefined;
+
+  constructor(private readonly parent: AbortSignal) {
+    parent.addEventListener('abort', () => this.controller?.abort(parent.reason), { once: true });
+  }
+
+  signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.parent.aborted) this.controller.abort(this.parent.reason);
+    }
+    return this.controller.signal;
+  }
+}
+
+function followerOf(parent: AbortSignal | undefined): SignalFollower | undefined {
+  return parent === undefined ? undefined : new SignalFollower(parent);
+}
+
+const registry = new WeakMap<typeof fetch, PlainExchange>();
+
+/** Makes `plain` the light path of the simulated `fetch`. */
+export function registerPlainExchange(fetchOfDevice: typeof fetch, plain: PlainExchange): void {
+  registry.set(fetchOfDevice, plain);
+}
+
+/** The light path behind `fetchOfDevice`, when it is a simulated network's fetch. */
+export function plainExchangeOf(fetchOfDevice: typeof fetch): PlainExchange | undefined {
+  return registry.get(fetchOfDevice);
+}
