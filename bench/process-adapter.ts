@@ -16,12 +16,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { client as memoryClient } from '../examples/memory-client/index.ts';
 import type { ClientFactory, SyncClient } from '../src/client/contract.ts';
-import { createProcessClient, processTraffic } from '../src/client/process/index.ts';
+import { closeIdleProcesses, createProcessClient, processPool, processTraffic } from '../src/client/process/index.ts';
 import { realNowMs } from '../src/kernel/real-time.ts';
 import { runSeed } from '../src/sim/seed-run.ts';
 import { drive } from '../src/sim/watchdog.ts';
 import { createWorld } from '../src/sim/world.ts';
-import { selfAndChildrenCpuMs } from './cpu-time.ts';
+import { selfAndChildrenCpuSplitMs } from './cpu-time.ts';
 
 const args = process.argv.slice(2);
 const seedsArg = args.indexOf('--seeds');
@@ -33,9 +33,14 @@ interface Measure {
   wallMs: number;
   /** CPU ms of this process and the client processes it started and reaped (Linux), or NaN. */
   cpuMs: number;
+  /** The part of `cpuMs` spent in client processes. */
+  childCpuMs: number;
   /** Wall ms inside `start` (a process client spawns its child there). */
   startMs: number;
   starts: number;
+  /** Processes spawned for device incarnations, and idle ones reused. */
+  spawned: number;
+  reused: number;
   exchanges: number;
   /** Protocol turns (and lines read) of process clients. */
   turns: number;
@@ -48,14 +53,20 @@ async function perExchange(name: string, factory: ClientFactory): Promise<Measur
     name,
     wallMs: 0,
     cpuMs: 0,
+    childCpuMs: 0,
     startMs: 0,
     starts: 0,
+    spawned: 0,
+    reused: 0,
     exchanges: 0,
     turns: 0,
     lines: 0,
     hashes: [],
   };
-  const before = { ...processTraffic };
+  const before = { ...processTraffic, ...processPool };
+  // Over all seeds at once, up to the end of the last idle child: a reused child's CPU time
+  // counts once it is reaped.
+  const cpuBefore = selfAndChildrenCpuSplitMs();
   const client: ClientFactory = {
     ...factory,
     async start(env) {
@@ -71,14 +82,18 @@ async function perExchange(name: string, factory: ClientFactory): Promise<Measur
   };
   for (let seed = 1; seed <= seeds; seed++) {
     const start = performance.now();
-    const cpuStart = selfAndChildrenCpuMs() ?? Number.NaN;
     const result = await runSeed({ seed: String(seed), client, profile: 'flaky', devices: 3, opsPerDevice: 10 });
     measure.wallMs += performance.now() - start;
-    measure.cpuMs += (selfAndChildrenCpuMs() ?? Number.NaN) - cpuStart;
     measure.exchanges += result.stats.exchanges;
     measure.hashes.push(result.traceHash);
     if (!result.passed) console.log(`  (${name}: seed ${seed} failed: ${result.violations[0]?.message})`);
   }
+  closeIdleProcesses();
+  const cpuAfter = selfAndChildrenCpuSplitMs();
+  measure.cpuMs = (cpuAfter?.totalMs ?? Number.NaN) - (cpuBefore?.totalMs ?? Number.NaN);
+  measure.childCpuMs = (cpuAfter?.childrenMs ?? Number.NaN) - (cpuBefore?.childrenMs ?? Number.NaN);
+  measure.spawned = processPool.spawned - before.spawned;
+  measure.reused = processPool.reused - before.reused;
   measure.turns = processTraffic.turns - before.turns;
   measure.lines = processTraffic.lines - before.lines;
   return measure;
@@ -121,7 +136,7 @@ for (const run of runs) {
   const cells = [
     `${all.toFixed(0).padStart(7)} µs ${(all / micros(base, true)).toFixed(1).padStart(5)}x`,
     `${steady.toFixed(0).padStart(7)} µs ${(steady / micros(base, false)).toFixed(1).padStart(5)}x`,
-    `${run.starts} starts, ${(run.startMs / Math.max(1, run.starts)).toFixed(0)} ms each; ${run.exchanges} exchanges` +
+    `${run.starts} starts (${run.spawned} spawned, ${run.reused} reused), ${(run.startMs / Math.max(1, run.starts)).toFixed(0)} ms each; ${run.exchanges} exchanges` +
       (run.turns > 0
         ? `; ${(run.turns / run.exchanges).toFixed(1)} turns and ${(run.lines / run.exchanges).toFixed(1)} lines per exchange`
         : ''),
@@ -132,7 +147,10 @@ console.log('  CPU time per exchange (this process and its reaped client process
 for (const run of runs) {
   const cpu = (run.cpuMs * 1000) / run.exchanges;
   const ratio = cpu / ((base.cpuMs * 1000) / base.exchanges);
-  console.log(`  ${run.name.padEnd(38)} ${cpu.toFixed(0).padStart(7)} µs ${ratio.toFixed(1).padStart(5)}x`);
+  const child = (run.childCpuMs * 1000) / run.exchanges;
+  console.log(
+    `  ${run.name.padEnd(38)} ${cpu.toFixed(0).padStart(7)} µs ${ratio.toFixed(1).padStart(5)}x   (simulator ${(cpu - child).toFixed(0)} µs, client processes ${child.toFixed(0)} µs)`,
+  );
 }
 const sameHashes = runs[1]?.hashes.filter((hash, index) => hash === base.hashes[index]).length;
 console.log(`  seeds with the same trace hash in process and as a Node child: ${sameHashes}/${seeds}`);

@@ -15,6 +15,7 @@ import type { TimerId } from '../../kernel/clock.ts';
 import type { ClientEnv, SyncClient } from '../contract.ts';
 import { DeviceKilled } from '../contract.ts';
 import { type ChannelRead, ProcessChannel } from './channel.ts';
+import { giveIdle, processPool, takeIdle } from './pool.ts';
 import {
   type AppMethod,
   type ClientMessage,
@@ -34,6 +35,8 @@ export interface SessionOptions {
   startTimeoutMs: number;
   cwd?: string;
   env?: Record<string, string>;
+  /** The client declared `reusable`: a kill between turns is a `kill` event, and the child is kept for the next start. */
+  reusable?: boolean;
 }
 
 /** A process client broke the protocol; the message says which device, which step, and what. */
@@ -49,6 +52,15 @@ export const MESSAGES_PER_TURN_MAX = 100_000;
 
 const LINE_SHOWN_MAX = 200;
 
+function isDone(line: string): boolean {
+  try {
+    return parseClientMessage(line).type === 'done';
+  } catch (error) {
+    if (error instanceof ProtocolError) return false;
+    throw error;
+  }
+}
+
 interface PendingCall {
   method: AppMethod;
   resolve: (value: unknown) => void;
@@ -57,6 +69,8 @@ interface PendingCall {
 
 export class ProcessSession {
   private readonly channel: ProcessChannel;
+  /** What the child was started with (its key in the pool of idle children). */
+  private readonly poolKey: string;
   private readonly calls = new Map<number, PendingCall>();
   private readonly fetches = new Map<number, AbortController>();
   private readonly timers = new Map<number, TimerId>();
@@ -71,8 +85,16 @@ export class ProcessSession {
     private readonly env: ClientEnv,
     private readonly options: SessionOptions,
   ) {
+    this.poolKey = JSON.stringify([options.command, options.cwd, options.env, env.deviceId]);
+    const reused = options.reusable ? takeIdle(this.poolKey) : undefined;
+    this.channel = reused ?? this.spawn();
+  }
+
+  private spawn(): ProcessChannel {
+    const { env, options } = this;
     const environment = { ...process.env, ...options.env, SYNCSTORM_DEVICE: env.deviceId, PYTHONUNBUFFERED: '1' };
-    this.channel = new ProcessChannel({
+    processPool.spawned++;
+    return new ProcessChannel({
       command: options.command,
       env: environment,
       ...(options.cwd ? { cwd: options.cwd } : {}),
@@ -294,12 +316,27 @@ export class ProcessSession {
     if (this.started) this.env.reportError(error);
   }
 
-  /** The simulator killed this incarnation: so dies the process. */
+  /**
+   * The simulator killed this incarnation: so dies the process, or, for a reusable client
+   * killed between turns, the incarnation inside it (then the child waits for a later start).
+   */
   private onKilled(): void {
     if (this.killed) return;
     this.killed = true;
-    this.channel.kill();
+    const reusable = this.options.reusable === true && !this.inTurn && this.failure === undefined;
+    if (!reusable || !this.retire()) this.channel.kill();
     for (const call of this.calls.values()) call.reject(new DeviceKilled(this.env.deviceId, 'killed'));
     this.calls.clear();
+  }
+
+  /** The `kill` turn: true if the child ended it cleanly and went to the pool. Nothing of it reaches the run. */
+  private retire(): boolean {
+    processTraffic.turns++;
+    this.channel.send('{"type":"kill"}');
+    const read = this.channel.read(this.options.turnTimeoutMs);
+    processTraffic.lines++;
+    if (!('line' in read) || !isDone(read.line)) return false;
+    giveIdle(this.poolKey, this.channel);
+    return true;
   }
 }
