@@ -18,7 +18,13 @@
 import { mkdirSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ClientEnv, ClientFactory, SurroundingsEvent, SyncClient } from '../contract.ts';
+import {
+  type ClientEnv,
+  type ClientFactory,
+  DeviceKilled,
+  type SurroundingsEvent,
+  type SyncClient,
+} from '../contract.ts';
 import { resolveClient } from '../resolve.ts';
 import type { ClientMessage, SimulatorMessage } from './protocol.ts';
 
@@ -154,7 +160,12 @@ class ChildEnv {
           type: 'reportError',
           message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
         }),
-      crashPoint: (name) => void this.ask({ type: 'crashPoint', name }, 'crashPoint'), // a kill never returns
+      crashPoint: (name) => {
+        if (this.ask({ type: 'crashPoint', name }, 'crashPoint').kill) {
+          this.kill(); // killed right here: nothing the client does from now on reaches the simulator
+          throw new DeviceKilled(start.deviceId, name);
+        }
+      },
       surroundings: {
         get online() {
           return self.online;

@@ -36,7 +36,8 @@ export type SimulatorMessage =
   | { type: 'random'; value: number }
   | { type: 'uuid'; value: string }
   | { type: 'now'; value: number }
-  | { type: 'crashPoint'; kill: false };
+  // `kill: true` only to a reusable client: the incarnation dies right there, the process stays.
+  | { type: 'crashPoint'; kill: boolean };
 
 /** Client → simulator. */
 export type ClientMessage =

@@ -35,7 +35,10 @@ export interface SessionOptions {
   startTimeoutMs: number;
   cwd?: string;
   env?: Record<string, string>;
-  /** The client declared `reusable`: a kill between turns is a `kill` event, and the child is kept for the next start. */
+  /**
+   * The client declared `reusable`: a kill ends the incarnation inside the child (a `kill`
+   * event, or `kill: true` at a crash point), which then waits in the pool for the next start.
+   */
   reusable?: boolean;
 }
 
@@ -52,14 +55,8 @@ export const MESSAGES_PER_TURN_MAX = 100_000;
 
 const LINE_SHOWN_MAX = 200;
 
-function isDone(line: string): boolean {
-  try {
-    return parseClientMessage(line).type === 'done';
-  } catch (error) {
-    if (error instanceof ProtocolError) return false;
-    throw error;
-  }
-}
+/** Messages after which the child waits for an answer. */
+const QUERIES = new Set<ClientMessage['type']>(['random', 'uuid', 'now', 'crashPoint']);
 
 interface PendingCall {
   method: AppMethod;
@@ -78,6 +75,8 @@ export class ProcessSession {
   private failure: ProcessClientError | undefined;
   private killed = false;
   private inTurn = false;
+  /** A reusable child's incarnation was killed inside the current turn: the turn ends it. */
+  private killedInTurn = false;
   /** After the start turn: failures are reported from then on (a failed start is reported by the host). */
   private started = false;
 
@@ -86,8 +85,7 @@ export class ProcessSession {
     private readonly options: SessionOptions,
   ) {
     this.poolKey = JSON.stringify([options.command, options.cwd, options.env, env.deviceId]);
-    const reused = options.reusable ? takeIdle(this.poolKey) : undefined;
-    this.channel = reused ?? this.spawn();
+    this.channel = (options.reusable ? takeIdle(this.poolKey) : undefined) ?? this.spawn();
   }
 
   private spawn(): ProcessChannel {
@@ -175,6 +173,10 @@ export class ProcessSession {
       else throw error;
     } finally {
       this.inTurn = false;
+      if (this.killedInTurn) {
+        this.killedInTurn = false;
+        this.retire(false);
+      }
     }
   }
 
@@ -240,7 +242,12 @@ export class ProcessSession {
         this.answer({ type: 'now', value: env.clock.now() });
         break;
       case 'crashPoint':
-        env.crashPoint(message.name); // throws DeviceKilled when the simulator kills the device here
+        try {
+          env.crashPoint(message.name); // throws DeviceKilled when the simulator kills the device here
+        } catch (error) {
+          if (this.killedInTurn) this.answer({ type: 'crashPoint', kill: true });
+          throw error;
+        }
         this.answer({ type: 'crashPoint', kill: false });
         break;
       case 'hello':
@@ -317,26 +324,52 @@ export class ProcessSession {
   }
 
   /**
-   * The simulator killed this incarnation: so dies the process, or, for a reusable client
-   * killed between turns, the incarnation inside it (then the child waits for a later start).
+   * The simulator killed this incarnation: so dies the process, or, for a reusable client,
+   * the incarnation inside it (at once between turns, when the turn returns inside one).
    */
   private onKilled(): void {
     if (this.killed) return;
     this.killed = true;
-    const reusable = this.options.reusable === true && !this.inTurn && this.failure === undefined;
-    if (!reusable || !this.retire()) this.channel.kill();
+    if (this.options.reusable !== true || this.failure !== undefined) this.channel.kill();
+    else if (this.inTurn) this.killedInTurn = true;
+    else this.retire(true);
     for (const call of this.calls.values()) call.reject(new DeviceKilled(this.env.deviceId, 'killed'));
     this.calls.clear();
   }
 
-  /** The `kill` turn: true if the child ended it cleanly and went to the pool. Nothing of it reaches the run. */
-  private retire(): boolean {
-    processTraffic.turns++;
-    this.channel.send('{"type":"kill"}');
-    const read = this.channel.read(this.options.turnTimeoutMs);
-    processTraffic.lines++;
-    if (!('line' in read) || !isDone(read.line)) return false;
-    giveIdle(this.poolKey, this.channel);
-    return true;
+  /**
+   * Ends a reusable child's killed incarnation: the rest of the turn it was killed in (if
+   * any), then the `kill` turn. Nothing of it reaches the run. A child that does not end
+   * them cleanly is killed; one that does waits in the pool for the next start.
+   */
+  private retire(betweenTurns: boolean): void {
+    if (betweenTurns || this.endTurnOfTheDead()) {
+      processTraffic.turns++;
+      this.channel.send('{"type":"kill"}');
+      if (this.endTurnOfTheDead()) {
+        giveIdle(this.poolKey, this.channel);
+        return;
+      }
+    }
+    this.channel.kill();
+  }
+
+  /** Reads a dead incarnation's messages up to `done`; false if it never comes or the child waits for an answer. */
+  private endTurnOfTheDead(): boolean {
+    for (let count = 0; count < MESSAGES_PER_TURN_MAX; count++) {
+      const read = this.channel.read(this.options.turnTimeoutMs);
+      if (!('line' in read)) return false;
+      processTraffic.lines++;
+      let type: ClientMessage['type'];
+      try {
+        type = parseClientMessage(read.line).type;
+      } catch (error) {
+        if (error instanceof ProtocolError) return false;
+        throw error;
+      }
+      if (type === 'done') return true;
+      if (QUERIES.has(type)) return false;
+    }
+    return false;
   }
 }
