@@ -6,8 +6,11 @@
  * 1. per HTTP exchange, over whole simulated runs (same seeds, flaky, 3 devices x 10 ops):
  *    the example memory client in process; the same client as a process client (its module
  *    hosted by src/client/process/host.ts in a Node child: like for like, so the ratio is
- *    the adapter's overhead); the Python example client (another language, another design
- *    of the same client);
+ *    the adapter's overhead), warm (after one unmeasured seed, its reusable children idle,
+ *    as in a campaign's later seeds) and cold (every process start counted); the Python
+ *    example client (another language, another design of the same client). CPU time is
+ *    this process's (all threads) plus its client processes' (reaped, or read from /proc
+ *    while they idle in the pool);
  * 2. per app call, a trivial one (`pendingCount()`), in process and as one process turn.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,12 +19,18 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { client as memoryClient } from '../examples/memory-client/index.ts';
 import type { ClientFactory, SyncClient } from '../src/client/contract.ts';
-import { closeIdleProcesses, createProcessClient, processPool, processTraffic } from '../src/client/process/index.ts';
+import {
+  closeIdleProcesses,
+  createProcessClient,
+  idlePids,
+  processPool,
+  processTraffic,
+} from '../src/client/process/index.ts';
 import { realNowMs } from '../src/kernel/real-time.ts';
 import { runSeed } from '../src/sim/seed-run.ts';
 import { drive } from '../src/sim/watchdog.ts';
 import { createWorld } from '../src/sim/world.ts';
-import { selfAndChildrenCpuSplitMs } from './cpu-time.ts';
+import { processesCpuMs, selfAndChildrenCpuSplitMs } from './cpu-time.ts';
 
 const args = process.argv.slice(2);
 const seedsArg = args.indexOf('--seeds');
@@ -48,7 +57,20 @@ interface Measure {
   hashes: string[];
 }
 
-async function perExchange(name: string, factory: ClientFactory): Promise<Measure> {
+/** CPU ms so far of this process, its reaped children and its idle process clients, split (Linux), or NaN. */
+function cpuNow(): { totalMs: number; childrenMs: number } {
+  const own = selfAndChildrenCpuSplitMs();
+  const idle = processesCpuMs(idlePids()) ?? Number.NaN;
+  return { totalMs: (own?.totalMs ?? Number.NaN) + idle, childrenMs: (own?.childrenMs ?? Number.NaN) + idle };
+}
+
+/**
+ * Runs seeds 1..N. Warm: after one unmeasured seed (JIT warm, reusable children started and
+ * idle), as a campaign's later seeds run. Cold: from nothing, every process start included.
+ */
+async function perExchange(name: string, factory: ClientFactory, warm: boolean): Promise<Measure> {
+  if (warm) await runSeed({ seed: 'warm-up', client: factory, profile: 'flaky', devices: 3, opsPerDevice: 10 });
+  else closeIdleProcesses();
   const measure: Measure = {
     name,
     wallMs: 0,
@@ -64,9 +86,8 @@ async function perExchange(name: string, factory: ClientFactory): Promise<Measur
     hashes: [],
   };
   const before = { ...processTraffic, ...processPool };
-  // Over all seeds at once, up to the end of the last idle child: a reused child's CPU time
-  // counts once it is reaped.
-  const cpuBefore = selfAndChildrenCpuSplitMs();
+  // Over all seeds at once: reaped children, and the idle ones (reused ones live on).
+  const cpuBefore = cpuNow();
   const client: ClientFactory = {
     ...factory,
     async start(env) {
@@ -88,10 +109,9 @@ async function perExchange(name: string, factory: ClientFactory): Promise<Measur
     measure.hashes.push(result.traceHash);
     if (!result.passed) console.log(`  (${name}: seed ${seed} failed: ${result.violations[0]?.message})`);
   }
-  closeIdleProcesses();
-  const cpuAfter = selfAndChildrenCpuSplitMs();
-  measure.cpuMs = (cpuAfter?.totalMs ?? Number.NaN) - (cpuBefore?.totalMs ?? Number.NaN);
-  measure.childCpuMs = (cpuAfter?.childrenMs ?? Number.NaN) - (cpuBefore?.childrenMs ?? Number.NaN);
+  const cpuAfter = cpuNow();
+  measure.cpuMs = cpuAfter.totalMs - cpuBefore.totalMs;
+  measure.childCpuMs = cpuAfter.childrenMs - cpuBefore.childrenMs;
   measure.spawned = processPool.spawned - before.spawned;
   measure.reused = processPool.reused - before.reused;
   measure.turns = processTraffic.turns - before.turns;
@@ -122,9 +142,10 @@ const hosted = await createProcessClient(
 );
 const python = await createProcessClient('python3 examples/python-client/client.py');
 const runs = [
-  await perExchange('memory client, in process', memoryClient),
-  await perExchange('memory client, process (Node child)', hosted),
-  await perExchange('Python client, process', python),
+  await perExchange('memory client, in process', memoryClient, true),
+  await perExchange('memory client, Node child, warm', hosted, true),
+  await perExchange('memory client, Node child, cold', hosted, false),
+  await perExchange('Python client, process', python, true),
 ];
 const base = runs[0] as Measure;
 const micros = (run: Measure, withStarts: boolean) =>
@@ -143,7 +164,7 @@ for (const run of runs) {
   ];
   console.log(`  ${run.name.padEnd(38)} ${cells.join('   ')}`);
 }
-console.log('  CPU time per exchange (this process and its reaped client processes: load-independent):');
+console.log('  CPU time per exchange (this process and its client processes, reaped or idle: load-independent):');
 for (const run of runs) {
   const cpu = (run.cpuMs * 1000) / run.exchanges;
   const ratio = cpu / ((base.cpuMs * 1000) / base.exchanges);
@@ -152,8 +173,10 @@ for (const run of runs) {
     `  ${run.name.padEnd(38)} ${cpu.toFixed(0).padStart(7)} µs ${ratio.toFixed(1).padStart(5)}x   (simulator ${(cpu - child).toFixed(0)} µs, client processes ${child.toFixed(0)} µs)`,
   );
 }
-const sameHashes = runs[1]?.hashes.filter((hash, index) => hash === base.hashes[index]).length;
-console.log(`  seeds with the same trace hash in process and as a Node child: ${sameHashes}/${seeds}`);
+const same = (run: Measure | undefined) => run?.hashes.filter((hash, index) => hash === base.hashes[index]).length;
+console.log(
+  `  seeds with the same trace hash in process and as a Node child: ${same(runs[1])}/${seeds} warm, ${same(runs[2])}/${seeds} cold`,
+);
 
 const inProcessCall = await perCall(memoryClient);
 const processCall = await perCall(hosted);

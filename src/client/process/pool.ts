@@ -41,6 +41,12 @@ export function giveIdle(key: string, channel: ProcessChannel): void {
   idleCount++;
 }
 
+/** The process ids of the idle children (a benchmark reads their CPU time). */
+export function idlePids(): number[] {
+  const pids = [...idle.values()].flat().map((channel) => channel.pid);
+  return pids.filter((pid) => pid !== undefined);
+}
+
 /** Ends every idle child and waits (bounded) until each is gone: reaped, its CPU time counted. */
 export function closeIdleProcesses(): void {
   for (const channels of idle.values()) for (const channel of channels) stop(channel);
