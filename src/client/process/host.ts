@@ -15,7 +15,7 @@
  * its timers, fetches and listeners dropped, its env dead), and the process waits for the
  * next `start`.
  */
-import { mkdirSync, readSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -91,8 +91,8 @@ class ChildEnv {
   readonly fetches = new Map<number, Pending>();
   readonly timers = new Map<number, () => void>();
   readonly listeners: { event: SurroundingsEvent; listener: () => void }[] = [];
-  /** The SQLite handles opened through `storage`, closed by a kill. */
-  private readonly databases: Database.Database[] = [];
+  /** The SQLite databases opened through `storage`: in memory, saved to their files by a kill. */
+  private readonly databases: { path: string; db: Database.Database }[] = [];
   private alive = true;
   online: boolean;
   foreground: boolean;
@@ -106,7 +106,7 @@ class ChildEnv {
   /** The incarnation is killed: what it opened is closed, what it waits for never comes, its env is dead. */
   kill(): void {
     this.alive = false;
-    for (const db of this.databases) if (db.open) db.close();
+    for (const { db } of this.databases) if (db.open) db.close();
     this.fetches.clear();
     this.timers.clear();
     this.listeners.length = 0;
@@ -147,10 +147,17 @@ class ChildEnv {
       storage: {
         directory: start.storageDir,
         open(name) {
-          const db = new Database(join(start.storageDir, `${name}.sqlite`));
-          db.pragma('journal_mode = WAL');
-          db.pragma('synchronous = NORMAL');
-          databases.push(db);
+          // As the simulator's memory mode (sim/storage.ts): in memory, from what the last kill saved.
+          const path = join(start.storageDir, `${name}.sqlite`);
+          if (databases.some((open) => open.path === path))
+            throw new Error(`storage.open('${name}') twice in memory mode: share the handle`);
+          const db = existsSync(path) ? new Database(readFileSync(path)) : new Database(':memory:');
+          const close = db.close.bind(db);
+          db.close = () => {
+            if (db.open) save(path, db);
+            return close();
+          };
+          databases.push({ path, db });
           return db;
         },
       },
@@ -208,6 +215,17 @@ class ChildEnv {
     init.signal?.addEventListener('abort', () => this.write({ type: 'abort', fetchId }), { once: true });
     return new Promise((resolve, reject) => this.fetches.set(fetchId, { resolve, reject }));
   }
+}
+
+/**
+ * Before a database closes (a kill, or the client's own close): the open transaction rolls
+ * back and what was committed goes to its file (written whole, then renamed: a process
+ * killed meanwhile leaves the file of the last close).
+ */
+function save(path: string, db: Database.Database): void {
+  if (db.inTransaction) db.exec('ROLLBACK');
+  writeFileSync(`${path}.saving`, db.serialize());
+  renameSync(`${path}.saving`, path);
 }
 
 function fetchError(code: string): Error {
