@@ -13,7 +13,9 @@
  * ends the turn. It is reusable: a `kill` event ends the incarnation as the simulator
  * kills an in-process client (its SQLite handles closed, open transactions rolled back,
  * its timers, fetches and listeners dropped, its env dead), and the process waits for the
- * next `start`.
+ * next `start`. Its storage is the simulator's memory mode (sim/storage.ts): SQLite in
+ * memory, each database written to its file in `storageDir` when it closes (a kill), read
+ * back by the next incarnation's `open`.
  */
 import { existsSync, mkdirSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
