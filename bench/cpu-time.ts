@@ -25,11 +25,22 @@ export function processCpuMs(pid: number): number | undefined {
  * children of process clients are reaped when an incarnation is killed), or undefined.
  */
 export function selfAndChildrenCpuMs(): number | undefined {
+  return selfAndChildrenCpuSplitMs()?.totalMs;
+}
+
+/** Like selfAndChildrenCpuMs, split: the total, and the part spent in reaped children. */
+export function selfAndChildrenCpuSplitMs(): { totalMs: number; childrenMs: number } | undefined {
   try {
     const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-    return Number.isFinite(ticks) ? (ticks * 1000) / TICKS_PER_SECOND : undefined;
+    const ticks = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .slice(11, 15)
+      .map(Number);
+    const [user, system, childrenUser, childrenSystem] = ticks as [number, number, number, number];
+    const childrenMs = ((childrenUser + childrenSystem) * 1000) / TICKS_PER_SECOND;
+    const totalMs = ((user + system) * 1000) / TICKS_PER_SECOND + childrenMs;
+    return Number.isFinite(totalMs) ? { totalMs, childrenMs } : undefined;
   } catch {
     return undefined;
   }

@@ -6,8 +6,11 @@
  * 1. per HTTP exchange, over whole simulated runs (same seeds, flaky, 3 devices x 10 ops):
  *    the example memory client in process; the same client as a process client (its module
  *    hosted by src/client/process/host.ts in a Node child: like for like, so the ratio is
- *    the adapter's overhead); the Python example client (another language, another design
- *    of the same client);
+ *    the adapter's overhead), warm (after one unmeasured seed, its reusable children idle,
+ *    as in a campaign's later seeds) and cold (every process start counted); the Python
+ *    example client (another language, another design of the same client). CPU time is
+ *    this process's (all threads) plus its client processes' (reaped, or read from /proc
+ *    while they idle in the pool);
  * 2. per app call, a trivial one (`pendingCount()`), in process and as one process turn.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,12 +19,18 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { client as memoryClient } from '../examples/memory-client/index.ts';
 import type { ClientFactory, SyncClient } from '../src/client/contract.ts';
-import { createProcessClient, processTraffic } from '../src/client/process/index.ts';
+import {
+  closeIdleProcesses,
+  createProcessClient,
+  idlePids,
+  processPool,
+  processTraffic,
+} from '../src/client/process/index.ts';
 import { realNowMs } from '../src/kernel/real-time.ts';
 import { runSeed } from '../src/sim/seed-run.ts';
 import { drive } from '../src/sim/watchdog.ts';
 import { createWorld } from '../src/sim/world.ts';
-import { selfAndChildrenCpuMs } from './cpu-time.ts';
+import { processesCpuMs, selfAndChildrenCpuSplitMs } from './cpu-time.ts';
 
 const args = process.argv.slice(2);
 const seedsArg = args.indexOf('--seeds');
@@ -33,9 +42,14 @@ interface Measure {
   wallMs: number;
   /** CPU ms of this process and the client processes it started and reaped (Linux), or NaN. */
   cpuMs: number;
+  /** The part of `cpuMs` spent in client processes. */
+  childCpuMs: number;
   /** Wall ms inside `start` (a process client spawns its child there). */
   startMs: number;
   starts: number;
+  /** Processes spawned for device incarnations, and idle ones reused. */
+  spawned: number;
+  reused: number;
   exchanges: number;
   /** Protocol turns (and lines read) of process clients. */
   turns: number;
@@ -43,19 +57,37 @@ interface Measure {
   hashes: string[];
 }
 
-async function perExchange(name: string, factory: ClientFactory): Promise<Measure> {
+/** CPU ms so far of this process, its reaped children and its idle process clients, split (Linux), or NaN. */
+function cpuNow(): { totalMs: number; childrenMs: number } {
+  const own = selfAndChildrenCpuSplitMs();
+  const idle = processesCpuMs(idlePids()) ?? Number.NaN;
+  return { totalMs: (own?.totalMs ?? Number.NaN) + idle, childrenMs: (own?.childrenMs ?? Number.NaN) + idle };
+}
+
+/**
+ * Runs seeds 1..N. Warm: after one unmeasured seed (JIT warm, reusable children started and
+ * idle), as a campaign's later seeds run. Cold: from nothing, every process start included.
+ */
+async function perExchange(name: string, factory: ClientFactory, warm: boolean): Promise<Measure> {
+  if (warm) await runSeed({ seed: 'warm-up', client: factory, profile: 'flaky', devices: 3, opsPerDevice: 10 });
+  else closeIdleProcesses();
   const measure: Measure = {
     name,
     wallMs: 0,
     cpuMs: 0,
+    childCpuMs: 0,
     startMs: 0,
     starts: 0,
+    spawned: 0,
+    reused: 0,
     exchanges: 0,
     turns: 0,
     lines: 0,
     hashes: [],
   };
-  const before = { ...processTraffic };
+  const before = { ...processTraffic, ...processPool };
+  // Over all seeds at once: reaped children, and the idle ones (reused ones live on).
+  const cpuBefore = cpuNow();
   const client: ClientFactory = {
     ...factory,
     async start(env) {
@@ -71,14 +103,17 @@ async function perExchange(name: string, factory: ClientFactory): Promise<Measur
   };
   for (let seed = 1; seed <= seeds; seed++) {
     const start = performance.now();
-    const cpuStart = selfAndChildrenCpuMs() ?? Number.NaN;
     const result = await runSeed({ seed: String(seed), client, profile: 'flaky', devices: 3, opsPerDevice: 10 });
     measure.wallMs += performance.now() - start;
-    measure.cpuMs += (selfAndChildrenCpuMs() ?? Number.NaN) - cpuStart;
     measure.exchanges += result.stats.exchanges;
     measure.hashes.push(result.traceHash);
     if (!result.passed) console.log(`  (${name}: seed ${seed} failed: ${result.violations[0]?.message})`);
   }
+  const cpuAfter = cpuNow();
+  measure.cpuMs = cpuAfter.totalMs - cpuBefore.totalMs;
+  measure.childCpuMs = cpuAfter.childrenMs - cpuBefore.childrenMs;
+  measure.spawned = processPool.spawned - before.spawned;
+  measure.reused = processPool.reused - before.reused;
   measure.turns = processTraffic.turns - before.turns;
   measure.lines = processTraffic.lines - before.lines;
   return measure;
@@ -107,9 +142,10 @@ const hosted = await createProcessClient(
 );
 const python = await createProcessClient('python3 examples/python-client/client.py');
 const runs = [
-  await perExchange('memory client, in process', memoryClient),
-  await perExchange('memory client, process (Node child)', hosted),
-  await perExchange('Python client, process', python),
+  await perExchange('memory client, in process', memoryClient, true),
+  await perExchange('memory client, Node child, warm', hosted, true),
+  await perExchange('memory client, Node child, cold', hosted, false),
+  await perExchange('Python client, process', python, true),
 ];
 const base = runs[0] as Measure;
 const micros = (run: Measure, withStarts: boolean) =>
@@ -121,21 +157,26 @@ for (const run of runs) {
   const cells = [
     `${all.toFixed(0).padStart(7)} µs ${(all / micros(base, true)).toFixed(1).padStart(5)}x`,
     `${steady.toFixed(0).padStart(7)} µs ${(steady / micros(base, false)).toFixed(1).padStart(5)}x`,
-    `${run.starts} starts, ${(run.startMs / Math.max(1, run.starts)).toFixed(0)} ms each; ${run.exchanges} exchanges` +
+    `${run.starts} starts (${run.spawned} spawned, ${run.reused} reused), ${(run.startMs / Math.max(1, run.starts)).toFixed(0)} ms each; ${run.exchanges} exchanges` +
       (run.turns > 0
         ? `; ${(run.turns / run.exchanges).toFixed(1)} turns and ${(run.lines / run.exchanges).toFixed(1)} lines per exchange`
         : ''),
   ];
   console.log(`  ${run.name.padEnd(38)} ${cells.join('   ')}`);
 }
-console.log('  CPU time per exchange (this process and its reaped client processes: load-independent):');
+console.log('  CPU time per exchange (this process and its client processes, reaped or idle: load-independent):');
 for (const run of runs) {
   const cpu = (run.cpuMs * 1000) / run.exchanges;
   const ratio = cpu / ((base.cpuMs * 1000) / base.exchanges);
-  console.log(`  ${run.name.padEnd(38)} ${cpu.toFixed(0).padStart(7)} µs ${ratio.toFixed(1).padStart(5)}x`);
+  const child = (run.childCpuMs * 1000) / run.exchanges;
+  console.log(
+    `  ${run.name.padEnd(38)} ${cpu.toFixed(0).padStart(7)} µs ${ratio.toFixed(1).padStart(5)}x   (simulator ${(cpu - child).toFixed(0)} µs, client processes ${child.toFixed(0)} µs)`,
+  );
 }
-const sameHashes = runs[1]?.hashes.filter((hash, index) => hash === base.hashes[index]).length;
-console.log(`  seeds with the same trace hash in process and as a Node child: ${sameHashes}/${seeds}`);
+const same = (run: Measure | undefined) => run?.hashes.filter((hash, index) => hash === base.hashes[index]).length;
+console.log(
+  `  seeds with the same trace hash in process and as a Node child: ${same(runs[1])}/${seeds} warm, ${same(runs[2])}/${seeds} cold`,
+);
 
 const inProcessCall = await perCall(memoryClient);
 const processCall = await perCall(hosted);

@@ -93,6 +93,11 @@ class Client:
             raise error
         return value
 
+    def close(self):
+        """Killed (the process stays for a later incarnation): the SQLite connection closes,
+        rolling back what was not committed, as the process's death would have."""
+        self.store.db.close()
+
     def on_surroundings(self, event):
         if event in ("online", "offline"):
             self.online = event == "online"

@@ -27,6 +27,11 @@ class NetworkError(Exception):
         self.code = code
 
 
+class Killed(BaseException):
+    """The simulator killed this incarnation at a crash point (reusable clients only): unwinds
+    the client's code, as the process's death would have stopped it. Never catch it."""
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status
@@ -126,8 +131,10 @@ class Runtime:
         return self._query({"type": "now"})["value"]
 
     def crash_point(self, name):
-        """The simulator may kill the process right here (SIGKILL): this call then never returns."""
-        self._query({"type": "crashPoint", "name": name})
+        """The simulator may kill the process right here (SIGKILL): this call then never returns.
+        A reusable client is killed by the answer instead: Killed unwinds what it was doing."""
+        if self._query({"type": "crashPoint", "name": name}).get("kill"):
+            raise Killed(name)
 
     def log(self, event_type, **fields):
         self._send({"type": "log", "event": dict(fields, type=event_type)})
@@ -205,7 +212,12 @@ class Runtime:
         if kind == "hello":
             cls = self._client_class
             self._send({"type": "hello", "name": cls.NAME, "policy": cls.POLICY,
-                        "collections": cls.COLLECTIONS, "crashPoints": cls.CRASH_POINTS})
+                        "collections": cls.COLLECTIONS, "crashPoints": cls.CRASH_POINTS,
+                        # One process may serve several incarnations if the client can close
+                        # everything it opened (docs/process-protocol.md, "Reusable processes").
+                        "reusable": callable(getattr(cls, "close", None))})
+        elif kind == "kill":
+            self._end_incarnation()
         elif kind == "start":
             self.start_event = event
             self.client = self._client_class(self, event)
@@ -224,6 +236,16 @@ class Runtime:
         elif kind == "surroundings":
             self.client.on_surroundings(event["event"])
 
+    def _end_incarnation(self):
+        """The incarnation is killed: its storage closed (open transactions roll back), its
+        timers, fetches and unsent messages dropped; the process waits for the next start."""
+        self._fetches, self._timers = {}, {}  # what waited on them is dropped with them
+        client, self.client, self.start_event = self.client, None, None
+        if client is not None:
+            client.close()
+        self._out = []  # whatever the dead incarnation still sent
+        self._next_id = 1
+
     def run(self):
         """Reads events until stdin closes (the simulator is gone): then exits."""
         while True:
@@ -232,6 +254,8 @@ class Runtime:
                 return
             try:
                 self._handle(json.loads(line))
+            except Killed:
+                self._end_incarnation()
             except Exception:  # a bug in the client: reported, the process goes on
                 self.report_error(traceback.format_exc(limit=5))
             self._send({"type": "done"})

@@ -11,6 +11,7 @@ describe('parseClientMessage', () => {
     const lines = [
       '{"type":"done"}',
       '{"type":"hello","name":"c","policy":{"default":"lww"}}',
+      '{"type":"hello","name":"c","policy":{"default":"lww"},"reusable":true}',
       '{"type":"result","id":3,"value":null}',
       '{"type":"result","id":3,"error":"boom"}',
       '{"type":"fetch","fetchId":1,"method":"GET","url":"/changes","headers":{"a":"b"}}',
@@ -46,6 +47,9 @@ describe('parseClientMessage', () => {
     );
     expect(problem('{"type":"setTimer","timerId":1,"delayMs":-5}')).toContain('`delayMs` >= 0');
     expect(problem('{"type":"log","event":{"type":""}}')).toContain('needs an `event` with a `type`');
+    expect(problem('{"type":"hello","name":"c","policy":{},"reusable":"yes"}')).toContain(
+      '`reusable` must be true or false',
+    );
   });
 });
 

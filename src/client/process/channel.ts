@@ -29,6 +29,7 @@ export interface ChannelOptions {
 
 type WorkerMessage =
   | { kind: 'lines'; lines: string[] }
+  | { kind: 'pid'; pid: number }
   | { kind: 'stderr'; text: string }
   | { kind: 'stdout-closed' }
   | { kind: 'exit'; code: number | null; signal: string | null; error?: string };
@@ -65,6 +66,7 @@ export class ProcessChannel {
   private stderrText = '';
   private exited: ChannelExit | undefined;
   private stdoutClosed = false;
+  private pidNumber: number | undefined;
 
   constructor(options: ChannelOptions) {
     const { port1, port2 } = new MessageChannel();
@@ -77,6 +79,12 @@ export class ProcessChannel {
   get exit(): ChannelExit | undefined {
     this.drain();
     return this.exited;
+  }
+
+  /** The child's process id, once it started. */
+  get pid(): number | undefined {
+    this.drain();
+    return this.pidNumber;
   }
 
   /** The end of what the child wrote on stderr. */
@@ -134,6 +142,7 @@ export class ProcessChannel {
       any = true;
       const message = next.message as WorkerMessage;
       if (message.kind === 'lines') this.lines.push(...message.lines);
+      else if (message.kind === 'pid') this.pidNumber = message.pid;
       else if (message.kind === 'stderr') this.stderrText = (this.stderrText + message.text).slice(-STDERR_TAIL_MAX);
       else if (message.kind === 'stdout-closed') this.stdoutClosed = true;
       else

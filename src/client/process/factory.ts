@@ -97,6 +97,7 @@ export async function createProcessClient(command: string, options: ProcessClien
     startTimeoutMs,
     ...(options.cwd ? { cwd: options.cwd } : {}),
     ...(options.env ? { env: options.env } : {}),
+    reusable: declared.reusable === true,
   };
   return {
     name: declared.name,

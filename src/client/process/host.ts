@@ -10,12 +10,23 @@
  * The child owns no time and no randomness: its `env` asks the simulator (blocking reads
  * on stdin for queries), sends its fetches and timers out, and after each event waits
  * one `setImmediate` (every continuation of the client's async code has run) before it
- * ends the turn.
+ * ends the turn. It is reusable: a `kill` event ends the incarnation as the simulator
+ * kills an in-process client (its SQLite handles closed, open transactions rolled back,
+ * its timers, fetches and listeners dropped, its env dead), and the process waits for the
+ * next `start`. Its storage is the simulator's memory mode (sim/storage.ts): SQLite in
+ * memory, each database written to its file in `storageDir` when it closes (a kill), read
+ * back by the next incarnation's `open`.
  */
-import { mkdirSync, readSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ClientEnv, ClientFactory, SurroundingsEvent, SyncClient } from '../contract.ts';
+import {
+  type ClientEnv,
+  type ClientFactory,
+  DeviceKilled,
+  type SurroundingsEvent,
+  type SyncClient,
+} from '../contract.ts';
 import { resolveClient } from '../resolve.ts';
 import type { ClientMessage, SimulatorMessage } from './protocol.ts';
 
@@ -82,6 +93,9 @@ class ChildEnv {
   readonly fetches = new Map<number, Pending>();
   readonly timers = new Map<number, () => void>();
   readonly listeners: { event: SurroundingsEvent; listener: () => void }[] = [];
+  /** The SQLite databases opened through `storage`: in memory, saved to their files by a kill. */
+  private readonly databases: { path: string; db: Database.Database }[] = [];
+  private alive = true;
   online: boolean;
   foreground: boolean;
   private idNext = 1;
@@ -91,8 +105,30 @@ class ChildEnv {
     this.foreground = start.foreground;
   }
 
+  /** The incarnation is killed: what it opened is closed, what it waits for never comes, its env is dead. */
+  kill(): void {
+    this.alive = false;
+    for (const { db } of this.databases) if (db.open) db.close();
+    this.fetches.clear();
+    this.timers.clear();
+    this.listeners.length = 0;
+  }
+
+  /** Queues a message, unless the incarnation was killed (a dead client's late work reaches nobody). */
+  write(message: ClientMessage): void {
+    if (this.alive) io.write(message);
+  }
+
+  private ask<T extends SimulatorMessage['type']>(
+    message: ClientMessage,
+    type: T,
+  ): Extract<SimulatorMessage, { type: T }> {
+    if (!this.alive) throw new Error(`[syncstorm] host: device ${this.start.deviceId} was killed`);
+    return ask(message, type);
+  }
+
   env(): ClientEnv {
-    const { start } = this;
+    const { start, databases } = this;
     mkdirSync(start.storageDir, { recursive: true });
     const self = this;
     return {
@@ -101,31 +137,44 @@ class ChildEnv {
       baseUrl: start.baseUrl,
       fetch: (input, init) => this.fetch(input, init),
       clock: {
-        now: () => ask({ type: 'now' }, 'now').value,
+        now: () => this.ask({ type: 'now' }, 'now').value,
         setTimeout: (callback, delayMs) => this.setTimer(callback, delayMs),
         clearTimeout: (id) => {
-          if (id !== undefined && this.timers.delete(id)) io.write({ type: 'clearTimer', timerId: id });
+          if (id !== undefined && this.timers.delete(id)) this.write({ type: 'clearTimer', timerId: id });
         },
         sleep: (delayMs) => new Promise((resolve) => this.setTimer(resolve, delayMs)),
       },
-      random: () => ask({ type: 'random' }, 'random').value,
-      uuid: () => ask({ type: 'uuid' }, 'uuid').value,
+      random: () => this.ask({ type: 'random' }, 'random').value,
+      uuid: () => this.ask({ type: 'uuid' }, 'uuid').value,
       storage: {
         directory: start.storageDir,
         open(name) {
-          const db = new Database(join(start.storageDir, `${name}.sqlite`));
-          db.pragma('journal_mode = WAL');
-          db.pragma('synchronous = NORMAL');
+          // As the simulator's memory mode (sim/storage.ts): in memory, from what the last kill saved.
+          const path = join(start.storageDir, `${name}.sqlite`);
+          if (databases.some((open) => open.path === path))
+            throw new Error(`storage.open('${name}') twice in memory mode: share the handle`);
+          const db = existsSync(path) ? new Database(readFileSync(path)) : new Database(':memory:');
+          const close = db.close.bind(db);
+          db.close = () => {
+            if (db.open) save(path, db);
+            return close();
+          };
+          databases.push({ path, db });
           return db;
         },
       },
-      log: (event) => io.write({ type: 'log', event }),
+      log: (event) => this.write({ type: 'log', event }),
       reportError: (error) =>
-        io.write({
+        this.write({
           type: 'reportError',
           message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
         }),
-      crashPoint: (name) => void ask({ type: 'crashPoint', name }, 'crashPoint'), // a kill never returns
+      crashPoint: (name) => {
+        if (this.ask({ type: 'crashPoint', name }, 'crashPoint').kill) {
+          this.kill(); // killed right here: nothing the client does from now on reaches the simulator
+          throw new DeviceKilled(start.deviceId, name);
+        }
+      },
       surroundings: {
         get online() {
           return self.online;
@@ -145,7 +194,7 @@ class ChildEnv {
   private setTimer(callback: () => void, delayMs: number): number {
     const timerId = this.idNext++;
     this.timers.set(timerId, callback);
-    io.write({ type: 'setTimer', timerId, delayMs: Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0 });
+    this.write({ type: 'setTimer', timerId, delayMs: Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0 });
     return timerId;
   }
 
@@ -157,7 +206,7 @@ class ChildEnv {
       headers[name] = value;
     });
     const body = typeof init.body === 'string' ? init.body : undefined;
-    io.write({
+    this.write({
       type: 'fetch',
       fetchId,
       method: init.method ?? 'GET',
@@ -165,9 +214,20 @@ class ChildEnv {
       headers,
       ...(body === undefined ? {} : { body }),
     });
-    init.signal?.addEventListener('abort', () => io.write({ type: 'abort', fetchId }), { once: true });
+    init.signal?.addEventListener('abort', () => this.write({ type: 'abort', fetchId }), { once: true });
     return new Promise((resolve, reject) => this.fetches.set(fetchId, { resolve, reject }));
   }
+}
+
+/**
+ * Before a database closes (a kill, or the client's own close): the open transaction rolls
+ * back and what was committed goes to its file (written whole, then renamed: a process
+ * killed meanwhile leaves the file of the last close).
+ */
+function save(path: string, db: Database.Database): void {
+  if (db.inTransaction) db.exec('ROLLBACK');
+  writeFileSync(`${path}.saving`, db.serialize());
+  renameSync(`${path}.saving`, path);
 }
 
 function fetchError(code: string): Error {
@@ -189,6 +249,7 @@ async function handle(
       ...(collections ? { collections: [...collections] } : {}),
       ...(crashPoints ? { crashPoints: [...crashPoints] } : {}),
       ...(description ? { description } : {}),
+      reusable: true,
     });
   }
   if (event.type === 'start') {
@@ -197,14 +258,18 @@ async function handle(
     return;
   }
   const child = state.child as ChildEnv;
-  if (event.type === 'call') {
+  if (event.type === 'kill') {
+    child.kill();
+    delete state.child;
+    delete state.client;
+  } else if (event.type === 'call') {
     const method = (state.client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[event.method];
     Promise.resolve()
       .then(() => method?.apply(state.client, event.args))
       .then(
-        (value) => io.write({ type: 'result', id: event.id, value: value ?? null }),
+        (value) => child.write({ type: 'result', id: event.id, value: value ?? null }),
         (error: unknown) =>
-          io.write({ type: 'result', id: event.id, error: error instanceof Error ? error.message : String(error) }),
+          child.write({ type: 'result', id: event.id, error: error instanceof Error ? error.message : String(error) }),
       );
   } else if (event.type === 'response') {
     const pending = child.fetches.get(event.fetchId);

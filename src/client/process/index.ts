@@ -11,6 +11,7 @@ export {
   START_TIMEOUT_MS_DEFAULT,
   TURN_TIMEOUT_MS_DEFAULT,
 } from './factory.ts';
+export { closeIdleProcesses, IDLE_MAX, idlePids, processPool } from './pool.ts';
 export {
   type AppMethod,
   type ClientMessage,

@@ -51,6 +51,7 @@ function start({ id, command, cwd, env, port, signal }) {
   });
   entry.child = child;
   announce('spawned', child.pid);
+  if (child.pid !== undefined) post(entry, { kind: 'pid', pid: child.pid });
   let partial = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk) => {

@@ -30,11 +30,14 @@ export type SimulatorMessage =
   | { type: 'response'; fetchId: number; error: string }
   | { type: 'timer'; timerId: number }
   | { type: 'surroundings'; event: 'online' | 'offline' | 'foreground' | 'background' }
+  // Only to a client that declared `reusable`: this incarnation is killed, the process stays.
+  | { type: 'kill' }
   // Answers to queries, inside a turn:
   | { type: 'random'; value: number }
   | { type: 'uuid'; value: string }
   | { type: 'now'; value: number }
-  | { type: 'crashPoint'; kill: false };
+  // `kill: true` only to a reusable client: the incarnation dies right there, the process stays.
+  | { type: 'crashPoint'; kill: boolean };
 
 /** Client → simulator. */
 export type ClientMessage =
@@ -47,6 +50,8 @@ export type ClientMessage =
       collections?: string[];
       crashPoints?: string[];
       description?: string;
+      /** The process may serve later incarnations (it understands the `kill` event). */
+      reusable?: boolean;
     }
   | { type: 'result'; id: number; value?: unknown; error?: string }
   | { type: 'fetch'; fetchId: number; method: string; url: string; headers?: Record<string, string>; body?: string }
@@ -73,7 +78,12 @@ const isString = (value: unknown): value is string => typeof value === 'string';
 /** What each message type needs beyond `type`, as a check that returns the problem or undefined. */
 const SHAPES: Record<ClientMessage['type'], (m: Record<string, unknown>) => string | undefined> = {
   done: () => undefined,
-  hello: (m) => (isString(m.name) && m.name !== '' && isObject(m.policy) ? undefined : 'needs `name` and `policy`'),
+  hello: (m) =>
+    !isString(m.name) || m.name === '' || !isObject(m.policy)
+      ? 'needs `name` and `policy`'
+      : m.reusable !== undefined && typeof m.reusable !== 'boolean'
+        ? '`reusable` must be true or false'
+        : undefined,
   result: (m) =>
     !isId(m.id)
       ? 'needs a numeric `id`'

@@ -15,6 +15,7 @@ import type { TimerId } from '../../kernel/clock.ts';
 import type { ClientEnv, SyncClient } from '../contract.ts';
 import { DeviceKilled } from '../contract.ts';
 import { type ChannelRead, ProcessChannel } from './channel.ts';
+import { giveIdle, processPool, takeIdle } from './pool.ts';
 import {
   type AppMethod,
   type ClientMessage,
@@ -34,6 +35,11 @@ export interface SessionOptions {
   startTimeoutMs: number;
   cwd?: string;
   env?: Record<string, string>;
+  /**
+   * The client declared `reusable`: a kill ends the incarnation inside the child (a `kill`
+   * event, or `kill: true` at a crash point), which then waits in the pool for the next start.
+   */
+  reusable?: boolean;
 }
 
 /** A process client broke the protocol; the message says which device, which step, and what. */
@@ -49,6 +55,9 @@ export const MESSAGES_PER_TURN_MAX = 100_000;
 
 const LINE_SHOWN_MAX = 200;
 
+/** Messages after which the child waits for an answer. */
+const QUERIES = new Set<ClientMessage['type']>(['random', 'uuid', 'now', 'crashPoint']);
+
 interface PendingCall {
   method: AppMethod;
   resolve: (value: unknown) => void;
@@ -57,6 +66,8 @@ interface PendingCall {
 
 export class ProcessSession {
   private readonly channel: ProcessChannel;
+  /** What the child was started with (its key in the pool of idle children). */
+  private readonly poolKey: string;
   private readonly calls = new Map<number, PendingCall>();
   private readonly fetches = new Map<number, AbortController>();
   private readonly timers = new Map<number, TimerId>();
@@ -64,6 +75,8 @@ export class ProcessSession {
   private failure: ProcessClientError | undefined;
   private killed = false;
   private inTurn = false;
+  /** A reusable child's incarnation was killed inside the current turn: the turn ends it. */
+  private killedInTurn = false;
   /** After the start turn: failures are reported from then on (a failed start is reported by the host). */
   private started = false;
 
@@ -71,8 +84,15 @@ export class ProcessSession {
     private readonly env: ClientEnv,
     private readonly options: SessionOptions,
   ) {
+    this.poolKey = JSON.stringify([options.command, options.cwd, options.env, env.deviceId]);
+    this.channel = (options.reusable ? takeIdle(this.poolKey) : undefined) ?? this.spawn();
+  }
+
+  private spawn(): ProcessChannel {
+    const { env, options } = this;
     const environment = { ...process.env, ...options.env, SYNCSTORM_DEVICE: env.deviceId, PYTHONUNBUFFERED: '1' };
-    this.channel = new ProcessChannel({
+    processPool.spawned++;
+    return new ProcessChannel({
       command: options.command,
       env: environment,
       ...(options.cwd ? { cwd: options.cwd } : {}),
@@ -153,6 +173,10 @@ export class ProcessSession {
       else throw error;
     } finally {
       this.inTurn = false;
+      if (this.killedInTurn) {
+        this.killedInTurn = false;
+        this.retire(false);
+      }
     }
   }
 
@@ -218,7 +242,12 @@ export class ProcessSession {
         this.answer({ type: 'now', value: env.clock.now() });
         break;
       case 'crashPoint':
-        env.crashPoint(message.name); // throws DeviceKilled when the simulator kills the device here
+        try {
+          env.crashPoint(message.name); // throws DeviceKilled when the simulator kills the device here
+        } catch (error) {
+          if (this.killedInTurn) this.answer({ type: 'crashPoint', kill: true });
+          throw error;
+        }
         this.answer({ type: 'crashPoint', kill: false });
         break;
       case 'hello':
@@ -294,12 +323,53 @@ export class ProcessSession {
     if (this.started) this.env.reportError(error);
   }
 
-  /** The simulator killed this incarnation: so dies the process. */
+  /**
+   * The simulator killed this incarnation: so dies the process, or, for a reusable client,
+   * the incarnation inside it (at once between turns, when the turn returns inside one).
+   */
   private onKilled(): void {
     if (this.killed) return;
     this.killed = true;
-    this.channel.kill();
+    if (this.options.reusable !== true || this.failure !== undefined) this.channel.kill();
+    else if (this.inTurn) this.killedInTurn = true;
+    else this.retire(true);
     for (const call of this.calls.values()) call.reject(new DeviceKilled(this.env.deviceId, 'killed'));
     this.calls.clear();
+  }
+
+  /**
+   * Ends a reusable child's killed incarnation: the rest of the turn it was killed in (if
+   * any), then the `kill` turn. Nothing of it reaches the run. A child that does not end
+   * them cleanly is killed; one that does waits in the pool for the next start.
+   */
+  private retire(betweenTurns: boolean): void {
+    if (betweenTurns || this.endTurnOfTheDead()) {
+      processTraffic.turns++;
+      this.channel.send('{"type":"kill"}');
+      if (this.endTurnOfTheDead()) {
+        giveIdle(this.poolKey, this.channel);
+        return;
+      }
+    }
+    this.channel.kill();
+  }
+
+  /** Reads a dead incarnation's messages up to `done`; false if it never comes or the child waits for an answer. */
+  private endTurnOfTheDead(): boolean {
+    for (let count = 0; count < MESSAGES_PER_TURN_MAX; count++) {
+      const read = this.channel.read(this.options.turnTimeoutMs);
+      if (!('line' in read)) return false;
+      processTraffic.lines++;
+      let type: ClientMessage['type'];
+      try {
+        type = parseClientMessage(read.line).type;
+      } catch (error) {
+        if (error instanceof ProtocolError) return false;
+        throw error;
+      }
+      if (type === 'done') return true;
+      if (QUERIES.has(type)) return false;
+    }
+    return false;
   }
 }
