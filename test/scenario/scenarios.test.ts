@@ -31,6 +31,7 @@ describe('scenarios/: the test plan', () => {
       'duplicate-replay',
       'edit-vs-delete',
       'five-devices-converge',
+      'kept-version-after-a-restore',
       'offline-create-restart',
       'offline-delete-recreate',
       'offline-five-updates',
