@@ -8,7 +8,7 @@
  * points, the surroundings and the kill signal. Each incarnation draws from streams of its
  * own, forked off the host's by `incarnation-<n>`: 'uuid', 'random' and 'globals'.
  */
-import type { ClientEnv, ClientLogEvent, Surroundings } from '../client/contract.ts';
+import type { ClientEnv, ClientFactory, ClientLogEvent, Surroundings, SyncClient } from '../client/contract.ts';
 import { assert } from '../kernel/assert.ts';
 import { DeviceClock } from '../kernel/clock.ts';
 import { createDeviceContext, type DeviceContext, runInDevice } from '../kernel/device-context.ts';
@@ -20,8 +20,11 @@ import type { Rng } from '../kernel/rng.ts';
 import type { Scheduler } from '../kernel/scheduler.ts';
 import type { Trace } from '../kernel/trace.ts';
 import type { Network } from '../net/index.ts';
+import { inDevice } from './in-device.ts';
 import type { DeviceLocks } from './instance-locks.ts';
 import { DeviceStorage, type StorageMode, type StorageVault } from './storage.ts';
+
+const CLIENT_METHODS = ['create', 'update', 'delete', 'list', 'sync', 'pendingCount', 'conflicts', 'resolve'] as const;
 
 /** What an incarnation takes from its host's options (sim/device's DeviceHostOptions). */
 export interface IncarnationOptions {
@@ -92,8 +95,24 @@ export class DeviceIncarnation {
     this.context = context;
   }
 
+  /** Calls the client's `start(env)` as the device's code; its value goes to `adopt`. */
+  start(factory: ClientFactory, services: IncarnationServices): Promise<SyncClient> {
+    const env = this.env(services);
+    return runInDevice(this.context, () => factory.start(env));
+  }
+
+  /** What `start` returned, each method run as the device's code; throws if it is no SyncClient. */
+  adopt(started: SyncClient): SyncClient {
+    const client = inDevice(started, this.context);
+    const missing = CLIENT_METHODS.filter(
+      (method) => typeof (client as unknown as Record<string, unknown>)?.[method] !== 'function',
+    );
+    if (missing.length > 0) throw new TypeError(`start(env) returned no SyncClient (missing ${missing.join(', ')})`);
+    return client;
+  }
+
   /** The env the incarnation's client is started with. */
-  env(services: IncarnationServices): ClientEnv {
+  private env(services: IncarnationServices): ClientEnv {
     const { options, place, life } = this;
     const rng = options.rng.fork(`incarnation-${life.number}`);
     const uuidRng = rng.fork('uuid');

@@ -1,23 +1,21 @@
 /**
  * @module sim/device
- * The host of one device: builds the `ClientEnv` of each incarnation (fetch through the
- * simulated network, a skewed clock whose timers die with the incarnation, seeded random
- * and uuid, tracked SQLite storage, log into the trace, crash points, the OS surroundings),
- * starts the client, kills it and restarts it from the same files. Errors of the client
- * under test (a throwing start, a throwing or hanging app call) are recorded as
- * `device.error` and kept in `errors`; they never crash the simulator.
+ * The host of one device: starts its client in an incarnation (sim/device-incarnation: the
+ * `ClientEnv`, storage, clock and context of one life), kills it (at once, or at an armed
+ * crash point) and restarts it from the same files; sets what the OS reports
+ * (sim/device-surroundings) and the device's clock skew; runs bounded app calls
+ * (sim/device-call). Errors of the client under test (a throwing start, a throwing or
+ * hanging app call) are recorded as `device.error` and kept in `errors`; they never crash
+ * the simulator.
  * A device runs one instance of the app; a client with `capabilities.instances` may get
  * further ones beside it (`openInstance`): each is a host of its own, named `<device>#<n>`
  * in the trace, on the device's network link, storage and locks. Killing the device's first
  * instance kills the whole device, further instances included (sim/instances.ts).
- * What one incarnation holds and is handed is sim/device-incarnation; the surroundings are
- * sim/device-surroundings; bounded app calls are sim/device-call.
  */
 import { join } from 'node:path';
 import type { ClientFactory, SurroundingsEvent, SyncClient } from '../client/contract.ts';
 import { DeviceKilled } from '../client/contract.ts';
 import { assert } from '../kernel/assert.ts';
-import { runInDevice } from '../kernel/device-context.ts';
 import { Incarnation } from '../kernel/incarnation.ts';
 import { LeakLog } from '../kernel/leaks.ts';
 import type { OutsideWaits } from '../kernel/outside-waits.ts';
@@ -29,7 +27,6 @@ import type { Network } from '../net/index.ts';
 import { type CallOptions, type CallOutcome, callClient } from './device-call.ts';
 import { DeviceIncarnation } from './device-incarnation.ts';
 import { DeviceSurroundings } from './device-surroundings.ts';
-import { inDevice } from './in-device.ts';
 import { DeviceLocks } from './instance-locks.ts';
 import { DeviceStorage, type StorageMode, type StorageVault } from './storage.ts';
 
@@ -74,8 +71,6 @@ export interface HostError {
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
-
-const CLIENT_METHODS = ['create', 'update', 'delete', 'list', 'sync', 'pendingCount', 'conflicts', 'resolve'] as const;
 
 export class DeviceHost {
   readonly deviceId: string;
@@ -267,10 +262,9 @@ export class DeviceHost {
       locks: this.locks,
     });
     this.now = now;
-    const context = now.context;
     let client: SyncClient;
     try {
-      const env = now.env({
+      const started = now.start(this.options.factory, {
         reportError: (error) => {
           if (life.alive) this.report(life, `client error: ${describe(error)}`);
         },
@@ -278,11 +272,7 @@ export class DeviceHost {
         surroundings: this.surroundings.view(life),
         logged: (type) => this.onClientLog?.(type),
       });
-      client = inDevice(await runInDevice(context, () => this.options.factory.start(env)), context);
-      const missing = CLIENT_METHODS.filter(
-        (method) => typeof (client as unknown as Record<string, unknown>)?.[method] !== 'function',
-      );
-      if (missing.length > 0) throw new TypeError(`start(env) returned no SyncClient (missing ${missing.join(', ')})`);
+      client = now.adopt(await started);
     } catch (error) {
       if (!life.alive) return; // killed at a crash point during start: a kill, not an error
       this.shutDown(now);
