@@ -1,24 +1,22 @@
 /**
  * @module sim/executor
- * Carries out a plan's steps. User actions (create, update, delete, resolve, sync) run one
- * at a time per device, as a person does, each bounded by a watchdog; network and device
- * steps (offline, partition, kill ...) take effect at once. Before each write the device's
- * view of the record is read and recorded with the write, so the checkers know what the
- * writer had seen. A user action of a live client that throws, hangs past ACTION_TIMEOUT_MS
+ * Carries out a plan's steps. User actions (create, update, delete, resolve, sync; what each
+ * does is sim/user-actions) run one at a time per device, as a person does, each bounded by a
+ * watchdog; network and device steps (offline, partition, kill ...) take effect at once.
+ * A user action of a live client that throws, hangs past ACTION_TIMEOUT_MS
  * of virtual time or returns a malformed value is a client error (sim/client-errors):
  * every app call is local-first and `sync()` never throws for network or server errors.
  */
-import type { Resolution, SyncClient } from '../client/contract.ts';
 import type { Scheduler } from '../kernel/scheduler.ts';
 import type { Subscription } from '../server/subscription.ts';
 import type { ClientError } from './client-errors.ts';
 import type { DeviceHost } from './device.ts';
-import { writtenValue } from './fields.ts';
 import { instanceHost, instanceName, openInstance } from './instances.ts';
 import { ANY_CRASH_POINT } from './nemesis.ts';
 import type { Step } from './plan.ts';
-import { initialFields, patchFor } from './values.ts';
-import { readConflicts, readRecord, readView } from './views.ts';
+import { USER_ACTIONS, UserActions, type UserStep } from './user-actions.ts';
+import { patchFor } from './values.ts';
+import { readView } from './views.ts';
 import { drive, type Outcome, within } from './watchdog.ts';
 import type { World } from './world.ts';
 
@@ -41,17 +39,7 @@ export function callError(call: string, what: string, outcome: { error: string; 
   return { error: { kind, message } as ClientError, sameAs: `${kind}\n${what}\n${outcome.error}` };
 }
 
-interface RecordRef {
-  collection: string;
-  id: string;
-}
-
-type UserStep = Extract<Step, { do: 'create' | 'update' | 'delete' | 'resolve' | 'sync' | 'subscribe' }>;
-
-const USER_ACTIONS = new Set(['create', 'update', 'delete', 'resolve', 'sync', 'subscribe']);
-
 export class StepExecutor {
-  private readonly refs = new Map<string, RecordRef>();
   /** Per device: the queue of user actions, and the incarnation it belongs to. */
   private readonly chains = new Map<string, { host: DeviceHost; incarnation: number; tail: Promise<void> }>();
 
@@ -66,10 +54,18 @@ export class StepExecutor {
     readonly instances = false,
     /** True for a client that declares `capabilities.subscriptions`: subscribe steps reach it. */
     readonly subscriptionsCapable = false,
-  ) {}
+  ) {
+    const hostOf = (device: string) => this.host(device);
+    this.actions = new UserActions(world, collections, hostOf, conflictInbox, subscriptionsCapable);
+  }
+
+  /** What each user action does (sim/user-actions). */
+  private readonly actions: UserActions;
 
   /** Per device: the subscription its last completed subscribe step set (absent: everything). */
-  readonly subscriptions = new Map<string, Subscription | null>();
+  get subscriptions(): Map<string, Subscription | null> {
+    return this.actions.subscriptions;
+  }
 
   /** Per device: how many further instances were opened so far (each opening draws from its own stream). */
   private readonly openings = new Map<string, number>();
@@ -100,7 +96,7 @@ export class StepExecutor {
       const host = instanceHost(this.world, userStep.device, userStep.instance);
       if (host === undefined) {
         const name = instanceName(userStep.device, userStep.instance);
-        this.skip(name, index, `instance ${userStep.instance} is not open`);
+        this.actions.skip(name, index, `instance ${userStep.instance} is not open`);
         return;
       }
       const incarnation = host.incarnation;
@@ -141,7 +137,7 @@ export class StepExecutor {
     const label = `${step.do} on ${host.deviceId}`;
     const outcome = await within(
       this.scheduler,
-      this.userAction(client, { ...step, device }, index, attempt, host),
+      this.actions.run(client, { ...step, device }, index, attempt, host),
       ACTION_TIMEOUT_MS,
       label,
     );
@@ -164,115 +160,10 @@ export class StepExecutor {
     }
   }
 
-  /** Runs one user action; `attempt` receives what the write carries before the client is called. */
-  private async userAction(
-    client: SyncClient,
-    step: UserStep,
-    index: number,
-    attempt: Record<string, unknown>,
-    host: DeviceHost,
-  ): Promise<void> {
-    const trace = this.world.trace;
-    const device = step.device;
-    const on = host.instanceNumber === 1 ? {} : { instance: host.instanceNumber };
-    switch (step.do) {
-      case 'create': {
-        const fields = initialFields(device, index, step.fields);
-        Object.assign(attempt, { collection: step.collection, fields });
-        const id = await client.create(step.collection, fields);
-        this.refs.set(step.ref, { collection: step.collection, id });
-        trace.record('user.create', {
-          device,
-          ...on,
-          incarnation: this.host(device).incarnation,
-          step: index,
-          collection: step.collection,
-          id,
-          fields,
-        });
-        return;
-      }
-      case 'update': {
-        const target = this.refs.get(step.ref);
-        const seen = target ? await readRecord(client, target.collection, target.id) : null;
-        if (!target || !seen) return this.skip(device, index, `record ${step.ref} is not on the device`);
-        const patch = patchFor(device, index, step.ops, seen);
-        if (patch.length === 0) return this.skip(device, index, 'nothing to change');
-        Object.assign(attempt, { collection: target.collection, id: target.id, patch });
-        await client.update(target.collection, target.id, patch);
-        trace.record('user.update', {
-          device,
-          ...on,
-          step: index,
-          collection: target.collection,
-          id: target.id,
-          patch,
-          seen,
-        });
-        return;
-      }
-      case 'delete': {
-        const target = this.refs.get(step.ref);
-        const seen = target ? await readRecord(client, target.collection, target.id) : null;
-        if (!target || !seen) return this.skip(device, index, `record ${step.ref} is not on the device`);
-        Object.assign(attempt, { collection: target.collection, id: target.id });
-        await client.delete(target.collection, target.id);
-        trace.record('user.delete', { device, ...on, step: index, collection: target.collection, id: target.id, seen });
-        return;
-      }
-      case 'resolve': {
-        if (!this.conflictInbox) return this.skip(device, index, 'the client has no conflict inbox');
-        const conflicts = await readConflicts(client);
-        const conflict = conflicts[0];
-        if (conflict === undefined) return this.skip(device, index, 'no conflict to resolve');
-        const resolution = this.resolution(step.choice, device, index, conflict.field, conflict.local, conflict.remote);
-        Object.assign(attempt, { conflict, resolution });
-        await client.resolve(conflict.id, resolution);
-        trace.record('user.resolve', { device, ...on, step: index, conflict, resolution });
-        return;
-      }
-      case 'subscribe': {
-        if (!this.subscriptionsCapable || client.subscribe === undefined)
-          return this.skip(device, index, 'the client does not declare capabilities.subscriptions');
-        await client.subscribe(step.subscription);
-        this.subscriptions.set(device, step.subscription);
-        trace.record('user.subscribe', { device, ...on, step: index, subscription: step.subscription });
-        return;
-      }
-      case 'sync': {
-        const result = await client.sync();
-        trace.record('user.sync', { device, ...on, step: index, result });
-        const view = await readView(client, this.collections, this.conflictInbox);
-        trace.record('device.view', { device: host.deviceId, reason: 'step', ...view });
-        return;
-      }
-    }
-  }
-
-  private resolution(
-    choice: 'keep-local' | 'keep-remote' | 'merged',
-    device: string,
-    index: number,
-    field: string | undefined,
-    local: unknown,
-    remote: unknown,
-  ): Resolution {
-    if (choice !== 'merged' || field === undefined) return { choice: choice === 'merged' ? 'keep-local' : choice };
-    if (Array.isArray(local) || Array.isArray(remote)) {
-      const union = new Set<string>([...(Array.isArray(local) ? local : []), ...(Array.isArray(remote) ? remote : [])]);
-      return { choice: 'merged', value: [...union].sort() };
-    }
-    return { choice: 'merged', value: writtenValue(device, index, field) };
-  }
-
-  private skip(device: string, index: number, reason: string): void {
-    this.world.trace.record('user.skip', { device, step: index, reason });
-  }
-
   private async runWorldStep(step: Exclude<Step, UserStep>, index: number): Promise<void> {
     const { network, server, trace } = this.world;
     if (step.do === 'server-write') {
-      const target = this.refs.get(step.ref);
+      const target = this.actions.refs.get(step.ref);
       if (!target) return;
       const patch = patchFor('server', index, step.ops, null);
       server.automationWrite(target.collection, target.id, patch);
@@ -318,11 +209,11 @@ export class StepExecutor {
       this.openings.set(step.device, opening);
       const capable = this.instances;
       const skipped = await openInstance(this.world, { device: step.device, number, opening, capable });
-      if (skipped !== undefined) this.skip(name, index, skipped);
+      if (skipped !== undefined) this.actions.skip(name, index, skipped);
       return;
     }
     const host = instanceHost(this.world, step.device, number);
-    if (host === undefined) return this.skip(name, index, `instance ${number} is not open`);
+    if (host === undefined) return this.actions.skip(name, index, `instance ${number} is not open`);
     if (step.do === 'kill' && step.point !== undefined) {
       host.armCrashPoint(step.point);
       return;
