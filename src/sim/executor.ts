@@ -2,8 +2,8 @@
  * @module sim/executor
  * Carries out a plan's steps. User actions (create, update, delete, resolve, sync; what each
  * does is sim/user-actions) run one at a time per device, as a person does, each bounded by a
- * watchdog; network and device steps (offline, partition, kill ...) take effect at once.
- * A user action of a live client that throws, hangs past ACTION_TIMEOUT_MS
+ * watchdog; network and device steps (offline, partition, kill ...; sim/world-steps) take
+ * effect at once. A user action of a live client that throws, hangs past ACTION_TIMEOUT_MS
  * of virtual time or returns a malformed value is a client error (sim/client-errors):
  * every app call is local-first and `sync()` never throws for network or server errors.
  */
@@ -11,14 +11,12 @@ import type { Scheduler } from '../kernel/scheduler.ts';
 import type { Subscription } from '../server/subscription.ts';
 import type { ClientError } from './client-errors.ts';
 import type { DeviceHost } from './device.ts';
-import { instanceHost, instanceName, openInstance } from './instances.ts';
-import { ANY_CRASH_POINT } from './nemesis.ts';
+import { instanceHost, instanceName } from './instances.ts';
 import type { Step } from './plan.ts';
 import { USER_ACTIONS, UserActions, type UserStep } from './user-actions.ts';
-import { patchFor } from './values.ts';
-import { readView } from './views.ts';
 import { drive, type Outcome, within } from './watchdog.ts';
 import type { World } from './world.ts';
+import { type WorldStep, WorldSteps } from './world-steps.ts';
 
 /** Virtual time a user action (or start()) may take before it counts as hung: 10 minutes. */
 export const ACTION_TIMEOUT_MS = 10 * 60_000;
@@ -45,7 +43,7 @@ export class StepExecutor {
 
   constructor(
     private readonly world: World,
-    private readonly collections: readonly string[],
+    collections: readonly string[],
     /** Where client errors go (sim/simulation collects them into the result). */
     readonly reportClientError: ClientErrorReport = () => undefined,
     /** False for a client that declares no conflict inbox: its conflicts are not read, resolve steps are skipped. */
@@ -56,19 +54,29 @@ export class StepExecutor {
     readonly subscriptionsCapable = false,
   ) {
     const hostOf = (device: string) => this.host(device);
-    this.actions = new UserActions(world, collections, hostOf, conflictInbox, subscriptionsCapable);
+    const actions = new UserActions({ world, collections, hostOf, conflictInbox, subscriptionsCapable });
+    const forget = (deviceId: string) => this.chains.delete(deviceId);
+    this.actions = actions;
+    this.worldSteps = new WorldSteps({
+      world,
+      collections,
+      conflictInbox,
+      instancesCapable: instances,
+      actions,
+      hostOf,
+      forget,
+    });
   }
 
   /** What each user action does (sim/user-actions). */
   private readonly actions: UserActions;
+  /** What each step of the world does (sim/world-steps). */
+  private readonly worldSteps: WorldSteps;
 
   /** Per device: the subscription its last completed subscribe step set (absent: everything). */
   get subscriptions(): Map<string, Subscription | null> {
     return this.actions.subscriptions;
   }
-
-  /** Per device: how many further instances were opened so far (each opening draws from its own stream). */
-  private readonly openings = new Map<string, number>();
 
   private get scheduler(): Scheduler {
     return this.world.scheduler;
@@ -108,7 +116,7 @@ export class StepExecutor {
       this.chains.set(host.deviceId, { host, incarnation, tail });
       return;
     }
-    void this.runWorldStep(step as Exclude<Step, UserStep>, index).catch((error: unknown) => {
+    void this.worldSteps.run(step as WorldStep, index).catch((error: unknown) => {
       this.world.trace.record('sim.error', { step: index, message: String(error) });
       // A restart runs the client's start(): one that throws is the client's error.
       if (step.do === 'restart' || step.do === 'open-instance') {
@@ -160,85 +168,6 @@ export class StepExecutor {
     }
   }
 
-  private async runWorldStep(step: Exclude<Step, UserStep>, index: number): Promise<void> {
-    const { network, server, trace } = this.world;
-    if (step.do === 'server-write') {
-      const target = this.actions.refs.get(step.ref);
-      if (!target) return;
-      const patch = patchFor('server', index, step.ops, null);
-      server.automationWrite(target.collection, target.id, patch);
-      return;
-    }
-    if (step.do === 'heal') return;
-    const host = this.host(step.device);
-    if (step.do === 'open-instance' || step.do === 'close-instance' || (step.do === 'kill' && (step.instance ?? 1) > 1))
-      return this.instanceStep(step, index);
-    trace.record('sim.step', { device: step.device, step: index, do: step.do });
-    switch (step.do) {
-      case 'offline':
-        return host.setOnline(false);
-      case 'online':
-        return host.setOnline(true);
-      case 'partition':
-        return network.partition(step.device, step.direction);
-      case 'repair':
-        return network.repair(step.device);
-      case 'background':
-        return host.setForeground(false);
-      case 'foreground':
-        return host.setForeground(true);
-      case 'skew':
-        return host.setSkew(step.ms);
-      case 'kill':
-        return this.kill(host, step.point);
-      case 'restart':
-        return this.restart(host);
-    }
-  }
-
-  /** Opens, closes or kills a further instance of a device's app (sim/instances.ts). */
-  private async instanceStep(
-    step: Extract<Step, { do: 'open-instance' | 'close-instance' | 'kill' }>,
-    index: number,
-  ): Promise<void> {
-    const number = step.instance ?? 1;
-    const name = `${step.device}#${number}`;
-    this.world.trace.record('sim.step', { device: name, step: index, do: step.do });
-    if (step.do === 'open-instance') {
-      const opening = (this.openings.get(step.device) ?? 0) + 1;
-      this.openings.set(step.device, opening);
-      const capable = this.instances;
-      const skipped = await openInstance(this.world, { device: step.device, number, opening, capable });
-      if (skipped !== undefined) this.actions.skip(name, index, skipped);
-      return;
-    }
-    const host = instanceHost(this.world, step.device, number);
-    if (host === undefined) return this.actions.skip(name, index, `instance ${number} is not open`);
-    if (step.do === 'kill' && step.point !== undefined) {
-      host.armCrashPoint(step.point);
-      return;
-    }
-    this.chains.delete(host.deviceId);
-    host.kill(step.do === 'kill' ? 'random' : 'closed');
-  }
-
-  private async kill(host: DeviceHost, point: string | undefined): Promise<void> {
-    if (!host.alive) return;
-    if (point !== undefined) {
-      host.armCrashPoint(point === ANY_CRASH_POINT ? ANY_CRASH_POINT : point);
-      return;
-    }
-    const client = host.client;
-    if (client !== undefined) {
-      // A list read resolves within promise continuations (storage is synchronous), so
-      // nothing else happens between this view and the kill.
-      const view = await readView(client, this.collections, this.conflictInbox).catch(() => undefined);
-      if (view) this.world.trace.record('device.view', { device: host.deviceId, reason: 'before-kill', ...view });
-    }
-    this.chains.delete(host.deviceId);
-    host.kill('random');
-  }
-
   /** Starts a device's first incarnation (its client's `start`), bounded by the watchdog. */
   startDevice(host: DeviceHost): Promise<Outcome<void>> {
     return drive(this.scheduler, host.start(), {
@@ -250,17 +179,7 @@ export class StepExecutor {
 
   /** Restarts a killed device and records what it shows right after. */
   restartDevice(host: DeviceHost): Promise<void> {
-    return this.restart(host);
-  }
-
-  private async restart(host: DeviceHost): Promise<void> {
-    if (host.alive) return;
-    this.chains.delete(host.deviceId);
-    await host.restart();
-    const client = host.client;
-    if (client === undefined) return;
-    const view = await readView(client, this.collections, this.conflictInbox).catch(() => undefined);
-    if (view) this.world.trace.record('device.view', { device: host.deviceId, reason: 'after-restart', ...view });
+    return this.worldSteps.restart(host);
   }
 
   /**

@@ -27,22 +27,35 @@ export type UserStep = Extract<Step, { do: 'create' | 'update' | 'delete' | 'res
 
 export const USER_ACTIONS = new Set(['create', 'update', 'delete', 'resolve', 'sync', 'subscribe']);
 
+export interface UserActionsOptions {
+  world: World;
+  collections: readonly string[];
+  /** The host of a device the plan declares (its first instance). */
+  hostOf: (device: string) => DeviceHost;
+  /** False for a client that declares no conflict inbox: its conflicts are not read, resolve steps are skipped. */
+  conflictInbox: boolean;
+  /** True for a client that declares `capabilities.subscriptions`: subscribe steps reach it. */
+  subscriptionsCapable: boolean;
+}
+
 export class UserActions {
   /** Per ref of the plan: the record its create made. */
   readonly refs = new Map<string, RecordRef>();
   /** Per device: the subscription its last completed subscribe step set (absent: everything). */
   readonly subscriptions = new Map<string, Subscription | null>();
+  private readonly world: World;
+  private readonly collections: readonly string[];
+  private readonly hostOf: (device: string) => DeviceHost;
+  private readonly conflictInbox: boolean;
+  private readonly subscriptionsCapable: boolean;
 
-  constructor(
-    private readonly world: World,
-    private readonly collections: readonly string[],
-    /** The host of a device the plan declares (its first instance). */
-    private readonly hostOf: (device: string) => DeviceHost,
-    /** False for a client that declares no conflict inbox: its conflicts are not read, resolve steps are skipped. */
-    private readonly conflictInbox: boolean,
-    /** True for a client that declares `capabilities.subscriptions`: subscribe steps reach it. */
-    private readonly subscriptionsCapable: boolean,
-  ) {}
+  constructor(options: UserActionsOptions) {
+    this.world = options.world;
+    this.collections = options.collections;
+    this.hostOf = options.hostOf;
+    this.conflictInbox = options.conflictInbox;
+    this.subscriptionsCapable = options.subscriptionsCapable;
+  }
 
   /** Runs one user action; `attempt` receives what the write carries before the client is called. */
   async run(
