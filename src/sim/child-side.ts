@@ -10,8 +10,9 @@ import { writeSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isUsageError } from '../kernel/errors.ts';
+import { EXIT_MARKER } from './child-exit.ts';
 import type { ClientErrorKind } from './client-errors.ts';
-import { type ChildFailure, type ChildReply, EXIT_MARKER } from './supervisor.ts';
+import type { ChildFailure, ChildReply } from './supervisor.ts';
 
 export type TaskHandler<T> = (task: T & { id: number }, started: () => void) => Promise<unknown>;
 

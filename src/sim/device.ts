@@ -1,30 +1,21 @@
 /**
  * @module sim/device
- * The host of one device: builds the `ClientEnv` of each incarnation (fetch through the
- * simulated network, a skewed clock whose timers die with the incarnation, seeded random
- * and uuid, tracked SQLite storage, log into the trace, crash points, the OS surroundings),
- * starts the client, kills it and restarts it from the same files. Errors of the client
- * under test (a throwing start, a throwing or hanging app call) are recorded as
- * `device.error` and kept in `errors`; they never crash the simulator.
+ * The host of one device: starts its client in an incarnation (sim/device-incarnation: the
+ * `ClientEnv`, storage, clock and context of one life), kills it (at once, or at an armed
+ * crash point) and restarts it from the same files; sets what the OS reports
+ * (sim/device-surroundings) and the device's clock skew; runs bounded app calls
+ * (sim/device-call). Errors of the client under test (a throwing start, a throwing or
+ * hanging app call) are recorded as `device.error` and kept in `errors`; they never crash
+ * the simulator.
  * A device runs one instance of the app; a client with `capabilities.instances` may get
  * further ones beside it (`openInstance`): each is a host of its own, named `<device>#<n>`
  * in the trace, on the device's network link, storage and locks. Killing the device's first
  * instance kills the whole device, further instances included (sim/instances.ts).
  */
 import { join } from 'node:path';
-import type {
-  ClientEnv,
-  ClientFactory,
-  ClientLogEvent,
-  Surroundings,
-  SurroundingsEvent,
-  SyncClient,
-} from '../client/contract.ts';
+import type { ClientFactory, SurroundingsEvent, SyncClient } from '../client/contract.ts';
 import { DeviceKilled } from '../client/contract.ts';
 import { assert } from '../kernel/assert.ts';
-import { DeviceClock } from '../kernel/clock.ts';
-import { createDeviceContext, type DeviceContext, runInDevice } from '../kernel/device-context.ts';
-import { uuidV4 } from '../kernel/ids.ts';
 import { Incarnation } from '../kernel/incarnation.ts';
 import { LeakLog } from '../kernel/leaks.ts';
 import type { OutsideWaits } from '../kernel/outside-waits.ts';
@@ -33,19 +24,17 @@ import type { Scheduler } from '../kernel/scheduler.ts';
 import type { Trace } from '../kernel/trace.ts';
 import { installVirtualGlobals } from '../kernel/virtual-globals.ts';
 import type { Network } from '../net/index.ts';
-import { inDevice } from './in-device.ts';
+import { type CallOptions, type CallOutcome, callClient } from './device-call.ts';
+import { DeviceIncarnation } from './device-incarnation.ts';
+import { DeviceSurroundings } from './device-surroundings.ts';
 import { DeviceLocks } from './instance-locks.ts';
 import { DeviceStorage, type StorageMode, type StorageVault } from './storage.ts';
-import { drive, within } from './watchdog.ts';
 
 /** Arms every crash point: the device dies at the next one its client reaches. */
 export const ANY_POINT = '*';
 
 /** The kill point of the end of a run: no incarnation follows, so nothing is saved for one. */
 export const END_OF_RUN = 'end-of-run';
-
-/** Default bound on one app call, in virtual ms. */
-export const CALL_TIMEOUT_MS_DEFAULT = 10 * 60_000;
 
 export interface DeviceHostOptions {
   deviceId: string;
@@ -74,17 +63,6 @@ export interface DeviceHostOptions {
   onDeath?: () => void;
 }
 
-/** An app call's outcome, as a value. `killed`: the device died during the call (not the client's fault). */
-export type CallOutcome<T> = { ok: true; value: T } | { ok: false; error: string; hung: boolean; killed: boolean };
-
-export interface CallOptions {
-  timeoutMs?: number;
-  /** Step the scheduler until the call settles (outside a run loop); default: race a timer (inside one). */
-  drive?: boolean;
-  /** With `drive`: bound on events. */
-  eventsMax?: number;
-}
-
 export interface HostError {
   incarnation: number;
   message: string;
@@ -94,8 +72,6 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-const CLIENT_METHODS = ['create', 'update', 'delete', 'list', 'sync', 'pendingCount', 'conflicts', 'resolve'] as const;
-
 export class DeviceHost {
   readonly deviceId: string;
   readonly errors: HostError[] = [];
@@ -103,20 +79,14 @@ export class DeviceHost {
   readonly leaks: LeakLog;
   private readonly options: DeviceHostOptions;
   private life: Incarnation | undefined;
-  private storage: DeviceStorage | undefined;
+  /** The current (or last) incarnation's storage, clock and context. */
+  private now: DeviceIncarnation | undefined;
   /** In memory mode, the committed content of each database between incarnations. */
   private readonly vault: StorageVault = new Map();
-  private clock: DeviceClock | undefined;
-  /** The current incarnation's context: its code runs inside it (kernel/device-context). */
-  private context: DeviceContext | undefined;
   private current: SyncClient | undefined;
   private armed: string | undefined;
   private skewMs: number;
-  private onlineFlag = true;
-  private foregroundFlag = true;
-  private listeners: { event: SurroundingsEvent; listener: () => void }[] = [];
-  /** Aborted when the current incarnation dies (`env.signal`). */
-  private killSignal: AbortController | undefined;
+  private readonly surroundings = new DeviceSurroundings();
   /** Locks shared by the device's instances (the first instance's, for a further one). */
   private readonly locks: DeviceLocks;
   /** Further instances of the app running beside this (first) one. */
@@ -133,8 +103,8 @@ export class DeviceHost {
     const primary = options.instanceOf?.primary;
     this.locks = primary === undefined ? new DeviceLocks() : primary.locks;
     if (primary !== undefined) {
-      this.onlineFlag = primary.onlineFlag;
-      this.foregroundFlag = primary.foregroundFlag;
+      this.surroundings.online = primary.surroundings.online;
+      this.surroundings.foreground = primary.surroundings.foreground;
       this.skewMs = primary.skewMs;
     }
     installVirtualGlobals();
@@ -194,11 +164,11 @@ export class DeviceHost {
   }
 
   get online(): boolean {
-    return this.onlineFlag;
+    return this.surroundings.online;
   }
 
   get foreground(): boolean {
-    return this.foregroundFlag;
+    return this.surroundings.foreground;
   }
 
   get directory(): string {
@@ -207,7 +177,7 @@ export class DeviceHost {
 
   /** Open SQLite handles of the current incarnation. */
   get openHandles(): number {
-    return this.storage?.openHandles ?? 0;
+    return this.now?.storage.openHandles ?? 0;
   }
 
   /** First start, on empty storage. Rejects (after recording device.error) if the client's start throws. */
@@ -233,7 +203,7 @@ export class DeviceHost {
     if (life === undefined || !life.alive) return;
     // The device's first instance is the app: when it dies, every instance beside it dies too.
     for (const extra of [...this.extras]) extra.kill(point);
-    this.shutDown(life, point !== END_OF_RUN);
+    this.shutDown(this.now as DeviceIncarnation, point !== END_OF_RUN);
     this.options.trace.record('device.kill', { device: this.deviceId, incarnation: life.number, point });
     this.options.onDeath?.();
   }
@@ -247,15 +217,15 @@ export class DeviceHost {
   setOnline(online: boolean): void {
     this.options.network.setOnline(this.device, online);
     for (const extra of this.extras) extra.setOnline(online);
-    if (online === this.onlineFlag) return;
-    this.onlineFlag = online;
+    if (online === this.surroundings.online) return;
+    this.surroundings.online = online;
     this.emit(online ? 'online' : 'offline');
   }
 
   setForeground(foreground: boolean): void {
     for (const extra of this.extras) extra.setForeground(foreground);
-    if (foreground === this.foregroundFlag) return;
-    this.foregroundFlag = foreground;
+    if (foreground === this.surroundings.foreground) return;
+    this.surroundings.foreground = foreground;
     this.emit(foreground ? 'foreground' : 'background');
   }
 
@@ -263,7 +233,7 @@ export class DeviceHost {
   setSkew(skewMs: number): void {
     assert(Number.isFinite(skewMs), `DeviceHost.setSkew: ${skewMs} is not finite`);
     this.skewMs = skewMs;
-    if (this.clock !== undefined) this.clock.skewMs = skewMs;
+    if (this.now !== undefined) this.now.clock.skewMs = skewMs;
     for (const extra of this.extras) extra.setSkew(skewMs);
   }
 
@@ -271,48 +241,41 @@ export class DeviceHost {
    * Runs an app call with a bound, returning its outcome as a value. A throw or a hang of a
    * live client is recorded as device.error; a call cut short by a kill is not.
    */
-  async call<T>(
-    label: string,
-    fn: (client: SyncClient) => Promise<T>,
-    options: CallOptions = {},
-  ): Promise<CallOutcome<T>> {
-    const life = this.life;
-    const client = this.client;
-    if (life === undefined || client === undefined)
-      return { ok: false, error: `${label}: device is down`, hung: false, killed: true };
-    let promise: Promise<T>;
-    try {
-      promise = Promise.resolve(fn(client));
-    } catch (error) {
-      promise = Promise.reject(error);
-    }
-    const timeoutMs = options.timeoutMs ?? CALL_TIMEOUT_MS_DEFAULT;
-    const outcome = options.drive
-      ? await drive(this.options.scheduler, promise, { timeoutMs, eventsMax: options.eventsMax ?? 1_000_000, label })
-      : await within(this.options.scheduler, promise, timeoutMs, label);
-    if (outcome.ok) return outcome;
-    const killed = !life.alive;
-    if (!killed) this.report(life, `${label}: ${outcome.error}`);
-    return { ...outcome, killed };
+  call<T>(label: string, fn: (client: SyncClient) => Promise<T>, options: CallOptions = {}): Promise<CallOutcome<T>> {
+    const report = (life: Incarnation, message: string) => this.report(life, message);
+    const target = { scheduler: this.options.scheduler, life: this.life, client: this.client, report };
+    return callClient(target, label, fn, options);
   }
 
   private async boot(eventType: 'device.start' | 'device.restart'): Promise<void> {
     const life = this.life as Incarnation;
-    const share = this.options.instanceOf?.primary.storage;
-    const vault = this.options.instanceOf?.primary.vault ?? this.vault;
-    this.storage = new DeviceStorage(this.directory, life, this.options.storage ?? 'memory', vault, share);
-    const context = this.newContext(life);
+    const primary = this.options.instanceOf?.primary;
+    const now = new DeviceIncarnation(life, this.options, {
+      device: this.device,
+      name: this.deviceId,
+      instance: primary === undefined ? undefined : this.instanceNumber,
+      directory: this.directory,
+      vault: primary?.vault ?? this.vault,
+      share: primary?.now?.storage,
+      skewMs: this.skewMs,
+      leaks: this.leaks,
+      locks: this.locks,
+    });
+    this.now = now;
     let client: SyncClient;
     try {
-      const env = this.env(life);
-      client = inDevice(await runInDevice(context, () => this.options.factory.start(env)), context);
-      const missing = CLIENT_METHODS.filter(
-        (method) => typeof (client as unknown as Record<string, unknown>)?.[method] !== 'function',
-      );
-      if (missing.length > 0) throw new TypeError(`start(env) returned no SyncClient (missing ${missing.join(', ')})`);
+      const started = now.start(this.options.factory, {
+        reportError: (error) => {
+          if (life.alive) this.report(life, `client error: ${describe(error)}`);
+        },
+        crashPoint: (name) => this.crashPoint(life, name),
+        surroundings: this.surroundings.view(life),
+        logged: (type) => this.onClientLog?.(type),
+      });
+      client = now.adopt(await started);
     } catch (error) {
       if (!life.alive) return; // killed at a crash point during start: a kill, not an error
-      this.shutDown(life);
+      this.shutDown(now);
       this.options.onDeath?.();
       const message = `start of ${this.deviceId} (incarnation ${life.number}) failed: ${describe(error)}`;
       this.report(life, message);
@@ -325,33 +288,10 @@ export class DeviceHost {
     this.options.trace.record(eventType, { device: this.deviceId, incarnation: life.number, ...of });
   }
 
-  /** The incarnation's clock (its timers run as the device's code) and context. */
-  private newContext(life: Incarnation): DeviceContext {
-    const run = (callback: () => void) => runInDevice(context, callback);
-    this.clock = new DeviceClock({ scheduler: this.options.scheduler, owner: life, skewMs: this.skewMs, run });
-    const context = createDeviceContext({
-      deviceId: this.device,
-      incarnation: life,
-      clock: this.clock,
-      // A stream of its own: the draws of env.random and env.uuid stay as they were.
-      random: this.options.rng.fork(`incarnation-${life.number}`).fork('globals'),
-      virtualize: this.options.virtualGlobals ?? true,
-      leaks: this.leaks,
-      ...(this.options.outside ? { outside: this.options.outside } : {}),
-    });
-    this.context = context;
-    return context;
-  }
-
-  private shutDown(life: Incarnation, restartable = true): void {
-    life.kill();
-    const signal = this.killSignal;
-    this.killSignal = undefined;
+  private shutDown(now: DeviceIncarnation, restartable = true): void {
     this.current = undefined;
-    this.listeners = [];
-    this.storage?.closeAll(restartable);
-    // Only now: an abort handler must find the handles closed, or it could write after the kill.
-    signal?.abort();
+    this.surroundings.clear();
+    now.shutDown(restartable);
   }
 
   private report(life: Incarnation, message: string): void {
@@ -362,50 +302,8 @@ export class DeviceHost {
   private emit(event: SurroundingsEvent): void {
     const life = this.life;
     if (life === undefined || !life.alive) return;
-    const context = this.context as DeviceContext;
-    for (const entry of this.listeners.filter((candidate) => candidate.event === event)) {
-      try {
-        runInDevice(context, entry.listener);
-      } catch (error) {
-        if (life.alive) this.report(life, `'${event}' listener threw: ${describe(error)}`);
-      }
-    }
-  }
-
-  private env(life: Incarnation): ClientEnv {
-    const { options } = this;
-    const rng = options.rng.fork(`incarnation-${life.number}`);
-    const uuidRng = rng.fork('uuid');
-    const randomRng = rng.fork('random');
-    this.killSignal = new AbortController();
-    const instance = this.options.instanceOf === undefined ? {} : { instance: this.instanceNumber };
-    return {
-      deviceId: this.device,
-      ...instance,
-      locks: this.locks.for(life),
-      incarnation: life.number,
-      baseUrl: options.baseUrl ?? options.network.baseUrl,
-      fetch: options.network.fetchFor(life),
-      clock: this.clock as DeviceClock,
-      random: () => randomRng.next(),
-      uuid: () => uuidV4(uuidRng),
-      storage: this.storage as DeviceStorage,
-      log: (event) => this.log(life, event),
-      reportError: (error) => {
-        if (life.alive) this.report(life, `client error: ${describe(error)}`);
-      },
-      crashPoint: (name) => this.crashPoint(life, name),
-      surroundings: this.surroundings(life),
-      signal: this.killSignal.signal,
-    };
-  }
-
-  private log(life: Incarnation, event: ClientLogEvent): void {
-    assert(typeof event?.type === 'string' && event.type.length > 0, 'env.log: event.type must be a non-empty string');
-    if (!life.alive) return;
-    const { type, seq: _seq, t: _t, device: _device, ...data } = event;
-    this.options.trace.record(`client.${type}`, { device: this.deviceId, ...data });
-    this.onClientLog?.(type);
+    const context = (this.now as DeviceIncarnation).context;
+    this.surroundings.emit(event, life, context, (what, error) => this.report(life, `${what}: ${describe(error)}`));
   }
 
   private crashPoint(life: Incarnation, name: string): void {
@@ -415,25 +313,5 @@ export class DeviceHost {
     this.armed = undefined;
     this.kill(name);
     throw new DeviceKilled(this.device, name);
-  }
-
-  private surroundings(life: Incarnation): Surroundings {
-    const host = this;
-    return {
-      get online() {
-        return host.onlineFlag;
-      },
-      get foreground() {
-        return host.foregroundFlag;
-      },
-      on(event: SurroundingsEvent, listener: () => void): () => void {
-        assert(life.alive, `surroundings.on('${event}') called by a killed incarnation`);
-        const entry = { event, listener };
-        host.listeners.push(entry);
-        return () => {
-          host.listeners = host.listeners.filter((candidate) => candidate !== entry);
-        };
-      },
-    };
   }
 }

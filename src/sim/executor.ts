@@ -1,26 +1,22 @@
 /**
  * @module sim/executor
- * Carries out a plan's steps. User actions (create, update, delete, resolve, sync) run one
- * at a time per device, as a person does, each bounded by a watchdog; network and device
- * steps (offline, partition, kill ...) take effect at once. Before each write the device's
- * view of the record is read and recorded with the write, so the checkers know what the
- * writer had seen. A user action of a live client that throws, hangs past ACTION_TIMEOUT_MS
+ * Carries out a plan's steps. User actions (create, update, delete, resolve, sync; what each
+ * does is sim/user-actions) run one at a time per device, as a person does, each bounded by a
+ * watchdog; network and device steps (offline, partition, kill ...; sim/world-steps) take
+ * effect at once. A user action of a live client that throws, hangs past ACTION_TIMEOUT_MS
  * of virtual time or returns a malformed value is a client error (sim/client-errors):
  * every app call is local-first and `sync()` never throws for network or server errors.
  */
-import type { Resolution, SyncClient } from '../client/contract.ts';
 import type { Scheduler } from '../kernel/scheduler.ts';
 import type { Subscription } from '../server/subscription.ts';
 import type { ClientError } from './client-errors.ts';
 import type { DeviceHost } from './device.ts';
-import { writtenValue } from './fields.ts';
-import { instanceHost, instanceName, openInstance } from './instances.ts';
-import { ANY_CRASH_POINT } from './nemesis.ts';
+import { instanceHost, instanceName } from './instances.ts';
 import type { Step } from './plan.ts';
-import { initialFields, patchFor } from './values.ts';
-import { readConflicts, readRecord, readView } from './views.ts';
+import { USER_ACTIONS, UserActions, type UserStep } from './user-actions.ts';
 import { drive, type Outcome, within } from './watchdog.ts';
 import type { World } from './world.ts';
+import { type WorldStep, WorldSteps } from './world-steps.ts';
 
 /** Virtual time a user action (or start()) may take before it counts as hung: 10 minutes. */
 export const ACTION_TIMEOUT_MS = 10 * 60_000;
@@ -41,23 +37,13 @@ export function callError(call: string, what: string, outcome: { error: string; 
   return { error: { kind, message } as ClientError, sameAs: `${kind}\n${what}\n${outcome.error}` };
 }
 
-interface RecordRef {
-  collection: string;
-  id: string;
-}
-
-type UserStep = Extract<Step, { do: 'create' | 'update' | 'delete' | 'resolve' | 'sync' | 'subscribe' }>;
-
-const USER_ACTIONS = new Set(['create', 'update', 'delete', 'resolve', 'sync', 'subscribe']);
-
 export class StepExecutor {
-  private readonly refs = new Map<string, RecordRef>();
   /** Per device: the queue of user actions, and the incarnation it belongs to. */
   private readonly chains = new Map<string, { host: DeviceHost; incarnation: number; tail: Promise<void> }>();
 
   constructor(
     private readonly world: World,
-    private readonly collections: readonly string[],
+    collections: readonly string[],
     /** Where client errors go (sim/simulation collects them into the result). */
     readonly reportClientError: ClientErrorReport = () => undefined,
     /** False for a client that declares no conflict inbox: its conflicts are not read, resolve steps are skipped. */
@@ -66,13 +52,31 @@ export class StepExecutor {
     readonly instances = false,
     /** True for a client that declares `capabilities.subscriptions`: subscribe steps reach it. */
     readonly subscriptionsCapable = false,
-  ) {}
+  ) {
+    const hostOf = (device: string) => this.host(device);
+    const actions = new UserActions({ world, collections, hostOf, conflictInbox, subscriptionsCapable });
+    const forget = (deviceId: string) => this.chains.delete(deviceId);
+    this.actions = actions;
+    this.worldSteps = new WorldSteps({
+      world,
+      collections,
+      conflictInbox,
+      instancesCapable: instances,
+      actions,
+      hostOf,
+      forget,
+    });
+  }
+
+  /** What each user action does (sim/user-actions). */
+  private readonly actions: UserActions;
+  /** What each step of the world does (sim/world-steps). */
+  private readonly worldSteps: WorldSteps;
 
   /** Per device: the subscription its last completed subscribe step set (absent: everything). */
-  readonly subscriptions = new Map<string, Subscription | null>();
-
-  /** Per device: how many further instances were opened so far (each opening draws from its own stream). */
-  private readonly openings = new Map<string, number>();
+  get subscriptions(): Map<string, Subscription | null> {
+    return this.actions.subscriptions;
+  }
 
   private get scheduler(): Scheduler {
     return this.world.scheduler;
@@ -100,7 +104,7 @@ export class StepExecutor {
       const host = instanceHost(this.world, userStep.device, userStep.instance);
       if (host === undefined) {
         const name = instanceName(userStep.device, userStep.instance);
-        this.skip(name, index, `instance ${userStep.instance} is not open`);
+        this.actions.skip(name, index, `instance ${userStep.instance} is not open`);
         return;
       }
       const incarnation = host.incarnation;
@@ -112,7 +116,7 @@ export class StepExecutor {
       this.chains.set(host.deviceId, { host, incarnation, tail });
       return;
     }
-    void this.runWorldStep(step as Exclude<Step, UserStep>, index).catch((error: unknown) => {
+    void this.worldSteps.run(step as WorldStep, index).catch((error: unknown) => {
       this.world.trace.record('sim.error', { step: index, message: String(error) });
       // A restart runs the client's start(): one that throws is the client's error.
       if (step.do === 'restart' || step.do === 'open-instance') {
@@ -141,7 +145,7 @@ export class StepExecutor {
     const label = `${step.do} on ${host.deviceId}`;
     const outcome = await within(
       this.scheduler,
-      this.userAction(client, { ...step, device }, index, attempt, host),
+      this.actions.run(client, { ...step, device }, index, attempt, host),
       ACTION_TIMEOUT_MS,
       label,
     );
@@ -164,190 +168,6 @@ export class StepExecutor {
     }
   }
 
-  /** Runs one user action; `attempt` receives what the write carries before the client is called. */
-  private async userAction(
-    client: SyncClient,
-    step: UserStep,
-    index: number,
-    attempt: Record<string, unknown>,
-    host: DeviceHost,
-  ): Promise<void> {
-    const trace = this.world.trace;
-    const device = step.device;
-    const on = host.instanceNumber === 1 ? {} : { instance: host.instanceNumber };
-    switch (step.do) {
-      case 'create': {
-        const fields = initialFields(device, index, step.fields);
-        Object.assign(attempt, { collection: step.collection, fields });
-        const id = await client.create(step.collection, fields);
-        this.refs.set(step.ref, { collection: step.collection, id });
-        trace.record('user.create', {
-          device,
-          ...on,
-          incarnation: this.host(device).incarnation,
-          step: index,
-          collection: step.collection,
-          id,
-          fields,
-        });
-        return;
-      }
-      case 'update': {
-        const target = this.refs.get(step.ref);
-        const seen = target ? await readRecord(client, target.collection, target.id) : null;
-        if (!target || !seen) return this.skip(device, index, `record ${step.ref} is not on the device`);
-        const patch = patchFor(device, index, step.ops, seen);
-        if (patch.length === 0) return this.skip(device, index, 'nothing to change');
-        Object.assign(attempt, { collection: target.collection, id: target.id, patch });
-        await client.update(target.collection, target.id, patch);
-        trace.record('user.update', {
-          device,
-          ...on,
-          step: index,
-          collection: target.collection,
-          id: target.id,
-          patch,
-          seen,
-        });
-        return;
-      }
-      case 'delete': {
-        const target = this.refs.get(step.ref);
-        const seen = target ? await readRecord(client, target.collection, target.id) : null;
-        if (!target || !seen) return this.skip(device, index, `record ${step.ref} is not on the device`);
-        Object.assign(attempt, { collection: target.collection, id: target.id });
-        await client.delete(target.collection, target.id);
-        trace.record('user.delete', { device, ...on, step: index, collection: target.collection, id: target.id, seen });
-        return;
-      }
-      case 'resolve': {
-        if (!this.conflictInbox) return this.skip(device, index, 'the client has no conflict inbox');
-        const conflicts = await readConflicts(client);
-        const conflict = conflicts[0];
-        if (conflict === undefined) return this.skip(device, index, 'no conflict to resolve');
-        const resolution = this.resolution(step.choice, device, index, conflict.field, conflict.local, conflict.remote);
-        Object.assign(attempt, { conflict, resolution });
-        await client.resolve(conflict.id, resolution);
-        trace.record('user.resolve', { device, ...on, step: index, conflict, resolution });
-        return;
-      }
-      case 'subscribe': {
-        if (!this.subscriptionsCapable || client.subscribe === undefined)
-          return this.skip(device, index, 'the client does not declare capabilities.subscriptions');
-        await client.subscribe(step.subscription);
-        this.subscriptions.set(device, step.subscription);
-        trace.record('user.subscribe', { device, ...on, step: index, subscription: step.subscription });
-        return;
-      }
-      case 'sync': {
-        const result = await client.sync();
-        trace.record('user.sync', { device, ...on, step: index, result });
-        const view = await readView(client, this.collections, this.conflictInbox);
-        trace.record('device.view', { device: host.deviceId, reason: 'step', ...view });
-        return;
-      }
-    }
-  }
-
-  private resolution(
-    choice: 'keep-local' | 'keep-remote' | 'merged',
-    device: string,
-    index: number,
-    field: string | undefined,
-    local: unknown,
-    remote: unknown,
-  ): Resolution {
-    if (choice !== 'merged' || field === undefined) return { choice: choice === 'merged' ? 'keep-local' : choice };
-    if (Array.isArray(local) || Array.isArray(remote)) {
-      const union = new Set<string>([...(Array.isArray(local) ? local : []), ...(Array.isArray(remote) ? remote : [])]);
-      return { choice: 'merged', value: [...union].sort() };
-    }
-    return { choice: 'merged', value: writtenValue(device, index, field) };
-  }
-
-  private skip(device: string, index: number, reason: string): void {
-    this.world.trace.record('user.skip', { device, step: index, reason });
-  }
-
-  private async runWorldStep(step: Exclude<Step, UserStep>, index: number): Promise<void> {
-    const { network, server, trace } = this.world;
-    if (step.do === 'server-write') {
-      const target = this.refs.get(step.ref);
-      if (!target) return;
-      const patch = patchFor('server', index, step.ops, null);
-      server.automationWrite(target.collection, target.id, patch);
-      return;
-    }
-    if (step.do === 'heal') return;
-    const host = this.host(step.device);
-    if (step.do === 'open-instance' || step.do === 'close-instance' || (step.do === 'kill' && (step.instance ?? 1) > 1))
-      return this.instanceStep(step, index);
-    trace.record('sim.step', { device: step.device, step: index, do: step.do });
-    switch (step.do) {
-      case 'offline':
-        return host.setOnline(false);
-      case 'online':
-        return host.setOnline(true);
-      case 'partition':
-        return network.partition(step.device, step.direction);
-      case 'repair':
-        return network.repair(step.device);
-      case 'background':
-        return host.setForeground(false);
-      case 'foreground':
-        return host.setForeground(true);
-      case 'skew':
-        return host.setSkew(step.ms);
-      case 'kill':
-        return this.kill(host, step.point);
-      case 'restart':
-        return this.restart(host);
-    }
-  }
-
-  /** Opens, closes or kills a further instance of a device's app (sim/instances.ts). */
-  private async instanceStep(
-    step: Extract<Step, { do: 'open-instance' | 'close-instance' | 'kill' }>,
-    index: number,
-  ): Promise<void> {
-    const number = step.instance ?? 1;
-    const name = `${step.device}#${number}`;
-    this.world.trace.record('sim.step', { device: name, step: index, do: step.do });
-    if (step.do === 'open-instance') {
-      const opening = (this.openings.get(step.device) ?? 0) + 1;
-      this.openings.set(step.device, opening);
-      const capable = this.instances;
-      const skipped = await openInstance(this.world, { device: step.device, number, opening, capable });
-      if (skipped !== undefined) this.skip(name, index, skipped);
-      return;
-    }
-    const host = instanceHost(this.world, step.device, number);
-    if (host === undefined) return this.skip(name, index, `instance ${number} is not open`);
-    if (step.do === 'kill' && step.point !== undefined) {
-      host.armCrashPoint(step.point);
-      return;
-    }
-    this.chains.delete(host.deviceId);
-    host.kill(step.do === 'kill' ? 'random' : 'closed');
-  }
-
-  private async kill(host: DeviceHost, point: string | undefined): Promise<void> {
-    if (!host.alive) return;
-    if (point !== undefined) {
-      host.armCrashPoint(point === ANY_CRASH_POINT ? ANY_CRASH_POINT : point);
-      return;
-    }
-    const client = host.client;
-    if (client !== undefined) {
-      // A list read resolves within promise continuations (storage is synchronous), so
-      // nothing else happens between this view and the kill.
-      const view = await readView(client, this.collections, this.conflictInbox).catch(() => undefined);
-      if (view) this.world.trace.record('device.view', { device: host.deviceId, reason: 'before-kill', ...view });
-    }
-    this.chains.delete(host.deviceId);
-    host.kill('random');
-  }
-
   /** Starts a device's first incarnation (its client's `start`), bounded by the watchdog. */
   startDevice(host: DeviceHost): Promise<Outcome<void>> {
     return drive(this.scheduler, host.start(), {
@@ -359,17 +179,7 @@ export class StepExecutor {
 
   /** Restarts a killed device and records what it shows right after. */
   restartDevice(host: DeviceHost): Promise<void> {
-    return this.restart(host);
-  }
-
-  private async restart(host: DeviceHost): Promise<void> {
-    if (host.alive) return;
-    this.chains.delete(host.deviceId);
-    await host.restart();
-    const client = host.client;
-    if (client === undefined) return;
-    const view = await readView(client, this.collections, this.conflictInbox).catch(() => undefined);
-    if (view) this.world.trace.record('device.view', { device: host.deviceId, reason: 'after-restart', ...view });
+    return this.worldSteps.restart(host);
   }
 
   /**

@@ -10,14 +10,15 @@
  *   loading has a bound of its own (LOAD_TIME_LIMIT_MS_DEFAULT);
  * - events: the task carries the run's event bound (sim/simulation's runEventsMax).
  * A child that exits (even with code 0), dies, runs out of memory or overruns becomes a
- * ClientError for that task; the next task gets a fresh child. Nothing a child does can
+ * ClientError for that task (sim/child-exit says which); the next task gets a fresh child. Nothing a child does can
  * throw in this process: IPC errors (a child that died while a message was in flight) are
  * absorbed and reported through the child's exit. Real time is read here on purpose: it
  * bounds the simulator from outside, it never enters a run.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { deathError, type LiveChild, overrunError, readStderr, seconds } from './child-exit.ts';
 import type { ClientError } from './client-errors.ts';
 
 /** Heap of a child that runs client code, MB (`--memory-limit`). */
@@ -29,12 +30,6 @@ export const HEAP_MB_DEFAULT = 512;
 export const LOAD_TIME_LIMIT_MS_DEFAULT = 600_000;
 /** Bound on the scheduler events of one run in a child (chaos, heal and all). */
 export const RUN_EVENTS_MAX_DEFAULT = 50_000_000;
-/** A line the child writes on stderr when its client calls process.exit (child-side.ts). */
-export const EXIT_MARKER = '[syncstorm-child] ';
-/** Bytes of a child's stderr kept to explain its death. */
-const STDERR_TAIL_MAX = 16_384;
-/** What V8 writes when a heap runs out. */
-const OUT_OF_MEMORY = /heap out of memory|Reached heap limit|<--- Last few GCs --->/;
 
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
@@ -63,21 +58,8 @@ export interface ChildFailure {
   usage?: boolean;
 }
 
-interface Live {
-  process: ChildProcess;
-  stderrTail: string;
-  partialLine: string;
-  /** V8 began its out-of-memory report: the rest of stderr is not forwarded. */
-  muted: boolean;
-  exitCall?: string;
-  /** Process groups of process clients the child started and has not reaped yet. */
-  grandchildren: Set<number>;
-  disconnected: boolean;
-  closed?: { code: number | null; signal: NodeJS.Signals | null };
-}
-
 /** Kills the process clients a dead (or killed) child left behind: they run detached. */
-function reap(live: Live): void {
+function reap(live: LiveChild): void {
   for (const pid of live.grandchildren) {
     try {
       process.kill(-pid, 'SIGKILL');
@@ -94,10 +76,8 @@ interface Refable {
   unref?: () => void;
 }
 
-const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
-
 export class SupervisedChild {
-  private live: Live | undefined;
+  private live: LiveChild | undefined;
   private idNext = 1;
   private readonly heapMb: number;
 
@@ -137,7 +117,7 @@ export class SupervisedChild {
     return this.up ? this.live?.process.pid : undefined;
   }
 
-  private child(): Live {
+  private child(): LiveChild {
     const current = this.live;
     // A child that was stopped (its close may not have been seen yet) is never reused.
     if (current !== undefined && current.closed === undefined && !current.disconnected && !current.process.killed)
@@ -149,7 +129,7 @@ export class SupervisedChild {
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
-    const live: Live = {
+    const live: LiveChild = {
       process: child,
       stderrTail: '',
       partialLine: '',
@@ -166,31 +146,9 @@ export class SupervisedChild {
       reap(live);
     });
     child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (text: string) => this.onStderr(live, text));
+    child.stderr?.on('data', (text: string) => readStderr(live, text, this.options.stderr));
     this.live = live;
     return live;
-  }
-
-  private onStderr(live: Live, text: string): void {
-    live.stderrTail = (live.stderrTail + text).slice(-STDERR_TAIL_MAX);
-    const lines = (live.partialLine + text).split('\n');
-    live.partialLine = lines.pop() ?? '';
-    const shown: string[] = [];
-    for (const line of lines) {
-      if (line.startsWith(EXIT_MARKER)) {
-        const said = line.slice(EXIT_MARKER.length);
-        const pid = /^(spawned|reaped) (\d+)$/.exec(said);
-        if (pid === null) live.exitCall = said;
-        else if (pid[1] === 'spawned') live.grandchildren.add(Number(pid[2]));
-        else live.grandchildren.delete(Number(pid[2]));
-        continue;
-      }
-      if (OUT_OF_MEMORY.test(line)) live.muted = true;
-      if (!live.muted) shown.push(line);
-    }
-    if (shown.length === 0) return;
-    const write = this.options.stderr ?? ((chunk: string) => void process.stderr.write(chunk));
-    write(`${shown.join('\n')}\n`);
   }
 
   /**
@@ -223,7 +181,7 @@ export class SupervisedChild {
           started = true;
           const startedAt = performance.now(); // allowed: wall-time bound outside the simulated world
           clearTimeout(timer); // allowed: a wall-time bound outside the simulated world
-          const overrun = () => stop(this.overrun(what, performance.now() - startedAt, wallMs)); // allowed: idem
+          const overrun = () => stop(overrunError(what, performance.now() - startedAt, wallMs)); // allowed: idem
           timer = setTimeout(overrun, wallMs); // allowed: wall-time watchdog outside the simulated world
           return;
         }
@@ -232,7 +190,7 @@ export class SupervisedChild {
         done({ ok: false, error: { kind, message: reply.error }, ...(reply.usage ? { usage: true } : {}) });
       };
       const onClose = () =>
-        done({ ok: false, error: this.death(live, started ? what : `${what} (loading the client)`) });
+        done({ ok: false, error: deathError(live, started ? what : `${what} (loading the client)`, this.heapMb) });
       const onDisconnect = () => {
         // A client that closed the channel cannot answer: the child is of no further use.
         setImmediate(() => {
@@ -257,47 +215,6 @@ export class SupervisedChild {
         live.process.kill('SIGKILL');
       }
     });
-  }
-
-  private overrun(what: string, elapsedMs: number, limitMs: number): ClientError {
-    return {
-      kind: 'client-timeout',
-      message: `${what}: stopped after ${seconds(elapsedMs)} of wall time without finishing (limit ${seconds(limitMs)} from the client's start: a client that never yields, or a run too big for --run-time-limit)`,
-    };
-  }
-
-  /** Why the child is gone, as a client error. */
-  private death(live: Live, what: string): ClientError {
-    const { code, signal } = live.closed ?? { code: live.process.exitCode, signal: live.process.signalCode };
-    if (OUT_OF_MEMORY.test(live.stderrTail)) {
-      return {
-        kind: 'client-out-of-memory',
-        message: `${what}: ran out of memory (heap limit ${this.heapMb} MB, --memory-limit)`,
-      };
-    }
-    const lastLine = live.stderrTail
-      .trim()
-      .split('\n')
-      .filter((line) => !line.startsWith(EXIT_MARKER) && line.trim() !== '')
-      .pop();
-    const said = lastLine === undefined ? '' : ` Its last stderr line: ${lastLine.trim().slice(0, 300)}`;
-    if (live.exitCall !== undefined || code === 0) {
-      const call = live.exitCall === undefined ? '' : ` (${live.exitCall})`;
-      return { kind: 'client-exited', message: `${what}: client exited (code ${code})${call}.${said}` };
-    }
-    if (code !== null) {
-      return {
-        kind: 'client-crashed',
-        message: `${what}: the process running the client exited with code ${code}.${said}`,
-      };
-    }
-    if (live.disconnected && signal === 'SIGKILL') {
-      return { kind: 'client-crashed', message: `${what}: the client closed the channel to syncstorm.${said}` };
-    }
-    return {
-      kind: 'client-crashed',
-      message: `${what}: the process running the client was killed by ${signal}.${said}`,
-    };
   }
 
   close(): void {
