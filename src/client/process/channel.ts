@@ -8,6 +8,7 @@
  * `receiveMessageOnPort`), its exit, or a real-time deadline passes. One worker serves
  * every channel of the process.
  */
+import { writeSync } from 'node:fs';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { realNowMs } from '../../kernel/real-time.ts'; // allowed: real-time bounds on a child process
 
@@ -29,7 +30,7 @@ export interface ChannelOptions {
 
 type WorkerMessage =
   | { kind: 'lines'; lines: string[] }
-  | { kind: 'pid'; pid: number }
+  | { kind: 'pid'; pid: number; stdinFd: number }
   | { kind: 'stderr'; text: string }
   | { kind: 'stdout-closed' }
   | { kind: 'exit'; code: number | null; signal: string | null; error?: string };
@@ -38,6 +39,8 @@ type WorkerMessage =
 export const STDERR_TAIL_MAX = 4_096;
 /** Bound on waiting for a killed child to be gone. */
 export const KILL_WAIT_MS = 5_000;
+/** Bound on waiting for a child to read what fills its stdin's buffer. */
+const WRITE_WAIT_MS = 20_000;
 
 let hub: Worker | undefined;
 
@@ -67,6 +70,10 @@ export class ProcessChannel {
   private exited: ChannelExit | undefined;
   private stdoutClosed = false;
   private pidNumber: number | undefined;
+  /** The child's stdin, written directly by this thread (the worker owns it and closes it only when told). */
+  private stdinFd: number | undefined;
+  private ended = false;
+  private readonly pause = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(options: ChannelOptions) {
     const { port1, port2 } = new MessageChannel();
@@ -93,9 +100,34 @@ export class ProcessChannel {
     return this.stderrText;
   }
 
-  /** Writes one line to the child's stdin (ignored once it exited: the next read reports the exit). */
+  /**
+   * Writes one line to the child's stdin, from this thread (no hop through the worker),
+   * ignored once the child exited or its stdin was closed: the next read reports the exit.
+   */
   send(line: string): void {
-    if (this.exited === undefined) this.worker.postMessage({ op: 'write', id: this.id, data: `${line}\n` });
+    const fd = this.stdin();
+    if (fd === undefined) return;
+    const bytes = Buffer.from(`${line}\n`);
+    const deadline = realNow() + WRITE_WAIT_MS;
+    for (let offset = 0; offset < bytes.length; ) {
+      try {
+        offset += writeSync(fd, bytes, offset);
+      } catch (error) {
+        // The socket is non-blocking: a full buffer waits for the child to read (bounded).
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || realNow() > deadline) return;
+        Atomics.wait(this.pause, 0, 0, 1);
+      }
+    }
+  }
+
+  /** The child's stdin descriptor once it started (waits for the worker's spawn), or undefined if it cannot be written. */
+  private stdin(): number | undefined {
+    const deadline = realNow() + KILL_WAIT_MS;
+    while (this.stdinFd === undefined && this.exited === undefined && realNow() < deadline) {
+      const seen = Atomics.load(this.signal, 0);
+      if (!this.drain()) Atomics.wait(this.signal, 0, seen, Math.max(1, deadline - realNow()));
+    }
+    return this.ended || this.exited !== undefined ? undefined : this.stdinFd;
   }
 
   /** Blocks until the child's next line, its exit, the end of its stdout, or `timeoutMs` of real time. */
@@ -119,6 +151,7 @@ export class ProcessChannel {
 
   /** Closes the child's stdin: a well-behaved client exits. */
   end(): void {
+    this.ended = true;
     this.worker.postMessage({ op: 'end', id: this.id });
   }
 
@@ -142,15 +175,20 @@ export class ProcessChannel {
       any = true;
       const message = next.message as WorkerMessage;
       if (message.kind === 'lines') this.lines.push(...message.lines);
-      else if (message.kind === 'pid') this.pidNumber = message.pid;
-      else if (message.kind === 'stderr') this.stderrText = (this.stderrText + message.text).slice(-STDERR_TAIL_MAX);
+      else if (message.kind === 'pid') {
+        this.pidNumber = message.pid;
+        this.stdinFd = message.stdinFd;
+      } else if (message.kind === 'stderr') this.stderrText = (this.stderrText + message.text).slice(-STDERR_TAIL_MAX);
       else if (message.kind === 'stdout-closed') this.stdoutClosed = true;
-      else
+      else {
         this.exited = {
           code: message.code,
           signal: message.signal,
           ...(message.error ? { error: message.error } : {}),
         };
+        // Nothing is written from now on: the worker may close the child's stdin.
+        this.worker.postMessage({ op: 'release', id: this.id });
+      }
     }
     return any;
   }

@@ -2,9 +2,11 @@
  * @module client/process/pipe-worker
  * The thread that owns the child processes of process clients (plain JavaScript: it runs
  * in a worker thread, where no TypeScript loader is registered). It spawns each child,
- * writes what the simulator sends to its stdin, and forwards its stdout lines, its stderr
- * and its exit to the simulator's thread, one MessagePort per child, bumping a shared
- * counter after each message so that the simulator, blocked in Atomics.wait, wakes up.
+ * hands the descriptor of its stdin to the simulator's thread (which writes to it
+ * directly, and says when it is done with it, so that the descriptor is not closed, and
+ * its number reused, under its feet), and forwards its stdout lines, its stderr and its
+ * exit to the simulator's thread, one MessagePort per child, bumping a shared counter
+ * after each message so that the simulator, blocked in Atomics.wait, wakes up.
  */
 import { spawn } from 'node:child_process';
 import { writeSync } from 'node:fs';
@@ -26,7 +28,7 @@ function announce(what, pid) {
   }
 }
 
-/** @type {Map<number, {child: import('node:child_process').ChildProcess, port: MessagePort, signal: Int32Array}>} */
+/** @type {Map<number, {child: import('node:child_process').ChildProcess, stdin: import('node:net').Socket, port: MessagePort, signal: Int32Array, exited: boolean, released: boolean}>} */
 const children = new Map();
 
 /** How long a child whose stdout ended may take to exit before it counts as one that closed its stdout, ms. */
@@ -39,7 +41,14 @@ function post(entry, message) {
 }
 
 function start({ id, command, cwd, env, port, signal }) {
-  const entry = { child: undefined, port, signal: new Int32Array(signal) };
+  const entry = {
+    child: undefined,
+    stdin: undefined,
+    port,
+    signal: new Int32Array(signal),
+    exited: false,
+    released: false,
+  };
   children.set(id, entry);
   // `exec` makes the command itself the process (no shell left between it and SIGKILL);
   // its own process group lets a kill reach whatever it starts.
@@ -50,8 +59,13 @@ function start({ id, command, cwd, env, port, signal }) {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   entry.child = child;
+  // Detached from the child object, which would destroy it at the child's exit: it is
+  // closed when the simulator's thread releases it (it writes to its descriptor).
+  entry.stdin = child.stdin;
+  child.stdin = null;
   announce('spawned', child.pid);
-  if (child.pid !== undefined) post(entry, { kind: 'pid', pid: child.pid });
+  const stdinFd = entry.stdin?._handle?.fd;
+  if (child.pid !== undefined) post(entry, { kind: 'pid', pid: child.pid, stdinFd });
   let partial = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk) => {
@@ -70,17 +84,25 @@ function start({ id, command, cwd, env, port, signal }) {
   });
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text) => post(entry, { kind: 'stderr', text }));
-  child.stdin.on('error', () => {}); // EPIPE after the child died: its exit is reported below
+  entry.stdin?.on('error', () => {}); // EPIPE after the child died: its exit is reported below
   child.on('error', (error) => {
     post(entry, { kind: 'exit', code: null, signal: null, error: error.message });
-    children.delete(id);
+    forget(id, entry);
   });
   child.on('close', (code, signal) => {
     announce('reaped', child.pid);
     if (partial !== '') post(entry, { kind: 'lines', lines: [partial] });
     post(entry, { kind: 'exit', code, signal });
-    children.delete(id);
+    forget(id, entry);
   });
+}
+
+/** A child is forgotten once it exited and the simulator's thread released its stdin. */
+function forget(id, entry) {
+  entry.exited = true;
+  if (!entry.released) return;
+  entry.stdin?.destroy();
+  children.delete(id);
 }
 
 function kill(entry) {
@@ -96,7 +118,10 @@ parentPort.on('message', (message) => {
   if (message.op === 'spawn') return start(message);
   const entry = children.get(message.id);
   if (entry === undefined) return;
-  if (message.op === 'write') entry.child.stdin.write(message.data);
-  else if (message.op === 'end') entry.child.stdin.end();
+  if (message.op === 'end') entry.stdin?.end();
   else if (message.op === 'kill') kill(entry);
+  else if (message.op === 'release') {
+    entry.released = true;
+    if (entry.exited) forget(message.id, entry);
+  }
 });
