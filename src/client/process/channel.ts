@@ -163,7 +163,7 @@ export class ProcessChannel {
    * ignored once the child exited or its stdin was closed: the next read reports the exit.
    */
   send(line: string): void {
-    if (!this.waitSpawned(KILL_WAIT_MS)) return;
+    if (!this.spawned && !this.waitSpawned(KILL_WAIT_MS)) return;
     const fd = this.ended || this.exited !== undefined ? undefined : this.stdinFd;
     if (fd === undefined) return;
     const bytes = Buffer.from(`${line}\n`);
@@ -182,7 +182,7 @@ export class ProcessChannel {
   /** Blocks until the child's next line, its exit, the end of its stdout, or `timeoutMs` of real time. */
   read(timeoutMs: number): ChannelRead {
     const deadline = realNow() + timeoutMs;
-    if (!this.waitSpawned(timeoutMs)) return this.exited !== undefined ? { exit: this.exited } : { timeout: true };
+    if (!this.spawned && !this.waitSpawned(timeoutMs)) return this.exited !== undefined ? { exit: this.exited } : { timeout: true };
     for (;;) {
       if (this.lineIndex < this.lines.length) {
         const line = this.lines[this.lineIndex++] as string;
