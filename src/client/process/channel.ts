@@ -182,7 +182,8 @@ export class ProcessChannel {
   /** Blocks until the child's next line, its exit, the end of its stdout, or `timeoutMs` of real time. */
   read(timeoutMs: number): ChannelRead {
     const deadline = realNow() + timeoutMs;
-    if (!this.spawned && !this.waitSpawned(timeoutMs)) return this.exited !== undefined ? { exit: this.exited } : { timeout: true };
+    if (!this.spawned && !this.waitSpawned(timeoutMs))
+      return this.exited !== undefined ? { exit: this.exited } : { timeout: true };
     for (;;) {
       if (this.lineIndex < this.lines.length) {
         const line = this.lines[this.lineIndex++] as string;
