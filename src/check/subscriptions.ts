@@ -23,10 +23,13 @@ export function subscriptionAt(history: History, device: string, seq: number): S
 }
 
 /**
- * True when, at some point between `from` and `until`, the server held the record live and
- * outside the subscription `device` had then: the device may have dropped it. The points
- * looked at: `from`, every change of the record and every subscription change of the device
- * in between.
+ * True when, at some point between `from` and `until`, the device may have dropped the record
+ * because it was outside the subscription the device then had:
+ * - at `from` and at every change of the record in between, the server held it live and
+ *   outside the device's subscription of that moment;
+ * - at every subscription change of the device in between, any version the server held
+ *   since `from` (the device judges by its own copy, which may be any of them: it may not
+ *   have pulled the later ones yet) is live and outside the new subscription.
  */
 export function leftSubscription(
   history: History,
@@ -38,16 +41,20 @@ export function leftSubscription(
   const record = history.byRecord.get(key);
   if (record === undefined) return false;
   const owner = storageDevice(history, device);
-  const points = [from, ...record.applies.map((apply) => apply.seq)];
+  const outside = (version: (typeof record.applies)[number] | undefined, point: number) =>
+    version !== undefined &&
+    !version.deleted &&
+    !inSubscription(subscriptionAt(history, device, point + 1), version.collection, version.fields);
+  for (const point of [from, ...record.applies.map((apply) => apply.seq)]) {
+    if (point < from || point >= until) continue;
+    if (outside(record.applies.findLast((apply) => apply.seq <= point), point)) return true;
+  }
+  const first = record.applies.findLast((apply) => apply.seq <= from)?.seq ?? from;
   for (const event of history.events) {
     if (event.seq >= until) break;
-    if (event.type === 'user.subscribe' && event.device === owner && event.seq > from) points.push(event.seq);
-  }
-  for (const point of points) {
-    if (point < from || point >= until) continue;
-    const version = record.applies.findLast((apply) => apply.seq <= point);
-    if (version === undefined || version.deleted) continue;
-    if (!inSubscription(subscriptionAt(history, device, point + 1), version.collection, version.fields)) return true;
+    if (event.type !== 'user.subscribe' || event.device !== owner || event.seq <= from) continue;
+    const held = record.applies.filter((apply) => apply.seq >= first && apply.seq <= event.seq);
+    if (held.some((version) => outside(version, event.seq))) return true;
   }
   return false;
 }

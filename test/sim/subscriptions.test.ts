@@ -62,3 +62,17 @@ describe('a sweep another instance completed (partial seed 228)', () => {
     expect(forgot).toEqual([]);
   });
 });
+
+describe('a narrowing judged by a stale copy (partial seed 239)', () => {
+  it('is not a loss: the note leaves the device and comes back with the next pull', async () => {
+    const scenario = loadScenario('test/sim/fixtures/partial-seed-239.json');
+    const result = await runScenario(scenario, reference, { keepTrace: true });
+    expect(result.violations).toEqual([]);
+    const views = (result.trace ?? []).filter((event) => event.type === 'device.view' && event.device === 'd2');
+    const notes = (event: (typeof views)[number]) =>
+      (event.records as { collection: string }[]).filter((record) => record.collection === 'notes').length;
+    // The situation the checker must excuse: d2 showed the note, then after the restart did not.
+    expect(views.some((event) => event.reason === 'after-restart' && notes(event) === 0)).toBe(true);
+    expect(notes(views.at(-1) as (typeof views)[number])).toBe(1);
+  });
+});
