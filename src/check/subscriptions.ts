@@ -47,7 +47,13 @@ export function leftSubscription(
     !inSubscription(subscriptionAt(history, device, point + 1), version.collection, version.fields);
   for (const point of [from, ...record.applies.map((apply) => apply.seq)]) {
     if (point < from || point >= until) continue;
-    if (outside(record.applies.findLast((apply) => apply.seq <= point), point)) return true;
+    if (
+      outside(
+        record.applies.findLast((apply) => apply.seq <= point),
+        point,
+      )
+    )
+      return true;
   }
   const first = record.applies.findLast((apply) => apply.seq <= from)?.seq ?? from;
   for (const event of history.events) {
