@@ -238,7 +238,10 @@ export class Store {
 
   /** Whether the record has an open conflict (without reading them). */
   hasConflicts(collection: string, recordId: string): boolean {
-    return this.sql('SELECT 1 FROM conflicts WHERE collection = ? AND record_id = ? LIMIT 1').get(collection, recordId) !== undefined;
+    return (
+      this.sql('SELECT 1 FROM conflicts WHERE collection = ? AND record_id = ? LIMIT 1').get(collection, recordId) !==
+      undefined
+    );
   }
 
   allConflicts(): ConflictRow[] {
