@@ -60,8 +60,8 @@ function renamed(event: Record<string, unknown>, from: string, to: string, value
 
 /** Record time: replaces a list by its change since the stream's previous list. */
 export class ListDeltaEncoder {
-  /** Per stream, the previous list's items as JSON, by key. */
-  private readonly previous = new Map<string, Map<string, string>>();
+  /** Per stream, the previous list: keys ascending and each item as JSON. */
+  private readonly previous = new Map<string, { keys: string[]; jsons: string[] }>();
 
   constructor(private readonly spec: ListDeltaSpec) {}
 
@@ -77,19 +77,23 @@ export class ListDeltaEncoder {
       return event;
     }
     const list = items as unknown[];
+    const jsons = list.map((item) => JSON.stringify(item) ?? 'null');
     const before = this.previous.get(stream);
-    const now = new Map<string, string>();
-    const put: unknown[] = [];
-    for (let index = 0; index < list.length; index++) {
-      const key = keys[index] as string;
-      const json = JSON.stringify(list[index]) ?? 'null';
-      now.set(key, json);
-      if (before !== undefined && before.get(key) !== json) put.push(list[index]);
-    }
-    this.previous.set(stream, now);
+    this.previous.set(stream, { keys, jsons });
     if (before === undefined) return event;
+    // Both lists ascend: one walk finds what was put (new or changed) and dropped.
+    const put: unknown[] = [];
     const drop: string[] = [];
-    for (const key of before.keys()) if (!now.has(key)) drop.push(key);
+    let old = 0;
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index] as string;
+      while (old < before.keys.length && (before.keys[old] as string) < key) drop.push(before.keys[old++] as string);
+      if (old < before.keys.length && before.keys[old] === key) {
+        if (before.jsons[old] !== jsons[index]) put.push(list[index]);
+        old++;
+      } else put.push(list[index]);
+    }
+    while (old < before.keys.length) drop.push(before.keys[old++] as string);
     const delta: ListDelta = { put, drop };
     return renamed(event, spec.list, deltaField(spec), delta);
   }
@@ -97,8 +101,8 @@ export class ListDeltaEncoder {
 
 /** Parse time: gives a diffed event its whole list back. */
 export class ListDeltaDecoder {
-  /** Per stream, the previous list: keys ascending and items by key. */
-  private readonly previous = new Map<string, { keys: string[]; items: Map<string, unknown> }>();
+  /** Per stream, the previous list: keys ascending and the items. */
+  private readonly previous = new Map<string, { keys: string[]; items: unknown[] }>();
 
   constructor(private readonly spec: ListDeltaSpec) {}
 
@@ -113,49 +117,37 @@ export class ListDeltaDecoder {
       const items = event[spec.list];
       const keys = Array.isArray(items) ? ascendingKeys(spec, items) : undefined;
       if (keys === undefined) this.previous.delete(stream);
-      else
-        this.previous.set(stream, {
-          keys,
-          items: new Map(keys.map((key, index) => [key, deepFreeze((items as unknown[])[index])])),
-        });
+      else this.previous.set(stream, { keys, items: (items as unknown[]).map(deepFreeze) });
       return event;
     }
     const before = this.previous.get(stream);
     if (before === undefined)
       throw new Error(`[syncstorm] trace event ${event.seq}: a list change with no list before`);
-    const items = before.items;
-    for (const key of delta.drop) items.delete(key);
-    const putKeys: string[] = [];
+    const dropped = new Set(delta.drop);
+    const keys: string[] = [];
+    const items: unknown[] = [];
+    let old = 0;
     for (const item of delta.put) {
       const key = spec.key(item) as string;
-      items.set(key, deepFreeze(item));
-      putKeys.push(key);
+      for (; old < before.keys.length && (before.keys[old] as string) <= key; old++) {
+        const oldKey = before.keys[old] as string;
+        if (oldKey === key || dropped.has(oldKey)) continue;
+        keys.push(oldKey);
+        items.push(before.items[old]);
+      }
+      keys.push(key);
+      items.push(deepFreeze(item));
     }
-    const put = new Set(putKeys);
-    const keys = mergeAscending(
-      before.keys.filter((key) => items.has(key) && !put.has(key)),
-      putKeys,
-    );
+    for (; old < before.keys.length; old++) {
+      const oldKey = before.keys[old] as string;
+      if (dropped.has(oldKey)) continue;
+      keys.push(oldKey);
+      items.push(before.items[old]);
+    }
     this.previous.set(stream, { keys, items });
-    return renamed(
-      event,
-      field,
-      spec.list,
-      keys.map((key) => items.get(key)),
-    );
+    // A copy: a reader that sorts its list must not reorder the next decode's.
+    return renamed(event, field, spec.list, items.slice());
   }
-}
-
-/** The union of two ascending, disjoint key lists, ascending. */
-function mergeAscending(a: readonly string[], b: readonly string[]): string[] {
-  const out: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length)
-    out.push((a[i] as string) < (b[j] as string) ? (a[i++] as string) : (b[j++] as string));
-  while (i < a.length) out.push(a[i++] as string);
-  while (j < b.length) out.push(b[j++] as string);
-  return out;
 }
 
 function deepFreeze<T>(value: T): T {
