@@ -6,6 +6,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { ListDeltaDecoder, ListDeltaEncoder, type ListDeltaSpec } from './trace-delta.ts';
 
 export interface TraceEvent {
   /** Position in the trace, from 0. */
@@ -22,8 +23,13 @@ export interface TraceOptions {
   now: () => number;
   /** Keep events in memory (checkers need them). Default true. */
   keep?: boolean;
-  /** Also stream each line to this file. */
+  /** Also stream each event to this file, as a JSON line (with whole lists). */
   file?: string;
+  /**
+   * A list its events repeat, written (and hashed) as the change since the stream's previous
+   * one (kernel/trace-delta); `events()` gives the whole lists back.
+   */
+  listDelta?: ListDeltaSpec;
 }
 
 const HASH_BATCH_LINES = 1_024;
@@ -45,9 +51,15 @@ export class Trace {
   private readonly digest: Hash = createHash('sha256');
   private seqNext = 0;
   private fd: number | undefined;
+  private readonly encoder: ListDeltaEncoder | undefined;
+  private readonly decoder: ListDeltaDecoder | undefined;
 
   constructor(private readonly options: TraceOptions) {
     if (options.file !== undefined) this.fd = openSync(options.file, 'w');
+    if (options.listDelta !== undefined) {
+      this.encoder = new ListDeltaEncoder(options.listDelta);
+      this.decoder = new ListDeltaDecoder(options.listDelta);
+    }
   }
 
   /** Appends an event; `data` must be JSON-serialisable and built deterministically. */
@@ -58,8 +70,9 @@ export class Trace {
     event.seq = this.seqNext - 1;
     event.t = this.options.now();
     event.type = type;
-    const line = JSON.stringify(event);
-    if (this.fd !== undefined) writeSync(this.fd, `${line}\n`);
+    const written = this.encoder === undefined ? event : this.encoder.encode(event);
+    const line = JSON.stringify(written);
+    if (this.fd !== undefined) writeSync(this.fd, `${written === event ? line : JSON.stringify(event)}\n`);
     this.pending.push(line);
     if (this.pending.length >= HASH_BATCH_LINES) this.flush();
     return event;
@@ -75,7 +88,11 @@ export class Trace {
     for (; this.chunksParsed < this.chunks.length; this.chunksParsed++) {
       const lines = (this.chunks[this.chunksParsed] as string).split('\n');
       lines.pop(); // the chunk ends with a newline
-      for (const line of lines) this.parsed.push(JSON.parse(line) as TraceEvent);
+      const decoder = this.decoder;
+      for (const line of lines) {
+        const event = JSON.parse(line) as TraceEvent;
+        this.parsed.push(decoder === undefined ? event : (decoder.decode(event) as TraceEvent));
+      }
     }
     return this.parsed;
   }
@@ -86,7 +103,7 @@ export class Trace {
     return this.digest.copy().digest('hex');
   }
 
-  /** The trace as JSON lines. */
+  /** The trace as JSON lines, as hashed (lists diffed when `listDelta` says so). */
   toJsonLines(): string {
     this.flush();
     return this.chunks.join('');

@@ -33,11 +33,12 @@ export async function readView(
   collections: readonly string[],
   conflictInbox = true,
 ): Promise<DeviceView> {
-  const records: LocalRecord[] = [];
-  for (const collection of collections) records.push(...(await listOf(client, collection)));
-  records.sort((a, b) =>
-    a.collection + a.id < b.collection + b.id ? -1 : a.collection + a.id > b.collection + b.id ? 1 : 0,
-  );
+  const keyed: Array<{ key: string; record: LocalRecord }> = [];
+  for (const collection of collections)
+    for (const record of await listOf(client, collection)) keyed.push({ key: record.collection + record.id, record });
+  // Ordered by `collection + id`, each key built once (not twice per comparison).
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const records = keyed.map((entry) => entry.record);
   const pending = checked<number>('pendingCount', 'pendingCount()', await client.pendingCount());
   const conflicts = conflictInbox ? await readConflicts(client) : [];
   return { records, pending, conflicts };

@@ -17,6 +17,7 @@ import { DeviceHost } from './device.ts';
 import type { Plan } from './plan.ts';
 import { PROFILES } from './profiles.ts';
 import type { StorageMode } from './storage.ts';
+import { VIEW_DELTA } from './view-delta.ts';
 
 export const BASE_URL = 'http://sync.test';
 
@@ -56,7 +57,11 @@ export function createWorld(options: WorldOptions): World {
   scheduler.outside = outside;
   const virtualGlobals = options.virtualGlobals !== false && options.client.virtualGlobals !== false;
   const rng = new Rng(options.seed);
-  const trace = new Trace({ now: () => scheduler.now(), ...(options.traceFile ? { file: options.traceFile } : {}) });
+  const trace = new Trace({
+    now: () => scheduler.now(),
+    listDelta: VIEW_DELTA,
+    ...(options.traceFile ? { file: options.traceFile } : {}),
+  });
   const server = new ReferenceServer({
     scheduler,
     rng: rng.fork('server'),

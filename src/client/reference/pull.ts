@@ -9,6 +9,7 @@
 import type { ChangesPage, ServerRecord } from '../../server/protocol.ts';
 import { ROUTES } from '../../server/protocol.ts';
 import { SUBSCRIPTION_PARAM } from '../../server/subscription.ts';
+import { adoptFresh } from './adopt-fresh.ts';
 import type { RetryableFailure } from './backoff.ts';
 import { type ClientContext, log } from './context.ts';
 import { request } from './http.ts';
@@ -68,6 +69,10 @@ export function applyChange(ctx: ClientContext, change: ServerRecord): RemoteDec
   const local = ctx.store.record(change.collection, change.id);
   const pendingOps = ctx.store.opsFor(change.collection, change.id).length;
   const decision = ctx.hooks.remoteDecision(ctx, local, change, pendingOps);
+  // The common case in one read and one write (a replaced decision keeps the general path).
+  if (decision === 'apply' && pendingOps === 0 && ctx.hooks.remoteDecision === decideRemote) {
+    if (adoptFresh(ctx, local, change)) return decision;
+  }
   if (decision === 'defer') deferRemote(ctx, change);
   if (decision === 'apply') {
     adoptBase(ctx, change);

@@ -236,6 +236,14 @@ export class Store {
     return (rows.all(collection, recordId) as Row[]).map(decodeConflict);
   }
 
+  /** Whether the record has an open conflict (without reading them). */
+  hasConflicts(collection: string, recordId: string): boolean {
+    return (
+      this.sql('SELECT 1 FROM conflicts WHERE collection = ? AND record_id = ? LIMIT 1').get(collection, recordId) !==
+      undefined
+    );
+  }
+
   allConflicts(): ConflictRow[] {
     return (this.sql('SELECT * FROM conflicts ORDER BY created_at, id').all() as Row[]).map(decodeConflict);
   }
