@@ -1,9 +1,11 @@
 /**
  * Shrink benchmark (issues 6 and 19). Run:
  * `npx tsx bench/shrink.ts [--seeds N] [--out DIR] [--hogs K] [--compare] [mutant ...]`.
- * For every mutant (or the ones named): a fuzz campaign of up to N seeds (default 200) with
- * the CLI's defaults, stopped at the first seed that shows the mutant's declared invariant;
- * that seed is shrunk into a repro scenario. Prints per mutant the seed found, steps and
+ * For every mutant (or the ones named): the catalogue's campaign (MUTANT_CAMPAIGN, the one
+ * test/sim/mutants.test.ts proves catches every mutant): the mutant's declared profile
+ * (`Mutant.profile`, default flaky), 3 devices x 30 user actions, seeds 1..N (default 200),
+ * stopped at the first block of seeds that shows the mutant's declared invariant; the
+ * cheapest such seed is shrunk into a repro scenario. Prints per mutant its profile, the seed found, steps and
  * fault rules before and after shrinking, candidate runs and their scheduler events (the
  * counts that bound shrinking), what stopped the search, the sha256 of the repro file and
  * its trace hash, and wall times (aim: <= 12 steps). Repros are written to DIR (default
@@ -18,11 +20,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startHogs } from '../scripts/cpu-hogs.ts';
-import { FUZZ_DEFAULTS } from '../src/cli/main.ts';
 import { useFastScratch } from '../src/cli/scratch.ts';
-import { MUTANTS, type Mutant } from '../src/client/mutants/index.ts';
+import { MUTANT_CAMPAIGN, MUTANTS, type Mutant } from '../src/client/mutants/index.ts';
 import { resolveClient } from '../src/client/resolve.ts';
 import { runFuzz } from '../src/scenario/fuzz.ts';
+import type { ProfileName } from '../src/sim/plan.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -37,7 +39,7 @@ const toggle = (name: string) => {
   if (index >= 0) args.splice(index, 1);
   return index >= 0;
 };
-const seeds = Number(flag('--seeds') ?? 200);
+const seeds = Number(flag('--seeds') ?? MUTANT_CAMPAIGN.seeds);
 const out = flag('--out') ?? join('.syncstorm-tmp', 'shrink');
 const hogCount = Number(flag('--hogs') ?? 0);
 const compare = toggle('--compare');
@@ -56,16 +58,17 @@ const short = (hash: string) => hash.slice(0, 12);
 
 async function measure(mutant: Mutant, label: string): Promise<Measured> {
   const spec = `mutant:${mutant.name}`;
+  const profile = (mutant.profile ?? 'flaky') as ProfileName;
   const start = performance.now();
   let exploredMs = 0;
   const outcome = await runFuzz({
     clientSpec: spec,
     clientName: (await resolveClient(spec)).name,
     seeds,
-    seedStart: FUZZ_DEFAULTS.seedStart,
-    profile: FUZZ_DEFAULTS.profile,
-    devices: FUZZ_DEFAULTS.devices,
-    opsPerDevice: FUZZ_DEFAULTS.ops,
+    seedStart: MUTANT_CAMPAIGN.seedStart,
+    profile,
+    devices: MUTANT_CAMPAIGN.devices,
+    opsPerDevice: MUTANT_CAMPAIGN.opsPerDevice,
     preferInvariant: mutant.invariant,
     now: () => performance.now(),
     onShrinkStart: () => {
@@ -76,7 +79,7 @@ async function measure(mutant: Mutant, label: string): Promise<Measured> {
   if (repro === undefined) {
     const total = ((performance.now() - start) / 1000).toFixed(1);
     return {
-      line: [mutant.name, label, mutant.invariant, 'not found', '', '', '', '', '', '', '', '', total, 'no'],
+      line: [mutant.name, label, profile, mutant.invariant, 'not found', '', '', '', '', '', '', '', '', total, 'no'],
       steps: 0,
     };
   }
@@ -87,6 +90,7 @@ async function measure(mutant: Mutant, label: string): Promise<Measured> {
     line: [
       mutant.name,
       label,
+      profile,
       repro.invariant,
       repro.seed,
       `${repro.stepsBefore} -> ${repro.stepsAfter}`,
@@ -119,6 +123,7 @@ async function loaded<T>(count: number, work: () => Promise<T>): Promise<T> {
 const columns = [
   'mutant',
   'load',
+  'profile',
   'invariant',
   'seed',
   'steps',

@@ -5,7 +5,7 @@
  * a campaign per mutant that stops at the first seed showing the declared invariant.
  */
 import { describe, expect, test } from 'vitest';
-import { MUTANTS } from '../../src/client/mutants/index.ts';
+import { MUTANT_CAMPAIGN, MUTANTS } from '../../src/client/mutants/index.ts';
 import { runCampaign } from '../../src/sim/campaign.ts';
 import { MUTANT_SEEDS_MAX } from './seeds.ts';
 
@@ -17,10 +17,10 @@ describe('mutant catalogue', () => {
       const results = await runCampaign({
         clientSpec: `mutant:${name}`,
         seeds: MUTANT_SEEDS_MAX,
-        seedStart: 1,
+        seedStart: MUTANT_CAMPAIGN.seedStart,
         profile: profile as 'flaky',
-        devices: 3,
-        opsPerDevice: 30,
+        devices: MUTANT_CAMPAIGN.devices,
+        opsPerDevice: MUTANT_CAMPAIGN.opsPerDevice,
         workers: 2,
         stopWhen: (result) => result.violations.some((violation) => violation.invariant === invariant),
         onResult: (result) => {

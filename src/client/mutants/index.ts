@@ -29,7 +29,7 @@ import { staleCacheOnPush } from './stale-cache-on-push.ts';
 import { syncedOnSend } from './synced-on-send.ts';
 import { widenKeepsCheckpoint } from './widen-keeps-checkpoint.ts';
 
-export { defineMutant, type InvariantName, type Mutant, type MutantSpec } from './mutant.ts';
+export { defineMutant, type InvariantName, MUTANT_CAMPAIGN, type Mutant, type MutantSpec } from './mutant.ts';
 
 /** Every mutant, in a stable order. */
 export const MUTANTS: readonly Mutant[] = Object.freeze([

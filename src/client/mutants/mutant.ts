@@ -21,6 +21,13 @@ export type InvariantName =
   | 'status-honesty'
   | 'resolutions-honoured';
 
+/**
+ * The campaign that must catch every mutant by its declared invariant: the mutant's profile
+ * (`Mutant.profile`, default 'flaky'), 3 devices x 30 user actions, seeds 1-200. The
+ * catalogue test (test/sim/mutants.test.ts) and the shrink bench (bench/shrink.ts) both run it.
+ */
+export const MUTANT_CAMPAIGN = Object.freeze({ seedStart: 1, seeds: 200, devices: 3, opsPerDevice: 30 });
+
 export interface Mutant {
   /** kebab-case; the client spec is `mutant:<name>`. */
   readonly name: string;
