@@ -27,9 +27,10 @@ export function subscriptionAt(history: History, device: string, seq: number): S
  * because it was outside the subscription the device then had:
  * - at `from` and at every change of the record in between, the server held it live and
  *   outside the device's subscription of that moment;
- * - at every subscription change of the device in between, any version the server held
- *   since `from` (the device judges by its own copy, which may be any of them: it may not
- *   have pulled the later ones yet) is live and outside the new subscription.
+ * - at every subscription change of the device in between, any version the server applied
+ *   after `from` (the device's own write, then others' changes) is live and outside the new
+ *   subscription: the device judges by its own copy, which may be any of them (it may not
+ *   have pulled the later ones yet). Versions from before its write are not its copy.
  */
 export function leftSubscription(
   history: History,
@@ -55,12 +56,13 @@ export function leftSubscription(
     )
       return true;
   }
-  const first = record.applies.findLast((apply) => apply.seq <= from)?.seq ?? from;
   for (const event of history.events) {
     if (event.seq >= until) break;
     if (event.type !== 'user.subscribe' || event.device !== owner || event.seq <= from) continue;
-    const held = record.applies.filter((apply) => apply.seq >= first && apply.seq <= event.seq);
-    if (held.some((version) => outside(version, event.seq))) return true;
+    const subscription = subscriptionAt(history, device, event.seq + 1);
+    const held = record.applies.filter((apply) => apply.seq > from && apply.seq <= event.seq);
+    if (held.some((version) => !version.deleted && !inSubscription(subscription, version.collection, version.fields)))
+      return true;
   }
   return false;
 }
