@@ -8,12 +8,11 @@
  * not on the device, no conflict to resolve, a capability the client lacks) is recorded as
  * `user.skip`. sim/executor decides when an action runs and what a failure of it means.
  */
-import type { Resolution, SyncClient } from '../client/contract.ts';
+import type { SyncClient } from '../client/contract.ts';
 import type { Subscription } from '../server/subscription.ts';
 import type { DeviceHost } from './device.ts';
-import { writtenValue } from './fields.ts';
 import type { Step } from './plan.ts';
-import { initialFields, patchFor } from './values.ts';
+import { initialFields, patchFor, resolutionFor } from './values.ts';
 import { readConflicts, readRecord, readView } from './views.ts';
 import type { World } from './world.ts';
 
@@ -118,7 +117,7 @@ export class UserActions {
         const conflicts = await readConflicts(client);
         const conflict = conflicts[0];
         if (conflict === undefined) return this.skip(device, index, 'no conflict to resolve');
-        const resolution = this.resolution(step.choice, device, index, conflict.field, conflict.local, conflict.remote);
+        const resolution = resolutionFor(step.choice, device, index, conflict.field, conflict.local, conflict.remote);
         Object.assign(attempt, { conflict, resolution });
         await client.resolve(conflict.id, resolution);
         trace.record('user.resolve', { device, ...on, step: index, conflict, resolution });
@@ -140,22 +139,6 @@ export class UserActions {
         return;
       }
     }
-  }
-
-  private resolution(
-    choice: 'keep-local' | 'keep-remote' | 'merged',
-    device: string,
-    index: number,
-    field: string | undefined,
-    local: unknown,
-    remote: unknown,
-  ): Resolution {
-    if (choice !== 'merged' || field === undefined) return { choice: choice === 'merged' ? 'keep-local' : choice };
-    if (Array.isArray(local) || Array.isArray(remote)) {
-      const union = new Set<string>([...(Array.isArray(local) ? local : []), ...(Array.isArray(remote) ? remote : [])]);
-      return { choice: 'merged', value: [...union].sort() };
-    }
-    return { choice: 'merged', value: writtenValue(device, index, field) };
   }
 
   /** Records that step `index` did nothing on `device`, and why. */

@@ -3,7 +3,7 @@
  * Turns a step's field operations into a concrete patch and initial fields, with the
  * unique values that make who-wrote-what checkable.
  */
-import type { Fields, LocalRecord, PatchOp } from '../client/contract.ts';
+import type { Fields, LocalRecord, PatchOp, Resolution } from '../client/contract.ts';
 import { fieldKind, writtenValue } from './fields.ts';
 import type { StepFieldOp } from './plan.ts';
 
@@ -52,4 +52,21 @@ export function patchFor(
     }
   }
   return patch;
+}
+
+/** The simulator's resolution rule: a merged set is the union; a merged scalar is a fresh written value. */
+export function resolutionFor(
+  choice: 'keep-local' | 'keep-remote' | 'merged',
+  device: string,
+  index: number,
+  field: string | undefined,
+  local: unknown,
+  remote: unknown,
+): Resolution {
+  if (choice !== 'merged' || field === undefined) return { choice: choice === 'merged' ? 'keep-local' : choice };
+  if (Array.isArray(local) || Array.isArray(remote)) {
+    const union = new Set<string>([...(Array.isArray(local) ? local : []), ...(Array.isArray(remote) ? remote : [])]);
+    return { choice: 'merged', value: [...union].sort() };
+  }
+  return { choice: 'merged', value: writtenValue(device, index, field) };
 }

@@ -5,11 +5,10 @@
  * at a time per device, each bounded, and every write is recorded (user.*) right after it
  * resolved, with what the device showed of the record just before: the checkers need both.
  */
-import type { Resolution, SyncClient } from '../../client/contract.ts';
+import type { SyncClient } from '../../client/contract.ts';
 import type { Trace } from '../../kernel/trace.ts';
-import { writtenValue } from '../../sim/fields.ts';
 import type { Step } from '../../sim/plan.ts';
-import { initialFields, patchFor } from '../../sim/values.ts';
+import { initialFields, patchFor, resolutionFor } from '../../sim/values.ts';
 import { readRecord, readView } from '../../sim/views.ts';
 import type { RealDevice } from '../real-device.ts';
 import type { RunTimeline } from '../timeline.ts';
@@ -130,21 +129,4 @@ export class RealWorkload {
       }
     }
   }
-}
-
-/** The simulator's resolution rule: a merged set is the union; a merged scalar is a fresh written value. */
-function resolutionFor(
-  choice: 'keep-local' | 'keep-remote' | 'merged',
-  device: string,
-  index: number,
-  field: string | undefined,
-  local: unknown,
-  remote: unknown,
-): Resolution {
-  if (choice !== 'merged' || field === undefined) return { choice: choice === 'merged' ? 'keep-local' : choice };
-  if (Array.isArray(local) || Array.isArray(remote)) {
-    const union = new Set<string>([...(Array.isArray(local) ? local : []), ...(Array.isArray(remote) ? remote : [])]);
-    return { choice: 'merged', value: [...union].sort() };
-  }
-  return { choice: 'merged', value: writtenValue(device, index, field) };
 }
