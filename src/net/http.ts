@@ -64,14 +64,8 @@ export function withUrl(response: Response, url: string): Response {
 
 /** The answer of a gateway for a status verdict. A non-string body is sent as JSON. */
 export function statusResponse(verdict: Extract<FaultVerdict, { type: 'status' }>): Response {
-  const headers = new Headers(verdict.headers);
-  let body: string | null = null;
-  if (typeof verdict.body === 'string') body = verdict.body;
-  else if (verdict.body !== undefined) {
-    body = JSON.stringify(verdict.body);
-    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-  }
-  return new Response(NULL_BODY_STATUSES.has(verdict.status) ? null : body, { status: verdict.status, headers });
+  const plain = plainStatusResponse(verdict);
+  return new Response(plain.body, { status: plain.status, headers: plain.headers.toRecord() });
 }
 
 /** The answer of a gateway for a status verdict, as data (the same bytes as statusResponse). */
