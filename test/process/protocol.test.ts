@@ -1,7 +1,11 @@
 // Goal: the pieces of the process protocol hold on their own. Method: parse good and bad
 // client lines; check app-call results of every method; drive the synchronous channel
 // against real processes (`cat` echoes, a shell exits with a code, `sleep` hangs) and
-// assert lines, exit codes, stderr, the real-time timeout and that a kill is synchronous.
+// assert lines, exit codes, stderr, the real-time timeout and that a kill is synchronous;
+// and the edges of the channel's own pipes: output in many chunks with multi-byte
+// characters and an unterminated last line, a stdin line larger than its socket's buffer,
+// a child that closes its stdout and lives on, and a timeout while a process that escaped
+// the child's group still holds its stdout.
 import { describe, expect, it } from 'vitest';
 import { ProcessChannel } from '../../src/client/process/channel.ts';
 import { ProtocolError, parseClientMessage, resultProblem } from '../../src/client/process/protocol.ts';
@@ -101,5 +105,38 @@ describe('ProcessChannel', () => {
     expect(channel.read(200)).toEqual({ timeout: true });
     channel.kill();
     expect(channel.exit).toEqual({ code: null, signal: 'SIGKILL' });
+  });
+
+  it('reassembles output written in many chunks, multi-byte characters and an unterminated last line included', () => {
+    const script = "process.stdout.write('é'.repeat(100000) + '\\nnext\\nno newline')";
+    const channel = new ProcessChannel({ command: `node -e "${script}"` });
+    expect(channel.read(READ_GUARD_MS)).toEqual({ line: 'é'.repeat(100_000) });
+    expect(channel.read(READ_GUARD_MS)).toEqual({ line: 'next' });
+    expect(channel.read(READ_GUARD_MS)).toEqual({ line: 'no newline' });
+    expect(channel.read(READ_GUARD_MS)).toEqual({ exit: { code: 0, signal: null } });
+  });
+
+  it("writes a line larger than the buffer of the child's stdin whole", () => {
+    const channel = new ProcessChannel({ command: 'wc -c' });
+    channel.send('x'.repeat(4_000_000));
+    channel.end();
+    expect(channel.read(READ_GUARD_MS)).toEqual({ line: expect.stringMatching(/^\s*4000001$/) });
+    expect(channel.read(READ_GUARD_MS)).toEqual({ exit: { code: 0, signal: null } });
+  });
+
+  it('tells a child that closed its stdout and lives on from one that exited', () => {
+    const channel = new ProcessChannel({ command: "sh -c 'echo before; exec 1>&-; sleep 30'" });
+    expect(channel.read(READ_GUARD_MS)).toEqual({ line: 'before' });
+    expect(channel.read(READ_GUARD_MS)).toEqual({ stdoutClosed: true });
+    channel.kill();
+    expect(channel.exit).toEqual({ code: null, signal: 'SIGKILL' });
+  });
+
+  it("times out even when a process outside the child's group still holds its stdout", () => {
+    // `setsid` puts the sleeper in a group of its own: the kill of the child's group misses it.
+    const channel = new ProcessChannel({ command: "sh -c 'setsid sleep 2 & sleep 30'" });
+    expect(channel.read(300)).toEqual({ timeout: true });
+    channel.kill();
+    expect(channel.exit).not.toBeUndefined();
   });
 });

@@ -1,13 +1,17 @@
 /**
  * @module client/process/pipe-worker
  * The thread that owns the child processes of process clients (plain JavaScript: it runs
- * in a worker thread, where no TypeScript loader is registered). It spawns each child,
- * writes what the simulator sends to its stdin, and forwards its stdout lines, its stderr
- * and its exit to the simulator's thread, one MessagePort per child, bumping a shared
- * counter after each message so that the simulator, blocked in Atomics.wait, wakes up.
+ * in a worker thread, where no TypeScript loader is registered). It spawns each child and
+ * hands the simulator's thread its stdin (a socket, which that thread writes directly,
+ * with no hop through this one); the child's stdout is a pipe of the simulator's thread,
+ * which reads it with blocking reads (channel.ts). It forwards the child's stderr and its exit, one
+ * MessagePort per child, bumping a shared counter after each message so that the
+ * simulator, when it waits in Atomics.wait, wakes up. It is also the watchdog of those
+ * blocking reads: a read that outlasts its real-time bound is ended (the child is killed
+ * and a newline written into its stdout pipe) and marked as timed out.
  */
 import { spawn } from 'node:child_process';
-import { writeSync } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 
 /**
@@ -16,6 +20,12 @@ import { parentPort } from 'node:worker_threads';
  * would outlive it).
  */
 const SUPERVISED = process.env.SYNCSTORM_SUPERVISED === '1';
+
+/** The states of a read (slot 0 of its shared array; a positive number is a read in progress). */
+const WAKING = -2;
+const TIMED_OUT = -1;
+/** How often the watchdog looks at the reads in progress, ms. */
+const WATCH_EVERY_MS = 50;
 
 function announce(what, pid) {
   if (!SUPERVISED || pid === undefined) return;
@@ -26,11 +36,13 @@ function announce(what, pid) {
   }
 }
 
-/** @type {Map<number, {child: import('node:child_process').ChildProcess, port: MessagePort, signal: Int32Array}>} */
+/**
+ * @type {Map<number, {child: import('node:child_process').ChildProcess | undefined, stdin: import('node:net').Socket | undefined,
+ *   stdoutFd: number | undefined, port: MessagePort, signal: Int32Array, read: Int32Array,
+ *   watch: {generation: number, since: number} | undefined, exited: boolean, released: boolean}>}
+ */
 const children = new Map();
-
-/** How long a child whose stdout ended may take to exit before it counts as one that closed its stdout, ms. */
-const STDOUT_CLOSED_GRACE_MS = 200;
+let watchdog;
 
 function post(entry, message) {
   entry.port.postMessage(message);
@@ -38,49 +50,61 @@ function post(entry, message) {
   Atomics.notify(entry.signal, 0);
 }
 
-function start({ id, command, cwd, env, port, signal }) {
-  const entry = { child: undefined, port, signal: new Int32Array(signal) };
+function start({ id, command, cwd, env, port, signal, read, stdoutFd, stdoutWriteFd }) {
+  const entry = {
+    child: undefined,
+    stdin: undefined,
+    stdoutFd,
+    port,
+    signal: new Int32Array(signal),
+    read: new Int32Array(read),
+    watch: undefined,
+    exited: false,
+    released: false,
+  };
   children.set(id, entry);
   // `exec` makes the command itself the process (no shell left between it and SIGKILL);
-  // its own process group lets a kill reach whatever it starts.
+  // its own process group lets a kill reach whatever it starts. Its stdout is the write
+  // end of the simulator's thread's pipe, which closes its own copy once this returns.
   const child = spawn('/bin/sh', ['-c', `exec ${command}`], {
     cwd,
     env,
     detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', stdoutWriteFd, 'pipe'],
   });
   entry.child = child;
+  // Detached from the child object, which would destroy it at the child's exit: it is
+  // closed when the simulator's thread releases it (it writes to its descriptor).
+  entry.stdin = child.stdin;
+  child.stdin = null;
   announce('spawned', child.pid);
-  if (child.pid !== undefined) post(entry, { kind: 'pid', pid: child.pid });
-  let partial = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk) => {
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop() ?? '';
-    if (parts.length > 0) post(entry, { kind: 'lines', lines: parts });
-  });
-  // A child that closes its stdout and lives on can never answer: said at once (unless it
-  // is exiting anyway, then its exit says more), and the simulator kills it.
-  child.stdout.on('end', () => {
-    const grace = setTimeout(() => {
-      // allowed: a real-time grace outside the simulated world
-      if (child.exitCode === null && child.signalCode === null) post(entry, { kind: 'stdout-closed' });
-    }, STDOUT_CLOSED_GRACE_MS);
-    grace.unref();
-  });
+  post(entry, { kind: 'spawned', pid: child.pid, stdinFd: entry.stdin?._handle?.fd });
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text) => post(entry, { kind: 'stderr', text }));
-  child.stdin.on('error', () => {}); // EPIPE after the child died: its exit is reported below
+  entry.stdin?.on('error', () => {}); // EPIPE after the child died: its exit is reported below
   child.on('error', (error) => {
     post(entry, { kind: 'exit', code: null, signal: null, error: error.message });
-    children.delete(id);
+    forget(id, entry);
   });
   child.on('close', (code, signal) => {
     announce('reaped', child.pid);
-    if (partial !== '') post(entry, { kind: 'lines', lines: [partial] });
     post(entry, { kind: 'exit', code, signal });
-    children.delete(id);
+    forget(id, entry);
   });
+  // allowed: the real-time watchdog of blocking reads, outside the simulated world
+  watchdog ??= setInterval(watch, WATCH_EVERY_MS);
+}
+
+/** A child is forgotten once it exited and the simulator's thread released its descriptors. */
+function forget(id, entry) {
+  entry.exited = true;
+  if (!entry.released) return;
+  entry.stdin?.destroy();
+  children.delete(id);
+  if (children.size === 0 && watchdog !== undefined) {
+    clearInterval(watchdog);
+    watchdog = undefined;
+  }
 }
 
 function kill(entry) {
@@ -92,11 +116,49 @@ function kill(entry) {
   }
 }
 
+/**
+ * Ends the blocking reads that outlasted their bound. Slot 0 of a read's array is its
+ * generation while the simulator's thread reads (slot 1: its bound, ms); this thread swaps
+ * it for WAKING, kills the child, writes a newline into the pipe (through /proc on Linux:
+ * the read returns even if something else still holds the child's stdout), then stores
+ * TIMED_OUT; the simulator's thread swaps its generation back for 0 after each read, so a
+ * read that ended meanwhile is never marked.
+ */
+function watch() {
+  const now = performance.now(); // allowed: the real-time bound on a child's turn
+  for (const entry of children.values()) {
+    const generation = Atomics.load(entry.read, 0);
+    if (generation <= 0) {
+      entry.watch = undefined;
+      continue;
+    }
+    if (entry.watch?.generation !== generation) {
+      entry.watch = { generation, since: now };
+      continue;
+    }
+    if (now - entry.watch.since < Atomics.load(entry.read, 1)) continue;
+    if (Atomics.compareExchange(entry.read, 0, generation, WAKING) !== generation) continue;
+    kill(entry);
+    try {
+      const fd = openSync(`/proc/self/fd/${entry.stdoutFd}`, constants.O_WRONLY | constants.O_NONBLOCK);
+      writeSync(fd, '\n');
+      closeSync(fd);
+    } catch {
+      // no /proc: the kill closes the child's stdout, which ends the read
+    }
+    Atomics.store(entry.read, 0, TIMED_OUT);
+    Atomics.notify(entry.read, 0);
+  }
+}
+
 parentPort.on('message', (message) => {
   if (message.op === 'spawn') return start(message);
   const entry = children.get(message.id);
   if (entry === undefined) return;
-  if (message.op === 'write') entry.child.stdin.write(message.data);
-  else if (message.op === 'end') entry.child.stdin.end();
+  if (message.op === 'end') entry.stdin?.end();
   else if (message.op === 'kill') kill(entry);
+  else if (message.op === 'release') {
+    entry.released = true;
+    if (entry.exited) forget(message.id, entry);
+  }
 });

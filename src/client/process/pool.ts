@@ -28,6 +28,7 @@ export function takeIdle(key: string): ProcessChannel | undefined {
       processPool.reused++;
       return channel;
     }
+    channel.kill(); // it died while idle: only its pipe is left to close
   }
   return undefined;
 }
