@@ -217,7 +217,12 @@ export class ProcessChannel {
   send(line: string): void {
     this.checkHub();
     if (this.closed || this.failure !== undefined) return;
-    if (!this.spawned && !this.waitSpawned(KILL_WAIT_MS)) return;
+    if (!this.spawned && !this.waitSpawned(this.writeTimeoutMs)) {
+      this.checkHub();
+      // Not started at all: the next read reports why. Not started yet: never a lost line.
+      if (this.exited === undefined) this.breakDown(`was not started within ${this.writeTimeoutMs} ms of real time`);
+      return;
+    }
     const fd = this.ended || this.exited !== undefined ? undefined : this.stdinFd;
     if (fd === undefined) return;
     const bytes = Buffer.from(`${line}\n`);
@@ -425,6 +430,7 @@ export class ProcessChannel {
       const seen = Atomics.load(this.signal, 0);
       if (!this.drain()) Atomics.wait(this.signal, 0, seen, Math.max(1, deadline - realNow()));
     }
+    if (this.exited === undefined) this.checkHub();
     return this.exited !== undefined ? { exit: this.exited } : { stdoutClosed: true };
   }
 

@@ -105,11 +105,14 @@ function start({ id, command, cwd, env, port, signal, read, stdoutFd, stdoutWrit
   child.stderr.on('error', () => {}); // its end is the child's exit, reported below
   entry.stdin?.on('error', () => {}); // EPIPE after the child died: its exit is reported below
   child.on('error', (error) => {
+    // Only a failed start ends the child (a failed kill or message does not); one exit is reported.
+    if (child.pid !== undefined || entry.exitedAt !== undefined) return;
     post(entry, { kind: 'exit', code: null, signal: null, error: error.message });
     exited(id, entry);
   });
   child.on('close', (code, signal) => {
     announce('reaped', child.pid);
+    if (entry.exitedAt !== undefined) return;
     post(entry, { kind: 'exit', code, signal });
     exited(id, entry);
   });
