@@ -5,9 +5,14 @@
 // and the edges of the channel's own pipes: output in many chunks with multi-byte
 // characters and an unterminated last line, a stdin line larger than its socket's buffer,
 // a child that closes its stdout and lives on, and a timeout while a process that escaped
-// the child's group still holds its stdout.
+// the child's group still holds its stdout. Then what must never hang or corrupt: the exit
+// of a child whose own child (a daemon) still holds its stdout, read after the exit was
+// seen and before; a child that does not read its stdin (the channel fails, no partial
+// line); a command the worker cannot even spawn (the worker lives on); and the death of
+// the worker itself (every read of its channels throws, a new channel gets a new worker).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ProcessChannel } from '../../src/client/process/channel.ts';
+import { ProcessChannel, pipeWorkerOfChannels } from '../../src/client/process/channel.ts';
 import { ProtocolError, parseClientMessage, resultProblem } from '../../src/client/process/protocol.ts';
 
 describe('parseClientMessage', () => {
@@ -139,4 +144,102 @@ describe('ProcessChannel', () => {
     channel.kill();
     expect(channel.exit).not.toBeUndefined();
   });
+
+  /** A child that starts a daemon (a session of its own, past the test's hang guard) holding its stdout, says `hi` and exits. */
+  const DAEMON_PARENT = "sh -c 'setsid sleep 1000 2>/dev/null & echo $! >&2; echo hi; exit 0'";
+  const killDaemon = (channel: ProcessChannel) => {
+    const pid = Number(channel.stderr.trim());
+    if (pid > 0) process.kill(pid, 'SIGKILL');
+  };
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+
+  it('reports the exit of a child whose daemon holds its stdout, once the exit was seen, without waiting for the daemon', () => {
+    const channel = new ProcessChannel({ command: DAEMON_PARENT });
+    try {
+      expect(channel.read(READ_GUARD_MS)).toEqual({ line: 'hi' });
+      for (let tries = 0; channel.exit === undefined && tries < 10_000; tries++) Atomics.wait(pause, 0, 0, 10);
+      expect(channel.exit).toEqual({ code: 0, signal: null });
+      // Before the fix this read blocked until the daemon exited (the worker no longer watched it).
+      expect(channel.read(READ_GUARD_MS)).toEqual({ exit: { code: 0, signal: null } });
+      expect(channel.read(READ_GUARD_MS)).toEqual({ exit: { code: 0, signal: null } });
+    } finally {
+      killDaemon(channel);
+      channel.kill();
+    }
+  });
+
+  it('reports the exit of a child whose daemon holds its stdout when the read began before the exit was seen', () => {
+    const channel = new ProcessChannel({ command: DAEMON_PARENT });
+    try {
+      expect(channel.read(READ_GUARD_MS)).toEqual({ line: 'hi' });
+      expect(channel.read(READ_GUARD_MS)).toEqual({ exit: { code: 0, signal: null } });
+    } finally {
+      killDaemon(channel);
+      channel.kill();
+    }
+  });
+
+  it('fails the channel, and kills the child, when the child does not read its stdin within the bound', () => {
+    const channel = new ProcessChannel({ command: 'sleep 30', writeTimeoutMs: 50 });
+    const line = 'x'.repeat(65_536);
+    let sent = 0;
+    for (; sent < 1_000 && !('failed' in channel.read(0)); sent++) channel.send(line);
+    expect(sent).toBeLessThan(1_000);
+    const read = channel.read(READ_GUARD_MS);
+    expect(read).toEqual({
+      failed: expect.stringMatching(
+        /^did not read its stdin within 50 ms of real time \(\d+ of a line's 65537 bytes were taken; it was killed\)$/,
+      ),
+    });
+    channel.send(line); // ignored: nothing more reaches a broken channel
+    expect(channel.read(READ_GUARD_MS)).toEqual(read);
+    channel.kill();
+    expect(channel.exit).toEqual({ code: null, signal: 'SIGKILL' });
+  });
+
+  it('reports a command the worker cannot spawn as not started, and the worker lives on', () => {
+    const worker = pipeWorkerOfChannels();
+    const bad = new ProcessChannel({ command: 'echo a\0b' }); // spawn throws on the NUL
+    expect(bad.read(READ_GUARD_MS)).toEqual({
+      exit: { code: null, signal: null, error: expect.stringContaining('null bytes') },
+    });
+    bad.kill();
+    const good = new ProcessChannel({ command: 'cat' });
+    good.send('still here');
+    expect(good.read(READ_GUARD_MS)).toEqual({ line: 'still here' });
+    good.kill();
+    expect(pipeWorkerOfChannels()).toBe(worker);
+  });
+
+  it('throws on every read of its channels once the worker died, and a new channel gets a new worker', async () => {
+    const channel = new ProcessChannel({ command: 'sleep 30' });
+    expect(channel.read(100)).toEqual({ timeout: true });
+    const pid = channel.pid as number;
+    const worker = pipeWorkerOfChannels();
+    await worker.terminate();
+    expect(() => channel.read(READ_GUARD_MS)).toThrow(/the worker thread of the process clients stopped/);
+    expect(() => channel.send('x')).toThrow(/the worker thread of the process clients stopped/);
+    channel.kill(); // the child, which nothing reaps now, is killed all the same
+    let alive = true;
+    for (let tries = 0; alive && tries < 10_000; tries++) {
+      alive = !processState(pid).startsWith('Z');
+      if (alive) Atomics.wait(pause, 0, 0, 10);
+    }
+    expect(alive).toBe(false);
+    const next = new ProcessChannel({ command: 'cat' });
+    expect(pipeWorkerOfChannels()).not.toBe(worker);
+    next.send('new worker');
+    expect(next.read(READ_GUARD_MS)).toEqual({ line: 'new worker' });
+    next.kill();
+  });
 });
+
+/** The state letter of a process (Z: a zombie, i.e. dead and not reaped), or 'Z' if it is gone. */
+function processState(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return 'Z';
+  }
+}

@@ -7,7 +7,9 @@
  * ends, made by the worker) and writes its stdin directly. A worker thread
  * (pipe-worker.mjs) spawns the children, forwards their stderr and exit (read with
  * `receiveMessageOnPort` after an `Atomics.wait`), and is the watchdog that ends a read
- * which outlasts its real-time bound. One worker serves every channel of the process.
+ * which outlasts its real-time bound. One worker serves every channel of the process; if
+ * it dies, every channel it served fails loudly (a syncstorm bug, never the client's), and
+ * the next channel gets a new one.
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
@@ -17,7 +19,13 @@ import { StringDecoder } from 'node:string_decoder';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { realNowMs } from '../../kernel/real-time.ts'; // allowed: real-time bounds on a child process
 
-export type ChannelRead = { line: string } | { exit: ChannelExit } | { stdoutClosed: true } | { timeout: true };
+export type ChannelRead =
+  | { line: string }
+  | { exit: ChannelExit }
+  | { stdoutClosed: true }
+  | { timeout: true }
+  /** The child broke the channel (it was killed): what it did, e.g. it did not read its stdin. */
+  | { failed: string };
 
 export interface ChannelExit {
   code: number | null;
@@ -31,6 +39,8 @@ export interface ChannelOptions {
   command: string;
   cwd?: string;
   env?: Record<string, string | undefined>;
+  /** Bound on a child reading what fills its stdin's buffer, ms (default 20 s). */
+  writeTimeoutMs?: number;
 }
 
 type WorkerMessage =
@@ -44,24 +54,55 @@ export const STDERR_TAIL_MAX = 4_096;
 export const KILL_WAIT_MS = 5_000;
 /** Bound on waiting for a child to read what fills its stdin's buffer. */
 const WRITE_WAIT_MS = 20_000;
+/** Bound on the worker finishing the wake-up of a read it ended (microseconds of work when alive). */
+const WAKE_WAIT_MS = 5_000;
 /** How long a child whose stdout ended may take to exit before it counts as one that closed its stdout, ms. */
 const STDOUT_CLOSED_GRACE_MS = 200;
 /** States of a read shared with the worker's watchdog (pipe-worker.mjs); a positive number is a read in progress. */
 const READ_IDLE = 0;
 const READ_WAKING = -2;
+const READ_EXIT_WOKEN = -3;
 const READ_GENERATION_MAX = 0x3fff_ffff;
 
-let hub: Worker | undefined;
+/** The worker, and its death: `gone[0]` is set by the worker as it dies of an error, `reason` by its events. */
+interface Hub {
+  readonly worker: Worker;
+  readonly gone: Int32Array;
+  reason: string | undefined;
+}
 
-function pipeWorker(): Worker {
-  if (hub === undefined) {
-    hub = new Worker(new URL('./pipe-worker.mjs', import.meta.url));
-    hub.unref();
-    hub.on('error', () => {
-      hub = undefined;
+let hub: Hub | undefined;
+
+function pipeHub(): Hub {
+  if (hub === undefined || isGone(hub)) {
+    const gone = new Int32Array(new SharedArrayBuffer(4));
+    // It closes descriptors this thread opened (the write end of each child's stdout).
+    const worker = new Worker(new URL('./pipe-worker.mjs', import.meta.url), {
+      workerData: { gone: gone.buffer },
+      trackUnmanagedFds: false,
     });
+    const made: Hub = { worker, gone, reason: undefined };
+    worker.unref();
+    worker.on('error', (error) => hubGone(made, `it threw ${error.message}`));
+    worker.on('exit', (code) => hubGone(made, `it exited with code ${code}`));
+    hub = made;
   }
   return hub;
+}
+
+function isGone(made: Hub): boolean {
+  return Atomics.load(made.gone, 0) !== 0;
+}
+
+function hubGone(made: Hub, reason: string): void {
+  made.reason ??= reason;
+  Atomics.store(made.gone, 0, 1);
+  if (hub === made) hub = undefined;
+}
+
+/** The worker of this process's channels, for a test that makes it die. */
+export function pipeWorkerOfChannels(): Worker {
+  return pipeHub().worker;
 }
 
 /**
@@ -72,14 +113,18 @@ function pipeWorker(): Worker {
 function makePipe(): { readFd: number; writeFd: number } {
   const dir = mkdtempSync(join(tmpdir(), 'syncstorm-pipe-'));
   const path = join(dir, 'stdout');
+  const opened: number[] = [];
   try {
     execFileSync('mkfifo', ['-m', '600', path], { stdio: 'ignore' });
-    const keep = openSync(path, constants.O_RDWR); // a writer, so that opening the reader does not block
-    const readFd = openSync(path, constants.O_RDONLY);
-    const writeFd = openSync(path, constants.O_WRONLY);
+    opened.push(openSync(path, constants.O_RDWR)); // a writer, so that opening the reader does not block
+    opened.push(openSync(path, constants.O_RDONLY));
+    opened.push(openSync(path, constants.O_WRONLY));
+    const [keep, readFd, writeFd] = opened as [number, number, number];
+    opened.length = 0;
     closeSync(keep);
     return { readFd, writeFd };
   } finally {
+    for (const fd of opened) closeSync(fd);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -90,7 +135,8 @@ const realNow = realNowMs;
 export class ProcessChannel {
   private static idNext = 1;
   private readonly id = ProcessChannel.idNext++;
-  private readonly worker = pipeWorker();
+  private readonly hub = pipeHub();
+  private readonly worker = this.hub.worker;
   private readonly port: MessagePort;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   /** [state, bound in ms] of the blocking read in progress, watched by the worker. */
@@ -109,13 +155,17 @@ export class ProcessChannel {
   private stdinFd: number | undefined;
   /** The read end of the child's stdout, this thread's own (closed by `kill`). */
   private stdoutFd: number | undefined;
-  /** Its write end, closed once the worker has given it to the child. */
-  private stdoutWriteFd: number | undefined;
   private stdoutEnded = false;
   private ended = false;
+  /** `kill` ran: nothing is written or read any more. */
+  private closed = false;
+  /** Why the child broke the channel (it was killed), reported by every read from then on. */
+  private failure: string | undefined;
+  private readonly writeTimeoutMs: number;
   private readonly pause = new Int32Array(new SharedArrayBuffer(4));
 
-  constructor(options: ChannelOptions) {
+  constructor({ writeTimeoutMs = WRITE_WAIT_MS, ...options }: ChannelOptions) {
+    this.writeTimeoutMs = writeTimeoutMs;
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     let pipe: { readFd: number; writeFd: number };
@@ -126,7 +176,7 @@ export class ProcessChannel {
       return;
     }
     this.stdoutFd = pipe.readFd;
-    this.stdoutWriteFd = pipe.writeFd;
+    // The write end is the worker's from now on: it closes it once the child has its copy.
     const message = {
       op: 'spawn',
       id: this.id,
@@ -161,29 +211,55 @@ export class ProcessChannel {
   /**
    * Writes one line to the child's stdin, from this thread (no hop through the worker),
    * ignored once the child exited or its stdin was closed: the next read reports the exit.
+   * A line is written whole or not at all: a child that does not read it within the
+   * bound breaks the channel (it is killed, and the next read says so).
    */
   send(line: string): void {
-    if (!this.spawned && !this.waitSpawned(KILL_WAIT_MS)) return;
+    this.checkHub();
+    if (this.closed || this.failure !== undefined) return;
+    if (!this.spawned && !this.waitSpawned(this.writeTimeoutMs)) {
+      this.checkHub();
+      // Not started at all: the next read reports why. Not started yet: never a lost line.
+      if (this.exited === undefined) this.breakDown(`was not started within ${this.writeTimeoutMs} ms of real time`);
+      return;
+    }
     const fd = this.ended || this.exited !== undefined ? undefined : this.stdinFd;
     if (fd === undefined) return;
     const bytes = Buffer.from(`${line}\n`);
-    const deadline = realNow() + WRITE_WAIT_MS;
+    const deadline = realNow() + this.writeTimeoutMs;
     for (let offset = 0; offset < bytes.length; ) {
       try {
         offset += writeSync(fd, bytes, offset);
       } catch (error) {
+        const { code, message } = error as NodeJS.ErrnoException;
         // The socket is non-blocking: a full buffer waits for the child to read (bounded).
-        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || realNow() > deadline) return;
-        Atomics.wait(this.pause, 0, 0, 1);
+        if (code === 'EAGAIN' && realNow() <= deadline) Atomics.wait(this.pause, 0, 0, 1);
+        else if (code === 'EPIPE')
+          return; // it closed its stdin or exited: the next read tells which
+        else {
+          const what =
+            code === 'EAGAIN'
+              ? `did not read its stdin within ${this.writeTimeoutMs} ms of real time (${offset} of a line's ${bytes.length} bytes were taken; it was killed)`
+              : `could not be written to (${message}; it was killed)`;
+          this.breakDown(what);
+          return;
+        }
       }
     }
   }
 
-  /** Blocks until the child's next line, its exit, the end of its stdout, or `timeoutMs` of real time. */
+  /**
+   * Blocks until the child's next line, its exit, the end of its stdout, or `timeoutMs` of
+   * real time. Throws if the worker died (a syncstorm bug).
+   */
   read(timeoutMs: number): ChannelRead {
+    this.checkHub();
+    if (this.failure !== undefined) return { failed: this.failure };
     const deadline = realNow() + timeoutMs;
-    if (!this.spawned && !this.waitSpawned(timeoutMs))
+    if (!this.spawned && !this.waitSpawned(timeoutMs)) {
+      this.checkHub();
       return this.exited !== undefined ? { exit: this.exited } : { timeout: true };
+    }
     for (;;) {
       if (this.lineIndex < this.lines.length) {
         const line = this.lines[this.lineIndex++] as string;
@@ -191,8 +267,14 @@ export class ProcessChannel {
         return { line };
       }
       if (this.stdoutEnded || this.stdoutFd === undefined) return this.afterStdout();
+      // Once the child exited, its stdout holds what it wrote, and nothing more will come
+      // from it: a process it started may hold the pipe open, but the read does not wait.
+      if (this.exited !== undefined && this.fillNow()) continue;
       const remainingMs = deadline - realNow();
-      if (remainingMs <= 0 || !this.fill(remainingMs)) return { timeout: true };
+      if (remainingMs <= 0) return { timeout: true };
+      const filled = this.fill(remainingMs);
+      if (filled === 'timeout') return { timeout: true };
+      if (filled === 'woken') this.take(0); // it exited a while ago, and its stdout was empty
     }
   }
 
@@ -202,12 +284,25 @@ export class ProcessChannel {
     this.worker.postMessage({ op: 'end', id: this.id });
   }
 
-  /** SIGKILL to the child's process group, then waits (bounded) until it is gone. */
+  /**
+   * SIGKILL to the child's process group, then waits (bounded) until it is gone, and closes
+   * the channel: the worker forgets the child once it exited (even if that is after this
+   * gave up waiting).
+   */
   kill(): void {
-    if (this.exit === undefined) {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.exit === undefined && isGone(this.hub) && this.pidNumber !== undefined) {
+      // Nothing reaps it now (a zombie keeps its pid): its group is still its own.
+      try {
+        process.kill(-this.pidNumber, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    } else if (this.exit === undefined) {
       this.worker.postMessage({ op: 'kill', id: this.id });
       const deadline = realNow() + KILL_WAIT_MS;
-      while (this.exit === undefined && realNow() < deadline) {
+      while (this.exit === undefined && !isGone(this.hub) && realNow() < deadline) {
         const seen = Atomics.load(this.signal, 0);
         if (!this.drain()) Atomics.wait(this.signal, 0, seen, Math.max(1, deadline - realNow()));
       }
@@ -215,21 +310,30 @@ export class ProcessChannel {
     this.lines.length = this.lineIndex = 0;
     this.partial = '';
     this.stdoutEnded = true;
-    this.closeStdoutWriter();
     if (this.stdoutFd !== undefined) closeSync(this.stdoutFd);
     this.stdoutFd = undefined;
+    this.worker.postMessage({ op: 'close', id: this.id });
   }
 
-  /** The child has its own copy of its stdout (or never will): ours would hide the end of its output. */
-  private closeStdoutWriter(): void {
-    if (this.stdoutWriteFd !== undefined) closeSync(this.stdoutWriteFd);
-    this.stdoutWriteFd = undefined;
+  /** The child broke the channel: it is killed (without waiting), and every read reports `what`. */
+  private breakDown(what: string): void {
+    this.failure = what;
+    if (this.exit === undefined) this.worker.postMessage({ op: 'kill', id: this.id });
+  }
+
+  /** Throws if the worker died: nothing watches this channel's reads or reports its child's exit any more. */
+  private checkHub(): void {
+    if (!isGone(this.hub)) return;
+    const why = this.hub.reason === undefined ? '' : ` (${this.hub.reason})`;
+    throw new Error(
+      `[syncstorm] the worker thread of the process clients stopped${why}: a syncstorm bug; its children were killed`,
+    );
   }
 
   /** Waits (bounded) until the worker has spawned the child; false if it has not (or could not). */
   private waitSpawned(timeoutMs: number): boolean {
     const deadline = realNow() + timeoutMs;
-    while (!this.spawned && this.exited === undefined && realNow() < deadline) {
+    while (!this.spawned && this.exited === undefined && !isGone(this.hub) && realNow() < deadline) {
       const seen = Atomics.load(this.signal, 0);
       if (!this.drain()) Atomics.wait(this.signal, 0, seen, Math.max(1, deadline - realNow()));
     }
@@ -237,10 +341,35 @@ export class ProcessChannel {
   }
 
   /**
-   * One blocking read of the child's stdout, watched by the worker: false if the read
-   * outlasted `timeoutMs` (the worker then killed the child and woke the read).
+   * What the child's stdout holds now, read without blocking (through /proc on Linux), for a
+   * child that exited; the end of its stdout if it holds nothing. False if it cannot be read
+   * so: then a blocking read, which the worker ends soon after the exit, does.
    */
-  private fill(timeoutMs: number): boolean {
+  private fillNow(): boolean {
+    let fd: number;
+    try {
+      fd = openSync(`/proc/self/fd/${this.stdoutFd}`, constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch {
+      return false;
+    }
+    let count = 0;
+    try {
+      count = readSync(fd, this.chunk, 0, this.chunk.length, null);
+    } catch {
+      count = 0; // EAGAIN: empty, though another process still holds it open
+    } finally {
+      closeSync(fd);
+    }
+    this.take(count);
+    return true;
+  }
+
+  /**
+   * One blocking read of the child's stdout, watched by the worker: 'timeout' if the read
+   * outlasted `timeoutMs` (the worker then killed the child and woke the read), 'woken' if
+   * the worker ended it a while after the child exited.
+   */
+  private fill(timeoutMs: number): 'read' | 'timeout' | 'woken' {
     const fd = this.stdoutFd as number;
     const generation = (this.generation % READ_GENERATION_MAX) + 1;
     this.generation = generation;
@@ -252,15 +381,33 @@ export class ProcessChannel {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EINTR') count = 0;
       else count = -1;
-    } finally {
-      if (Atomics.compareExchange(this.reading, 0, generation, READ_IDLE) !== generation) {
-        // The watchdog ended this read: once it has written its wake-up, the read is over.
-        while (Atomics.load(this.reading, 0) === READ_WAKING) Atomics.wait(this.reading, 0, READ_WAKING, 1_000);
-        Atomics.store(this.reading, 0, READ_IDLE);
-        count = -2;
-      }
     }
-    if (count === -2) return false;
+    const state = Atomics.compareExchange(this.reading, 0, generation, READ_IDLE);
+    if (state !== generation) return this.woken();
+    this.take(count);
+    return 'read';
+  }
+
+  /**
+   * The watchdog ended the read (what it returned is dropped: the newline written to end
+   * it, or output of a process the child started): once it has finished the wake-up, the
+   * read is over. It takes it microseconds; one that takes seconds is a worker gone wrong.
+   */
+  private woken(): 'timeout' | 'woken' {
+    const deadline = realNow() + WAKE_WAIT_MS;
+    while (Atomics.load(this.reading, 0) === READ_WAKING && !isGone(this.hub) && realNow() < deadline)
+      Atomics.wait(this.reading, 0, READ_WAKING, 100);
+    const state = Atomics.exchange(this.reading, 0, READ_IDLE);
+    if (state === READ_WAKING && !isGone(this.hub)) {
+      hubGone(this.hub, `it did not finish ending a read within ${WAKE_WAIT_MS} ms`);
+      void this.worker.terminate();
+    }
+    this.checkHub();
+    return state === READ_EXIT_WOKEN ? 'woken' : 'timeout';
+  }
+
+  /** Takes `count` bytes read into the chunk: lines, or (0) the end of the child's stdout; -1: nothing. */
+  private take(count: number): void {
     if (count === 0) {
       this.stdoutEnded = true;
       const rest = this.partial + this.decoder.end();
@@ -271,7 +418,6 @@ export class ProcessChannel {
       this.partial = parts.pop() ?? '';
       for (const part of parts) this.lines.push(part);
     }
-    return true;
   }
 
   /**
@@ -284,6 +430,7 @@ export class ProcessChannel {
       const seen = Atomics.load(this.signal, 0);
       if (!this.drain()) Atomics.wait(this.signal, 0, seen, Math.max(1, deadline - realNow()));
     }
+    if (this.exited === undefined) this.checkHub();
     return this.exited !== undefined ? { exit: this.exited } : { stdoutClosed: true };
   }
 
@@ -297,7 +444,6 @@ export class ProcessChannel {
         this.spawned = true;
         this.pidNumber = message.pid;
         this.stdinFd = message.stdinFd;
-        this.closeStdoutWriter();
       } else if (message.kind === 'stderr') this.stderrText = (this.stderrText + message.text).slice(-STDERR_TAIL_MAX);
       else {
         this.exited = {
@@ -307,7 +453,6 @@ export class ProcessChannel {
         };
         // Nothing is written from now on: the worker may close the child's stdin.
         this.worker.postMessage({ op: 'release', id: this.id });
-        this.closeStdoutWriter();
       }
     }
     return any;

@@ -55,6 +55,7 @@ function hello(command: string, options: ProcessClientOptions, timeoutMs: number
       const read = channel.read(timeoutMs);
       if ('timeout' in read) throw bad(`did not answer 'hello' within ${timeoutMs} ms`);
       if ('stdoutClosed' in read) throw bad("closed its stdout before answering 'hello'");
+      if ('failed' in read) throw bad(`${read.failed} before answering 'hello'`);
       if ('exit' in read) {
         const { code, signal, error } = read.exit;
         throw bad(

@@ -188,6 +188,7 @@ export class ProcessSession {
       );
     }
     if ('stdoutClosed' in read) throw this.broken(step, 'closed its stdout (it can no longer answer; it was killed)');
+    if ('failed' in read) throw this.broken(step, read.failed);
     if ('exit' in read) {
       const { code, signal, error } = read.exit;
       const how =
