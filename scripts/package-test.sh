@@ -26,7 +26,7 @@ version="$(node -p "require('./package.json').version")"
 tar -tzf "$tarball" >"$work/contents.txt"
 for required in package/LICENSE package/package.json package/bin/syncstorm.mjs package/dist/index.js \
   package/dist/index.cjs package/dist/index.d.ts package/dist/vitest/conformance.d.ts \
-  package/dist/client/process/pipe-worker.mjs package/dist/sim/campaign-worker.js \
+  package/dist/client/process/pipe-worker.mjs package/dist/client/process/read-guard.mjs package/dist/client/process/read-wake.mjs package/dist/sim/campaign-worker.js \
   package/dist/scenario/plan-worker.js package/scenarios/clock-skew.json package/schema/scenario.schema.json; do
   grep -qx "$required" "$work/contents.txt" || fail "the tarball lacks $required"
 done

@@ -12,7 +12,7 @@
 // the worker itself (every read of its channels throws, a new channel gets a new worker).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ProcessChannel, pipeWorkerOfChannels } from '../../src/client/process/channel.ts';
+import { HEARTBEAT_STALE_MS, ProcessChannel, pipeWorkerOfChannels } from '../../src/client/process/channel.ts';
 import { ProtocolError, parseClientMessage, resultProblem } from '../../src/client/process/protocol.ts';
 
 describe('parseClientMessage', () => {
@@ -226,6 +226,34 @@ describe('ProcessChannel', () => {
       if (alive) Atomics.wait(pause, 0, 0, 10);
     }
     expect(alive).toBe(false);
+    const next = new ProcessChannel({ command: 'cat' });
+    expect(pipeWorkerOfChannels()).not.toBe(worker);
+    next.send('new worker');
+    expect(next.read(READ_GUARD_MS)).toEqual({ line: 'new worker' });
+    next.kill();
+  });
+
+  it('ends a read in progress when the worker stops without running its exit handler, and says so', () => {
+    // terminate() runs no exit handler in the worker, and its exit event cannot run while this
+    // thread reads: before the read guard, this read waited for the child (600 s), or for ever.
+    const channel = new ProcessChannel({ command: 'sleep 600' });
+    for (let tries = 0; channel.pid === undefined && tries < 10_000; tries++) Atomics.wait(pause, 0, 0, 10);
+    const pid = channel.pid as number;
+    const worker = pipeWorkerOfChannels();
+    void worker.terminate();
+    expect(() => channel.read(600_000)).toThrow(
+      new RegExp(
+        `gave no sign of life for ${HEARTBEAT_STALE_MS} ms of real time while a read waited.*the read guard ended the read`,
+      ),
+    );
+    expect(() => channel.read(600_000)).toThrow(/the worker thread of the process clients stopped/);
+    let alive = true; // the guard killed the child's group (nothing reaps it now: a zombie)
+    for (let tries = 0; alive && tries < 10_000; tries++) {
+      alive = !processState(pid).startsWith('Z');
+      if (alive) Atomics.wait(pause, 0, 0, 10);
+    }
+    expect(alive).toBe(false);
+    channel.kill();
     const next = new ProcessChannel({ command: 'cat' });
     expect(pipeWorkerOfChannels()).not.toBe(worker);
     next.send('new worker');

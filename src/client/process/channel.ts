@@ -9,7 +9,9 @@
  * `receiveMessageOnPort` after an `Atomics.wait`), and is the watchdog that ends a read
  * which outlasts its real-time bound. One worker serves every channel of the process; if
  * it dies, every channel it served fails loudly (a syncstorm bug, never the client's), and
- * the next channel gets a new one.
+ * the next channel gets a new one. A second worker (read-guard.mjs) guards the first: if
+ * it stops without a word (terminated, out of memory) or hangs while a read waits, the
+ * guard ends that read after HEARTBEAT_STALE_MS, so that no read waits without bound.
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
@@ -58,15 +60,29 @@ const WRITE_WAIT_MS = 20_000;
 const WAKE_WAIT_MS = 5_000;
 /** How long a child whose stdout ended may take to exit before it counts as one that closed its stdout, ms. */
 const STDOUT_CLOSED_GRACE_MS = 200;
-/** States of a read shared with the worker's watchdog (pipe-worker.mjs); a positive number is a read in progress. */
+/**
+ * A silent pipe worker (no watchdog tick) is declared gone after this long while a read
+ * waits: an outer wall-time guard (the watchdog ticks every 50 ms), reported as such.
+ */
+export const HEARTBEAT_STALE_MS = 5_000;
+/** States of a read shared with the worker's watchdog (pipe-worker.mjs, read-wake.mjs); a positive number is a read in progress. */
 const READ_IDLE = 0;
 const READ_WAKING = -2;
 const READ_EXIT_WOKEN = -3;
 const READ_GENERATION_MAX = 0x3fff_ffff;
 
-/** The worker, and its death: `gone[0]` is set by the worker as it dies of an error, `reason` by its events. */
+/** Values of `Hub.gone[0]`: set by the worker as it dies of an error (or by its events), or by the guard. */
+const GONE = 1;
+const GONE_SILENT = 2;
+
+/**
+ * The worker, its guard, and its death: `gone[0]` is set by the worker as it dies of an
+ * error or by its events (GONE), or by the guard when it fell silent (GONE_SILENT);
+ * `reason` by its events. `beat[0]` is its heartbeat.
+ */
 interface Hub {
   readonly worker: Worker;
+  readonly guard: Worker;
   readonly gone: Int32Array;
   reason: string | undefined;
 }
@@ -76,13 +92,18 @@ let hub: Hub | undefined;
 function pipeHub(): Hub {
   if (hub === undefined || isGone(hub)) {
     const gone = new Int32Array(new SharedArrayBuffer(4));
+    const beat = new Int32Array(new SharedArrayBuffer(4));
     // It closes descriptors this thread opened (the write end of each child's stdout).
     const worker = new Worker(new URL('./pipe-worker.mjs', import.meta.url), {
-      workerData: { gone: gone.buffer },
+      workerData: { gone: gone.buffer, beat: beat.buffer },
       trackUnmanagedFds: false,
     });
-    const made: Hub = { worker, gone, reason: undefined };
+    const guard = new Worker(new URL('./read-guard.mjs', import.meta.url), {
+      workerData: { gone: gone.buffer, beat: beat.buffer, staleMs: HEARTBEAT_STALE_MS },
+    });
+    const made: Hub = { worker, guard, gone, reason: undefined };
     worker.unref();
+    guard.unref();
     worker.on('error', (error) => hubGone(made, `it threw ${error.message}`));
     worker.on('exit', (code) => hubGone(made, `it exited with code ${code}`));
     hub = made;
@@ -96,8 +117,9 @@ function isGone(made: Hub): boolean {
 
 function hubGone(made: Hub, reason: string): void {
   made.reason ??= reason;
-  Atomics.store(made.gone, 0, 1);
+  Atomics.compareExchange(made.gone, 0, 0, GONE);
   if (hub === made) hub = undefined;
+  void made.guard.terminate();
 }
 
 /** The worker of this process's channels, for a test that makes it die. */
@@ -139,8 +161,8 @@ export class ProcessChannel {
   private readonly worker = this.hub.worker;
   private readonly port: MessagePort;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
-  /** [state, bound in ms] of the blocking read in progress, watched by the worker. */
-  private readonly reading = new Int32Array(new SharedArrayBuffer(8));
+  /** [state, bound in ms, child's pid, exited] of the blocking read in progress, watched by the worker (read-wake.mjs). */
+  private readonly reading = new Int32Array(new SharedArrayBuffer(16));
   private generation = 0;
   private readonly lines: string[] = [];
   private lineIndex = 0;
@@ -188,6 +210,8 @@ export class ProcessChannel {
       stdoutWriteFd: pipe.writeFd,
     };
     this.worker.postMessage(message, [port2]);
+    const watched = { op: 'watch', id: this.id, read: this.reading.buffer, signal: this.signal.buffer };
+    this.hub.guard.postMessage({ ...watched, stdoutFd: pipe.readFd });
   }
 
   /** How the process ended, once it has. */
@@ -313,6 +337,7 @@ export class ProcessChannel {
     if (this.stdoutFd !== undefined) closeSync(this.stdoutFd);
     this.stdoutFd = undefined;
     this.worker.postMessage({ op: 'close', id: this.id });
+    this.hub.guard.postMessage({ op: 'forget', id: this.id });
   }
 
   /** The child broke the channel: it is killed (without waiting), and every read reports `what`. */
@@ -324,6 +349,12 @@ export class ProcessChannel {
   /** Throws if the worker died: nothing watches this channel's reads or reports its child's exit any more. */
   private checkHub(): void {
     if (!isGone(this.hub)) return;
+    if (Atomics.load(this.hub.gone, 0) === GONE_SILENT && this.hub.reason === undefined) {
+      // Its exit (if it exited) is an event this thread has not run yet: the guard saw it first.
+      const silent = `it gave no sign of life for ${HEARTBEAT_STALE_MS} ms of real time while a read waited: it stopped without running its exit handler, or hangs; the read guard ended the read`;
+      hubGone(this.hub, silent);
+      void this.worker.terminate();
+    }
     const why = this.hub.reason === undefined ? '' : ` (${this.hub.reason})`;
     throw new Error(
       `[syncstorm] the worker thread of the process clients stopped${why}: a syncstorm bug; its children were killed`,

@@ -12,10 +12,14 @@
  * that still waits a while after the child exited (a process it started holds the pipe).
  * If this thread dies of an error, it first ends the reads in progress and kills the
  * children, and flags its death where the simulator's thread sees it without an event.
+ * Each watchdog tick bumps a shared heartbeat: should this thread stop without running its
+ * exit handler (terminated, out of memory) or hang, the read guard (read-guard.mjs) sees
+ * it stand still and does that in its place.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { EXIT_WOKEN, endRead, READ_EXITED, READ_PID, TIMED_OUT, WAKING } from './read-wake.mjs';
 
 /**
  * Under syncstorm's supervisor (sim/supervisor.ts), each child's pid is announced on stderr,
@@ -24,16 +28,14 @@ import { parentPort, workerData } from 'node:worker_threads';
  */
 const SUPERVISED = process.env.SYNCSTORM_SUPERVISED === '1';
 
-/** The states of a read (slot 0 of its shared array; a positive number is a read in progress). */
-const WAKING = -2;
-const TIMED_OUT = -1;
-const EXIT_WOKEN = -3;
 /** How often the watchdog looks at the reads in progress, ms. */
 const WATCH_EVERY_MS = 50;
 /** How long a read may wait after the child exited before it is woken (only another process holds its stdout), ms. */
 const AFTER_EXIT_WAKE_MS = 200;
 /** Slot 0 becomes 1 once this thread is gone (shared with channel.ts). */
 const gone = new Int32Array(workerData.gone);
+/** Bumped on each watchdog tick, watched by the read guard. */
+const beat = new Int32Array(workerData.beat);
 
 function announce(what, pid) {
   if (!SUPERVISED || pid === undefined) return;
@@ -94,6 +96,7 @@ function start({ id, command, cwd, env, port, signal, read, stdoutFd, stdoutWrit
     closeSync(stdoutWriteFd);
   }
   entry.child = child;
+  if (child.pid !== undefined) Atomics.store(entry.read, READ_PID, child.pid);
   // Detached from the child object, which would destroy it at the child's exit: it is
   // closed when the simulator's thread releases it (it writes to its descriptor).
   entry.stdin = child.stdin;
@@ -121,6 +124,7 @@ function start({ id, command, cwd, env, port, signal, read, stdoutFd, stdoutWrit
 function exited(id, entry) {
   if (entry.exitedAt !== undefined) return;
   entry.exitedAt = performance.now(); // allowed: the real-time watchdog of blocking reads
+  Atomics.store(entry.read, READ_EXITED, 1);
   if (entry.released) entry.stdin?.destroy();
   if (entry.closed) forget(id);
 }
@@ -159,6 +163,7 @@ function kill(entry) {
  */
 function watch() {
   const now = performance.now(); // allowed: the real-time bound on a child's turn
+  Atomics.add(beat, 0, 1);
   for (const entry of children.values()) {
     const generation = Atomics.load(entry.read, 0);
     if (generation <= 0) {
@@ -178,20 +183,7 @@ function watch() {
 
 /** Ends the blocking read `generation` of `entry` (if still in progress) and marks it `state`. */
 function wake(entry, generation, state) {
-  if (Atomics.compareExchange(entry.read, 0, generation, WAKING) !== generation) return;
-  kill(entry);
-  try {
-    const fd = openSync(`/proc/self/fd/${entry.stdoutFd}`, constants.O_WRONLY | constants.O_NONBLOCK);
-    try {
-      writeSync(fd, '\n');
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // no /proc (or the pipe is full, which ends the read anyway): the kill closes the child's stdout
-  }
-  Atomics.store(entry.read, 0, state);
-  Atomics.notify(entry.read, 0);
+  endRead(entry.read, entry.stdoutFd, generation, state, () => kill(entry));
 }
 
 /**
