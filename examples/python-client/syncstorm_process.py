@@ -96,6 +96,9 @@ class Runtime:
         self._next_id = 1
         self.client = None
         self.start_event = None
+        # Where the simulator would kill during this turn (the event's `armed`), and draws given ahead.
+        self._armed = None
+        self._ahead = {}
 
     # --- messages -------------------------------------------------------------------
     def _send(self, message):
@@ -122,17 +125,30 @@ class Runtime:
 
     # --- what clients use -----------------------------------------------------------
     def random(self):
-        return self._query({"type": "random"})["value"]
+        return self._draw("random")
 
     def uuid(self):
-        return self._query({"type": "uuid"})["value"]
+        return self._draw("uuid")
+
+    def _draw(self, kind):
+        """The next draw: from those the simulator gave ahead (`more`), or asked for, 16 at once."""
+        ahead = self._ahead.setdefault(kind, [])
+        if ahead:
+            return ahead.pop(0)
+        answer = self._query({"type": kind, "count": 16})
+        ahead.extend(answer.get("more", []))
+        return answer["value"]
 
     def now(self):
         return self._query({"type": "now"})["value"]
 
     def crash_point(self, name):
         """The simulator may kill the process right here (SIGKILL): this call then never returns.
-        A reusable client is killed by the answer instead: Killed unwinds what it was doing."""
+        A reusable client is killed by the answer instead: Killed unwinds what it was doing.
+        When the simulator says where it would kill (`crashPointHints`), it asks only there."""
+        hints = self.start_event is not None and self.start_event.get("crashPointHints")
+        if hints and self._armed not in ("*", name):
+            return
         if self._query({"type": "crashPoint", "name": name}).get("kill"):
             raise Killed(name)
 
@@ -209,6 +225,7 @@ class Runtime:
 
     def _handle(self, event):
         kind = event["type"]
+        self._armed = event.get("armed")
         if kind == "hello":
             cls = self._client_class
             self._send({"type": "hello", "name": cls.NAME, "policy": cls.POLICY,
@@ -220,6 +237,7 @@ class Runtime:
             self._end_incarnation()
         elif kind == "start":
             self.start_event = event
+            self._ahead = {}
             self.client = self._client_class(self, event)
         elif kind == "call":
             self._call(event)
@@ -245,6 +263,7 @@ class Runtime:
             client.close()
         self._out = []  # whatever the dead incarnation still sent
         self._next_id = 1
+        self._ahead = {}
 
     def run(self):
         """Reads events until stdin closes (the simulator is gone): then exits."""

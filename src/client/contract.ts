@@ -185,6 +185,13 @@ export interface ClientEnv {
    * let it propagate. Otherwise it returns and costs nothing.
    */
   readonly crashPoint: (name: string) => void;
+  /**
+   * Where `crashPoint` would kill this incarnation now: a point's name, '*' (any), or
+   * undefined (none: every `crashPoint` call returns). Only for adapters that pay for each
+   * `crashPoint` call (the process adapter tells its child, which then asks only at an
+   * armed point); a client just calls `crashPoint`. Absent outside the simulator.
+   */
+  readonly armedCrashPoint?: () => string | undefined;
   readonly surroundings: Surroundings;
   /**
    * Aborted when the simulator kills this incarnation (and at the end of a run), after every

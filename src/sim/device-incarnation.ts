@@ -60,6 +60,8 @@ export interface IncarnationPlace {
 export interface IncarnationServices {
   reportError: (error: unknown) => void;
   crashPoint: (name: string) => void;
+  /** Where `crashPoint` would kill now (`env.armedCrashPoint`). */
+  armedCrashPoint?: () => string | undefined;
   surroundings: Surroundings;
   /** Called with the type of each event the live client logs. */
   logged: (type: string) => void;
@@ -133,6 +135,7 @@ export class DeviceIncarnation {
       log: (event) => this.log(event, services.logged),
       reportError: services.reportError,
       crashPoint: services.crashPoint,
+      ...(services.armedCrashPoint ? { armedCrashPoint: services.armedCrashPoint } : {}),
       surroundings: services.surroundings,
       signal: this.killSignal.signal,
     };

@@ -269,6 +269,7 @@ export class DeviceHost {
           if (life.alive) this.report(life, `client error: ${describe(error)}`);
         },
         crashPoint: (name) => this.crashPoint(life, name),
+        armedCrashPoint: () => (life.alive ? this.armed : undefined),
         surroundings: this.surroundings.view(life),
         logged: (type) => this.onClientLog?.(type),
       });

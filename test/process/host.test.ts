@@ -4,7 +4,7 @@
 // with kills and faults, both ways; compare trace hashes and exchange counts.
 import { describe, expect, it } from 'vitest';
 import { client as memoryClient } from '../../examples/memory-client/index.ts';
-import { createProcessClient } from '../../src/client/process/index.ts';
+import { createProcessClient, processTraffic } from '../../src/client/process/index.ts';
 import { runSeed } from '../../src/sim/seed-run.ts';
 
 describe('a TypeScript client hosted as a process client', () => {
@@ -20,5 +20,33 @@ describe('a TypeScript client hosted as a process client', () => {
     expect(inProcess.stats.exchanges).toBeGreaterThan(20);
     expect(asProcess.stats.exchanges).toBe(inProcess.stats.exchanges);
     expect(asProcess.traceHash).toBe(inProcess.traceHash);
+  });
+});
+
+describe('crash point hints and draws given ahead', () => {
+  it('a hosted child asks about a crash point only where one is armed, and the run stays the same', async () => {
+    // Before the hints it asked at every crash point it passed (about one per exchange), and
+    // each random draw or id was a round trip of its own: the trace must not tell the difference.
+    const hosted = await createProcessClient(
+      'node --import tsx src/client/process/host.ts ./examples/memory-client/index.ts',
+    );
+    const names = new Set(memoryClient.crashPoints);
+    let crashPointKills = 0;
+    let exchanges = 0;
+    const before = { ...processTraffic };
+    for (const seed of ['3', '5', '8']) {
+      const options = { seed, profile: 'hostile' as const, devices: 3, opsPerDevice: 10, keepTrace: true };
+      const inProcess = await runSeed({ ...options, client: memoryClient });
+      const asProcess = await runSeed({ ...options, client: hosted });
+      expect(asProcess.traceHash).toBe(inProcess.traceHash);
+      exchanges += asProcess.stats.exchanges;
+      for (const event of asProcess.trace ?? []) {
+        if (event.type === 'device.kill' && names.has(String(event.point))) crashPointKills++;
+      }
+    }
+    expect(crashPointKills).toBeGreaterThan(0);
+    // Every query at an armed point kills there: as many queries as crash-point kills.
+    expect(processTraffic.crashPointQueries - before.crashPointQueries).toBe(crashPointKills);
+    expect(exchanges).toBeGreaterThan(100);
   });
 });

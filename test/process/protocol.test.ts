@@ -30,7 +30,9 @@ describe('parseClientMessage', () => {
       '{"type":"log","event":{"type":"push","n":1}}',
       '{"type":"reportError","message":"x"}',
       '{"type":"random"}',
+      '{"type":"random","count":16}',
       '{"type":"uuid"}',
+      '{"type":"uuid","count":64}',
       '{"type":"now"}',
       '{"type":"crashPoint","name":"before-push"}',
     ];
@@ -56,6 +58,10 @@ describe('parseClientMessage', () => {
     );
     expect(problem('{"type":"setTimer","timerId":1,"delayMs":-5}')).toContain('`delayMs` >= 0');
     expect(problem('{"type":"log","event":{"type":""}}')).toContain('needs an `event` with a `type`');
+    expect(problem('{"type":"uuid","count":65}')).toBe(
+      "a 'uuid' message that has a `count` that is not a whole number from 1 to 64",
+    );
+    expect(problem('{"type":"random","count":0}')).toContain('from 1 to 64');
     expect(problem('{"type":"hello","name":"c","policy":{},"reusable":"yes"}')).toContain(
       '`reusable` must be true or false',
     );

@@ -137,7 +137,7 @@ function makePipe(): { readFd: number; writeFd: number } {
   const path = join(dir, 'stdout');
   const opened: number[] = [];
   try {
-    execFileSync('mkfifo', ['-m', '600', path], { stdio: 'ignore' });
+    execFileSync('mkfifo', ['-m', '600', path], { stdio: 'ignore', timeout: KILL_WAIT_MS }); // bounded, as every wait here
     opened.push(openSync(path, constants.O_RDWR)); // a writer, so that opening the reader does not block
     opened.push(openSync(path, constants.O_RDONLY));
     opened.push(openSync(path, constants.O_WRONLY));

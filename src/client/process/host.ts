@@ -8,7 +8,8 @@
  * client in process and out of it).
  *
  * The child owns no time and no randomness: its `env` asks the simulator (blocking reads
- * on stdin for queries), sends its fetches and timers out, and after each event waits
+ * on stdin for queries; random draws and ids RANDOM_BATCH at a time; a crash point only
+ * where the turn's event says one is armed), sends its fetches and timers out, and after each event waits
  * one `setImmediate` (every continuation of the client's async code has run) before it
  * ends the turn. It is reusable: a `kill` event ends the incarnation as the simulator
  * kills an in-process client (its SQLite handles closed, open transactions rolled back,
@@ -70,6 +71,8 @@ class Lines {
 }
 
 const io = new Lines();
+/** Random draws and ids asked for at once (the rest are kept for the following calls). */
+const RANDOM_BATCH = 16;
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function ask<T extends SimulatorMessage['type']>(
@@ -98,11 +101,19 @@ class ChildEnv {
   private alive = true;
   online: boolean;
   foreground: boolean;
+  /** Where the simulator would kill during the current turn (its event's `armed`), if it says (`crashPointHints`). */
+  armed: string | undefined;
+  private readonly hints: boolean;
+  /** Draws and ids the simulator gave ahead (`more`), used in order before asking again. */
+  private readonly randoms: number[] = [];
+  private readonly uuids: string[] = [];
   private idNext = 1;
 
   constructor(private readonly start: Start) {
     this.online = start.online;
     this.foreground = start.foreground;
+    this.hints = start.crashPointHints === true;
+    this.armed = start.armed;
   }
 
   /** The incarnation is killed: what it opened is closed, what it waits for never comes, its env is dead. */
@@ -144,8 +155,8 @@ class ChildEnv {
         },
         sleep: (delayMs) => new Promise((resolve) => this.setTimer(resolve, delayMs)),
       },
-      random: () => this.ask({ type: 'random' }, 'random').value,
-      uuid: () => this.ask({ type: 'uuid' }, 'uuid').value,
+      random: () => this.draw(this.randoms, 'random'),
+      uuid: () => this.draw(this.uuids, 'uuid'),
       storage: {
         directory: start.storageDir,
         open(name) {
@@ -170,6 +181,9 @@ class ChildEnv {
           message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
         }),
       crashPoint: (name) => {
+        if (!this.alive) throw new DeviceKilled(start.deviceId, name);
+        const { armed } = this;
+        if (this.hints && (armed === undefined || (armed !== '*' && armed !== name))) return; // not here: no need to ask
         if (this.ask({ type: 'crashPoint', name }, 'crashPoint').kill) {
           this.kill(); // killed right here: nothing the client does from now on reaches the simulator
           throw new DeviceKilled(start.deviceId, name);
@@ -189,6 +203,15 @@ class ChildEnv {
         },
       },
     };
+  }
+
+  /** The next draw of `queue`'s kind: from what the simulator gave ahead, or asked for (RANDOM_BATCH at once). */
+  private draw<T extends number | string>(queue: T[], type: 'random' | 'uuid'): T {
+    const next = queue.shift();
+    if (next !== undefined) return next;
+    const answer = this.ask({ type, count: RANDOM_BATCH }, type);
+    queue.push(...((answer.more ?? []) as T[]));
+    return answer.value as T;
   }
 
   private setTimer(callback: () => void, delayMs: number): number {
@@ -297,6 +320,8 @@ async function main(spec: string | undefined): Promise<void> {
   };
   for (let line = io.read(); line !== undefined; line = io.read()) {
     const event = JSON.parse(line) as SimulatorMessage;
+    if (state.child !== undefined && event.type !== 'start')
+      state.child.armed = 'armed' in event ? event.armed : undefined;
     try {
       await handle(event, state);
     } catch (error) {

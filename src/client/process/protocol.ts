@@ -12,10 +12,23 @@ export const PROTOCOL_VERSION = 1;
 
 export type AppMethod = 'create' | 'update' | 'delete' | 'list' | 'sync' | 'pendingCount' | 'conflicts' | 'resolve';
 
+/** Most a `random` or `uuid` query may ask for at once (`count`). */
+export const QUERY_COUNT_MAX = 64;
+
+/**
+ * What the events of an incarnation's turns carry besides their own fields, when its
+ * `start` said `crashPointHints: true`: `armed`, the crash point at which the simulator
+ * kills it if reached during this turn (a name, or '*': any); absent, none is (a
+ * `crashPoint` query would answer `kill: false`, so the client need not ask).
+ */
+interface Armed {
+  armed?: string;
+}
+
 /** Simulator → client. Each starts a turn, except the answers to queries. */
 export type SimulatorMessage =
   | { type: 'hello'; protocol: number }
-  | {
+  | ({
       type: 'start';
       protocol: number;
       deviceId: string;
@@ -24,17 +37,19 @@ export type SimulatorMessage =
       storageDir: string;
       online: boolean;
       foreground: boolean;
-    }
-  | { type: 'call'; id: number; method: AppMethod; args: unknown[] }
-  | { type: 'response'; fetchId: number; status: number; headers: Record<string, string>; body: string }
-  | { type: 'response'; fetchId: number; error: string }
-  | { type: 'timer'; timerId: number }
-  | { type: 'surroundings'; event: 'online' | 'offline' | 'foreground' | 'background' }
+      /** The events of this incarnation carry `armed` (the simulator knows where it would kill). */
+      crashPointHints?: boolean;
+    } & Armed)
+  | ({ type: 'call'; id: number; method: AppMethod; args: unknown[] } & Armed)
+  | ({ type: 'response'; fetchId: number; status: number; headers: Record<string, string>; body: string } & Armed)
+  | ({ type: 'response'; fetchId: number; error: string } & Armed)
+  | ({ type: 'timer'; timerId: number } & Armed)
+  | ({ type: 'surroundings'; event: 'online' | 'offline' | 'foreground' | 'background' } & Armed)
   // Only to a client that declared `reusable`: this incarnation is killed, the process stays.
   | { type: 'kill' }
-  // Answers to queries, inside a turn:
-  | { type: 'random'; value: number }
-  | { type: 'uuid'; value: string }
+  // Answers to queries, inside a turn (`more`: the next draws of a query with a `count`, in order):
+  | { type: 'random'; value: number; more?: number[] }
+  | { type: 'uuid'; value: string; more?: string[] }
   | { type: 'now'; value: number }
   // `kill: true` only to a reusable client: the incarnation dies right there, the process stays.
   | { type: 'crashPoint'; kill: boolean };
@@ -60,8 +75,8 @@ export type ClientMessage =
   | { type: 'clearTimer'; timerId: number }
   | { type: 'log'; event: { type: string; [field: string]: unknown } }
   | { type: 'reportError'; message: string }
-  | { type: 'random' }
-  | { type: 'uuid' }
+  | { type: 'random'; count?: number }
+  | { type: 'uuid'; count?: number }
   | { type: 'now' }
   | { type: 'crashPoint'; name: string };
 
@@ -74,6 +89,12 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 const isString = (value: unknown): value is string => typeof value === 'string';
+
+function countProblem(count: unknown): string | undefined {
+  return count === undefined || (isId(count) && count >= 1 && count <= QUERY_COUNT_MAX)
+    ? undefined
+    : `has a \`count\` that is not a whole number from 1 to ${QUERY_COUNT_MAX}`;
+}
 
 /** What each message type needs beyond `type`, as a check that returns the problem or undefined. */
 const SHAPES: Record<ClientMessage['type'], (m: Record<string, unknown>) => string | undefined> = {
@@ -107,8 +128,8 @@ const SHAPES: Record<ClientMessage['type'], (m: Record<string, unknown>) => stri
   log: (m) =>
     isObject(m.event) && isString(m.event.type) && m.event.type !== '' ? undefined : 'needs an `event` with a `type`',
   reportError: (m) => (isString(m.message) ? undefined : 'needs a `message`'),
-  random: () => undefined,
-  uuid: () => undefined,
+  random: (m) => countProblem(m.count),
+  uuid: (m) => countProblem(m.count),
   now: () => undefined,
   crashPoint: (m) => (isString(m.name) && m.name !== '' ? undefined : 'needs a `name`'),
 };

@@ -47,8 +47,8 @@ export class ProcessClientError extends Error {
   override name = 'ProcessClientError';
 }
 
-/** Turns and lines exchanged with children by this process (for benchmarks). */
-export const processTraffic = { turns: 0, lines: 0 };
+/** Turns, lines and queries (`crashPoint` ones apart) exchanged with children by this process (for benchmarks and tests). */
+export const processTraffic = { turns: 0, lines: 0, queries: 0, crashPointQueries: 0 };
 
 /** Bound on messages in one turn: a child that loops on queries fails instead of hanging the run. */
 export const MESSAGES_PER_TURN_MAX = 100_000;
@@ -57,6 +57,17 @@ const LINE_SHOWN_MAX = 200;
 
 /** Messages after which the child waits for an answer. */
 const QUERIES = new Set<ClientMessage['type']>(['random', 'uuid', 'now', 'crashPoint']);
+
+/**
+ * The draws after the first of a query with a `count`, in order: the stream is the
+ * incarnation's own, so they are what the following queries would have answered.
+ */
+function drawMore<T>(count: number | undefined, draw: () => T): T[] | undefined {
+  if (count === undefined || count <= 1) return undefined;
+  const more: T[] = [];
+  for (let index = 1; index < count; index++) more.push(draw());
+  return more;
+}
 
 interface PendingCall {
   method: AppMethod;
@@ -116,6 +127,7 @@ export class ProcessSession {
       storageDir,
       online,
       foreground,
+      ...(env.armedCrashPoint ? { crashPointHints: true } : {}),
     } as const;
     session.turn(start, 'start', options.startTimeoutMs);
     if (session.failure !== undefined) throw session.failure;
@@ -158,13 +170,17 @@ export class ProcessSession {
     this.inTurn = true;
     processTraffic.turns++;
     try {
-      this.channel.send(JSON.stringify(event));
+      // Where a crash point would kill during this turn (nothing else arms one meanwhile).
+      const armed = event.type === 'hello' || event.type === 'kill' ? undefined : this.env.armedCrashPoint?.();
+      this.channel.send(JSON.stringify(armed === undefined ? event : { ...event, armed }));
       for (let count = 0; !this.killed; count++) {
         if (count >= MESSAGES_PER_TURN_MAX)
           throw this.broken(step, `sent more than ${MESSAGES_PER_TURN_MAX} messages without ending its turn`);
         const message = this.next(this.channel.read(timeoutMs), step, timeoutMs);
         processTraffic.lines++;
         if (message.type === 'done') return;
+        if (QUERIES.has(message.type)) processTraffic.queries++;
+        if (message.type === 'crashPoint') processTraffic.crashPointQueries++;
         this.handle(message, step);
       }
     } catch (error) {
@@ -233,12 +249,18 @@ export class ProcessSession {
       case 'reportError':
         env.reportError(new Error(`process client: ${message.message}`));
         break;
-      case 'random':
-        this.answer({ type: 'random', value: env.random() });
+      case 'random': {
+        const value = env.random();
+        const more = drawMore(message.count, env.random);
+        this.answer(more === undefined ? { type: 'random', value } : { type: 'random', value, more });
         break;
-      case 'uuid':
-        this.answer({ type: 'uuid', value: env.uuid() });
+      }
+      case 'uuid': {
+        const value = env.uuid();
+        const more = drawMore(message.count, env.uuid);
+        this.answer(more === undefined ? { type: 'uuid', value } : { type: 'uuid', value, more });
         break;
+      }
       case 'now':
         this.answer({ type: 'now', value: env.clock.now() });
         break;
