@@ -51,9 +51,10 @@ interface Measure {
   spawned: number;
   reused: number;
   exchanges: number;
-  /** Protocol turns (and lines read) of process clients. */
+  /** Protocol turns (and lines read, queries among them) of process clients. */
   turns: number;
   lines: number;
+  queries: number;
   hashes: string[];
 }
 
@@ -83,6 +84,7 @@ async function perExchange(name: string, factory: ClientFactory, warm: boolean):
     exchanges: 0,
     turns: 0,
     lines: 0,
+    queries: 0,
     hashes: [],
   };
   const before = { ...processTraffic, ...processPool };
@@ -116,6 +118,7 @@ async function perExchange(name: string, factory: ClientFactory, warm: boolean):
   measure.reused = processPool.reused - before.reused;
   measure.turns = processTraffic.turns - before.turns;
   measure.lines = processTraffic.lines - before.lines;
+  measure.queries = processTraffic.queries - before.queries;
   return measure;
 }
 
@@ -159,7 +162,7 @@ for (const run of runs) {
     `${steady.toFixed(0).padStart(7)} µs ${(steady / micros(base, false)).toFixed(1).padStart(5)}x`,
     `${run.starts} starts (${run.spawned} spawned, ${run.reused} reused), ${(run.startMs / Math.max(1, run.starts)).toFixed(0)} ms each; ${run.exchanges} exchanges` +
       (run.turns > 0
-        ? `; ${(run.turns / run.exchanges).toFixed(1)} turns and ${(run.lines / run.exchanges).toFixed(1)} lines per exchange`
+        ? `; per exchange ${(run.turns / run.exchanges).toFixed(1)} turns, ${(run.lines / run.exchanges).toFixed(1)} lines, ${(run.queries / run.exchanges).toFixed(2)} queries`
         : ''),
   ];
   console.log(`  ${run.name.padEnd(38)} ${cells.join('   ')}`);

@@ -106,6 +106,11 @@ function pipeHub(): Hub {
     guard.unref();
     worker.on('error', (error) => hubGone(made, `it threw ${error.message}`));
     worker.on('exit', (code) => hubGone(made, `it exited with code ${code}`));
+    // Without its guard nothing would end a read if the worker then stopped without a word: as loud as its death.
+    guard.on('error', (error) => {
+      hubGone(made, `its read guard threw ${error.message}`);
+      void worker.terminate();
+    });
     hub = made;
   }
   return hub;
