@@ -299,6 +299,20 @@ export interface ClientFactory {
   start(env: ClientEnv): Promise<SyncClient>;
 }
 
+/** One app call of a batched read (`READ_CALLS`). */
+export interface ReadCall {
+  method: 'list' | 'pendingCount' | 'conflicts';
+  args: unknown[];
+}
+
+/**
+ * An optional method of a SyncClient, keyed by this symbol, that an adapter may offer:
+ * `(calls) => promises`, the same as calling each of `calls` in turn, each once the one
+ * before it settled (the simulator reads a device's view so: sim/views.ts). The process
+ * adapter offers it to carry such a read in one turn. Clients need not know about it.
+ */
+export const READ_CALLS = Symbol.for('syncstorm.readCalls');
+
 /** Thrown by `env.crashPoint` when the simulator kills the device there. */
 export class DeviceKilled extends Error {
   override name = 'DeviceKilled';

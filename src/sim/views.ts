@@ -18,7 +18,7 @@ function checked<T>(method: AppMethod, call: string, value: unknown): T {
 const listOf = async (client: SyncClient, collection: string) =>
   checked<LocalRecord[]>('list', `list('${collection}')`, await client.list(collection));
 
-import type { Conflict, LocalRecord, SyncClient } from '../client/contract.ts';
+import { type Conflict, type LocalRecord, READ_CALLS, type ReadCall, type SyncClient } from '../client/contract.ts';
 import { type AppMethod, resultProblem } from '../client/process/protocol.ts';
 import { ClientBadResult } from './client-errors.ts';
 
@@ -33,15 +33,46 @@ export async function readView(
   collections: readonly string[],
   conflictInbox = true,
 ): Promise<DeviceView> {
+  const batched = (client as { [READ_CALLS]?: (calls: ReadCall[]) => Promise<unknown>[] })[READ_CALLS];
+  if (batched !== undefined) return readViewBatched(batched, collections, conflictInbox);
   const keyed: Array<{ key: string; record: LocalRecord }> = [];
   for (const collection of collections)
     for (const record of await listOf(client, collection)) keyed.push({ key: record.collection + record.id, record });
-  // Ordered by `collection + id`, each key built once (not twice per comparison).
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const records = keyed.map((entry) => entry.record);
+  const records = sortedRecords(keyed);
   const pending = checked<number>('pendingCount', 'pendingCount()', await client.pendingCount());
   const conflicts = conflictInbox ? await readConflicts(client) : [];
   return { records, pending, conflicts };
+}
+
+/** Ordered by `collection + id`, each key built once (not twice per comparison). */
+function sortedRecords(keyed: Array<{ key: string; record: LocalRecord }>): LocalRecord[] {
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((entry) => entry.record);
+}
+
+/**
+ * The same reads through an adapter's batched read (the process adapter: one turn), which
+ * makes each call once the one before it settled; checked in the same order.
+ */
+async function readViewBatched(
+  batched: (calls: ReadCall[]) => Promise<unknown>[],
+  collections: readonly string[],
+  conflictInbox: boolean,
+): Promise<DeviceView> {
+  const calls: ReadCall[] = collections.map((collection) => ({ method: 'list', args: [collection] }));
+  calls.push({ method: 'pendingCount', args: [] });
+  if (conflictInbox) calls.push({ method: 'conflicts', args: [] });
+  const promises = batched(calls);
+  const keyed: Array<{ key: string; record: LocalRecord }> = [];
+  for (const [index, collection] of collections.entries()) {
+    const list = checked<LocalRecord[]>('list', `list('${collection}')`, await promises[index]);
+    for (const record of list) keyed.push({ key: record.collection + record.id, record });
+  }
+  const pending = checked<number>('pendingCount', 'pendingCount()', await promises[collections.length]);
+  const conflicts = conflictInbox
+    ? checked<Conflict[]>('conflicts', 'conflicts()', await promises[collections.length + 1])
+    : [];
+  return { records: sortedRecords(keyed), pending, conflicts };
 }
 
 /** The record `id` of `collection` as the device shows it, or null. */

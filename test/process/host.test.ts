@@ -50,3 +50,30 @@ describe('crash point hints and draws given ahead', () => {
     expect(exchanges).toBeGreaterThan(100);
   });
 });
+
+describe('view reads in one turn', () => {
+  it('a hosted child reads a view in one turn, and one that cannot finish it in the turn gets the rest one by one: same runs', async () => {
+    // The simulator reads a device's view with list() per collection, pendingCount() and
+    // conflicts(): one `calls` turn instead of four. The slow client's first list() waits
+    // for a timer, so the host stops there (`notRun`) and the simulator makes the other
+    // calls once it settled, as it would have one per turn: the traces must not differ.
+    const { client: slowListClient } = await import('./fixtures/slow-list-client.ts');
+    const hosted = await createProcessClient(
+      'node --import tsx src/client/process/host.ts ./examples/memory-client/index.ts',
+    );
+    const slowHosted = await createProcessClient(
+      'node --import tsx src/client/process/host.ts ./test/process/fixtures/slow-list-client.ts',
+    );
+    const options = { seed: '4', profile: 'flaky' as const, devices: 3, opsPerDevice: 10 };
+    const before = { ...processTraffic };
+    const asProcess = await runSeed({ ...options, client: hosted });
+    const turns = processTraffic.turns - before.turns;
+    expect(asProcess.traceHash).toBe((await runSeed({ ...options, client: memoryClient })).traceHash);
+    const slowBefore = { ...processTraffic };
+    const slowAsProcess = await runSeed({ ...options, client: slowHosted });
+    const slowTurns = processTraffic.turns - slowBefore.turns;
+    expect(slowAsProcess.traceHash).toBe((await runSeed({ ...options, client: slowListClient })).traceHash);
+    // The slow one needs a timer turn and three more call turns per view read.
+    expect(slowTurns).toBeGreaterThan(turns * 1.5);
+  });
+});

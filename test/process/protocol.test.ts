@@ -23,6 +23,8 @@ describe('parseClientMessage', () => {
       '{"type":"hello","name":"c","policy":{"default":"lww"},"reusable":true}',
       '{"type":"result","id":3,"value":null}',
       '{"type":"result","id":3,"error":"boom"}',
+      '{"type":"notRun","ids":[4,5]}',
+      '{"type":"hello","name":"c","policy":{"default":"lww"},"batches":true}',
       '{"type":"fetch","fetchId":1,"method":"GET","url":"/changes","headers":{"a":"b"}}',
       '{"type":"abort","fetchId":1}',
       '{"type":"setTimer","timerId":2,"delayMs":0}',
@@ -58,6 +60,7 @@ describe('parseClientMessage', () => {
     );
     expect(problem('{"type":"setTimer","timerId":1,"delayMs":-5}')).toContain('`delayMs` >= 0');
     expect(problem('{"type":"log","event":{"type":""}}')).toContain('needs an `event` with a `type`');
+    expect(problem('{"type":"notRun","ids":[-1]}')).toBe("a 'notRun' message that needs `ids` (call ids)");
     expect(problem('{"type":"uuid","count":65}')).toBe(
       "a 'uuid' message that has a `count` that is not a whole number from 1 to 64",
     );

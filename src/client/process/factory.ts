@@ -99,6 +99,7 @@ export async function createProcessClient(command: string, options: ProcessClien
     ...(options.cwd ? { cwd: options.cwd } : {}),
     ...(options.env ? { env: options.env } : {}),
     reusable: declared.reusable === true,
+    batches: declared.batches === true,
   };
   return {
     name: declared.name,

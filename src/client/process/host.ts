@@ -98,7 +98,7 @@ class ChildEnv {
   readonly listeners: { event: SurroundingsEvent; listener: () => void }[] = [];
   /** The SQLite databases opened through `storage`: in memory, saved to their files by a kill. */
   private readonly databases: { path: string; db: Database.Database }[] = [];
-  private alive = true;
+  alive = true;
   online: boolean;
   foreground: boolean;
   /** Where the simulator would kill during the current turn (its event's `armed`), if it says (`crashPointHints`). */
@@ -258,6 +258,40 @@ function fetchError(code: string): Error {
   return new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) });
 }
 
+type Call = Extract<SimulatorMessage, { type: 'call' }>;
+
+/** Starts an app call; the promise settles once its result is written. */
+function startCall(child: ChildEnv, client: SyncClient | undefined, { id, method, args }: Omit<Call, 'type'>) {
+  const apply = (client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[method];
+  return Promise.resolve()
+    .then(() => apply?.apply(client, args))
+    .then(
+      (value) => child.write({ type: 'result', id, value: value ?? null }),
+      (error: unknown) =>
+        child.write({ type: 'result', id, error: error instanceof Error ? error.message : String(error) }),
+    );
+}
+
+/**
+ * A `calls` event: each call started once the one before it settled, as if each came in a
+ * turn of its own (a `setImmediate` after each); once one has not settled by then, the
+ * rest are not run (`notRun`: the simulator makes them later, one by one).
+ */
+async function startCalls(child: ChildEnv, client: SyncClient | undefined, calls: Omit<Call, 'type'>[]) {
+  for (const [index, call] of calls.entries()) {
+    if (!child.alive) return; // killed at a crash point: the simulator knows, and drops the rest
+    let settled = false;
+    void startCall(child, client, call).then(() => {
+      settled = true;
+    });
+    await settle();
+    if (!settled && index + 1 < calls.length) {
+      child.write({ type: 'notRun', ids: calls.slice(index + 1).map(({ id }) => id) });
+      return;
+    }
+  }
+}
+
 async function handle(
   event: SimulatorMessage,
   state: { factory: ClientFactory; child?: ChildEnv; client?: SyncClient },
@@ -273,6 +307,7 @@ async function handle(
       ...(crashPoints ? { crashPoints: [...crashPoints] } : {}),
       ...(description ? { description } : {}),
       reusable: true,
+      batches: true,
     });
   }
   if (event.type === 'start') {
@@ -286,14 +321,9 @@ async function handle(
     delete state.child;
     delete state.client;
   } else if (event.type === 'call') {
-    const method = (state.client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[event.method];
-    Promise.resolve()
-      .then(() => method?.apply(state.client, event.args))
-      .then(
-        (value) => child.write({ type: 'result', id: event.id, value: value ?? null }),
-        (error: unknown) =>
-          child.write({ type: 'result', id: event.id, error: error instanceof Error ? error.message : String(error) }),
-      );
+    void startCall(child, state.client, event);
+  } else if (event.type === 'calls') {
+    await startCalls(child, state.client, event.calls);
   } else if (event.type === 'response') {
     const pending = child.fetches.get(event.fetchId);
     child.fetches.delete(event.fetchId);

@@ -41,6 +41,8 @@ export type SimulatorMessage =
       crashPointHints?: boolean;
     } & Armed)
   | ({ type: 'call'; id: number; method: AppMethod; args: unknown[] } & Armed)
+  // Only to a client that declared `batches`: the calls in order, each started once the one before it settled.
+  | ({ type: 'calls'; calls: { id: number; method: AppMethod; args: unknown[] }[] } & Armed)
   | ({ type: 'response'; fetchId: number; status: number; headers: Record<string, string>; body: string } & Armed)
   | ({ type: 'response'; fetchId: number; error: string } & Armed)
   | ({ type: 'timer'; timerId: number } & Armed)
@@ -67,8 +69,12 @@ export type ClientMessage =
       description?: string;
       /** The process may serve later incarnations (it understands the `kill` event). */
       reusable?: boolean;
+      /** It understands the `calls` event. */
+      batches?: boolean;
     }
   | { type: 'result'; id: number; value?: unknown; error?: string }
+  /** Calls of a `calls` event it did not start (one before them had not settled within the turn). */
+  | { type: 'notRun'; ids: number[] }
   | { type: 'fetch'; fetchId: number; method: string; url: string; headers?: Record<string, string>; body?: string }
   | { type: 'abort'; fetchId: number }
   | { type: 'setTimer'; timerId: number; delayMs: number }
@@ -104,7 +110,9 @@ const SHAPES: Record<ClientMessage['type'], (m: Record<string, unknown>) => stri
       ? 'needs `name` and `policy`'
       : m.reusable !== undefined && typeof m.reusable !== 'boolean'
         ? '`reusable` must be true or false'
-        : undefined,
+        : m.batches !== undefined && typeof m.batches !== 'boolean'
+          ? '`batches` must be true or false'
+          : undefined,
   result: (m) =>
     !isId(m.id)
       ? 'needs a numeric `id`'
@@ -119,6 +127,7 @@ const SHAPES: Record<ClientMessage['type'], (m: Record<string, unknown>) => stri
     (m.headers === undefined || isObject(m.headers))
       ? undefined
       : 'needs `fetchId`, `method`, `url` (and a string `body`, an object `headers` if any)',
+  notRun: (m) => (Array.isArray(m.ids) && m.ids.every(isId) ? undefined : 'needs `ids` (call ids)'),
   abort: (m) => (isId(m.fetchId) ? undefined : 'needs `fetchId`'),
   setTimer: (m) =>
     isId(m.timerId) && typeof m.delayMs === 'number' && m.delayMs >= 0

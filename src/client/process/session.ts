@@ -12,8 +12,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { TimerId } from '../../kernel/clock.ts';
-import type { ClientEnv, SyncClient } from '../contract.ts';
-import { DeviceKilled } from '../contract.ts';
+import type { ClientEnv, ReadCall, SyncClient } from '../contract.ts';
+import { DeviceKilled, READ_CALLS } from '../contract.ts';
 import { type ChannelRead, ProcessChannel } from './channel.ts';
 import { giveIdle, processPool, takeIdle } from './pool.ts';
 import {
@@ -40,6 +40,8 @@ export interface SessionOptions {
    * event, or `kill: true` at a crash point), which then waits in the pool for the next start.
    */
   reusable?: boolean;
+  /** The client declared `batches`: a view read (`READ_CALLS`) goes in one `calls` turn. */
+  batches?: boolean;
 }
 
 /** A process client broke the protocol; the message says which device, which step, and what. */
@@ -90,6 +92,8 @@ export class ProcessSession {
   private killedInTurn = false;
   /** After the start turn: failures are reported from then on (a failed start is reported by the host). */
   private started = false;
+  /** While a `calls` turn runs: its call ids, and those the child says it did not start. */
+  private batch: { ids: Set<number>; notRun: Set<number> } | undefined;
 
   private constructor(
     private readonly env: ClientEnv,
@@ -141,7 +145,9 @@ export class ProcessSession {
 
   private app(): SyncClient {
     const call = <T>(method: AppMethod, ...args: unknown[]) => this.call(method, args) as Promise<T>;
+    const batched = this.options.batches ? { [READ_CALLS]: (calls: ReadCall[]) => this.callMany(calls) } : {};
     return {
+      ...batched,
       create: (collection, fields) => call('create', collection, fields),
       update: (collection, id, patch) => call('update', collection, id, patch),
       delete: (collection, id) => call('delete', collection, id),
@@ -160,6 +166,49 @@ export class ProcessSession {
     const promise = new Promise((resolve, reject) => this.calls.set(id, { method, resolve, reject }));
     this.turn({ type: 'call', id, method, args }, `${method}() (call ${id})`);
     return promise;
+  }
+
+  /**
+   * Reads in one `calls` turn, as if each were called once the one before it settled: the
+   * calls the child did not start (one before them had not settled within the turn) are
+   * made afterwards, one by one, each once the one before it settled (and not at all if it
+   * failed: they fail with it).
+   */
+  private callMany(requests: readonly ReadCall[]): Promise<unknown>[] {
+    if (this.failure !== undefined || this.killed || requests.length < 2) return this.oneByOne(requests);
+    const calls = requests.map(({ method, args }) => ({ id: this.callIdNext++, method, args }));
+    const promises = calls.map(
+      ({ id, method }) => new Promise((resolve, reject) => this.calls.set(id, { method, resolve, reject })),
+    );
+    const batch = { ids: new Set(calls.map(({ id }) => id)), notRun: new Set<number>() };
+    this.batch = batch;
+    try {
+      const ids = `calls ${calls[0]?.id}-${calls[calls.length - 1]?.id}`;
+      this.turn({ type: 'calls', calls }, `${calls.map(({ method }) => `${method}()`).join(', ')} (${ids})`);
+    } finally {
+      this.batch = undefined;
+    }
+    let previous: Promise<unknown> = Promise.resolve();
+    return calls.map(({ id, method, args }, index) => {
+      let promise = promises[index] as Promise<unknown>;
+      if (batch.notRun.has(id) && this.calls.delete(id)) {
+        const rethrow = (error: unknown) => Promise.reject(error);
+        promise = previous.then(() => this.call(method, args), rethrow);
+      }
+      promise.catch(() => {}); // its caller may stop at an earlier one; it still hears of this one
+      previous = promise;
+      return promise;
+    });
+  }
+
+  /** `requests` called one by one, each once the one before it settled. */
+  private oneByOne(requests: readonly ReadCall[]): Promise<unknown>[] {
+    let previous: Promise<unknown> = Promise.resolve();
+    return requests.map(({ method, args }, index) => {
+      previous = index === 0 ? this.call(method, args) : previous.then(() => this.call(method, args));
+      previous.catch(() => {});
+      return previous;
+    });
   }
 
   /** One turn: sends the event, handles the child's messages until `done`. Never throws. */
@@ -272,6 +321,13 @@ export class ProcessSession {
           throw error;
         }
         this.answer({ type: 'crashPoint', kill: false });
+        break;
+      case 'notRun':
+        for (const id of message.ids) {
+          if (this.batch?.ids.has(id) !== true)
+            throw this.broken(step, `said it did not run call ${id}, not one of this turn's`);
+          this.batch.notRun.add(id);
+        }
         break;
       case 'hello':
         throw this.broken(step, "sent 'hello' outside the hello turn");
