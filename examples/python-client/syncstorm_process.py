@@ -205,10 +205,13 @@ class Runtime:
             self._step(task, None, TypeError(f"awaited {waiting!r}, not a runtime awaitable"))
 
     # --- the event loop -------------------------------------------------------------
-    def _call(self, event):
+    def _call(self, event, answered=None):
+        """Runs an app call; `answered` (a list) gets True once its result is sent."""
         call_id, method = event["id"], event["method"]
 
         def reply(value, error):
+            if answered is not None:
+                answered.append(True)
             if error is not None:
                 self._send({"type": "result", "id": call_id, "error": f"{type(error).__name__}: {error}"})
             else:
@@ -232,7 +235,9 @@ class Runtime:
                         "collections": cls.COLLECTIONS, "crashPoints": cls.CRASH_POINTS,
                         # One process may serve several incarnations if the client can close
                         # everything it opened (docs/process-protocol.md, "Reusable processes").
-                        "reusable": callable(getattr(cls, "close", None))})
+                        "reusable": callable(getattr(cls, "close", None)),
+                        # It understands the `calls` event (the simulator's view reads in one turn).
+                        "batches": True})
         elif kind == "kill":
             self._end_incarnation()
         elif kind == "start":
@@ -241,6 +246,16 @@ class Runtime:
             self.client = self._client_class(self, event)
         elif kind == "call":
             self._call(event)
+        elif kind == "calls":
+            # Each call once the one before it answered within the turn, as if in turns of
+            # their own; the rest, once one did not, are left to the simulator (`notRun`).
+            calls = event["calls"]
+            for index, call in enumerate(calls):
+                answered = []
+                self._call(call, answered)
+                if not answered and index + 1 < len(calls):
+                    self._send({"type": "notRun", "ids": [later["id"] for later in calls[index + 1:]]})
+                    break
         elif kind == "response":
             task = self._fetches.pop(event["fetchId"])
             if "error" in event:
