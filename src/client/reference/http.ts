@@ -124,11 +124,13 @@ export async function refreshToken(ctx: ClientContext): Promise<HttpOutcome> {
 
 /** An authorized exchange: gets a token first if there is none, refreshes once on a 401. */
 export async function request(ctx: ClientContext, request: HttpRequest): Promise<HttpOutcome> {
-  if (ctx.store.kvGet(TOKEN_KEY) === undefined) {
+  let token = ctx.store.kvGet(TOKEN_KEY);
+  if (token === undefined) {
     const refreshed = await refreshToken(ctx);
     if (refreshed.kind !== 'ok') return refreshed;
+    token = ctx.store.kvGet(TOKEN_KEY);
   }
-  const first = await exchange(ctx, request, ctx.store.kvGet(TOKEN_KEY));
+  const first = await exchange(ctx, request, token);
   if (first.kind !== 'unauthorized') return first;
   ctx.hooks.onUnauthorized(ctx);
   const refreshed = await refreshToken(ctx);
