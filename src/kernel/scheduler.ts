@@ -133,13 +133,25 @@ export class Scheduler {
    * EventsLimitReached instead of running an event beyond `eventsLimit`.
    */
   async step(until = Number.POSITIVE_INFINITY): Promise<boolean | 'until'> {
-    if (this.eventsTotal >= this.eventsLimit) throw new EventsLimitReached(this.eventsLimit);
-    if (this.outside?.waiting) {
+    const taken = this.take(until);
+    if (taken === 'outside') {
       // Device code awaited real work: let it finish, then let the caller look again (the
       // call it drives may have settled) before any virtual time passes.
-      await this.outside.settle();
+      await (this.outside as OutsideWork).settle();
       return true;
     }
+    if (taken === true) await settle();
+    return taken;
+  }
+
+  /**
+   * The synchronous half of `step`: runs the next live event (true), or says why not.
+   * `run` calls it and settles itself, one promise per event fewer than through `step`;
+   * either way the next event starts only once the last one's continuations have run.
+   */
+  private take(until: number): boolean | 'until' | 'outside' {
+    if (this.eventsTotal >= this.eventsLimit) throw new EventsLimitReached(this.eventsLimit);
+    if (this.outside?.waiting) return 'outside';
     for (;;) {
       const event = this.queue.peek();
       if (event === undefined) return false;
@@ -155,7 +167,6 @@ export class Scheduler {
       } catch (error) {
         this.onError(error, event.label);
       }
-      await settle();
       return true;
     }
   }
@@ -169,7 +180,10 @@ export class Scheduler {
       for (;;) {
         if (options.stopWhen?.()) return { events, stoppedBy: 'condition' };
         if (events >= options.eventsMax) return { events, stoppedBy: 'events-max' };
-        const stepped = await this.step(options.until);
+        const taken = this.take(options.until ?? Number.POSITIVE_INFINITY);
+        if (taken === 'outside') await (this.outside as OutsideWork).settle();
+        else if (taken === true) await settle();
+        const stepped = taken === 'outside' ? true : taken;
         if (stepped === false) {
           // Nothing left to happen before `until`: the time passes all the same.
           if (options.until !== undefined && Number.isFinite(options.until))

@@ -6,7 +6,7 @@
  */
 import type { Incarnation } from '../kernel/incarnation.ts';
 import type { EventHandle, Scheduler } from '../kernel/scheduler.ts';
-import type { PlainRequest, PlainResponse } from './plain.ts';
+import type { PlainAbortSignal, PlainRequest, PlainResponse } from './plain.ts';
 import type { FaultVerdict } from './types.ts';
 
 /** The verdict of an exchange no fault touches. */
@@ -45,7 +45,7 @@ export class Exchange {
   private readonly handles: EventHandle[] = [];
   private resolveClient!: (response: Response | PlainResponse) => void;
   private rejectClient!: (error: unknown) => void;
-  private abort: { signal: AbortSignal; listener: () => void } | undefined;
+  private abort: { signal: PlainAbortSignal; listener: () => void } | undefined;
 
   constructor(init: ExchangeInit) {
     this.id = init.id;
@@ -75,7 +75,7 @@ export class Exchange {
   }
 
   /** Calls `listener` if the client's `signal` fires while the exchange is open. */
-  onAbort(signal: AbortSignal, listener: () => void): void {
+  onAbort(signal: PlainAbortSignal, listener: () => void): void {
     this.abort = { signal, listener };
     signal.addEventListener('abort', listener, { once: true });
   }

@@ -39,13 +39,71 @@ export class PlainHeaders {
   }
 }
 
+/**
+ * The part of an `AbortSignal` the light path uses. An `AbortSignal` fits; so does the
+ * lighter `PlainAbortController`'s signal (making an AbortSignal costs ~6 µs, one per exchange).
+ */
+export interface PlainAbortSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+interface AbortListener {
+  listener: () => void;
+  removed: boolean;
+}
+
+/**
+ * An AbortController for the light path only, as the fetch spec's abort works for the parts
+ * used there: `abort()` sets `aborted` and a reason (an `AbortError` DOMException, as
+ * `AbortController.abort()` gives), then calls the listeners once each in the order they
+ * were added; a listener removed meanwhile is not called, one added meanwhile is (as in
+ * Node). It is its own signal.
+ */
+export class PlainAbortController implements PlainAbortSignal {
+  aborted = false;
+  reason: unknown;
+  private listeners: AbortListener[] = [];
+
+  get signal(): PlainAbortSignal {
+    return this;
+  }
+
+  abort(reason?: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason ?? new DOMException('This operation was aborted', 'AbortError');
+    // Node's EventTarget also calls a listener added while the abort is being dispatched.
+    for (let index = 0; index < this.listeners.length; index++) {
+      const entry = this.listeners[index] as AbortListener;
+      if (entry.removed) continue;
+      entry.removed = true;
+      entry.listener();
+    }
+    this.listeners = [];
+  }
+
+  /** Only `once` listeners are kept (an abort happens at most once). */
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (this.listeners.some((entry) => entry.listener === listener && !entry.removed)) return;
+    this.listeners.push({ listener, removed: false });
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    const entry = this.listeners.find((candidate) => candidate.listener === listener && !candidate.removed);
+    if (entry !== undefined) entry.removed = true;
+  }
+}
+
 /** What a client hands to the light path. `url` is absolute. */
 export interface PlainRequestInit {
   method: string;
   url: string;
   headers?: Record<string, string>;
   body?: string;
-  signal?: AbortSignal;
+  signal?: PlainAbortSignal;
 }
 
 /**
@@ -136,7 +194,7 @@ function normalizedMethod(method: string): string {
 class SignalFollower {
   private controller: AbortController | undefined;
 
-  constructor(private readonly parent: AbortSignal) {
+  constructor(private readonly parent: PlainAbortSignal) {
     parent.addEventListener('abort', () => this.controller?.abort(parent.reason), { once: true });
   }
 
@@ -149,7 +207,7 @@ class SignalFollower {
   }
 }
 
-function followerOf(parent: AbortSignal | undefined): SignalFollower | undefined {
+function followerOf(parent: PlainAbortSignal | undefined): SignalFollower | undefined {
   return parent === undefined ? undefined : new SignalFollower(parent);
 }
 

@@ -32,7 +32,14 @@ import {
   withUrl,
 } from './http.ts';
 import { drawLink } from './link.ts';
-import { PlainRequest, type PlainRequestInit, type PlainResponse, plainBytes, plainOfResponse } from './plain.ts';
+import {
+  type PlainAbortSignal,
+  PlainRequest,
+  type PlainRequestInit,
+  type PlainResponse,
+  plainBytes,
+  plainOfResponse,
+} from './plain.ts';
 import type { RuleBook } from './rules.ts';
 import type { TrafficStats } from './stats.ts';
 import type { FaultVerdict, LinkProfile, NetFault, SimServer } from './types.ts';
@@ -131,7 +138,7 @@ export class Transport {
   private openExchange(
     incarnation: Incarnation,
     request: Request | PlainRequest,
-    signal: AbortSignal | undefined,
+    signal: PlainAbortSignal | undefined,
   ): Exchange {
     const device = incarnation.deviceId;
     const number = (this.sent.get(device) ?? 0) + 1;
@@ -341,7 +348,7 @@ export class Transport {
     exchange.watch(this.context.scheduler.after(0, 'net.fail', () => this.fail(exchange, code), exchange.incarnation));
   }
 
-  private abort(exchange: Exchange, signal: AbortSignal): void {
+  private abort(exchange: Exchange, signal: PlainAbortSignal): void {
     if (!exchange.waiting) return;
     this.context.trace.record('net.abort', { device: exchange.device, requestId: exchange.id });
     exchange.reject(signal.reason);

@@ -6,12 +6,8 @@
  */
 import { z } from 'zod';
 import { LIMITS } from './config.ts';
+import { COLLECTION_LENGTH_MAX, FIELD_NAME, IDENTIFIER, wellFormedOp } from './op-shape.ts';
 import type { BatchRequest, ErrorBody, RefreshRequest, SyncOp } from './protocol.ts';
-
-/** Visible ASCII, no spaces: UUIDs and the like. */
-const IDENTIFIER = /^[\x21-\x7e]+$/;
-/** A field name starts with a letter or `_` and is never `__proto__`. */
-const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 
 const identifier = z.string().min(1).max(LIMITS.idLengthMax).regex(IDENTIFIER);
 const fieldName = z
@@ -31,7 +27,7 @@ export const patchOpSchema = z.discriminatedUnion('op', [
 
 export const syncOpSchema = z.object({
   opId: identifier,
-  collection: z.string().min(1).max(64),
+  collection: z.string().min(1).max(COLLECTION_LENGTH_MAX),
   id: identifier,
   kind: z.enum(['create', 'update', 'delete']),
   baseRev: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).nullable(),
@@ -92,7 +88,9 @@ function checkOp(op: SyncOp, collections: ReadonlySet<string>, prefix: string): 
 }
 
 export function parseSyncOp(input: unknown, collections: ReadonlySet<string>): Validated<SyncOp> {
-  const parsed = parseWith(syncOpSchema, input);
+  // The common well-formed op without zod (server/op-shape); zod decides everything else.
+  const fast = wellFormedOp(input);
+  const parsed: Validated<SyncOp> = fast !== undefined ? { ok: true, value: fast } : parseWith(syncOpSchema, input);
   if (!parsed.ok) return parsed;
   const error = checkOp(parsed.value, collections, '');
   return error === undefined ? parsed : { ok: false, error };

@@ -10,6 +10,7 @@ import { Rng } from '../../src/kernel/rng.ts';
 import { Scheduler } from '../../src/kernel/scheduler.ts';
 import { Trace } from '../../src/kernel/trace.ts';
 import { Network, type PlainResponse, plainExchangeOf, type SimServer } from '../../src/net/index.ts';
+import { PlainAbortController, type PlainAbortSignal } from '../../src/net/plain.ts';
 import { ROUTES } from '../../src/server/protocol.ts';
 import { ReferenceServer } from '../../src/server/reference-server.ts';
 
@@ -106,5 +107,38 @@ describe('the light exchange path', () => {
   test('only a simulated fetch has a light path', () => {
     expect(plainExchangeOf(fetch)).toBeUndefined();
     expect(plainExchangeOf(((input: string) => fetch(input)) as typeof fetch)).toBeUndefined();
+  });
+
+  test('the light abort controller aborts as an AbortController does', () => {
+    // Same script on both: listeners added, one removed, one removed by an earlier listener,
+    // one added twice, one added during the abort; asserts the same calls, order and reason.
+    const script = (controller: { abort(): void; signal: PlainAbortSignal }) => {
+      const calls: string[] = [];
+      const signal = controller.signal;
+      const second = () => calls.push('second');
+      const removed = () => calls.push('removed');
+      signal.addEventListener(
+        'abort',
+        () => {
+          calls.push(`first ${signal.aborted}`);
+          signal.removeEventListener('abort', second);
+          signal.addEventListener('abort', () => calls.push('late'), { once: true });
+        },
+        { once: true },
+      );
+      signal.addEventListener('abort', second, { once: true });
+      signal.addEventListener('abort', removed, { once: true });
+      signal.removeEventListener('abort', removed);
+      const twice = () => calls.push('twice');
+      signal.addEventListener('abort', twice, { once: true });
+      signal.addEventListener('abort', twice, { once: true });
+      controller.abort();
+      controller.abort();
+      const reason = signal.reason as Error;
+      return { calls, aborted: signal.aborted, reason: [reason instanceof Error, reason.name, reason.message] };
+    };
+    const real = script(new AbortController());
+    expect(real.calls).toEqual(['first true', 'twice', 'late']);
+    expect(script(new PlainAbortController())).toEqual(real);
   });
 });

@@ -11,7 +11,7 @@ import { type CoalesceResult, coalesceWrites, type PendingWrite } from './coales
 import type { ClientContext } from './context.ts';
 import { mergeOnConflict } from './merge.ts';
 import type { Coalescing } from './options.ts';
-import { nextOps, recordAttempt, syncOpOf } from './outbox.ts';
+import { afterAppliedNothing, nextOps, recordAttempt, syncOpOf } from './outbox.ts';
 import { applyPage, CURSOR_KEY, decideRemote, type PullRefusal, type RemoteDecision, refusePull } from './pull.ts';
 import { revIsNewer } from './records.ts';
 import { requireResync } from './resync.ts';
@@ -75,7 +75,7 @@ export const REFERENCE_HOOKS: Readonly<ReferenceHooks> = Object.freeze({
   coalesce: coalesceWrites,
   beforeSend: recordAttempt,
   wireOp: (_ctx: ClientContext, row: OutboxRow): WireOp => ({ op: syncOpOf(row), key: row.opId }),
-  afterApplied: () => {},
+  afterApplied: afterAppliedNothing,
   onConflict: mergeOnConflict,
   onUnauthorized: () => {},
   retryDelayMs: (ctx: ClientContext, failure: RetryableFailure, failures: number) =>

@@ -5,7 +5,7 @@
  * a 401 and retries the same request (same body, same idempotency key), and aborts a
  * request that outlives `requestTimeoutMs` of virtual time.
  */
-import { type PlainResponse, plainExchangeOf } from '../../net/plain.ts';
+import { PlainAbortController, type PlainExchange, type PlainResponse, plainExchangeOf } from '../../net/plain.ts';
 import type { ConflictBody, ErrorBody, TokenResponse } from '../../server/protocol.ts';
 import { ROUTES } from '../../server/protocol.ts';
 import { type ClientContext, log } from './context.ts';
@@ -86,17 +86,23 @@ export async function exchange(ctx: ClientContext, request: HttpRequest, token?:
   const headers: Record<string, string> = { ...request.headers };
   if (request.body !== undefined) headers['content-type'] = 'application/json';
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
-  const controller = new AbortController();
+  // In a simulation, the light path (net/plain): the same exchange without fetch objects.
+  const plain = plainExchangeOf(env.fetch);
+  const controller = plain === undefined ? new AbortController() : new PlainAbortController();
   const timer = env.clock.setTimeout(() => controller.abort(), ctx.options.timing.requestTimeoutMs);
   try {
     const url = new URL(request.path, env.baseUrl);
     const body = request.body === undefined ? {} : { body: JSON.stringify(request.body) };
-    // In a simulation, the light path (net/plain): the same exchange without fetch objects.
-    const plain = plainExchangeOf(env.fetch);
     const response =
-      plain === undefined
+      controller instanceof AbortController
         ? await env.fetch(url, { method: request.method, headers, ...body, signal: controller.signal })
-        : await plain({ method: request.method, url: url.href, headers, ...body, signal: controller.signal });
+        : await (plain as PlainExchange)({
+            method: request.method,
+            url: url.href,
+            headers,
+            ...body,
+            signal: controller,
+          });
     return await classify(response);
   } catch (error) {
     return { kind: 'network', code: errorCode(error) };
@@ -118,11 +124,13 @@ export async function refreshToken(ctx: ClientContext): Promise<HttpOutcome> {
 
 /** An authorized exchange: gets a token first if there is none, refreshes once on a 401. */
 export async function request(ctx: ClientContext, request: HttpRequest): Promise<HttpOutcome> {
-  if (ctx.store.kvGet(TOKEN_KEY) === undefined) {
+  let token = ctx.store.kvGet(TOKEN_KEY);
+  if (token === undefined) {
     const refreshed = await refreshToken(ctx);
     if (refreshed.kind !== 'ok') return refreshed;
+    token = ctx.store.kvGet(TOKEN_KEY);
   }
-  const first = await exchange(ctx, request, ctx.store.kvGet(TOKEN_KEY));
+  const first = await exchange(ctx, request, token);
   if (first.kind !== 'unauthorized') return first;
   ctx.hooks.onUnauthorized(ctx);
   const refreshed = await refreshToken(ctx);

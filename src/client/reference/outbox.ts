@@ -6,6 +6,7 @@
  * (new base, row removed, one transaction) or rejected for good (error state).
  */
 import type { ErrorBody, OpKind, PatchOp, ServerRecord, SyncOp } from '../../server/protocol.ts';
+import { adoptFresh } from './adopt-fresh.ts';
 import { type ClientContext, log } from './context.ts';
 import { adoptBase, refreshRecord } from './records.ts';
 import type { OutboxRow } from './schema.ts';
@@ -82,11 +83,23 @@ export function nextOps(ctx: ClientContext, limit: number): OutboxRow[] {
   return out;
 }
 
+/** The reference `afterApplied`: nothing more to do once an op is through. */
+export function afterAppliedNothing(): void {}
+
 /** The server applied `row` (or had already): remove it and adopt the record, in one transaction. */
 export function acknowledge(ctx: ClientContext, row: OutboxRow, record: ServerRecord | null): void {
   ctx.store.deleteOp(row.seq);
   const local = ctx.store.record(row.collection, row.recordId);
   if (local !== undefined && local.error !== null) ctx.store.putRecord({ ...local, error: null });
+  // The record's last op, nothing contested: what adoptBase then refreshRecord do, in one
+  // write (adopt-fresh.ts); a replaced afterApplied keeps the general path.
+  const fresh =
+    record !== null &&
+    local?.error === null &&
+    ctx.hooks.afterApplied === afterAppliedNothing &&
+    ctx.store.opsFor(row.collection, row.recordId).length === 0 &&
+    adoptFresh(ctx, local, record);
+  if (fresh) return;
   if (record !== null) adoptBase(ctx, record, { ownWrite: true });
   ctx.hooks.afterApplied(ctx, row, record);
   refreshRecord(ctx, row.collection, row.recordId);

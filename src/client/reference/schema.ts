@@ -104,6 +104,9 @@ export interface ConflictRow {
 
 /** Opens the schema on `db` (WAL and synchronous come from the host's storage). */
 export function migrate(db: Database.Database): void {
+  // A database this schema already opened (every restart after a kill) has its tables:
+  // the version is set only after they were made. Parsing the schema again cost ~0.25 ms per open.
+  if ((db.pragma('user_version', { simple: true }) as number) === SCHEMA_VERSION) return;
   db.exec(SCHEMA_SQL);
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version === 0) db.pragma(`user_version = ${SCHEMA_VERSION}`);

@@ -148,19 +148,25 @@ export class Store {
   putRecord(record: RecordRow): void {
     this.sql(
       `INSERT INTO records (collection, id, fields, deleted, status, error, base_fields, base_deleted, rev, server_updated_at, shadow)
-         VALUES (@collection, @id, @fields, @deleted, @status, @error, @baseFields, @baseDeleted, @rev, @serverUpdatedAt, @shadow)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (collection, id) DO UPDATE SET fields = excluded.fields, deleted = excluded.deleted,
            status = excluded.status, error = excluded.error, base_fields = excluded.base_fields,
            base_deleted = excluded.base_deleted, rev = excluded.rev, server_updated_at = excluded.server_updated_at,
            shadow = excluded.shadow`,
-    ).run({
-      ...record,
-      fields: JSON.stringify(record.fields),
-      deleted: record.deleted ? 1 : 0,
-      baseFields: record.baseFields === null ? null : JSON.stringify(record.baseFields),
-      baseDeleted: record.baseDeleted ? 1 : 0,
-      shadow: record.shadow === null ? null : JSON.stringify(record.shadow),
-    });
+    ).run(
+      // Positional, in column order: binding by name looks every parameter up on an object.
+      record.collection,
+      record.id,
+      JSON.stringify(record.fields),
+      record.deleted ? 1 : 0,
+      record.status,
+      record.error,
+      record.baseFields === null ? null : JSON.stringify(record.baseFields),
+      record.baseDeleted ? 1 : 0,
+      record.rev,
+      record.serverUpdatedAt,
+      record.shadow === null ? null : JSON.stringify(record.shadow),
+    );
   }
 
   deleteRecord(collection: string, id: string): void {
@@ -170,16 +176,25 @@ export class Store {
   insertOp(op: Omit<OutboxRow, 'seq'>): number {
     const result = this.sql(
       `INSERT INTO outbox (op_id, collection, record_id, kind, patch, base_rev, created_at, attempt_count, state)
-         VALUES (@opId, @collection, @recordId, @kind, @patch, @baseRev, @createdAt, @attemptCount, @state)`,
-    ).run({ ...op, patch: JSON.stringify(op.patch) });
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      op.opId,
+      op.collection,
+      op.recordId,
+      op.kind,
+      JSON.stringify(op.patch),
+      op.baseRev,
+      op.createdAt,
+      op.attemptCount,
+      op.state,
+    );
     return Number(result.lastInsertRowid);
   }
 
   updateOp(op: OutboxRow): void {
     const result = this.sql(
-      `UPDATE outbox SET op_id = @opId, kind = @kind, patch = @patch, base_rev = @baseRev,
-           attempt_count = @attemptCount, state = @state WHERE seq = @seq`,
-    ).run({ ...op, patch: JSON.stringify(op.patch) });
+      `UPDATE outbox SET op_id = ?, kind = ?, patch = ?, base_rev = ?, attempt_count = ?, state = ? WHERE seq = ?`,
+    ).run(op.opId, op.kind, JSON.stringify(op.patch), op.baseRev, op.attemptCount, op.state, op.seq);
     assert(result.changes === 1, `store: outbox row ${op.seq} to update is gone`);
   }
 
