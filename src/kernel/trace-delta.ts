@@ -13,6 +13,8 @@
  * Items the decoder carries over from the previous list are shared (and frozen) objects.
  */
 
+import { deepFreeze, isFrozenData, jsonOf } from './frozen.ts';
+
 /** Which events carry a list to diff, and how its items are keyed. */
 export interface ListDeltaSpec {
   /** Events of this type carry the list. */
@@ -60,8 +62,11 @@ function renamed(event: Record<string, unknown>, from: string, to: string, value
 
 /** Record time: replaces a list by its change since the stream's previous list. */
 export class ListDeltaEncoder {
-  /** Per stream, the previous list: keys ascending and each item as JSON. */
-  private readonly previous = new Map<string, { keys: string[]; jsons: string[] }>();
+  /**
+   * Per stream, the previous list: keys ascending, the items, and each item's JSON as it was
+   * then (undefined for an item that was frozen data: its JSON cannot have changed since).
+   */
+  private readonly previous = new Map<string, { keys: string[]; items: unknown[]; jsons: (string | undefined)[] }>();
 
   constructor(private readonly spec: ListDeltaSpec) {}
 
@@ -77,9 +82,10 @@ export class ListDeltaEncoder {
       return event;
     }
     const list = items as unknown[];
-    const jsons = list.map((item) => JSON.stringify(item) ?? 'null');
+    // A mutable item's JSON is taken now (it may change later); frozen data's when needed.
+    const jsons = list.map((item) => (isFrozenData(item) ? undefined : (JSON.stringify(item) ?? 'null')));
     const before = this.previous.get(stream);
-    this.previous.set(stream, { keys, jsons });
+    this.previous.set(stream, { keys, items: list, jsons });
     if (before === undefined) return event;
     // Both lists ascend: one walk finds what was put (new or changed) and dropped.
     const put: unknown[] = [];
@@ -89,7 +95,7 @@ export class ListDeltaEncoder {
       const key = keys[index] as string;
       while (old < before.keys.length && (before.keys[old] as string) < key) drop.push(before.keys[old++] as string);
       if (old < before.keys.length && before.keys[old] === key) {
-        if (before.jsons[old] !== jsons[index]) put.push(list[index]);
+        if (!unchanged(before, old, list[index], jsons[index])) put.push(list[index]);
         old++;
       } else put.push(list[index]);
     }
@@ -97,6 +103,21 @@ export class ListDeltaEncoder {
     const delta: ListDelta = { put, drop };
     return renamed(event, spec.list, deltaField(spec), delta);
   }
+}
+
+/**
+ * Whether `item` (with `json`, undefined when frozen data) writes as the previous list's
+ * item at `old`: the very same frozen object, or the same JSON.
+ */
+function unchanged(
+  before: { items: unknown[]; jsons: (string | undefined)[] },
+  old: number,
+  item: unknown,
+  json: string | undefined,
+): boolean {
+  const jsonBefore = before.jsons[old];
+  if (jsonBefore === undefined && json === undefined && before.items[old] === item) return true;
+  return (jsonBefore ?? jsonOf(before.items[old])) === (json ?? jsonOf(item));
 }
 
 /** Parse time: gives a diffed event its whole list back. */
@@ -148,12 +169,4 @@ export class ListDeltaDecoder {
     // A copy: a reader that sorts its list must not reorder the next decode's.
     return renamed(event, field, spec.list, items.slice());
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
 }
