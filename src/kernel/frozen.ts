@@ -1,19 +1,16 @@
 /**
  * @module kernel/frozen
- * Immutable plain data, and knowing it when one sees it again. A record a client hands back
- * unchanged in view after view (the reference client's list cache) and a record the trace
- * decoder carries over from a device's previous view are the same frozen object, so work
- * that depends only on the record (its JSON, a checker's verdict on it) can be done once per
- * object instead of once per view.
+ * Immutable plain data, and telling it apart. A record a client hands back unchanged in view
+ * after view (the reference client's list cache) and a record the trace decoder carries over
+ * from a device's previous view are the same frozen object; when an object is frozen data,
+ * seeing the very same object again means seeing the same value, so work that depends only
+ * on it (its JSON, the trace encoder's diff) need not be done again.
  *
  * `isFrozenData` answers true only for a value that can never change again: a primitive, or
- * a frozen plain object or array (prototype Object.prototype, Array.prototype or null)
- * whose own properties are all data properties (no getters) holding frozen data, and with
- * no `toJSON`. Its JSON is then fixed for good. The answer is remembered per object.
+ * a frozen plain object or array (prototype Object.prototype, Array.prototype or null) whose
+ * enumerable own properties (what JSON reads) are data properties (no getters) holding
+ * frozen data, with no `toJSON`. Its JSON is then fixed for good.
  */
-
-/** Objects known to be frozen data all the way down. */
-const knownFrozen = new WeakSet<object>();
 
 /** Freezes `value` and everything inside it; returns it. */
 export function deepFreeze<T>(value: T): T {
@@ -29,33 +26,17 @@ function isPlainPrototype(value: object): boolean {
   return prototype === Object.prototype || prototype === Array.prototype || prototype === null;
 }
 
-/** True when `value` is immutable plain data (see the module comment). */
+/**
+ * True when `value` is immutable plain data (see the module comment). Walks the value each
+ * time (a record: well under a microsecond); callers remember the answer per object where
+ * they see it again (remembering it in a WeakMap cost more than the walk).
+ */
 export function isFrozenData(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return typeof value !== 'function';
-  if (knownFrozen.has(value)) return true;
   if (!Object.isFrozen(value) || !isPlainPrototype(value) || 'toJSON' in value) return false;
-  const descriptors = Object.getOwnPropertyDescriptors(value);
-  for (const key of Reflect.ownKeys(descriptors)) {
-    const descriptor = descriptors[key as keyof typeof descriptors] as PropertyDescriptor;
+  for (const key of Object.keys(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, key) as PropertyDescriptor;
     if (!('value' in descriptor) || !isFrozenData(descriptor.value)) return false;
   }
-  knownFrozen.add(value);
   return true;
-}
-
-/** Per frozen-data object, its JSON (computed once). */
-const jsonOfFrozen = new WeakMap<object, string>();
-
-/**
- * `JSON.stringify(value) ?? 'null'`, remembered per object when `value` is frozen data (its
- * JSON cannot change), computed afresh otherwise.
- */
-export function jsonOf(value: unknown): string {
-  if (typeof value !== 'object' || value === null || !isFrozenData(value)) return JSON.stringify(value) ?? 'null';
-  let json = jsonOfFrozen.get(value);
-  if (json === undefined) {
-    json = JSON.stringify(value) ?? 'null';
-    jsonOfFrozen.set(value, json);
-  }
-  return json;
 }

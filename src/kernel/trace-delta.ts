@@ -13,7 +13,7 @@
  * Items the decoder carries over from the previous list are shared (and frozen) objects.
  */
 
-import { deepFreeze, isFrozenData, jsonOf } from './frozen.ts';
+import { deepFreeze, isFrozenData } from './frozen.ts';
 
 /** Which events carry a list to diff, and how its items are keyed. */
 export interface ListDeltaSpec {
@@ -60,13 +60,31 @@ function renamed(event: Record<string, unknown>, from: string, to: string, value
   return out;
 }
 
+/**
+ * A stream's previous list, as the encoder keeps it: keys ascending, the items, whether each
+ * was frozen data (kernel/frozen) when recorded, and each item's JSON as it was then (taken
+ * at once for a mutable item, which may change later; when first needed for frozen data).
+ */
+interface EncodedList {
+  keys: string[];
+  items: unknown[];
+  frozen: boolean[];
+  jsons: (string | undefined)[];
+}
+
+/** The JSON of item `index` of `list` as it was recorded. */
+function jsonAt(list: EncodedList, index: number): string {
+  let json = list.jsons[index];
+  if (json === undefined) {
+    json = JSON.stringify(list.items[index]) ?? 'null';
+    list.jsons[index] = json;
+  }
+  return json;
+}
+
 /** Record time: replaces a list by its change since the stream's previous list. */
 export class ListDeltaEncoder {
-  /**
-   * Per stream, the previous list: keys ascending, the items, and each item's JSON as it was
-   * then (undefined for an item that was frozen data: its JSON cannot have changed since).
-   */
-  private readonly previous = new Map<string, { keys: string[]; items: unknown[]; jsons: (string | undefined)[] }>();
+  private readonly previous = new Map<string, EncodedList>();
 
   constructor(private readonly spec: ListDeltaSpec) {}
 
@@ -82,42 +100,38 @@ export class ListDeltaEncoder {
       return event;
     }
     const list = items as unknown[];
-    // A mutable item's JSON is taken now (it may change later); frozen data's when needed.
-    const jsons = list.map((item) => (isFrozenData(item) ? undefined : (JSON.stringify(item) ?? 'null')));
     const before = this.previous.get(stream);
-    this.previous.set(stream, { keys, items: list, jsons });
-    if (before === undefined) return event;
+    const now: EncodedList = { keys, items: list, frozen: new Array(list.length), jsons: new Array(list.length) };
+    this.previous.set(stream, now);
     // Both lists ascend: one walk finds what was put (new or changed) and dropped.
     const put: unknown[] = [];
     const drop: string[] = [];
     let old = 0;
     for (let index = 0; index < keys.length; index++) {
       const key = keys[index] as string;
-      while (old < before.keys.length && (before.keys[old] as string) < key) drop.push(before.keys[old++] as string);
-      if (old < before.keys.length && before.keys[old] === key) {
-        if (!unchanged(before, old, list[index], jsons[index])) put.push(list[index]);
+      const item = list[index];
+      while (before !== undefined && old < before.keys.length && (before.keys[old] as string) < key)
+        drop.push(before.keys[old++] as string);
+      if (before !== undefined && before.keys[old] === key && before.items[old] === item && before.frozen[old]) {
+        // The very same frozen object: unchanged, and its JSON (if taken) carries over.
+        now.frozen[index] = true;
+        now.jsons[index] = before.jsons[old];
         old++;
-      } else put.push(list[index]);
+        continue;
+      }
+      const frozen = isFrozenData(item);
+      now.frozen[index] = frozen;
+      if (!frozen) now.jsons[index] = JSON.stringify(item) ?? 'null';
+      if (before !== undefined && before.keys[old] === key) {
+        if (jsonAt(before, old) !== jsonAt(now, index)) put.push(item);
+        old++;
+      } else put.push(item);
     }
+    if (before === undefined) return event;
     while (old < before.keys.length) drop.push(before.keys[old++] as string);
     const delta: ListDelta = { put, drop };
     return renamed(event, spec.list, deltaField(spec), delta);
   }
-}
-
-/**
- * Whether `item` (with `json`, undefined when frozen data) writes as the previous list's
- * item at `old`: the very same frozen object, or the same JSON.
- */
-function unchanged(
-  before: { items: unknown[]; jsons: (string | undefined)[] },
-  old: number,
-  item: unknown,
-  json: string | undefined,
-): boolean {
-  const jsonBefore = before.jsons[old];
-  if (jsonBefore === undefined && json === undefined && before.items[old] === item) return true;
-  return (jsonBefore ?? jsonOf(before.items[old])) === (json ?? jsonOf(item));
 }
 
 /** Parse time: gives a diffed event its whole list back. */

@@ -63,7 +63,7 @@ function shown(row: Row): LocalRecord {
 
 interface Statements {
   all: Database.Statement;
-  one: Database.Statement;
+  some: Database.Statement;
   dataVersion: Database.Statement;
   totalChanges: Database.Statement;
 }
@@ -121,17 +121,17 @@ export class ShownCache {
 
   /** `cached` with the rows of `ids` read again (changed, added or gone), in order. */
   private refreshed(collection: string, cached: readonly LocalRecord[], ids: ReadonlySet<string>): LocalRecord[] {
-    const one = this.prepared().one;
+    // One statement for all of them (ordered by id, as the whole list is).
+    const rows = this.prepared().some.all(collection, JSON.stringify([...ids])) as Row[];
     const out: LocalRecord[] = [];
-    let index = 0;
-    for (const id of [...ids].sort(compareUtf8)) {
-      while (index < cached.length && compareUtf8((cached[index] as LocalRecord).id, id) < 0)
-        out.push(cached[index++] as LocalRecord);
-      if (index < cached.length && (cached[index] as LocalRecord).id === id) index++;
-      const row = one.get(collection, id) as Row | undefined;
-      if (row !== undefined) out.push(shown(row));
+    let next = 0;
+    for (const record of cached) {
+      if (ids.has(record.id)) continue;
+      while (next < rows.length && compareUtf8((rows[next] as Row).id as string, record.id) < 0)
+        out.push(shown(rows[next++] as Row));
+      out.push(record);
     }
-    while (index < cached.length) out.push(cached[index++] as LocalRecord);
+    while (next < rows.length) out.push(shown(rows[next++] as Row));
     return out;
   }
 
@@ -152,7 +152,9 @@ export class ShownCache {
   private prepared(): Statements {
     this.statements ??= {
       all: this.db.prepare(`SELECT ${COLUMNS} FROM records WHERE collection = ? AND deleted = 0 ORDER BY id`),
-      one: this.db.prepare(`SELECT ${COLUMNS} FROM records WHERE collection = ? AND id = ? AND deleted = 0`),
+      some: this.db.prepare(
+        `SELECT ${COLUMNS} FROM records WHERE collection = ? AND deleted = 0 AND id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+      ),
       dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
       totalChanges: this.db.prepare('SELECT total_changes()').pluck(),
     };
