@@ -25,6 +25,34 @@ export interface ListDeltaSpec {
   stream: string;
   /** An item's key (undefined: not keyable, the list is written whole). */
   key(item: unknown): string | undefined;
+  /**
+   * Events of `type` that hold, in `field`, an object mapping streams to objects that carry
+   * the list (a run's end state repeats every device's final view). Each such list is
+   * written as its stream's next list, exactly as if an event of the stream carried it.
+   */
+  embedded?: { type: string; field: string };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `event` with its `field` (an object of streams) rewritten entry by entry through `each`. */
+function perStream(
+  event: Record<string, unknown>,
+  field: string,
+  each: (entry: Record<string, unknown>, stream: string) => Record<string, unknown>,
+): Record<string, unknown> {
+  const entries = event[field];
+  if (!isObject(entries)) return event;
+  // fromEntries: a stream named `__proto__` stays an own key, as JSON.parse made it.
+  const rewritten = Object.fromEntries(
+    Object.keys(entries).map((stream) => {
+      const entry = entries[stream];
+      return [stream, isObject(entry) ? each(entry, stream) : entry];
+    }),
+  );
+  return renamed(event, field, field, rewritten);
 }
 
 /** The field a diffed list is written in instead of `list`. */
@@ -88,11 +116,18 @@ export class ListDeltaEncoder {
 
   constructor(private readonly spec: ListDeltaSpec) {}
 
-  /** The event to write for `event`: itself, or a copy with the list diffed. */
+  /** The event to write for `event`: itself, or a copy with the list(s) diffed. */
   encode(event: Record<string, unknown>): Record<string, unknown> {
     const { spec } = this;
-    if (event.type !== spec.type) return event;
-    const stream = String(event[spec.stream]);
+    if (event.type === spec.type) return this.encodeIn(event, String(event[spec.stream]));
+    const embedded = spec.embedded;
+    if (embedded === undefined || event.type !== embedded.type) return event;
+    return perStream(event, embedded.field, (entry, stream) => this.encodeIn(entry, stream));
+  }
+
+  /** `event` (or an embedded entry) with its list diffed against `stream`'s previous one. */
+  private encodeIn(event: Record<string, unknown>, stream: string): Record<string, unknown> {
+    const { spec } = this;
     const items = event[spec.list];
     const keys = Array.isArray(items) ? ascendingKeys(spec, items) : undefined;
     if (keys === undefined) {
@@ -141,11 +176,18 @@ export class ListDeltaDecoder {
 
   constructor(private readonly spec: ListDeltaSpec) {}
 
-  /** `event` (as parsed from its line) with its whole list. */
+  /** `event` (as parsed from its line) with its whole list(s). */
   decode(event: Record<string, unknown>): Record<string, unknown> {
     const { spec } = this;
-    if (event.type !== spec.type) return event;
-    const stream = String(event[spec.stream]);
+    if (event.type === spec.type) return this.decodeIn(event, String(event[spec.stream]), event.seq);
+    const embedded = spec.embedded;
+    if (embedded === undefined || event.type !== embedded.type) return event;
+    return perStream(event, embedded.field, (entry, stream) => this.decodeIn(entry, stream, event.seq));
+  }
+
+  /** `event` (or an embedded entry) with the whole list of `stream` back. */
+  private decodeIn(event: Record<string, unknown>, stream: string, seq: unknown): Record<string, unknown> {
+    const { spec } = this;
     const field = deltaField(spec);
     const delta = event[field] as ListDelta | undefined;
     if (delta === undefined) {
@@ -156,8 +198,7 @@ export class ListDeltaDecoder {
       return event;
     }
     const before = this.previous.get(stream);
-    if (before === undefined)
-      throw new Error(`[syncstorm] trace event ${event.seq}: a list change with no list before`);
+    if (before === undefined) throw new Error(`[syncstorm] trace event ${seq}: a list change with no list before`);
     const dropped = new Set(delta.drop);
     const keys: string[] = [];
     const items: unknown[] = [];
