@@ -154,6 +154,7 @@ export class Store {
 
   putRecord(record: RecordRow): void {
     this.shown.touch(record.collection, record.id);
+    const fields = JSON.stringify(record.fields);
     this.sql(
       `INSERT INTO records (collection, id, fields, deleted, status, error, base_fields, base_deleted, rev, server_updated_at, shadow)
          VALUES (@collection, @id, @fields, @deleted, @status, @error, @baseFields, @baseDeleted, @rev, @serverUpdatedAt, @shadow)
@@ -163,9 +164,15 @@ export class Store {
            shadow = excluded.shadow`,
     ).run({
       ...record,
-      fields: JSON.stringify(record.fields),
+      fields,
       deleted: record.deleted ? 1 : 0,
-      baseFields: record.baseFields === null ? null : JSON.stringify(record.baseFields),
+      // A record adopted as is shows its base: one object, written once.
+      baseFields:
+        record.baseFields === null
+          ? null
+          : record.baseFields === record.fields
+            ? fields
+            : JSON.stringify(record.baseFields),
       baseDeleted: record.baseDeleted ? 1 : 0,
       shadow: record.shadow === null ? null : JSON.stringify(record.shadow),
     });
