@@ -125,4 +125,34 @@ describe('the reference client list cache', () => {
     const reopened = new Store(new Database(db.serialize()));
     expect(reopened.shownRecords('tasks')).toEqual(store.shownRecords('tasks'));
   });
+
+  test('writes in nested transactions, caught throws and a list inside a rolled-back transaction', () => {
+    const file = fileDatabase();
+    const db = new Database(file);
+    const store = new Store(db);
+    put(store, 'a', 1);
+    store.shownRecords('notes');
+    store.transaction(() => {
+      put(store, 'a', 2); // outermost: taken as written once committed
+      put(store, 'b', 1);
+      expect(() =>
+        store.transaction(() => {
+          put(store, 'b', 2); // nested, rolled back below: b stays 1
+          put(store, 'c', 1);
+          throw new Error('inner');
+        }),
+      ).toThrow('inner');
+      store.transaction(() => put(store, 'a', 3)); // nested, kept: a is 3, not the 2 above
+    });
+    expect(store.shownRecords('notes').map((record) => [record.id, record.fields.n])).toEqual([
+      ['a', 3],
+      ['b', 1],
+    ]);
+    db.exec('BEGIN');
+    put(store, 'd', 1);
+    expect(store.shownRecords('notes')).toHaveLength(3); // its own uncommitted row
+    db.exec('ROLLBACK');
+    expect(store.shownRecords('notes')).toEqual(fresh(file));
+    expect(store.shownRecords('notes')).toHaveLength(2);
+  });
 });

@@ -25,6 +25,14 @@ import type { Fields, LocalRecord, RecordStatus } from '../contract.ts';
 
 type Row = Record<string, unknown>;
 
+/** A record row as the store wrote it: what the app is shown of it (fields as JSON). */
+export interface Written {
+  fields: string;
+  status: string;
+  rev: number | null;
+  deleted: boolean;
+}
+
 const COLUMNS = 'collection, id, fields, status, rev';
 
 /**
@@ -71,8 +79,16 @@ interface Statements {
 export class ShownCache {
   /** Per collection, the records shown, in SQLite's `ORDER BY id`. */
   private readonly lists = new Map<string, LocalRecord[]>();
-  /** Per cached collection, ids written since its list was last brought up to date. */
-  private readonly touched = new Map<string, Set<string>>();
+  /**
+   * Per cached collection, ids written since its list was last brought up to date, each with
+   * the row as written when that write is known committed (undefined: read it again).
+   */
+  private readonly touched = new Map<string, Map<string, Written | undefined>>();
+  /**
+   * Rows written inside the store's outermost open transaction, per touched map and id (the
+   * last write of each): they count once it commits.
+   */
+  private pending = new Map<Map<string, Written | undefined>, Map<string, Written>>();
   private statements: Statements | undefined;
   /** Rows the store's write statements changed, in all. */
   private ownChanges = 0;
@@ -86,20 +102,40 @@ export class ShownCache {
     this.ownChanges += changes;
   }
 
-  /** The store wrote or deleted the record row `collection`/`id`. */
-  touch(collection: string, id: string): void {
+  /**
+   * The store wrote (`row`) or deleted (no `row`) the record row `collection`/`id`; `inOwn`:
+   * inside the store's outermost transaction (its rows count once it commits). A row written
+   * in any other open transaction is read again, as is every row of a transaction that threw.
+   */
+  touch(collection: string, id: string, row?: Written, inOwn = false): void {
     const ids = this.touched.get(collection);
     if (ids === undefined) return;
-    if (isWellFormed(id)) ids.add(id);
-    else {
+    if (!isWellFormed(id)) {
       // A lone surrogate does not survive SQLite's UTF-8: such a list is read whole again.
       this.lists.delete(collection);
       this.touched.delete(collection);
+      return;
     }
+    ids.set(id, undefined);
+    this.pending.get(ids)?.delete(id);
+    if (row === undefined) return;
+    if (!this.db.inTransaction) ids.set(id, row);
+    else if (inOwn) {
+      const rows = this.pending.get(ids) ?? new Map<string, Written>();
+      this.pending.set(ids, rows.set(id, row));
+    }
+  }
+
+  /** The store's outermost transaction committed (true) or rolled back (false). */
+  settled(committed: boolean): void {
+    if (committed) for (const [ids, rows] of this.pending) for (const [id, row] of rows) ids.set(id, row);
+    this.pending = new Map();
   }
 
   /** Live records of `collection`, ordered by id, as `SELECT ... ORDER BY id` would give them. */
   list(collection: string): LocalRecord[] {
+    // Inside an open transaction the rows may yet roll back: read them, keep nothing.
+    if (this.db.inTransaction) return (this.prepared().all.all(collection) as Row[]).map(shown);
     if (!this.nothingElseWrote()) {
       this.lists.clear();
       this.touched.clear();
@@ -115,23 +151,43 @@ export class ShownCache {
       records = this.refreshed(collection, cached, ids);
     }
     this.lists.set(collection, records);
-    this.touched.set(collection, new Set());
+    this.touched.set(collection, new Map());
     return records.slice();
   }
 
-  /** `cached` with the rows of `ids` read again (changed, added or gone), in order. */
-  private refreshed(collection: string, cached: readonly LocalRecord[], ids: ReadonlySet<string>): LocalRecord[] {
-    // One statement for all of them (ordered by id, as the whole list is).
-    const rows = this.prepared().some.all(collection, JSON.stringify([...ids])) as Row[];
+  /** `cached` with the rows of `ids` as written, or read again (changed, added or gone), in order. */
+  private refreshed(
+    collection: string,
+    cached: readonly LocalRecord[],
+    ids: ReadonlyMap<string, Written | undefined>,
+  ): LocalRecord[] {
+    const now = new Map<string, LocalRecord | null>();
+    const unknown: string[] = [];
+    for (const [id, row] of ids) {
+      if (row === undefined) unknown.push(id);
+      else now.set(id, row.deleted ? null : shown({ collection, id, ...row }));
+    }
+    if (unknown.length > 0) {
+      for (const id of unknown) now.set(id, null);
+      // One statement for all of them.
+      for (const row of this.prepared().some.all(collection, JSON.stringify(unknown)) as Row[])
+        now.set(row.id as string, shown(row));
+    }
     const out: LocalRecord[] = [];
     let next = 0;
+    const fresh = [...now.keys()].sort(compareUtf8);
     for (const record of cached) {
-      if (ids.has(record.id)) continue;
-      while (next < rows.length && compareUtf8((rows[next] as Row).id as string, record.id) < 0)
-        out.push(shown(rows[next++] as Row));
+      if (now.has(record.id)) continue;
+      for (; next < fresh.length && compareUtf8(fresh[next] as string, record.id) < 0; next++) {
+        const added = now.get(fresh[next] as string);
+        if (added) out.push(added);
+      }
       out.push(record);
     }
-    while (next < rows.length) out.push(shown(rows[next++] as Row));
+    for (; next < fresh.length; next++) {
+      const added = now.get(fresh[next] as string);
+      if (added) out.push(added);
+    }
     return out;
   }
 
@@ -153,7 +209,7 @@ export class ShownCache {
     this.statements ??= {
       all: this.db.prepare(`SELECT ${COLUMNS} FROM records WHERE collection = ? AND deleted = 0 ORDER BY id`),
       some: this.db.prepare(
-        `SELECT ${COLUMNS} FROM records WHERE collection = ? AND deleted = 0 AND id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+        `SELECT ${COLUMNS} FROM records WHERE collection = ? AND deleted = 0 AND id IN (SELECT value FROM json_each(?))`,
       ),
       dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
       totalChanges: this.db.prepare('SELECT total_changes()').pluck(),

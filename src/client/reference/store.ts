@@ -72,6 +72,8 @@ export class Store {
   private readonly inTransaction: (fn: () => unknown) => unknown;
   /** What `shownRecords` returns, kept up to date (shown-cache.ts). */
   private readonly shown: ShownCache;
+  /** 1 inside this store's outermost transaction, more when nested in it, else 0. */
+  private transactionDepth = 0;
 
   constructor(readonly db: Database.Database) {
     migrate(db);
@@ -104,7 +106,31 @@ export class Store {
 
   /** Runs `fn` in one transaction (all or nothing, also across a kill). */
   transaction<T>(fn: () => T): T {
-    return this.inTransaction(fn) as T;
+    // The shown cache takes the rows written in the outermost one once it has committed.
+    const outermost = this.transactionDepth === 0 && !this.db.inTransaction;
+    if (!outermost) return this.nestedTransaction(fn);
+    this.transactionDepth = 1;
+    try {
+      const result = this.inTransaction(fn) as T;
+      this.shown.settled(true);
+      return result;
+    } catch (error) {
+      this.shown.settled(false);
+      throw error;
+    } finally {
+      this.transactionDepth = 0;
+    }
+  }
+
+  /** A transaction inside another: whatever it wrote is read again by the shown cache. */
+  private nestedTransaction<T>(fn: () => T): T {
+    const depth = this.transactionDepth;
+    this.transactionDepth = depth === 0 ? 0 : depth + 1;
+    try {
+      return this.inTransaction(fn) as T;
+    } finally {
+      this.transactionDepth = depth;
+    }
   }
 
   kvGet(key: string): string | undefined {
@@ -153,7 +179,6 @@ export class Store {
   }
 
   putRecord(record: RecordRow): void {
-    this.shown.touch(record.collection, record.id);
     const fields = JSON.stringify(record.fields);
     this.sql(
       `INSERT INTO records (collection, id, fields, deleted, status, error, base_fields, base_deleted, rev, server_updated_at, shadow)
@@ -176,11 +201,13 @@ export class Store {
       baseDeleted: record.baseDeleted ? 1 : 0,
       shadow: record.shadow === null ? null : JSON.stringify(record.shadow),
     });
+    const { status, rev, deleted } = record;
+    this.shown.touch(record.collection, record.id, { fields, status, rev, deleted }, this.transactionDepth === 1);
   }
 
   deleteRecord(collection: string, id: string): void {
-    this.shown.touch(collection, id);
     this.sql('DELETE FROM records WHERE collection = ? AND id = ?').run(collection, id);
+    this.shown.touch(collection, id);
   }
 
   insertOp(op: Omit<OutboxRow, 'seq'>): number {
