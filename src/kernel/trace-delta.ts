@@ -13,6 +13,8 @@
  * Items the decoder carries over from the previous list are shared (and frozen) objects.
  */
 
+import { deepFreeze, isFrozenData } from './frozen.ts';
+
 /** Which events carry a list to diff, and how its items are keyed. */
 export interface ListDeltaSpec {
   /** Events of this type carry the list. */
@@ -23,6 +25,34 @@ export interface ListDeltaSpec {
   stream: string;
   /** An item's key (undefined: not keyable, the list is written whole). */
   key(item: unknown): string | undefined;
+  /**
+   * Events of `type` that hold, in `field`, an object mapping streams to objects that carry
+   * the list (a run's end state repeats every device's final view). Each such list is
+   * written as its stream's next list, exactly as if an event of the stream carried it.
+   */
+  embedded?: { type: string; field: string };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `event` with its `field` (an object of streams) rewritten entry by entry through `each`. */
+function perStream(
+  event: Record<string, unknown>,
+  field: string,
+  each: (entry: Record<string, unknown>, stream: string) => Record<string, unknown>,
+): Record<string, unknown> {
+  const entries = event[field];
+  if (!isObject(entries)) return event;
+  // fromEntries: a stream named `__proto__` stays an own key, as JSON.parse made it.
+  const rewritten = Object.fromEntries(
+    Object.keys(entries).map((stream) => {
+      const entry = entries[stream];
+      return [stream, isObject(entry) ? each(entry, stream) : entry];
+    }),
+  );
+  return renamed(event, field, field, rewritten);
 }
 
 /** The field a diffed list is written in instead of `list`. */
@@ -58,18 +88,46 @@ function renamed(event: Record<string, unknown>, from: string, to: string, value
   return out;
 }
 
+/**
+ * A stream's previous list, as the encoder keeps it: keys ascending, the items, whether each
+ * was frozen data (kernel/frozen) when recorded, and each item's JSON as it was then (taken
+ * at once for a mutable item, which may change later; when first needed for frozen data).
+ */
+interface EncodedList {
+  keys: string[];
+  items: unknown[];
+  frozen: boolean[];
+  jsons: (string | undefined)[];
+}
+
+/** The JSON of item `index` of `list` as it was recorded. */
+function jsonAt(list: EncodedList, index: number): string {
+  let json = list.jsons[index];
+  if (json === undefined) {
+    json = JSON.stringify(list.items[index]) ?? 'null';
+    list.jsons[index] = json;
+  }
+  return json;
+}
+
 /** Record time: replaces a list by its change since the stream's previous list. */
 export class ListDeltaEncoder {
-  /** Per stream, the previous list: keys ascending and each item as JSON. */
-  private readonly previous = new Map<string, { keys: string[]; jsons: string[] }>();
+  private readonly previous = new Map<string, EncodedList>();
 
   constructor(private readonly spec: ListDeltaSpec) {}
 
-  /** The event to write for `event`: itself, or a copy with the list diffed. */
+  /** The event to write for `event`: itself, or a copy with the list(s) diffed. */
   encode(event: Record<string, unknown>): Record<string, unknown> {
     const { spec } = this;
-    if (event.type !== spec.type) return event;
-    const stream = String(event[spec.stream]);
+    if (event.type === spec.type) return this.encodeIn(event, String(event[spec.stream]));
+    const embedded = spec.embedded;
+    if (embedded === undefined || event.type !== embedded.type) return event;
+    return perStream(event, embedded.field, (entry, stream) => this.encodeIn(entry, stream));
+  }
+
+  /** `event` (or an embedded entry) with its list diffed against `stream`'s previous one. */
+  private encodeIn(event: Record<string, unknown>, stream: string): Record<string, unknown> {
+    const { spec } = this;
     const items = event[spec.list];
     const keys = Array.isArray(items) ? ascendingKeys(spec, items) : undefined;
     if (keys === undefined) {
@@ -77,22 +135,34 @@ export class ListDeltaEncoder {
       return event;
     }
     const list = items as unknown[];
-    const jsons = list.map((item) => JSON.stringify(item) ?? 'null');
     const before = this.previous.get(stream);
-    this.previous.set(stream, { keys, jsons });
-    if (before === undefined) return event;
+    const now: EncodedList = { keys, items: list, frozen: new Array(list.length), jsons: new Array(list.length) };
+    this.previous.set(stream, now);
     // Both lists ascend: one walk finds what was put (new or changed) and dropped.
     const put: unknown[] = [];
     const drop: string[] = [];
     let old = 0;
     for (let index = 0; index < keys.length; index++) {
       const key = keys[index] as string;
-      while (old < before.keys.length && (before.keys[old] as string) < key) drop.push(before.keys[old++] as string);
-      if (old < before.keys.length && before.keys[old] === key) {
-        if (before.jsons[old] !== jsons[index]) put.push(list[index]);
+      const item = list[index];
+      while (before !== undefined && old < before.keys.length && (before.keys[old] as string) < key)
+        drop.push(before.keys[old++] as string);
+      if (before !== undefined && before.keys[old] === key && before.items[old] === item && before.frozen[old]) {
+        // The very same frozen object: unchanged, and its JSON (if taken) carries over.
+        now.frozen[index] = true;
+        now.jsons[index] = before.jsons[old];
         old++;
-      } else put.push(list[index]);
+        continue;
+      }
+      const frozen = isFrozenData(item);
+      now.frozen[index] = frozen;
+      if (!frozen) now.jsons[index] = JSON.stringify(item) ?? 'null';
+      if (before !== undefined && before.keys[old] === key) {
+        if (jsonAt(before, old) !== jsonAt(now, index)) put.push(item);
+        old++;
+      } else put.push(item);
     }
+    if (before === undefined) return event;
     while (old < before.keys.length) drop.push(before.keys[old++] as string);
     const delta: ListDelta = { put, drop };
     return renamed(event, spec.list, deltaField(spec), delta);
@@ -106,11 +176,18 @@ export class ListDeltaDecoder {
 
   constructor(private readonly spec: ListDeltaSpec) {}
 
-  /** `event` (as parsed from its line) with its whole list. */
+  /** `event` (as parsed from its line) with its whole list(s). */
   decode(event: Record<string, unknown>): Record<string, unknown> {
     const { spec } = this;
-    if (event.type !== spec.type) return event;
-    const stream = String(event[spec.stream]);
+    if (event.type === spec.type) return this.decodeIn(event, String(event[spec.stream]), event.seq);
+    const embedded = spec.embedded;
+    if (embedded === undefined || event.type !== embedded.type) return event;
+    return perStream(event, embedded.field, (entry, stream) => this.decodeIn(entry, stream, event.seq));
+  }
+
+  /** `event` (or an embedded entry) with the whole list of `stream` back. */
+  private decodeIn(event: Record<string, unknown>, stream: string, seq: unknown): Record<string, unknown> {
+    const { spec } = this;
     const field = deltaField(spec);
     const delta = event[field] as ListDelta | undefined;
     if (delta === undefined) {
@@ -121,8 +198,7 @@ export class ListDeltaDecoder {
       return event;
     }
     const before = this.previous.get(stream);
-    if (before === undefined)
-      throw new Error(`[syncstorm] trace event ${event.seq}: a list change with no list before`);
+    if (before === undefined) throw new Error(`[syncstorm] trace event ${seq}: a list change with no list before`);
     const dropped = new Set(delta.drop);
     const keys: string[] = [];
     const items: unknown[] = [];
@@ -148,12 +224,4 @@ export class ListDeltaDecoder {
     // A copy: a reader that sorts its list must not reorder the next decode's.
     return renamed(event, field, spec.list, items.slice());
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
 }

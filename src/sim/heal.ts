@@ -53,12 +53,7 @@ export function viewMatchesServer(
 ): boolean {
   if (view.pending > 0) return false;
   const contested = new Set(view.conflicts.map((conflict) => `${conflict.collection}/${conflict.recordId}`));
-  const live = new Map<string, Fields>();
-  for (const record of server) {
-    // A subscribed device is expected to hold the records of its subscription only.
-    if (record.deleted || !inSubscription(subscription, record.collection, record.fields)) continue;
-    live.set(`${record.collection}/${record.id}`, record.fields);
-  }
+  const live = liveRecords(server, subscription);
   const shown = new Map<string, Fields>();
   for (const record of view.records) {
     if (
@@ -74,6 +69,24 @@ export function viewMatchesServer(
     if (expected === undefined || actual === undefined || !sameFields(expected, actual)) return false;
   }
   return true;
+}
+
+/** Per server snapshot, its live records when the device syncs everything (one map for all devices). */
+const liveOfSnapshot = new WeakMap<readonly ServerRecord[], Map<string, Fields>>();
+
+/** The live server records a device with `subscription` must show, keyed `collection/id`. */
+function liveRecords(server: readonly ServerRecord[], subscription?: Subscription | null): Map<string, Fields> {
+  const everything = subscription === undefined || subscription === null;
+  const cached = everything ? liveOfSnapshot.get(server) : undefined;
+  if (cached !== undefined) return cached;
+  const live = new Map<string, Fields>();
+  for (const record of server) {
+    // A subscribed device is expected to hold the records of its subscription only.
+    if (record.deleted || !inSubscription(subscription, record.collection, record.fields)) continue;
+    live.set(`${record.collection}/${record.id}`, record.fields);
+  }
+  if (everything) liveOfSnapshot.set(server, live);
+  return live;
 }
 
 export class Healer {

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { deepFreeze } from '../../src/kernel/frozen.ts';
 import { Trace } from '../../src/kernel/trace.ts';
 import { VIEW_DELTA } from '../../src/sim/view-delta.ts';
 
@@ -127,5 +128,64 @@ describe('list deltas in the trace', () => {
     expect(() => {
       (carried as Item).fields.n = 99;
     }).toThrow();
+  });
+
+  test('a frozen record handed back again is not written again; one changed in place is', () => {
+    // Goal: the encoder's shortcut (the very same frozen object is unchanged) never hides a
+    // change. Method: views reusing frozen records, replacing one by an equal copy, and
+    // mutating a mutable record in place between two views; events must equal whole lists.
+    const frozen = deepFreeze({ collection: 'notes', id: 'a', fields: { n: 1, tags: ['x'] }, rev: 1 });
+    const mutable = { collection: 'notes', id: 'b', fields: { n: 1 }, rev: 1 };
+    const copy = deepFreeze({ collection: 'notes', id: 'a', fields: { n: 1, tags: ['x'] }, rev: 1 });
+    const views = [
+      { device: 'd0', records: [frozen, mutable] },
+      { device: 'd0', records: [frozen, mutable] },
+      { device: 'd0', records: [copy, mutable] },
+    ];
+    let now = 0;
+    const whole = new Trace({ now: () => now });
+    const diffed = new Trace({ now: () => now, listDelta: VIEW_DELTA });
+    const puts: number[] = [];
+    for (const [index, view] of views.entries()) {
+      if (index === 2) mutable.fields.n = 2; // changed in place, same object
+      for (const trace of [whole, diffed]) trace.record('device.view', { ...view, records: view.records.slice() });
+      const line = diffed.toJsonLines().trim().split('\n').at(-1) as string;
+      const delta = (JSON.parse(line) as { recordsDelta?: { put: unknown[] } }).recordsDelta;
+      puts.push(delta === undefined ? -1 : delta.put.length);
+      now += 10;
+    }
+    expect(puts).toEqual([-1, 0, 1]);
+    expect(diffed.events().map((event) => JSON.stringify(event))).toEqual(
+      whole.events().map((event) => JSON.stringify(event)),
+    );
+  });
+
+  test("sim.final's device views are written as changes and read back whole", () => {
+    // Goal: the end state, which repeats every device's final view, is not written twice.
+    // Method: views of three devices (one named __proto__), then a sim.final holding them;
+    // events must equal those of a trace of whole lists, and the sim.final line be short.
+    const views = drawnViews(11, 60).map((view) => ({
+      ...view,
+      device: view.device === 'd2' ? '__proto__' : view.device,
+    }));
+    const last = new Map<string, Record<string, unknown>>();
+    for (const view of views) last.set(view.device as string, view);
+    const devices = Object.fromEntries(
+      [...last].map(([device, view]) => [device, { records: view.records, pending: 0, conflicts: [] }]),
+    );
+    const traces = [new Trace({ now: () => 0 }), new Trace({ now: () => 0, listDelta: VIEW_DELTA })];
+    for (const trace of traces) {
+      for (const view of views) trace.record('device.view', view);
+      trace.record('sim.final', { policy: {}, server: [], devices });
+    }
+    const [whole, diffed] = traces as [Trace, Trace];
+    expect(diffed.events().map((event) => JSON.stringify(event))).toEqual(
+      whole.events().map((event) => JSON.stringify(event)),
+    );
+    const final = diffed.toJsonLines().trim().split('\n').at(-1) as string;
+    expect(Object.keys(JSON.parse(final).devices)).toEqual(Object.keys(devices));
+    expect(Object.keys(devices)).toContain('__proto__');
+    expect(final).toContain('"recordsDelta":{"put":[],"drop":[]}');
+    expect(final.length).toBeLessThan(whole.toJsonLines().trim().split('\n').at(-1)?.length ?? 0);
   });
 });

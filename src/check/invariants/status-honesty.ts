@@ -98,6 +98,7 @@ function checkView(
   openWrites: OpenWrites,
   recordStatus: boolean,
   reported: Set<RecordKey>,
+  honest: Set<LocalRecord>,
 ): Violation[] {
   const violations: Violation[] = [];
   const when = `${device.device}'s ${view.reason} view (seq ${view.seq})`;
@@ -142,9 +143,16 @@ function checkView(
       );
       continue;
     }
+    // The very record object an earlier view of this device showed honestly (the trace decoder
+    // shares unchanged records between a device's views) is honest now: every condition
+    // below holds for a later view once it held for an earlier one.
+    if (honest.has(shown)) continue;
     const record = history.byRecord.get(key);
     const problem = syncedProblem(device, record, shown, view);
-    if (problem === undefined || someAcknowledgedState(device, record, shown, view)) continue;
+    if (problem === undefined || someAcknowledgedState(device, record, shown, view)) {
+      if (view.synthesized !== true) honest.add(shown);
+      continue;
+    }
     reported.add(key);
     violations.push(
       violation('status-honesty', `${when} shows ${key} synced ${problem.message}`, [...problem.witness, view.seq], {
@@ -163,9 +171,10 @@ export const checkStatusHonesty: Checker = (history) => {
   const violations: Violation[] = [];
   for (const device of history.byDevice.values()) {
     const reported = new Set<RecordKey | ''>();
+    const honest = new Set<LocalRecord>();
     const openWrites = new OpenWrites(device, history.byRecord);
     for (const view of device.views)
-      violations.push(...checkView(history, device, view, openWrites, recordStatus, reported));
+      violations.push(...checkView(history, device, view, openWrites, recordStatus, reported, honest));
   }
   return violations;
 };

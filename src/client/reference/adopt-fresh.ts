@@ -30,7 +30,10 @@ export function adoptFresh(ctx: ClientContext, local: RecordRow | undefined, ser
   record.rev = server.rev;
   record.serverUpdatedAt = server.updatedAtServer;
   record.shadow = null;
-  const view = localView(record, [], []);
+  // With nothing pending and nothing contested the view is the base itself (localView would
+  // copy it; the row is written and dropped, so the copy bought nothing).
+  const view =
+    record.baseFields === null ? localView(record, [], []) : { fields: record.baseFields, deleted: record.baseDeleted };
   record.fields = view.fields;
   record.deleted = view.deleted;
   record.status = recordStatus(record, [], []);

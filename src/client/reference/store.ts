@@ -9,6 +9,7 @@ import type { ServerRecord } from '../../server/protocol.ts';
 import type { Fields, LocalRecord, RecordStatus } from '../contract.ts';
 import type { ConflictRow, OutboxRow } from './schema.ts';
 import { migrate, type RecordRow } from './schema.ts';
+import { ShownCache } from './shown-cache.ts';
 
 type Row = Record<string, unknown>;
 
@@ -69,17 +70,35 @@ export class Store {
   private readonly statements = new Map<string, Database.Statement>();
   /** One transaction wrapper per connection (making one per call cost ~6% of a run). */
   private readonly inTransaction: (fn: () => unknown) => unknown;
+  /** What `shownRecords` returns, kept up to date (shown-cache.ts). */
+  private readonly shown: ShownCache;
+  /** 1 inside this store's outermost transaction, more when nested in it, else 0. */
+  private transactionDepth = 0;
 
   constructor(readonly db: Database.Database) {
     migrate(db);
     this.inTransaction = db.transaction((fn: () => unknown) => fn());
+    this.shown = new ShownCache(db);
   }
 
-  /** A prepared statement, prepared once per connection. */
+  /**
+   * A prepared statement, prepared once per connection. A write statement tells the shown
+   * cache how many rows it changed (so the cache can tell writes of others from its own);
+   * every write to `records` goes through putRecord or deleteRecord, which name the row.
+   */
   private sql(text: string): Database.Statement {
     let statement = this.statements.get(text);
     if (statement === undefined) {
       statement = this.db.prepare(text);
+      if (!statement.reader) {
+        const run = statement.run.bind(statement);
+        const shown = this.shown;
+        statement.run = (...params: unknown[]) => {
+          const result = run(...params);
+          shown.wrote(result.changes);
+          return result;
+        };
+      }
       this.statements.set(text, statement);
     }
     return statement;
@@ -87,7 +106,31 @@ export class Store {
 
   /** Runs `fn` in one transaction (all or nothing, also across a kill). */
   transaction<T>(fn: () => T): T {
-    return this.inTransaction(fn) as T;
+    // The shown cache takes the rows written in the outermost one once it has committed.
+    const outermost = this.transactionDepth === 0 && !this.db.inTransaction;
+    if (!outermost) return this.nestedTransaction(fn);
+    this.transactionDepth = 1;
+    try {
+      const result = this.inTransaction(fn) as T;
+      this.shown.settled(true);
+      return result;
+    } catch (error) {
+      this.shown.settled(false);
+      throw error;
+    } finally {
+      this.transactionDepth = 0;
+    }
+  }
+
+  /** A transaction inside another: whatever it wrote is read again by the shown cache. */
+  private nestedTransaction<T>(fn: () => T): T {
+    const depth = this.transactionDepth;
+    this.transactionDepth = depth === 0 ? 0 : depth + 1;
+    try {
+      return this.inTransaction(fn) as T;
+    } finally {
+      this.transactionDepth = depth;
+    }
   }
 
   kvGet(key: string): string | undefined {
@@ -114,21 +157,11 @@ export class Store {
   }
 
   /**
-   * Live (not deleted) records of a collection as the app shows them, ordered by id. Only
-   * the shown columns are read: the app lists far more often than the sync engine needs a
-   * record's base and shadow.
+   * Live (not deleted) records of a collection as the app shows them, ordered by id: frozen
+   * records, shared between calls while they do not change (shown-cache.ts).
    */
   shownRecords(collection: string): LocalRecord[] {
-    const rows = this.sql(
-      'SELECT collection, id, fields, status, rev FROM records WHERE collection = ? AND deleted = 0 ORDER BY id',
-    ).all(collection) as Row[];
-    return rows.map((row) => ({
-      id: row.id as string,
-      collection: row.collection as string,
-      fields: json<Fields>(row.fields),
-      status: row.status as RecordStatus,
-      rev: (row.rev as number | null) ?? null,
-    }));
+    return this.shown.list(collection);
   }
 
   /** `collection/id` of every record whose base is a live server state (not a tombstone). */
@@ -146,6 +179,7 @@ export class Store {
   }
 
   putRecord(record: RecordRow): void {
+    const fields = JSON.stringify(record.fields);
     this.sql(
       `INSERT INTO records (collection, id, fields, deleted, status, error, base_fields, base_deleted, rev, server_updated_at, shadow)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -157,20 +191,28 @@ export class Store {
       // Positional, in column order: binding by name looks every parameter up on an object.
       record.collection,
       record.id,
-      JSON.stringify(record.fields),
+      fields,
       record.deleted ? 1 : 0,
       record.status,
       record.error,
-      record.baseFields === null ? null : JSON.stringify(record.baseFields),
+      // A record adopted as is shows its base: one object, written once.
+      record.baseFields === null
+        ? null
+        : record.baseFields === record.fields
+          ? fields
+          : JSON.stringify(record.baseFields),
       record.baseDeleted ? 1 : 0,
       record.rev,
       record.serverUpdatedAt,
       record.shadow === null ? null : JSON.stringify(record.shadow),
     );
+    const { status, rev, deleted } = record;
+    this.shown.touch(record.collection, record.id, { fields, status, rev, deleted }, this.transactionDepth === 1);
   }
 
   deleteRecord(collection: string, id: string): void {
     this.sql('DELETE FROM records WHERE collection = ? AND id = ?').run(collection, id);
+    this.shown.touch(collection, id);
   }
 
   insertOp(op: Omit<OutboxRow, 'seq'>): number {
