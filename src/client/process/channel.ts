@@ -104,11 +104,13 @@ function pipeHub(): Hub {
     const made: Hub = { worker, guard, gone, reason: undefined };
     worker.unref();
     guard.unref();
-    worker.on('error', (error) => hubGone(made, `it threw ${error.message}`));
+    worker.on('error', (error: unknown) =>
+      hubGone(made, `it threw ${error instanceof Error ? error.message : String(error)}`),
+    );
     worker.on('exit', (code) => hubGone(made, `it exited with code ${code}`));
     // Without its guard nothing would end a read if the worker then stopped without a word: as loud as its death.
-    guard.on('error', (error) => {
-      hubGone(made, `its read guard threw ${error.message}`);
+    guard.on('error', (error: unknown) => {
+      hubGone(made, `its read guard threw ${error instanceof Error ? error.message : String(error)}`);
       void worker.terminate();
     });
     hub = made;
