@@ -156,6 +156,30 @@ export class Store {
     return row === undefined ? undefined : decodeRecord(row);
   }
 
+  /** The rows of `ids` (a JSON array of strings) in `collection`, in one statement. */
+  recordsIn(collection: string, ids: string): RecordRow[] {
+    const statement = this.sql('SELECT * FROM records WHERE collection = ? AND id IN (SELECT value FROM json_each(?))');
+    return (statement.all(collection, ids) as Row[]).map(decodeRecord);
+  }
+
+  /** Outbox rows per record id among `ids` (a JSON array) in `collection`; ids without any are absent. */
+  opCountsIn(collection: string, ids: string): Map<string, number> {
+    const statement = this.sql(
+      'SELECT record_id, count(*) AS n FROM outbox WHERE collection = ? AND record_id IN (SELECT value FROM json_each(?)) GROUP BY record_id',
+    );
+    const counts = new Map<string, number>();
+    for (const row of statement.all(collection, ids) as Row[]) counts.set(row.record_id as string, row.n as number);
+    return counts;
+  }
+
+  /** The ids among `ids` (a JSON array) in `collection` that have an open conflict. */
+  contestedIn(collection: string, ids: string): Set<string> {
+    const statement = this.sql(
+      'SELECT DISTINCT record_id FROM conflicts WHERE collection = ? AND record_id IN (SELECT value FROM json_each(?))',
+    );
+    return new Set((statement.all(collection, ids) as Row[]).map((row) => row.record_id as string));
+  }
+
   /**
    * Live (not deleted) records of a collection as the app shows them, ordered by id: frozen
    * records, shared between calls while they do not change (shown-cache.ts).
