@@ -49,8 +49,8 @@ export class PageReads {
     const facts = new Map<string, Map<string, RecordFacts>>();
     for (const [collection, ids] of idsByCollection) {
       const list = JSON.stringify([...ids]);
-      const counts = store.opCountsIn(collection, list);
-      const contested = store.contestedIn(collection, list);
+      const counts = store.opCountsIn(collection, ids);
+      const contested = store.contestedIn(collection, ids);
       const byId = new Map<string, RecordFacts>();
       for (const id of ids)
         byId.set(id, { local: undefined, pendingOps: counts.get(id) ?? 0, contested: contested.has(id) });

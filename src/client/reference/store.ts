@@ -162,22 +162,24 @@ export class Store {
     return (statement.all(collection, ids) as Row[]).map(decodeRecord);
   }
 
-  /** Outbox rows per record id among `ids` (a JSON array) in `collection`; ids without any are absent. */
-  opCountsIn(collection: string, ids: string): Map<string, number> {
-    const statement = this.sql(
-      'SELECT record_id, count(*) AS n FROM outbox WHERE collection = ? AND record_id IN (SELECT value FROM json_each(?)) GROUP BY record_id',
-    );
+  /**
+   * Outbox rows per record id among `ids` in `collection`; ids without any are absent. Reads
+   * the collection's outbox rows (a device's unsent writes: few) from the index, with no id
+   * list for SQLite to parse: most pages meet an empty outbox.
+   */
+  opCountsIn(collection: string, ids: ReadonlySet<string>): Map<string, number> {
+    const statement = this.sql('SELECT record_id FROM outbox WHERE collection = ?').pluck();
     const counts = new Map<string, number>();
-    for (const row of statement.all(collection, ids) as Row[]) counts.set(row.record_id as string, row.n as number);
+    for (const id of statement.all(collection) as string[]) if (ids.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
     return counts;
   }
 
-  /** The ids among `ids` (a JSON array) in `collection` that have an open conflict. */
-  contestedIn(collection: string, ids: string): Set<string> {
-    const statement = this.sql(
-      'SELECT DISTINCT record_id FROM conflicts WHERE collection = ? AND record_id IN (SELECT value FROM json_each(?))',
-    );
-    return new Set((statement.all(collection, ids) as Row[]).map((row) => row.record_id as string));
+  /** The ids among `ids` in `collection` that have an open conflict (conflicts are few: all of them are read). */
+  contestedIn(collection: string, ids: ReadonlySet<string>): Set<string> {
+    const statement = this.sql('SELECT record_id FROM conflicts WHERE collection = ?').pluck();
+    const contested = new Set<string>();
+    for (const id of statement.all(collection) as string[]) if (ids.has(id)) contested.add(id);
+    return contested;
   }
 
   /**
