@@ -53,8 +53,14 @@ export function seenHolds(seen: LocalRecord | null, field: string, token: string
 
 /** The tokens of a record's fields (a create). */
 export function tokensOfFields(fields: Fields): Token[] {
+  // What tokensOfValue gives per field, in field order, without its arrays and entry pairs:
+  // the checkers call this for every record of every view.
   const tokens: Token[] = [];
-  for (const [field, value] of Object.entries(fields)) tokens.push(...tokensOfValue(field, value));
+  for (const field of Object.keys(fields)) {
+    const value = fields[field];
+    if (typeof value === 'string') tokens.push({ field, value, kind: 'scalar' });
+    else if (Array.isArray(value)) for (const element of value) tokens.push({ field, value: element, kind: 'element' });
+  }
   return tokens;
 }
 
@@ -106,6 +112,14 @@ function normalise(value: FieldValue | undefined): FieldValue {
 
 /** Field equality: sets as sorted lists (duplicates still differ), an absent field equal to null. */
 export function sameValue(a: FieldValue | undefined, b: FieldValue | undefined): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    // Equal element by element: then equal sorted too, without sorting two copies (the
+    // checkers compare every field of every record of every view).
+    let index = 0;
+    while (index < a.length && a[index] === b[index]) index++;
+    if (index === a.length) return true;
+  }
   const left = normalise(a);
   const right = normalise(b);
   if (Array.isArray(left) && Array.isArray(right)) {
@@ -114,10 +128,17 @@ export function sameValue(a: FieldValue | undefined, b: FieldValue | undefined):
   return left === right;
 }
 
+const isEnumerable = Object.prototype.propertyIsEnumerable;
+
 /** Names of the fields whose values differ between `a` and `b`, sorted. */
 export function differingFields(a: Fields, b: Fields): string[] {
-  const names = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...names].filter((name) => !sameValue(a[name], b[name])).sort();
+  // The union of both objects' keys, each once, as a Set of both key lists would give it, but
+  // with no list or Set made for records that agree (nearly all of them).
+  let names: string[] | undefined;
+  for (const name of Object.keys(a)) if (!sameValue(a[name], b[name])) (names ??= []).push(name);
+  for (const name of Object.keys(b))
+    if (!isEnumerable.call(a, name) && !sameValue(a[name], b[name])) (names ??= []).push(name);
+  return names === undefined ? [] : names.sort();
 }
 
 /**

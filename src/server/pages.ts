@@ -9,10 +9,11 @@ import type { ServerContext } from './context.ts';
 import { encodeCheckpoint, encodeSeqCursor, encodeSnapshotCursor, type SnapshotPosition } from './cursors.ts';
 import type { ServerFault, ServerRoute } from './fault-rules.ts';
 import { filteredHasRecords, selectFiltered } from './filtered-pages.ts';
-import type { ChangesMode, ChangesPage, SnapshotPage } from './protocol.ts';
-import type { Reply } from './responses.ts';
-import { type CheckpointKey, type StoredRecord, toWire } from './store.ts';
+import type { ChangesMode } from './protocol.ts';
+import { type Reply, textReply } from './responses.ts';
+import type { CheckpointKey, StoredRecord } from './store.ts';
 import { inSubscription, type Subscription } from './subscription.ts';
+import { wireJson } from './wire-json.ts';
 
 export type PageQuery =
   | { mode: 'cursor'; since: number }
@@ -164,12 +165,21 @@ export function buildPage(
     const last = records[records.length - 1] as StoredRecord;
     context.automation.writeMarker(context.store.firstLiveAfter(last) as StoredRecord, last.updatedAtServer);
   }
-  const page: ChangesPage = {
-    changes: handedOut.map(toWire),
-    next: encode(nextPosition),
-    hasMore: pageHasRecords(context, nextPosition, subscription),
-  };
-  if (query.mode !== 'snapshot') return { status: 200, body: page };
-  const body: SnapshotPage = { ...page, since: encodeSeqCursor(query.position.startSeq) };
-  return { status: 200, body };
+  const next = encode(nextPosition);
+  const hasMore = pageHasRecords(context, nextPosition, subscription);
+  const since = query.mode === 'snapshot' ? encodeSeqCursor(query.position.startSeq) : undefined;
+  return textReply(200, pageJson(handedOut, next, hasMore, since));
+}
+
+/**
+ * The JSON of a ChangesPage (a SnapshotPage when `since` is given), byte for byte what
+ * `JSON.stringify` makes of `{changes: records.map(toWire), next, hasMore, since?}`, with
+ * each record's text made once per version (wire-json.ts) rather than once per device.
+ */
+export function pageJson(records: readonly StoredRecord[], next: string, hasMore: boolean, since?: string): string {
+  let changes = '';
+  for (let index = 0; index < records.length; index++)
+    changes += (index === 0 ? '' : ',') + wireJson(records[index] as StoredRecord);
+  const tail = since === undefined ? '' : `,"since":${JSON.stringify(since)}`;
+  return `{"changes":[${changes}],"next":${JSON.stringify(next)},"hasMore":${hasMore}${tail}}`;
 }

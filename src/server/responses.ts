@@ -13,13 +13,29 @@ export interface Reply {
   headers?: Record<string, string>;
   /** The op concerned, for `server.reject` (ops route only). */
   opId?: string;
+  /**
+   * `body` as JSON, when the route built the text itself (pages, from each record's cached
+   * wire JSON: wire-json.ts); sent as is instead of stringifying `body`.
+   */
+  text?: string;
+}
+
+/** A reply whose body is `text`, already JSON; `body` parses it back for whoever reads it. */
+export function textReply(status: number, text: string): Reply {
+  return {
+    status,
+    text,
+    get body(): unknown {
+      return JSON.parse(text);
+    },
+  };
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 export function toResponse(reply: Reply): Response {
   const headers = reply.headers === undefined ? JSON_HEADERS : { ...JSON_HEADERS, ...reply.headers };
-  return new Response(JSON.stringify(reply.body), { status: reply.status, headers });
+  return new Response(reply.text ?? JSON.stringify(reply.body), { status: reply.status, headers });
 }
 
 /** The same answer as data, for the network's light path (net/plain): the same status, headers and body text. */
@@ -27,7 +43,7 @@ export function toPlainResponse(reply: Reply): PlainResponse {
   const headers = new PlainHeaders(JSON_HEADERS);
   if (reply.headers !== undefined)
     for (const name of Object.keys(reply.headers)) headers.set(name, reply.headers[name] as string);
-  return { status: reply.status, headers, body: JSON.stringify(reply.body) };
+  return { status: reply.status, headers, body: reply.text ?? JSON.stringify(reply.body) };
 }
 
 export function errorReply(status: number, error: ErrorCode, reason: string, path?: string): Reply {

@@ -56,18 +56,18 @@ export function viewMatchesServer(
   const live = liveRecords(server, subscription);
   const shown = new Map<string, Fields>();
   for (const record of view.records) {
-    if (
-      !inSubscription(subscription, record.collection, record.fields) &&
-      !live.has(`${record.collection}/${record.id}`)
-    )
-      continue;
-    shown.set(`${record.collection}/${record.id}`, record.fields);
+    const key = `${record.collection}/${record.id}`;
+    if (!inSubscription(subscription, record.collection, record.fields) && !live.has(key)) continue;
+    shown.set(key, record.fields);
   }
-  for (const key of new Set([...live.keys(), ...shown.keys()])) {
+  // Every key live or shown (no Set of both key lists: thousands of records per device, each
+  // heal round): a key shown but not live, and not contested, is a mismatch.
+  for (const [key, expected] of live) {
     if (contested.has(key)) continue;
-    const [expected, actual] = [live.get(key), shown.get(key)];
-    if (expected === undefined || actual === undefined || !sameFields(expected, actual)) return false;
+    const actual = shown.get(key);
+    if (actual === undefined || !sameFields(expected, actual)) return false;
   }
+  for (const key of shown.keys()) if (!live.has(key) && !contested.has(key)) return false;
   return true;
 }
 

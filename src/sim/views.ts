@@ -35,19 +35,38 @@ export async function readView(
 ): Promise<DeviceView> {
   const batched = (client as { [READ_CALLS]?: (calls: ReadCall[]) => Promise<unknown>[] })[READ_CALLS];
   if (batched !== undefined) return readViewBatched(batched, collections, conflictInbox);
-  const keyed: Array<{ key: string; record: LocalRecord }> = [];
-  for (const collection of collections)
-    for (const record of await listOf(client, collection)) keyed.push({ key: record.collection + record.id, record });
-  const records = sortedRecords(keyed);
+  const all: LocalRecord[] = [];
+  for (const collection of collections) for (const record of await listOf(client, collection)) all.push(record);
+  const records = sortedRecords(all);
   const pending = checked<number>('pendingCount', 'pendingCount()', await client.pendingCount());
   const conflicts = conflictInbox ? await readConflicts(client) : [];
   return { records, pending, conflicts };
 }
 
-/** Ordered by `collection + id`, each key built once (not twice per comparison). */
-function sortedRecords(keyed: Array<{ key: string; record: LocalRecord }>): LocalRecord[] {
+/**
+ * `records` ordered by `collection + id` (a stable sort: equal keys keep their order), each
+ * key built once (not twice per comparison). Lists usually arrive in that order already
+ * (a collection's records by id, collections in order): then `records` itself is the
+ * answer, found without a key object per record (thousands per view at 1,000 devices).
+ */
+export function sortedRecords(records: LocalRecord[]): LocalRecord[] {
+  if (inKeyOrder(records)) return records;
+  const keyed = records.map((record) => ({ key: record.collection + record.id, record }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return keyed.map((entry) => entry.record);
+}
+
+/** True when no record's `collection + id` is above the next one's. */
+function inKeyOrder(records: readonly LocalRecord[]): boolean {
+  for (let index = 1; index < records.length; index++) {
+    const a = records[index - 1] as LocalRecord;
+    const b = records[index] as LocalRecord;
+    // One collection: the keys share it as a prefix, so the ids decide (as strings).
+    if (a.collection === b.collection && typeof a.id === 'string' && typeof b.id === 'string') {
+      if (a.id > b.id) return false;
+    } else if (a.collection + a.id > b.collection + b.id) return false;
+  }
+  return true;
 }
 
 /**
@@ -63,16 +82,16 @@ async function readViewBatched(
   calls.push({ method: 'pendingCount', args: [] });
   if (conflictInbox) calls.push({ method: 'conflicts', args: [] });
   const promises = batched(calls);
-  const keyed: Array<{ key: string; record: LocalRecord }> = [];
+  const all: LocalRecord[] = [];
   for (const [index, collection] of collections.entries()) {
     const list = checked<LocalRecord[]>('list', `list('${collection}')`, await promises[index]);
-    for (const record of list) keyed.push({ key: record.collection + record.id, record });
+    for (const record of list) all.push(record);
   }
   const pending = checked<number>('pendingCount', 'pendingCount()', await promises[collections.length]);
   const conflicts = conflictInbox
     ? checked<Conflict[]>('conflicts', 'conflicts()', await promises[collections.length + 1])
     : [];
-  return { records: sortedRecords(keyed), pending, conflicts };
+  return { records: sortedRecords(all), pending, conflicts };
 }
 
 /** The record `id` of `collection` as the device shows it, or null. */

@@ -53,9 +53,18 @@ function checkDevice(
     const key = recordKey(record.collection, record.id);
     if (live.has(key) || inSubscription(subscription, record.collection, record.fields)) shown.set(key, record);
   }
-  for (const key of new Set([...live.keys(), ...shown.keys()])) {
-    if (contested.has(key)) continue;
-    const [server, local] = [live.get(key), shown.get(key)];
+  // Every key live or shown, live ones first (the order of a Set of both key lists), without
+  // building that Set: a device at 1,000 devices shows thousands of records.
+  for (const key of live.keys()) judge(key);
+  for (const key of shown.keys()) if (!live.has(key)) judge(key);
+  return violations;
+
+  function judge(key: RecordKey): void {
+    if (contested.has(key)) return;
+    const server = live.get(key);
+    const local = shown.get(key);
+    if (server !== undefined && local !== undefined && differingFields(server.fields, local.fields).length === 0)
+      return;
     const record = (server ?? local)!;
     const where = { device, collection: record.collection, recordId: record.id };
     const events = [...base, ...lastApplySeq(history, key)];
@@ -69,14 +78,12 @@ function checkDevice(
       violations.push(violation('convergence', message, events, { ...where, expected: null, actual: local.fields }));
     } else {
       const fields = differingFields(server.fields, local.fields);
-      if (fields.length === 0) continue;
       const expected = Object.fromEntries(fields.map((field) => [field, server.fields[field] ?? null]));
       const actual = Object.fromEntries(fields.map((field) => [field, local.fields[field] ?? null]));
       const message = `${device} shows ${key} with ${show(actual)} where the server (rev ${server.rev}) holds ${show(expected)}`;
       violations.push(violation('convergence', message, events, { ...where, expected, actual }));
     }
   }
-  return violations;
 }
 
 /** The live records a device with this subscription must show (all of them without one). */

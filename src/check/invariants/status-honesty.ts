@@ -91,6 +91,11 @@ function syncedProblem(
   return undefined;
 }
 
+/** A violation's location (made only for a violation: most records of most views have none). */
+function where(device: DeviceHistory, shown: LocalRecord) {
+  return { device: device.device, collection: shown.collection, recordId: shown.id };
+}
+
 function checkView(
   history: History,
   device: DeviceHistory,
@@ -120,12 +125,15 @@ function checkView(
   for (const shown of view.records) {
     const key = recordKey(shown.collection, shown.id);
     if (reported.has(key)) continue;
-    const where = { device: device.device, collection: shown.collection, recordId: shown.id };
     if (shown.status === 'pending' && view.pending === 0) {
       reported.add(key);
       const message = `${when} shows ${key} pending while reporting 0 pending`;
       violations.push(
-        violation('status-honesty', message, [view.seq], { ...where, expected: 'pending >= 1', actual: 0 }),
+        violation('status-honesty', message, [view.seq], {
+          ...where(device, shown),
+          expected: 'pending >= 1',
+          actual: 0,
+        }),
       );
       continue;
     }
@@ -136,7 +144,7 @@ function checkView(
       const message = `${when} shows ${key} synced while its ${openWrite.write.type.slice(5)} (seq ${openWrite.write.seq}) has not reached the server`;
       violations.push(
         violation('status-honesty', message, [openWrite.write.seq, view.seq], {
-          ...where,
+          ...where(device, shown),
           expected: 'pending',
           actual: 'synced',
         }),
@@ -156,7 +164,7 @@ function checkView(
     reported.add(key);
     violations.push(
       violation('status-honesty', `${when} shows ${key} synced ${problem.message}`, [...problem.witness, view.seq], {
-        ...where,
+        ...where(device, shown),
         expected: problem.expected ?? 'a state the server acknowledged',
         actual: { rev: shown.rev, fields: shown.fields },
       }),

@@ -17,13 +17,18 @@ import { localView, recordStatus } from './view.ts';
  * Adopts `server` as the base and view of the record `local` (as just read; undefined: none
  * yet), which has no pending ops. Returns false, having changed nothing, when the general
  * path must run: `server` is not newer, the record keeps a newer deferred state, or it has
- * an open conflict.
+ * an open conflict (`contested`, when already read with the page; else read here).
  */
-export function adoptFresh(ctx: ClientContext, local: RecordRow | undefined, server: ServerRecord): boolean {
+export function adoptFresh(
+  ctx: ClientContext,
+  local: RecordRow | undefined,
+  server: ServerRecord,
+  contested?: boolean,
+): boolean {
   const record = local ?? emptyRecord(server.collection, server.id);
   if (!isNewer(ctx, record, server)) return false;
   if (record.shadow !== null && record.shadow.rev > server.rev) return false;
-  if (ctx.store.hasConflicts(server.collection, server.id)) return false;
+  if (contested ?? ctx.store.hasConflicts(server.collection, server.id)) return false;
   // Not cloned: the row is written and dropped below, and localView copies the base.
   record.baseFields = server.fields;
   record.baseDeleted = server.deleted;

@@ -13,6 +13,7 @@ import { adoptFresh } from './adopt-fresh.ts';
 import type { RetryableFailure } from './backoff.ts';
 import { type ClientContext, log } from './context.ts';
 import { request } from './http.ts';
+import { PAGE_READS_MIN, PageReads } from './page-reads.ts';
 import { adoptBase, deferRemote, isNewer, refreshRecord } from './records.ts';
 import { beginPull, finishSweep, RESYNC_STATUSES, requireResync, sweepSaw } from './resync.ts';
 import type { RecordRow } from './schema.ts';
@@ -61,18 +62,25 @@ export function decideRemote(
   return pendingOps > 0 ? 'defer' : 'apply';
 }
 
-export function applyChange(ctx: ClientContext, change: ServerRecord): RemoteDecision {
+/**
+ * Applies one pulled change. `reads`: what was read for its whole page (page-reads.ts), used
+ * while only the fast path has written, dropped as soon as another path writes.
+ */
+export function applyChange(ctx: ClientContext, change: ServerRecord, reads?: PageReads): RemoteDecision {
   if (change.movedOut === true) {
+    reads?.forget();
     applyMovedOut(ctx, change);
     return 'apply';
   }
-  const local = ctx.store.record(change.collection, change.id);
-  const pendingOps = ctx.store.opsFor(change.collection, change.id).length;
+  const known = reads?.take(change);
+  const local = known === undefined ? ctx.store.record(change.collection, change.id) : known.local;
+  const pendingOps = known === undefined ? ctx.store.opsFor(change.collection, change.id).length : known.pendingOps;
   const decision = ctx.hooks.remoteDecision(ctx, local, change, pendingOps);
   // The common case in one read and one write (a replaced decision keeps the general path).
   if (decision === 'apply' && pendingOps === 0 && ctx.hooks.remoteDecision === decideRemote) {
-    if (adoptFresh(ctx, local, change)) return decision;
+    if (adoptFresh(ctx, local, change, known?.contested)) return decision;
   }
+  if (decision !== 'skip') reads?.forget();
   if (decision === 'defer') deferRemote(ctx, change);
   if (decision === 'apply') {
     adoptBase(ctx, change);
@@ -85,7 +93,12 @@ export function applyChange(ctx: ClientContext, change: ServerRecord): RemoteDec
 export function applyPage(ctx: ClientContext, page: ChangesPage): void {
   ctx.env.crashPoint('after-pull-before-apply');
   ctx.store.transaction(() => {
-    for (const change of page.changes) applyChange(ctx, change);
+    // Read ahead only for the reference decision (a mutant's may write as it decides).
+    const reads =
+      page.changes.length >= PAGE_READS_MIN && ctx.hooks.remoteDecision === decideRemote
+        ? PageReads.read(ctx.store, page.changes)
+        : undefined;
+    for (const change of page.changes) applyChange(ctx, change, reads);
     ctx.store.kvSet(CURSOR_KEY, page.next);
   });
 }

@@ -20,8 +20,8 @@
  * right. A kill closes the connection and the store with it; a restart starts empty.
  */
 import type Database from 'better-sqlite3';
-import { deepFreeze } from '../../kernel/frozen.ts';
-import type { Fields, LocalRecord, RecordStatus } from '../contract.ts';
+import type { LocalRecord, RecordStatus } from '../contract.ts';
+import { pooledShown } from './shown-pool.ts';
 
 type Row = Record<string, unknown>;
 
@@ -59,14 +59,15 @@ function isWellFormed(text: string): boolean {
   return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
 
+/** The frozen record a row shows, shared with every device showing the same row (shown-pool.ts). */
 function shown(row: Row): LocalRecord {
-  return deepFreeze({
-    id: row.id as string,
-    collection: row.collection as string,
-    fields: JSON.parse(row.fields as string) as Fields,
-    status: row.status as RecordStatus,
-    rev: (row.rev as number | null) ?? null,
-  });
+  return pooledShown(
+    row.collection as string,
+    row.id as string,
+    row.fields as string,
+    row.status as RecordStatus,
+    (row.rev as number | null) ?? null,
+  );
 }
 
 interface Statements {
@@ -165,7 +166,8 @@ export class ShownCache {
     const unknown: string[] = [];
     for (const [id, row] of ids) {
       if (row === undefined) unknown.push(id);
-      else now.set(id, row.deleted ? null : shown({ collection, id, ...row }));
+      else
+        now.set(id, row.deleted ? null : pooledShown(collection, id, row.fields, row.status as RecordStatus, row.rev));
     }
     if (unknown.length > 0) {
       for (const id of unknown) now.set(id, null);

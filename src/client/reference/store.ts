@@ -156,6 +156,32 @@ export class Store {
     return row === undefined ? undefined : decodeRecord(row);
   }
 
+  /** The rows of `ids` (a JSON array of strings) in `collection`, in one statement. */
+  recordsIn(collection: string, ids: string): RecordRow[] {
+    const statement = this.sql('SELECT * FROM records WHERE collection = ? AND id IN (SELECT value FROM json_each(?))');
+    return (statement.all(collection, ids) as Row[]).map(decodeRecord);
+  }
+
+  /**
+   * Outbox rows per record id among `ids` in `collection`; ids without any are absent. Reads
+   * the collection's outbox rows (a device's unsent writes: few) from the index, with no id
+   * list for SQLite to parse: most pages meet an empty outbox.
+   */
+  opCountsIn(collection: string, ids: ReadonlySet<string>): Map<string, number> {
+    const statement = this.sql('SELECT record_id FROM outbox WHERE collection = ?').pluck();
+    const counts = new Map<string, number>();
+    for (const id of statement.all(collection) as string[]) if (ids.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+    return counts;
+  }
+
+  /** The ids among `ids` in `collection` that have an open conflict (conflicts are few: all of them are read). */
+  contestedIn(collection: string, ids: ReadonlySet<string>): Set<string> {
+    const statement = this.sql('SELECT record_id FROM conflicts WHERE collection = ?').pluck();
+    const contested = new Set<string>();
+    for (const id of statement.all(collection) as string[]) if (ids.has(id)) contested.add(id);
+    return contested;
+  }
+
   /**
    * Live (not deleted) records of a collection as the app shows them, ordered by id: frozen
    * records, shared between calls while they do not change (shown-cache.ts).
