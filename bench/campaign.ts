@@ -120,7 +120,9 @@ async function mutantTable(): Promise<void> {
 }
 
 async function scaling(): Promise<void> {
-  console.log('\ncost per event by device count (calm, one seed each, CPU time):');
+  console.log(
+    '\ncost per event by device count (calm, seed 1, a child process per size, 3 devices repeated to 5,000 events; CPU time):',
+  );
   printScaling(await measureScaling(deviceCounts));
 }
 
