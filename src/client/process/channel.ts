@@ -12,14 +12,15 @@
  * the next channel gets a new one. A second worker (read-guard.mjs) guards the first: if
  * it stops without a word (terminated, out of memory) or hangs while a read waits, the
  * guard ends that read after HEARTBEAT_STALE_MS, so that no read waits without bound.
+ * Both workers and the blocking pipes live in pipe-hub.ts.
  */
-import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { closeSync, constants, openSync, readSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { realNowMs } from '../../kernel/real-time.ts'; // allowed: real-time bounds on a child process
+import { GONE_SILENT, HEARTBEAT_STALE_MS, hubGone, isGone, KILL_WAIT_MS, makePipe, pipeHub } from './pipe-hub.ts';
+
+export { HEARTBEAT_STALE_MS, KILL_WAIT_MS, pipeWorkerOfChannels } from './pipe-hub.ts';
 
 export type ChannelRead =
   | { line: string }
@@ -53,110 +54,17 @@ type WorkerMessage =
 /** Bytes of the child's stderr kept for error messages. */
 export const STDERR_TAIL_MAX = 4_096;
 /** Bound on waiting for a killed child to be gone. */
-export const KILL_WAIT_MS = 5_000;
 /** Bound on waiting for a child to read what fills its stdin's buffer. */
 const WRITE_WAIT_MS = 20_000;
 /** Bound on the worker finishing the wake-up of a read it ended (microseconds of work when alive). */
 const WAKE_WAIT_MS = 5_000;
 /** How long a child whose stdout ended may take to exit before it counts as one that closed its stdout, ms. */
 const STDOUT_CLOSED_GRACE_MS = 200;
-/**
- * A silent pipe worker (no watchdog tick) is declared gone after this long while a read
- * waits: an outer wall-time guard (the watchdog ticks every 50 ms), reported as such.
- */
-export const HEARTBEAT_STALE_MS = 5_000;
 /** States of a read shared with the worker's watchdog (pipe-worker.mjs, read-wake.mjs); a positive number is a read in progress. */
 const READ_IDLE = 0;
 const READ_WAKING = -2;
 const READ_EXIT_WOKEN = -3;
 const READ_GENERATION_MAX = 0x3fff_ffff;
-
-/** Values of `Hub.gone[0]`: set by the worker as it dies of an error (or by its events), or by the guard. */
-const GONE = 1;
-const GONE_SILENT = 2;
-
-/**
- * The worker, its guard, and its death: `gone[0]` is set by the worker as it dies of an
- * error or by its events (GONE), or by the guard when it fell silent (GONE_SILENT);
- * `reason` by its events. `beat[0]` is its heartbeat.
- */
-interface Hub {
-  readonly worker: Worker;
-  readonly guard: Worker;
-  readonly gone: Int32Array;
-  reason: string | undefined;
-}
-
-let hub: Hub | undefined;
-
-function pipeHub(): Hub {
-  if (hub === undefined || isGone(hub)) {
-    const gone = new Int32Array(new SharedArrayBuffer(4));
-    const beat = new Int32Array(new SharedArrayBuffer(4));
-    // It closes descriptors this thread opened (the write end of each child's stdout).
-    const worker = new Worker(new URL('./pipe-worker.mjs', import.meta.url), {
-      workerData: { gone: gone.buffer, beat: beat.buffer },
-      trackUnmanagedFds: false,
-    });
-    const guard = new Worker(new URL('./read-guard.mjs', import.meta.url), {
-      workerData: { gone: gone.buffer, beat: beat.buffer, staleMs: HEARTBEAT_STALE_MS },
-    });
-    const made: Hub = { worker, guard, gone, reason: undefined };
-    worker.unref();
-    guard.unref();
-    worker.on('error', (error: unknown) =>
-      hubGone(made, `it threw ${error instanceof Error ? error.message : String(error)}`),
-    );
-    worker.on('exit', (code) => hubGone(made, `it exited with code ${code}`));
-    // Without its guard nothing would end a read if the worker then stopped without a word: as loud as its death.
-    guard.on('error', (error: unknown) => {
-      hubGone(made, `its read guard threw ${error instanceof Error ? error.message : String(error)}`);
-      void worker.terminate();
-    });
-    hub = made;
-  }
-  return hub;
-}
-
-function isGone(made: Hub): boolean {
-  return Atomics.load(made.gone, 0) !== 0;
-}
-
-function hubGone(made: Hub, reason: string): void {
-  made.reason ??= reason;
-  Atomics.compareExchange(made.gone, 0, 0, GONE);
-  if (hub === made) hub = undefined;
-  void made.guard.terminate();
-}
-
-/** The worker of this process's channels, for a test that makes it die. */
-export function pipeWorkerOfChannels(): Worker {
-  return pipeHub().worker;
-}
-
-/**
- * A pipe with blocking ends for a child's stdout (Node gives child processes socket pairs,
- * which are non-blocking and cannot be reopened): a FIFO, opened at both ends, then
- * unlinked. Opened with O_CLOEXEC (libuv's default), so no other child inherits them.
- */
-function makePipe(): { readFd: number; writeFd: number } {
-  const dir = mkdtempSync(join(tmpdir(), 'syncstorm-pipe-'));
-  const path = join(dir, 'stdout');
-  const opened: number[] = [];
-  try {
-    execFileSync('mkfifo', ['-m', '600', path], { stdio: 'ignore', timeout: KILL_WAIT_MS }); // bounded, as every wait here
-    opened.push(openSync(path, constants.O_RDWR)); // a writer, so that opening the reader does not block
-    opened.push(openSync(path, constants.O_RDONLY));
-    opened.push(openSync(path, constants.O_WRONLY));
-    const [keep, readFd, writeFd] = opened as [number, number, number];
-    opened.length = 0;
-    closeSync(keep);
-    return { readFd, writeFd };
-  } finally {
-    for (const fd of opened) closeSync(fd);
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** Real time, for the bounds on a child's turn (the captured real clock: this runs inside a device). */
 const realNow = realNowMs;
