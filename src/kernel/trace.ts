@@ -32,21 +32,18 @@ export interface TraceOptions {
   listDelta?: ListDeltaSpec;
 }
 
-const HASH_BATCH_LINES = 1_024;
-
 /** Bound on trace events per run; a run past it is a runaway loop. */
 export const TRACE_EVENTS_MAX = 5_000_000;
 
 export class Trace {
-  /** Lines recorded since the last flush. */
-  private pending: string[] = [];
   /**
-   * Kept JSON lines, exactly as hashed, in flushed batches of up to HASH_BATCH_LINES (one
-   * string each, every line ending in a newline): a few large strings cost the garbage
-   * collector far less than millions of small ones. Parsed only when someone asks.
+   * Kept JSON lines, exactly as hashed (without their newlines), parsed only when someone
+   * asks. Each line is hashed as it is recorded, line then newline: the same digest as the
+   * whole text. Joining lines into batches to hash and keep (before) cost 5–10× more per byte
+   * than this once batches reached megabytes (1,000 devices: a fresh large string for every
+   * join, and another UTF-8 copy of it inside `update`; bench/README.md).
    */
-  private readonly chunks: string[] = [];
-  private chunksParsed = 0;
+  private readonly lines: string[] = [];
   private readonly parsed: TraceEvent[] = [];
   private readonly digest: Hash = createHash('sha256');
   private seqNext = 0;
@@ -73,8 +70,9 @@ export class Trace {
     const written = this.encoder === undefined ? event : this.encoder.encode(event);
     const line = JSON.stringify(written);
     if (this.fd !== undefined) writeSync(this.fd, `${written === event ? line : JSON.stringify(event)}\n`);
-    this.pending.push(line);
-    if (this.pending.length >= HASH_BATCH_LINES) this.flush();
+    this.digest.update(line);
+    this.digest.update('\n');
+    if (this.options.keep !== false) this.lines.push(line);
     return event;
   }
 
@@ -84,43 +82,26 @@ export class Trace {
 
   /** Every kept event, parsed from its line (so it holds exactly what was hashed). */
   events(): readonly TraceEvent[] {
-    this.flush();
-    for (; this.chunksParsed < this.chunks.length; this.chunksParsed++) {
-      const lines = (this.chunks[this.chunksParsed] as string).split('\n');
-      lines.pop(); // the chunk ends with a newline
-      const decoder = this.decoder;
-      for (const line of lines) {
-        const event = JSON.parse(line) as TraceEvent;
-        this.parsed.push(decoder === undefined ? event : (decoder.decode(event) as TraceEvent));
-      }
+    const { lines, parsed, decoder } = this;
+    for (let index = parsed.length; index < lines.length; index++) {
+      const event = JSON.parse(lines[index] as string) as TraceEvent;
+      parsed.push(decoder === undefined ? event : (decoder.decode(event) as TraceEvent));
     }
-    return this.parsed;
+    return parsed;
   }
 
   /** sha256 (hex) of every line so far, each followed by a newline. */
   hash(): string {
-    this.flush();
     return this.digest.copy().digest('hex');
   }
 
   /** The trace as JSON lines, as hashed (lists diffed when `listDelta` says so). */
   toJsonLines(): string {
-    this.flush();
-    return this.chunks.join('');
+    return this.lines.length === 0 ? '' : `${this.lines.join('\n')}\n`;
   }
 
   close(): void {
-    this.flush();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-  }
-
-  /** Hashes (and keeps) the pending lines as one string: the same digest as line by line. */
-  private flush(): void {
-    if (this.pending.length === 0) return;
-    const chunk = `${this.pending.join('\n')}\n`;
-    this.pending = [];
-    this.digest.update(chunk);
-    if (this.options.keep !== false) this.chunks.push(chunk);
   }
 }

@@ -51,17 +51,19 @@ describe('Trace', () => {
     expect(trace.hash()).not.toBe(partial);
   });
 
-  test('the hash is the sha256 of the JSON lines, however many lines are batched', () => {
+  test('the hash is the sha256 of the JSON lines, small and large, however they are hashed', () => {
     let now = 0;
     const trace = new Trace({ now: () => now });
     const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
     expect(trace.hash()).toBe(sha256(''));
     for (let index = 0; index < 3_000; index++) {
       now = index;
-      trace.record('tick', { index });
+      // Every 500th line is ~100 KB (a view at 1,000 devices is ~17 KB on average).
+      trace.record('tick', index % 500 === 0 ? { index, big: 'x'.repeat(100_000 + index) } : { index });
       if (index === 1_500) expect(trace.hash()).toBe(sha256(trace.toJsonLines()));
     }
     expect(trace.hash()).toBe(sha256(trace.toJsonLines()));
+    expect(trace.toJsonLines().split('\n')).toHaveLength(3_001);
   });
 
   test('events carry seq and t, and read back exactly as hashed', () => {
