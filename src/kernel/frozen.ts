@@ -27,16 +27,23 @@ function isPlainPrototype(value: object): boolean {
 }
 
 /**
- * True when `value` is immutable plain data (see the module comment). Walks the value each
- * time (a record: well under a microsecond); callers remember the answer per object where
- * they see it again (remembering it in a WeakMap cost more than the walk).
+ * Objects already found to be frozen data. A frozen object's own properties and prototype
+ * can never change again, so the answer holds for good. At 1,000 devices one shared record
+ * (client/reference/shown-pool) appears in the views of hundreds of devices, and walking it
+ * each time (≈ 1–1.5 µs and a property descriptor per key) was ≈ 8 % of what a run
+ * allocated; a lookup here costs ≈ 20 ns.
  */
+const known = new WeakSet<object>();
+
+/** True when `value` is immutable plain data (see the module comment). */
 export function isFrozenData(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return typeof value !== 'function';
+  if (known.has(value)) return true;
   if (!Object.isFrozen(value) || !isPlainPrototype(value) || 'toJSON' in value) return false;
   for (const key of Object.keys(value)) {
     const descriptor = Object.getOwnPropertyDescriptor(value, key) as PropertyDescriptor;
     if (!('value' in descriptor) || !isFrozenData(descriptor.value)) return false;
   }
+  known.add(value);
   return true;
 }
