@@ -3,7 +3,8 @@
  * (process.cpuUsage: the machine may be shared). Run:
  * `npx tsx bench/devices-scaling.ts [--devices 3,100,1000]`. Each size runs the reference
  * client on the calm profile, seed 1, in a fresh child process of its own, after a warm-up
- * run of 3 devices (loading and compiling not counted). A size whose seed makes fewer than
+ * run of 3 devices (loading and compiling not counted), with the V8 flags of the run children
+ * (sim/supervisor's CHILD_V8_FLAGS). A size whose seed makes fewer than
  * EVENTS_MIN events (3 devices: 158) runs it again until it has.
  *
  * Why a process per size and repeated small seeds: a single 158-event seed moved by ±40 %
@@ -16,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { resolveClient } from '../src/client/resolve.ts';
 import { runSeed } from '../src/sim/seed-run.ts';
+import { CHILD_V8_FLAGS } from '../src/sim/supervisor.ts';
 
 /** Events measured at least per size (the same seed run again as needed). */
 export const EVENTS_MIN = 5_000;
@@ -51,11 +53,16 @@ async function measureOne(devices: number): Promise<ScalingRow> {
 export async function measureScaling(deviceCounts: readonly number[]): Promise<ScalingRow[]> {
   const script = fileURLToPath(import.meta.url);
   return deviceCounts.map((devices) => {
-    const child = spawnSync(process.execPath, ['--import', 'tsx', script, '--one', String(devices)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      maxBuffer: 1 << 20,
-    });
+    // The V8 flags of the product's run children (sim/supervisor): a size costs what a run of it costs.
+    const child = spawnSync(
+      process.execPath,
+      [...CHILD_V8_FLAGS, '--import', 'tsx', script, '--one', String(devices)],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 1 << 20,
+      },
+    );
     const line = child.stdout.trim().split('\n').at(-1) ?? '';
     if (child.status !== 0 || !line.startsWith('{'))
       throw new Error(`devices-scaling: the ${devices}-device child failed (exit ${child.status}): ${line}`);
