@@ -11,8 +11,7 @@
  */
 import type { LocalRecord } from '../client/contract.ts';
 import type { DeviceHistory, DeviceView } from './history.ts';
-import { keyOf } from './record-keys.ts';
-import type { RecordKey } from './values.ts';
+import { type RecordKey, recordKey } from './values.ts';
 
 export interface ViewChange {
   view: DeviceView;
@@ -81,7 +80,7 @@ function compute(device: DeviceHistory): DeviceViewChanges {
   device.views.forEach((view, index) => {
     const { added, removed } = diffByIdentity(before, view.records);
     for (const record of removed) {
-      const key = keyOf(record);
+      const key = recordKey(record.collection, record.id);
       const count = counts.get(key)! - 1;
       if (count === 1) duplicated--;
       if (count === 0) {
@@ -90,7 +89,7 @@ function compute(device: DeviceHistory): DeviceViewChanges {
       } else counts.set(key, count);
     }
     for (const record of added) {
-      const key = keyOf(record);
+      const key = recordKey(record.collection, record.id);
       const count = (counts.get(key) ?? 0) + 1;
       counts.set(key, count);
       if (count === 2) duplicated++;

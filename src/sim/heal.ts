@@ -5,7 +5,6 @@
  * outboxes and converge by themselves, as a real app would on reconnect; only after that
  * does the simulator pull to refresh (`sync()`), and a device that needed it is reported.
  */
-import { keyOf } from '../check/record-keys.ts';
 import { sameFields } from '../check/values.ts';
 import type { SyncClient } from '../client/contract.ts';
 import type { Fields, ServerRecord } from '../server/protocol.ts';
@@ -57,9 +56,7 @@ export function viewMatchesServer(
   const live = liveRecords(server, subscription);
   const shown = new Map<string, Fields>();
   for (const record of view.records) {
-    // `collection/id`, made once per frozen record (the reference client shows one pooled
-    // object per row to every device).
-    const key = keyOf(record);
+    const key = `${record.collection}/${record.id}`;
     if (!inSubscription(subscription, record.collection, record.fields) && !live.has(key)) continue;
     shown.set(key, record.fields);
   }

@@ -3,9 +3,9 @@
 // repeats, and viewShows says which views list a key, for lists that share objects the way
 // the trace decoder does (carried items in order) and for lists that do not.
 import { describe, expect, test } from 'vitest';
-import type { LocalRecord } from '../../src/client/contract.ts';
 import type { DeviceHistory, DeviceView } from '../../src/check/history.ts';
 import { diffByIdentity, viewChanges, viewShows } from '../../src/check/view-changes.ts';
+import type { LocalRecord } from '../../src/client/contract.ts';
 import { Rng } from '../../src/kernel/rng.ts';
 
 const record = (id: string): LocalRecord =>

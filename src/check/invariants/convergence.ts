@@ -11,7 +11,6 @@ import type { ServerRecord } from '../../server/protocol.ts';
 import { inSubscription, type Subscription } from '../../server/subscription.ts';
 import type { FinalDeviceState, History, SimFinal } from '../history.ts';
 import { storageDevice } from '../instances.ts';
-import { keyOf } from '../record-keys.ts';
 import { differingFields, type RecordKey, recordKey, show } from '../values.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
 
@@ -51,7 +50,7 @@ function checkDevice(
   const contested = new Set(state.conflicts.map((conflict) => recordKey(conflict.collection, conflict.recordId)));
   const shown = new Map<RecordKey, LocalRecord>();
   for (const record of state.records) {
-    const key = keyOf(record);
+    const key = recordKey(record.collection, record.id);
     if (live.has(key) || inSubscription(subscription, record.collection, record.fields)) shown.set(key, record);
   }
   // Every key live or shown, live ones first (the order of a Set of both key lists), without

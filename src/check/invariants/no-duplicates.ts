@@ -5,11 +5,10 @@
  * record twice; a counter never exceeds the increments users made. See docs/invariants.md.
  */
 import { counterMax, counterTallies } from '../counters.ts';
-import type { History } from '../history.ts';
+import type { DeviceView, History } from '../history.ts';
 import { type RecordKey, recordKey, show, tokensOfFields } from '../values.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
 import { writtenTokens } from '../written-tokens.ts';
-import { deviceViewDuplicates } from './view-duplicates.ts';
 
 function opsAppliedTwice(history: History): Violation[] {
   const violations: Violation[] = [];
@@ -88,6 +87,47 @@ function tokensInTwoServerRecords(history: History): Violation[] {
   return violations;
 }
 
+/** A view listing one record twice, or one write's value in two records. */
+function viewDuplicates(view: DeviceView): Violation[] {
+  const violations: Violation[] = [];
+  const ids = new Set<RecordKey>();
+  const owners = new Map<string, RecordKey>();
+  for (const record of view.records) {
+    const key = recordKey(record.collection, record.id);
+    if (ids.has(key)) {
+      const message = `${view.device}'s ${view.reason} view (seq ${view.seq}) lists ${key} twice`;
+      violations.push(
+        violation('no-duplicates', message, [view.seq], {
+          device: view.device,
+          collection: record.collection,
+          recordId: record.id,
+        }),
+      );
+      continue;
+    }
+    ids.add(key);
+    // The tokens of tokensOfFields, in its order, without a token object each (every record
+    // of every view passes here).
+    const fields = record.fields;
+    for (const field of Object.keys(fields)) {
+      const value = fields[field];
+      if (typeof value === 'string') claim(view, owners, key, value, violations);
+      else if (Array.isArray(value)) for (const element of value) claim(view, owners, key, element, violations);
+    }
+  }
+  return violations;
+}
+
+/** `key` shows the token `value`: it owns it, unless another record of the view did first. */
+function claim(view: DeviceView, owners: Map<string, RecordKey>, key: RecordKey, value: string, out: Violation[]) {
+  const owner = owners.get(value);
+  if (owner === undefined) owners.set(value, key);
+  else if (owner !== key) {
+    const message = `${view.device}'s ${view.reason} view (seq ${view.seq}) shows the value ${show(value)} in two records, ${owner} and ${key}: one write shown as two records`;
+    out.push(violation('no-duplicates', message, [view.seq], { device: view.device, actual: [owner, key] }));
+  }
+}
+
 function counterOvercounts(history: History): Violation[] {
   const final = history.final;
   if (final === undefined) return [];
@@ -107,11 +147,12 @@ function counterOvercounts(history: History): Violation[] {
 }
 
 export const checkNoDuplicates: Checker = (history) => {
+  const views = [...history.byDevice.values()].flatMap((device) => device.views);
   return [
     ...opsAppliedTwice(history),
     ...createsOfLiveRecords(history),
     ...tokensInTwoServerRecords(history),
-    ...[...history.byDevice.values()].flatMap(deviceViewDuplicates),
+    ...views.flatMap(viewDuplicates),
     ...counterOvercounts(history),
   ];
 };

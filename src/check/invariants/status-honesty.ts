@@ -13,10 +13,9 @@
  */
 import type { LocalRecord } from '../../client/contract.ts';
 import type { DeviceHistory, DeviceView, History, RecordHistory } from '../history.ts';
-import { keyOf } from '../record-keys.ts';
 import { applyAtRev } from '../server-facts.ts';
 import { OpenWrites } from '../unsettled-writes.ts';
-import { differingFields, type RecordKey, show } from '../values.ts';
+import { differingFields, type RecordKey, recordKey, show } from '../values.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
 
 /** True when the device received any response with a seq strictly between `from` and `until`. */
@@ -128,7 +127,7 @@ function checkView(
     // with no open write it meets none of the conditions below but the last: skipped first,
     // without its key.
     if (open.length === 0 && honest.has(shown)) continue;
-    const key = keyOf(shown);
+    const key = recordKey(shown.collection, shown.id);
     if (reported.has(key)) continue;
     if (shown.status === 'pending' && view.pending === 0) {
       reported.add(key);
