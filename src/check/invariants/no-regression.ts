@@ -9,6 +9,7 @@ import type { LocalRecord } from '../../client/contract.ts';
 import type { DeviceHistory, DeviceView } from '../history.ts';
 import { writeKey } from '../history-index.ts';
 import { differingFields, type RecordKey, recordKey, show } from '../values.ts';
+import { type ViewChange, viewChanges } from '../view-changes.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
 
 interface Shown {
@@ -45,22 +46,60 @@ function compare(device: DeviceHistory, key: RecordKey, previous: Shown, current
   return violation('no-regression', message, seqs, { ...where, expected: before.fields, actual: after.fields });
 }
 
+/**
+ * The last record each key showed, and the last view that showed it. An entry whose record
+ * is in the device's latest view (`live`) may keep an older `view`: its last view is the
+ * latest one (see checkDevice).
+ */
+interface Last extends Shown {
+  live: boolean;
+}
+
 function checkDevice(device: DeviceHistory): Violation[] {
   const violations: Violation[] = [];
-  const last = new Map<RecordKey, Shown>();
-  for (const view of device.views) {
-    for (const record of view.records) {
-      const key = recordKey(record.collection, record.id);
-      const previous = last.get(key);
-      const current = { record, view };
-      if (previous !== undefined && previous.view.seq !== view.seq) {
-        const found = compare(device, key, previous, current);
-        if (found !== undefined) violations.push(found);
-      }
-      last.set(key, current);
+  const last = new Map<RecordKey, Last>();
+  // Each record compared with the one its key showed last, in the last view that showed it.
+  const visit = (record: LocalRecord, view: DeviceView) => {
+    const key = recordKey(record.collection, record.id);
+    const previous = last.get(key);
+    const current = { record, view, live: true };
+    if (previous !== undefined && previous.view.seq !== view.seq) {
+      const found = compare(device, key, previous, current);
+      if (found !== undefined) violations.push(found);
     }
+    last.set(key, current);
+  };
+  let before: ViewChange | undefined;
+  for (const change of viewChanges(device).changes) {
+    const { view } = change;
+    if (before === undefined || !change.uniqueKeys || !before.uniqueKeys) {
+      // Every record, in view order, as ever; the entries of the previous view's records first
+      // get that view as their last one.
+      if (before !== undefined)
+        for (const record of before.view.records)
+          settle(last.get(recordKey(record.collection, record.id)), record, before.view);
+      for (const record of view.records) visit(record, view);
+    } else {
+      // Both views list each key once. A record carried over (the same object) is compared
+      // with itself: no violation (same rev, same fields), and its entry, live, stays right.
+      // A removed record's entry gets the previous view as its last. An added record's key
+      // then has no live entry (its previous record was removed, or the key was not shown),
+      // so the comparison below is the one the full walk makes, in view order.
+      for (const record of change.removed)
+        settle(last.get(recordKey(record.collection, record.id)), record, before.view);
+      for (const record of change.added) visit(record, view);
+    }
+    before = change;
   }
   return violations;
+}
+
+/** The entry of a record of view `view`, which the next view may no longer show, gets `view` as its last. */
+function settle(entry: Last | undefined, record: LocalRecord, view: DeviceView): void {
+  if (entry?.live && entry.record === record) {
+    entry.view = view;
+    entry.live = false;
+  }
 }
 
 export const checkNoRegression: Checker = (history) => [...history.byDevice.values()].flatMap(checkDevice);

@@ -9,6 +9,7 @@ import type { DeviceView, History, RecordHistory, SimFinal, UserDelete } from '.
 import { type Deletion, knowingRestore } from '../restores.ts';
 import { conflictsOn, shownKeys } from '../server-facts.ts';
 import { recordKey, SERVER_DEVICE } from '../values.ts';
+import { viewChanges, viewShows } from '../view-changes.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
 
 /** A deletion made with full knowledge, and the events that witness it. */
@@ -110,12 +111,9 @@ function deviceResurrections(deletion: InformedDeletion, final: SimFinal): Viola
   return violations;
 }
 
-/** True when a device view lists the record (and not as a conflict). */
-function showsPlainly(view: DeviceView, key: string): boolean {
-  return (
-    shownKeys(view.records).has(key) &&
-    !view.conflicts.some((conflict) => recordKey(conflict.collection, conflict.recordId) === key)
-  );
+/** True when a device view that lists the record (`shown`) does not list it as a conflict. */
+function showsPlainly(view: DeviceView, key: string, shown: boolean): boolean {
+  return shown && !view.conflicts.some((conflict) => recordKey(conflict.collection, conflict.recordId) === key);
 }
 
 /**
@@ -148,12 +146,13 @@ function deviceRevivals(history: History, deletion: InformedDeletion, skip: Set<
   for (const device of history.byDevice.values()) {
     if (skip.has(device.device)) continue;
     let state: 'unseen' | 'shown' | 'gone' = 'unseen';
-    for (const view of device.views) {
-      const shown = shownKeys(view.records).has(record.key);
+    const changes = viewChanges(device);
+    for (const [index, view] of device.views.entries()) {
+      const shown = viewShows(changes, index, record.key);
       const after = view.seq > (device.device === deletion.by ? deletion.decided : learned);
       if (shown && state !== 'gone') state = 'shown';
       else if (!shown && state === 'shown' && after) state = 'gone';
-      else if (state === 'gone' && showsPlainly(view, record.key)) {
+      else if (state === 'gone' && showsPlainly(view, record.key, shown)) {
         if (serverStillLive(deletion, device.device, view)) continue;
         const message = `${describe(deletion)}; ${device.device} stopped showing it, then showed it again (${view.reason} view, seq ${view.seq}) while the server held it deleted`;
         violations.push(

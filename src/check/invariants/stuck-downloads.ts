@@ -18,6 +18,7 @@ import type { TraceEvent } from '../../kernel/trace.ts';
 import type { Fields } from '../../server/protocol.ts';
 import { inSubscription } from '../../server/subscription.ts';
 import type { History } from '../history.ts';
+import { viewChanges } from '../view-changes.ts';
 import { type Violation, violation } from '../violation.ts';
 
 interface Handed {
@@ -93,7 +94,9 @@ export function stuckDownloads(history: History): Violation[] {
     if (instances.has(device.device)) continue;
     const handed = handedByDevice.get(device.device) ?? [];
     const collections = new Set(device.writes.map((write) => ('collection' in write ? write.collection : '')));
-    for (const view of device.views) for (const record of view.records) collections.add(record.collection);
+    // Every record any view shows is in the first view or added by a later one (check/view-changes).
+    for (const change of viewChanges(device).changes)
+      for (const record of change.added) collections.add(record.collection);
     const best = new Map<string, number>();
     let progressedInHeal = false;
     for (const page of handed) {
