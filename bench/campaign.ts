@@ -7,7 +7,7 @@
  *    (their start-up counted), then again with the same workers warm (sim/campaign-pool),
  *    both in wall time and in CPU time (the machine may be shared: CPU time of the parent
  *    and the workers, from /proc, turned into what 2 otherwise idle cores would do);
- * 2. per mutant, the seeds until first detection of its declared invariant;
+ * 2. per mutant, on its declared profile, the seeds until first detection of its declared invariant;
  * 3. the CPU cost per scheduler event at 3, 100 and 1,000 devices (bench/devices-scaling.ts);
  * 4. the process adapter's per-exchange cost against the in-process client
  *    (bench/process-adapter.ts, run as a child process of this one).
@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { MUTANTS } from '../src/client/mutants/index.ts';
 import { runCampaign } from '../src/sim/campaign.ts';
 import { idleWorkerPids } from '../src/sim/campaign-pool.ts';
+import type { ProfileName } from '../src/sim/plan.ts';
 import type { RunResult } from '../src/sim/result.ts';
 import { processesCpuMs } from './cpu-time.ts';
 import { deviceCountsArg, measureScaling, printScaling } from './devices-scaling.ts';
@@ -99,14 +100,17 @@ async function standardCampaign(): Promise<void> {
 }
 
 async function mutantTable(): Promise<void> {
-  console.log('\nmutant                               invariant          first seed (of 200)');
+  const seedsMax = quick ? 50 : 200;
+  console.log(`\nmutant                               profile   invariant            first seed (of ${seedsMax})`);
   for (const mutant of MUTANTS) {
     let found = -1;
+    // The mutant's declared profile, as its catalogue campaign (test/sim/mutants.test.ts) runs it.
+    const profile = (mutant.profile ?? 'flaky') as ProfileName;
     await runCampaign({
       clientSpec: `mutant:${mutant.name}`,
-      seeds: quick ? 50 : 200,
+      seeds: seedsMax,
       seedStart: 1,
-      profile: 'flaky',
+      profile,
       devices: 3,
       opsPerDevice: 30,
       stopWhen: (result) => result.violations.some((violation) => violation.invariant === mutant.invariant),
@@ -115,7 +119,9 @@ async function mutantTable(): Promise<void> {
           found = Number(result.seed);
       },
     });
-    console.log(`${mutant.name.padEnd(36)} ${mutant.invariant.padEnd(18)} ${found < 0 ? 'not found' : found}`);
+    console.log(
+      `${mutant.name.padEnd(36)} ${profile.padEnd(9)} ${mutant.invariant.padEnd(20)} ${found < 0 ? 'not found' : found}`,
+    );
   }
 }
 
