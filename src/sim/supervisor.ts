@@ -35,8 +35,8 @@ export const RUN_EVENTS_MAX_DEFAULT = 50_000_000;
  * V8 flags of every child. A young generation of up to 64 MB per semi-space (V8's default
  * is 16): at 1,000 devices hundreds of syncs are in flight at once, so each scavenge of a
  * 16 MB space found most of it alive and copied it (≈ 700 scavenges of ≈ 14 ms); with 64 MB
- * the 1,000-device seed costs ≈ 6–10 % less CPU (bench/README.md). V8 grows the space only
- * when survivors demand it: the standard 3-device seed stays as it was.
+ * the 1,000-device seed costs ≈ 5–9 % less CPU, 128 MB saves nothing more (bench/README.md).
+ * V8 grows the space only when survivors demand it: the standard 3-device seed costs no more.
  */
 export const CHILD_V8_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
 
