@@ -11,9 +11,14 @@
  * parsed back) make the same decisions from the same lines, so `decode(parse(line))` gives
  * back exactly the event `JSON.parse(JSON.stringify(event))` would: same fields, same order.
  * Items the decoder carries over from the previous list are shared (and frozen) objects.
+ *
+ * The encoder also gives what the decoder would give back, without a line to parse (what the
+ * trace keeps for its readers): the JSON value of the event (kernel/json-value), its list's
+ * items frozen, an item unchanged since the stream's previous list the very same object.
  */
 
 import { deepFreeze, isFrozenData } from './frozen.ts';
+import { jsonValue, jsonValueWith } from './json-value.ts';
 
 /** Which events carry a list to diff, and how its items are keyed. */
 export interface ListDeltaSpec {
@@ -98,6 +103,20 @@ interface EncodedList {
   items: unknown[];
   frozen: boolean[];
   jsons: (string | undefined)[];
+  /** What the decoder gives back for each item (when the encoder keeps events). */
+  kept: unknown[] | undefined;
+}
+
+/** An event as written (its list diffed) and as kept (what the decoder would give back). */
+export interface EncodedEvent {
+  written: Record<string, unknown>;
+  /** Undefined unless the encoder keeps events. */
+  kept: Record<string, unknown> | undefined;
+}
+
+/** An item as the decoder gives it back: its JSON value, frozen. */
+function keptItem(item: unknown): unknown {
+  return deepFreeze(jsonValue(item));
 }
 
 /** The JSON of item `index` of `list` as it was recorded. */
@@ -114,29 +133,60 @@ function jsonAt(list: EncodedList, index: number): string {
 export class ListDeltaEncoder {
   private readonly previous = new Map<string, EncodedList>();
 
-  constructor(private readonly spec: ListDeltaSpec) {}
+  /** `keep`: also give each event as the decoder would give it back (`EncodedEvent.kept`). */
+  constructor(
+    private readonly spec: ListDeltaSpec,
+    private readonly keep = false,
+  ) {}
 
-  /** The event to write for `event`: itself, or a copy with the list(s) diffed. */
-  encode(event: Record<string, unknown>): Record<string, unknown> {
+  /** The event to write for `event` (itself, or a copy with the list(s) diffed), and to keep. */
+  encode(event: Record<string, unknown>): EncodedEvent {
     const { spec } = this;
     if (event.type === spec.type) return this.encodeIn(event, String(event[spec.stream]));
     const embedded = spec.embedded;
-    if (embedded === undefined || event.type !== embedded.type) return event;
-    return perStream(event, embedded.field, (entry, stream) => this.encodeIn(entry, stream));
+    if (embedded === undefined || event.type !== embedded.type || !isObject(event[embedded.field]))
+      return { written: event, kept: this.kept(event) };
+    const keptEntries = new Map<string, unknown>();
+    const written = perStream(event, embedded.field, (entry, stream) => {
+      const encoded = this.encodeIn(entry, stream);
+      keptEntries.set(stream, encoded.kept);
+      return encoded.written;
+    });
+    if (!this.keep) return { written, kept: undefined };
+    // The field's JSON value: each stream's entry as encodeIn kept it, or (not an object) its own.
+    const entries = event[embedded.field] as Record<string, unknown>;
+    const kept: Record<string, unknown> = {};
+    for (const stream of Object.keys(entries)) {
+      const value = keptEntries.has(stream) ? keptEntries.get(stream) : jsonValue(entries[stream]);
+      // As JSON.parse makes it: a stream named `__proto__` is an own key.
+      if (value !== undefined)
+        Object.defineProperty(kept, stream, { value, writable: true, enumerable: true, configurable: true });
+    }
+    return { written, kept: jsonValueWith(event, embedded.field, kept) };
+  }
+
+  private kept(event: Record<string, unknown>): Record<string, unknown> | undefined {
+    return this.keep ? (jsonValue(event) as Record<string, unknown>) : undefined;
   }
 
   /** `event` (or an embedded entry) with its list diffed against `stream`'s previous one. */
-  private encodeIn(event: Record<string, unknown>, stream: string): Record<string, unknown> {
-    const { spec } = this;
+  private encodeIn(event: Record<string, unknown>, stream: string): EncodedEvent {
+    const { spec, keep } = this;
     const items = event[spec.list];
     const keys = Array.isArray(items) ? ascendingKeys(spec, items) : undefined;
     if (keys === undefined) {
       this.previous.delete(stream);
-      return event;
+      return { written: event, kept: this.kept(event) };
     }
     const list = items as unknown[];
     const before = this.previous.get(stream);
-    const now: EncodedList = { keys, items: list, frozen: new Array(list.length), jsons: new Array(list.length) };
+    const now: EncodedList = {
+      keys,
+      items: list,
+      frozen: new Array(list.length),
+      jsons: new Array(list.length),
+      kept: keep ? new Array(list.length) : undefined,
+    };
     this.previous.set(stream, now);
     // Both lists ascend: one walk finds what was put (new or changed) and dropped.
     const put: unknown[] = [];
@@ -151,6 +201,7 @@ export class ListDeltaEncoder {
         // The very same frozen object: unchanged, and its JSON (if taken) carries over.
         now.frozen[index] = true;
         now.jsons[index] = before.jsons[old];
+        if (now.kept !== undefined) now.kept[index] = before.kept?.[old];
         old++;
         continue;
       }
@@ -158,14 +209,22 @@ export class ListDeltaEncoder {
       now.frozen[index] = frozen;
       if (!frozen) now.jsons[index] = JSON.stringify(item) ?? 'null';
       if (before !== undefined && before.keys[old] === key) {
-        if (jsonAt(before, old) !== jsonAt(now, index)) put.push(item);
+        if (jsonAt(before, old) !== jsonAt(now, index)) {
+          put.push(item);
+          if (now.kept !== undefined) now.kept[index] = keptItem(item);
+        } else if (now.kept !== undefined) now.kept[index] = before.kept?.[old];
         old++;
-      } else put.push(item);
+      } else {
+        put.push(item);
+        if (now.kept !== undefined) now.kept[index] = keptItem(item);
+      }
     }
-    if (before === undefined) return event;
+    // A reader that sorts its list must not reorder the list the next event is diffed against.
+    const kept = now.kept === undefined ? undefined : jsonValueWith(event, spec.list, now.kept.slice());
+    if (before === undefined) return { written: event, kept };
     while (old < before.keys.length) drop.push(before.keys[old++] as string);
     const delta: ListDelta = { put, drop };
-    return renamed(event, spec.list, deltaField(spec), delta);
+    return { written: renamed(event, spec.list, deltaField(spec), delta), kept };
   }
 }
 

@@ -6,7 +6,8 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { ListDeltaDecoder, ListDeltaEncoder, type ListDeltaSpec } from './trace-delta.ts';
+import { jsonValue } from './json-value.ts';
+import { ListDeltaEncoder, type ListDeltaSpec } from './trace-delta.ts';
 
 export interface TraceEvent {
   /** Position in the trace, from 0. */
@@ -37,26 +38,20 @@ export const TRACE_EVENTS_MAX = 5_000_000;
 
 export class Trace {
   /**
-   * Kept JSON lines, exactly as hashed (without their newlines), parsed only when someone
-   * asks. Each line is hashed as it is recorded, line then newline: the same digest as the
-   * whole text. Joining lines into batches to hash and keep (before) cost 5–10× more per byte
-   * than this once batches reached megabytes (1,000 devices: a fresh large string for every
-   * join, and another UTF-8 copy of it inside `update`; bench/README.md).
+   * The kept events: each the JSON value of what was recorded (kernel/json-value), made as
+   * it is recorded, so it holds exactly what its hashed line holds. Until session 9 the
+   * hashed lines were kept and parsed back when asked; at 1,000 devices that parse, and
+   * collecting what it made, was ≈ a seventh of a run (bench/README.md).
    */
-  private readonly lines: string[] = [];
-  private readonly parsed: TraceEvent[] = [];
+  private readonly kept: TraceEvent[] = [];
   private readonly digest: Hash = createHash('sha256');
   private seqNext = 0;
   private fd: number | undefined;
   private readonly encoder: ListDeltaEncoder | undefined;
-  private readonly decoder: ListDeltaDecoder | undefined;
 
   constructor(private readonly options: TraceOptions) {
     if (options.file !== undefined) this.fd = openSync(options.file, 'w');
-    if (options.listDelta !== undefined) {
-      this.encoder = new ListDeltaEncoder(options.listDelta);
-      this.decoder = new ListDeltaDecoder(options.listDelta);
-    }
+    if (options.listDelta !== undefined) this.encoder = new ListDeltaEncoder(options.listDelta, options.keep !== false);
   }
 
   /** Appends an event; `data` must be JSON-serialisable and built deterministically. */
@@ -67,12 +62,15 @@ export class Trace {
     event.seq = this.seqNext - 1;
     event.t = this.options.now();
     event.type = type;
-    const written = this.encoder === undefined ? event : this.encoder.encode(event);
+    const encoded = this.encoder?.encode(event);
+    const written = encoded === undefined ? event : encoded.written;
+    // Each line is hashed as it is recorded, line then newline: the same digest as the whole text.
     const line = JSON.stringify(written);
     if (this.fd !== undefined) writeSync(this.fd, `${written === event ? line : JSON.stringify(event)}\n`);
     this.digest.update(line);
     this.digest.update('\n');
-    if (this.options.keep !== false) this.lines.push(line);
+    if (this.options.keep !== false)
+      this.kept.push((encoded === undefined ? jsonValue(event) : encoded.kept) as TraceEvent);
     return event;
   }
 
@@ -80,14 +78,9 @@ export class Trace {
     return this.seqNext;
   }
 
-  /** Every kept event, parsed from its line (so it holds exactly what was hashed). */
+  /** The events kept so far (a list of its own): what their hashed lines hold, diffed lists whole. */
   events(): readonly TraceEvent[] {
-    const { lines, parsed, decoder } = this;
-    for (let index = parsed.length; index < lines.length; index++) {
-      const event = JSON.parse(lines[index] as string) as TraceEvent;
-      parsed.push(decoder === undefined ? event : (decoder.decode(event) as TraceEvent));
-    }
-    return parsed;
+    return this.kept.slice();
   }
 
   /** sha256 (hex) of every line so far, each followed by a newline. */
@@ -95,9 +88,17 @@ export class Trace {
     return this.digest.copy().digest('hex');
   }
 
-  /** The trace as JSON lines, as hashed (lists diffed when `listDelta` says so). */
+  /**
+   * The trace as JSON lines, as hashed (lists diffed when `listDelta` says so): the kept
+   * events written again, which gives the very lines recorded (tests compare their sha256
+   * with `hash()`).
+   */
   toJsonLines(): string {
-    return this.lines.length === 0 ? '' : `${this.lines.join('\n')}\n`;
+    const listDelta = this.options.listDelta;
+    const encoder = listDelta === undefined ? undefined : new ListDeltaEncoder(listDelta);
+    return this.kept
+      .map((event) => `${JSON.stringify(encoder === undefined ? event : encoder.encode(event).written)}\n`)
+      .join('');
   }
 
   close(): void {
