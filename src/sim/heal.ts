@@ -5,12 +5,11 @@
  * outboxes and converge by themselves, as a real app would on reconnect; only after that
  * does the simulator pull to refresh (`sync()`), and a device that needed it is reported.
  */
-import { sameFields } from '../check/values.ts';
 import type { SyncClient } from '../client/contract.ts';
-import type { Fields, ServerRecord } from '../server/protocol.ts';
-import { inSubscription, type Subscription } from '../server/subscription.ts';
+import type { Subscription } from '../server/subscription.ts';
 import type { DeviceHost } from './device.ts';
 import { callError, type StepExecutor } from './executor.ts';
+import { viewMatchesServer } from './view-match.ts';
 import { type DeviceView, readView } from './views.ts';
 import { drive, type Outcome } from './watchdog.ts';
 import type { World } from './world.ts';
@@ -39,54 +38,6 @@ export interface HealOutcome {
   /** Virtual ms from the start of heal until every device had converged (or the bound). */
   convergeMs: number;
   converged: boolean;
-}
-
-/**
- * Whether a device shows exactly the server's live records, conflicts aside, with nothing
- * pending. Fields compare as the convergence checker compares them (`sameFields`: an absent
- * field equals null, sets compare as sets), so heal never nudges a device that had converged.
- */
-export function viewMatchesServer(
-  view: DeviceView,
-  server: readonly ServerRecord[],
-  subscription?: Subscription | null,
-): boolean {
-  if (view.pending > 0) return false;
-  const contested = new Set(view.conflicts.map((conflict) => `${conflict.collection}/${conflict.recordId}`));
-  const live = liveRecords(server, subscription);
-  const shown = new Map<string, Fields>();
-  for (const record of view.records) {
-    const key = `${record.collection}/${record.id}`;
-    if (!inSubscription(subscription, record.collection, record.fields) && !live.has(key)) continue;
-    shown.set(key, record.fields);
-  }
-  // Every key live or shown (no Set of both key lists: thousands of records per device, each
-  // heal round): a key shown but not live, and not contested, is a mismatch.
-  for (const [key, expected] of live) {
-    if (contested.has(key)) continue;
-    const actual = shown.get(key);
-    if (actual === undefined || !sameFields(expected, actual)) return false;
-  }
-  for (const key of shown.keys()) if (!live.has(key) && !contested.has(key)) return false;
-  return true;
-}
-
-/** Per server snapshot, its live records when the device syncs everything (one map for all devices). */
-const liveOfSnapshot = new WeakMap<readonly ServerRecord[], Map<string, Fields>>();
-
-/** The live server records a device with `subscription` must show, keyed `collection/id`. */
-function liveRecords(server: readonly ServerRecord[], subscription?: Subscription | null): Map<string, Fields> {
-  const everything = subscription === undefined || subscription === null;
-  const cached = everything ? liveOfSnapshot.get(server) : undefined;
-  if (cached !== undefined) return cached;
-  const live = new Map<string, Fields>();
-  for (const record of server) {
-    // A subscribed device is expected to hold the records of its subscription only.
-    if (record.deleted || !inSubscription(subscription, record.collection, record.fields)) continue;
-    live.set(`${record.collection}/${record.id}`, record.fields);
-  }
-  if (everything) liveOfSnapshot.set(server, live);
-  return live;
 }
 
 export class Healer {

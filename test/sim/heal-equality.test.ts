@@ -10,8 +10,8 @@ import { describe, expect, test } from 'vitest';
 import type { ClientFactory, LocalRecord, SyncClient } from '../../src/client/contract.ts';
 import { createReferenceClient } from '../../src/client/reference/index.ts';
 import type { ServerRecord } from '../../src/server/protocol.ts';
-import { viewMatchesServer } from '../../src/sim/heal.ts';
 import { runSeed } from '../../src/sim/seed-run.ts';
+import { viewMatchesServer } from '../../src/sim/view-match.ts';
 
 const SCHEMA_FIELDS = ['title', 'body', 'done', 'tags', 'likes'];
 

@@ -6,6 +6,7 @@
  * messages, or an app call's result of the wrong shape, is the client's bug, reported
  * with the line, never passed on to the checkers.
  */
+import { isFrozenData } from '../../kernel/frozen.ts';
 import type { ClientCapabilities, MergePolicy, SyncRunResult } from '../contract.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -161,6 +162,23 @@ export function parseClientMessage(line: string): ClientMessage {
 
 const STATUSES = ['synced', 'pending', 'error', 'needs-review'];
 
+/**
+ * Records already found well-formed that can never change (frozen data, kernel/frozen): a
+ * record a client hands back unchanged in view after view (the reference client shares one
+ * object between all the devices showing it) is checked once, not once per view.
+ */
+const wellFormed = new WeakSet<object>();
+
+function listProblem(records: readonly unknown[]): string | undefined {
+  for (const record of records) {
+    if (typeof record === 'object' && record !== null && wellFormed.has(record)) continue;
+    const problem = recordProblem(record);
+    if (problem !== undefined) return problem;
+    if (isFrozenData(record)) wellFormed.add(record as object);
+  }
+  return undefined;
+}
+
 function recordProblem(record: unknown): string | undefined {
   if (!isObject(record)) return 'a record that is not an object';
   if (!isString(record.id) || !isString(record.collection)) return 'a record without string `id` and `collection`';
@@ -189,9 +207,7 @@ export function resultProblem(method: AppMethod, value: unknown): string | undef
     case 'create':
       return isString(value) && value !== '' ? undefined : 'create() must return the new record id (a string)';
     case 'list':
-      return Array.isArray(value)
-        ? value.map(recordProblem).find((p) => p !== undefined)
-        : 'list() must return an array';
+      return Array.isArray(value) ? listProblem(value) : 'list() must return an array';
     case 'conflicts':
       return Array.isArray(value)
         ? value.map(conflictProblem).find((p) => p !== undefined)

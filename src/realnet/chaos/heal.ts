@@ -7,7 +7,7 @@
  */
 import type { ClientFactory } from '../../client/contract.ts';
 import type { Trace } from '../../kernel/trace.ts';
-import { viewMatchesServer } from '../../sim/heal.ts';
+import { viewMatchesServer } from '../../sim/view-match.ts';
 import { type DeviceView, readView } from '../../sim/views.ts';
 import type { RealDevice } from '../real-device.ts';
 import type { ServedServer } from '../served-server.ts';

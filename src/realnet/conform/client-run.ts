@@ -14,7 +14,7 @@ import { createReferenceClient } from '../../client/reference/index.ts';
 import { Rng } from '../../kernel/rng.ts';
 import { Trace } from '../../kernel/trace.ts';
 import type { ServerRecord } from '../../server/protocol.ts';
-import { viewMatchesServer } from '../../sim/heal.ts';
+import { viewMatchesServer } from '../../sim/view-match.ts';
 import { type DeviceView, readView } from '../../sim/views.ts';
 import { RealWorkload, type UserStep } from '../chaos/workload.ts';
 import { RealDevice } from '../real-device.ts';
