@@ -74,10 +74,9 @@ export function viewMatchesServer(
   subscription?: Subscription | null,
 ): boolean {
   if (view.pending > 0) return false;
-  const contested = new Set(view.conflicts.map((conflict) => `${conflict.collection}/${conflict.recordId}`));
+  const contested = contestedKeys(view);
   const live = liveIndex(server, subscription);
-  if (live.slashed || !view.records.every(plainlyKeyed))
-    return viewMatchesByKey(view, live.byKey, subscription, contested);
+  if (live.slashed || !view.records.every(plainlyKeyed)) return matchesByKey(view, live.byKey, subscription, contested);
   const stamp = ++generation;
   for (const record of view.records) {
     const match = live.records.get(record.collection)?.get(record.id);
@@ -103,8 +102,29 @@ function plainlyKeyed(record: LocalRecord): boolean {
   return typeof record.collection === 'string' && typeof record.id === 'string' && !record.collection.includes('/');
 }
 
-/** The same question, records matched by their `collection/id` keys. */
-function viewMatchesByKey(
+/**
+ * The same question, records matched by their `collection/id` keys: how heal matched views
+ * until session 9 (test/sim/view-match.test.ts holds the two to the same answers).
+ */
+export function viewMatchesByKey(
+  view: DeviceView,
+  server: readonly ServerRecord[],
+  subscription?: Subscription | null,
+): boolean {
+  if (view.pending > 0) return false;
+  const live = new Map<string, Fields>();
+  for (const record of server) {
+    if (record.deleted || !inSubscription(subscription, record.collection, record.fields)) continue;
+    live.set(`${record.collection}/${record.id}`, record.fields);
+  }
+  return matchesByKey(view, live, subscription, contestedKeys(view));
+}
+
+function contestedKeys(view: DeviceView): Set<string> {
+  return new Set(view.conflicts.map((conflict) => `${conflict.collection}/${conflict.recordId}`));
+}
+
+function matchesByKey(
   view: DeviceView,
   live: ReadonlyMap<string, Fields>,
   subscription: Subscription | null | undefined,
