@@ -11,6 +11,8 @@
  * each record's facts are handed out once (`take`: a record twice in one page reads again the
  * second time), and any change that takes another path (a deferral, a rebase, a moved-out
  * record, which may open conflicts or enqueue ops) drops every fact left (`forget`).
+ * Rows are read only for ids that may have one (known-ids.ts): a record new to the device
+ * has none, and at 1,000 devices nearly every pulled record is.
  * Ids the JSON round trip through SQLite might not give back unchanged (a lone surrogate, a
  * control character) are not read ahead: their change reads them itself.
  */
@@ -48,13 +50,15 @@ export class PageReads {
     }
     const facts = new Map<string, Map<string, RecordFacts>>();
     for (const [collection, ids] of idsByCollection) {
-      const list = JSON.stringify([...ids]);
       const counts = store.opCountsIn(collection, ids);
       const contested = store.contestedIn(collection, ids);
       const byId = new Map<string, RecordFacts>();
       for (const id of ids)
         byId.set(id, { local: undefined, pendingOps: counts.get(id) ?? 0, contested: contested.has(id) });
-      for (const row of store.recordsIn(collection, list)) {
+      // Only ids that may have a row are looked up: a record new to the device has none.
+      const existing = store.mayExist(collection, ids);
+      const rows = existing.length === 0 ? [] : store.recordsIn(collection, JSON.stringify(existing));
+      for (const row of rows) {
         const known = byId.get(row.id);
         if (known !== undefined) known.local = row;
       }

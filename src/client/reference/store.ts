@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { assert } from '../../kernel/assert.ts';
 import type { ServerRecord } from '../../server/protocol.ts';
 import type { Fields, LocalRecord, RecordStatus } from '../contract.ts';
+import { KnownIds } from './known-ids.ts';
 import type { ConflictRow, OutboxRow } from './schema.ts';
 import { migrate, type RecordRow } from './schema.ts';
 import { ShownCache } from './shown-cache.ts';
@@ -72,13 +73,18 @@ export class Store {
   private readonly inTransaction: (fn: () => unknown) => unknown;
   /** What `shownRecords` returns, kept up to date (shown-cache.ts). */
   private readonly shown: ShownCache;
+  /** Ids that may have a row, per collection (known-ids.ts). */
+  private readonly known: KnownIds;
   /** 1 inside this store's outermost transaction, more when nested in it, else 0. */
   private transactionDepth = 0;
+  /** Rows the store's write statements have changed, in all. */
+  private ownChanges = 0;
 
   constructor(readonly db: Database.Database) {
     migrate(db);
     this.inTransaction = db.transaction((fn: () => unknown) => fn());
     this.shown = new ShownCache(db);
+    this.known = new KnownIds(db, () => this.ownChanges);
   }
 
   /**
@@ -96,6 +102,7 @@ export class Store {
         statement.run = (...params: unknown[]) => {
           const result = run(...params);
           shown.wrote(result.changes);
+          this.ownChanges += result.changes;
           return result;
         };
       }
@@ -154,6 +161,11 @@ export class Store {
       | Row
       | undefined;
     return row === undefined ? undefined : decodeRecord(row);
+  }
+
+  /** The ids among `ids` that may have a row in `collection`; the others have none (known-ids.ts). */
+  mayExist(collection: string, ids: Iterable<string>): string[] {
+    return this.known.mayExist(collection, ids);
   }
 
   /** The rows of `ids` (a JSON array of strings) in `collection`, in one statement. */
@@ -232,6 +244,7 @@ export class Store {
       record.serverUpdatedAt,
       record.shadow === null ? null : JSON.stringify(record.shadow),
     );
+    this.known.wrote(record.collection, record.id);
     const { status, rev, deleted } = record;
     this.shown.touch(record.collection, record.id, { fields, status, rev, deleted }, this.transactionDepth === 1);
   }
