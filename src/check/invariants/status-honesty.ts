@@ -11,7 +11,7 @@
  * on its pending count only. One violation per device and record (the first view showing it).
  * See docs/invariants.md.
  */
-import type { LocalRecord } from '../../client/contract.ts';
+import type { Fields, LocalRecord } from '../../client/contract.ts';
 import type { DeviceHistory, DeviceView, History, RecordHistory } from '../history.ts';
 import { applyAtRev } from '../server-facts.ts';
 import { OpenWrites } from '../unsettled-writes.ts';
@@ -51,12 +51,21 @@ function someAcknowledgedState(
   );
 }
 
+/**
+ * Per shown record object, the fields of the server state found equal to it. The views of
+ * many devices show the very same record object (the trace keeps a frozen record once, and
+ * the reference client shares one between devices): its fields are compared with a server
+ * state once, not once per device. Objects, not values: within one check nothing changes.
+ */
+type EqualFields = Map<LocalRecord, Fields>;
+
 /** Why a `synced` record is not a state the server had acknowledged to the device, or undefined. */
 function syncedProblem(
   device: DeviceHistory,
   record: RecordHistory | undefined,
   shown: LocalRecord,
   view: DeviceView,
+  equal: EqualFields,
 ): { message: string; witness: number[]; expected?: unknown } | undefined {
   const rev = shown.rev;
   if (rev === null) return { message: 'with no server rev', witness: [] };
@@ -69,8 +78,9 @@ function syncedProblem(
       witness: [apply.seq],
       expected: 'deleted',
     };
-  const fields = differingFields(apply.fields, shown.fields);
-  if (fields.length > 0) {
+  const fields = equal.get(shown) === apply.fields ? [] : differingFields(apply.fields, shown.fields);
+  if (fields.length === 0) equal.set(shown, apply.fields);
+  else {
     const server = show(Object.fromEntries(fields.map((field) => [field, apply.fields[field] ?? null])));
     const local = show(Object.fromEntries(fields.map((field) => [field, shown.fields[field] ?? null])));
     return {
@@ -104,6 +114,7 @@ function checkView(
   recordStatus: boolean,
   reported: Set<RecordKey>,
   honest: Set<LocalRecord>,
+  equal: EqualFields,
 ): Violation[] {
   const violations: Violation[] = [];
   const when = `${device.device}'s ${view.reason} view (seq ${view.seq})`;
@@ -160,7 +171,7 @@ function checkView(
     // below holds for a later view once it held for an earlier one.
     if (honest.has(shown)) continue;
     const record = history.byRecord.get(key);
-    const problem = syncedProblem(device, record, shown, view);
+    const problem = syncedProblem(device, record, shown, view, equal);
     if (problem === undefined || someAcknowledgedState(device, record, shown, view)) {
       if (view.synthesized !== true) honest.add(shown);
       continue;
@@ -181,12 +192,13 @@ export const checkStatusHonesty: Checker = (history) => {
   // Capabilities are recorded in sim.final; a run cut short is not judged on record statuses.
   const recordStatus = history.final !== undefined && history.final.capabilities?.recordStatus !== false;
   const violations: Violation[] = [];
+  const equal: EqualFields = new Map();
   for (const device of history.byDevice.values()) {
     const reported = new Set<RecordKey | ''>();
     const honest = new Set<LocalRecord>();
     const openWrites = new OpenWrites(device, history.byRecord);
     for (const view of device.views)
-      violations.push(...checkView(history, device, view, openWrites, recordStatus, reported, honest));
+      violations.push(...checkView(history, device, view, openWrites, recordStatus, reported, honest, equal));
   }
   return violations;
 };
