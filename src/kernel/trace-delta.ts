@@ -241,7 +241,11 @@ export class ListDeltaEncoder {
   }
 }
 
-/** Parse time: gives a diffed event its whole list back. */
+/**
+ * Read time: gives a diffed event, parsed from its line, its whole list back. The trace keeps
+ * its events whole (the encoder's `kept`), so this is for a reader of the hashed lines
+ * themselves: test/kernel/trace-delta.test.ts holds the kept events to what it reads back.
+ */
 export class ListDeltaDecoder {
   /** Per stream, the previous list: keys ascending and the items. */
   private readonly previous = new Map<string, { keys: string[]; items: unknown[] }>();
