@@ -31,12 +31,21 @@ function lastApplySeq(history: History, key: RecordKey): number[] {
   return apply === undefined ? [] : [apply.seq];
 }
 
+/**
+ * Per shown record object, the server record found to hold the same fields. The final views
+ * of many devices show the very same record object (the trace keeps a frozen record once,
+ * and the reference client shares one between devices): it is compared with the server's
+ * once, not once per device. Objects, not values: within one check nothing changes.
+ */
+type EqualTo = Map<LocalRecord, ServerRecord>;
+
 function checkDevice(
   history: History,
   final: SimFinal,
   device: string,
   state: FinalDeviceState,
   everything: Map<RecordKey, ServerRecord>,
+  equal: EqualTo,
 ): Violation[] {
   const violations: Violation[] = [];
   const subscription = final.subscriptions.get(storageDevice(history, device));
@@ -63,8 +72,13 @@ function checkDevice(
     if (contested.has(key)) return;
     const server = live.get(key);
     const local = shown.get(key);
-    if (server !== undefined && local !== undefined && differingFields(server.fields, local.fields).length === 0)
-      return;
+    if (server !== undefined && local !== undefined) {
+      if (equal.get(local) === server) return;
+      if (differingFields(server.fields, local.fields).length === 0) {
+        equal.set(local, server);
+        return;
+      }
+    }
     const record = (server ?? local)!;
     const where = { device, collection: record.collection, recordId: record.id };
     const events = [...base, ...lastApplySeq(history, key)];
@@ -110,5 +124,6 @@ export const checkConvergence: Checker = (history) => {
   for (const record of final.server) {
     if (!record.deleted && scope.has(record.collection)) live.set(recordKey(record.collection, record.id), record);
   }
-  return [...final.devices].flatMap(([device, state]) => checkDevice(history, final, device, state, live));
+  const equal: EqualTo = new Map();
+  return [...final.devices].flatMap(([device, state]) => checkDevice(history, final, device, state, live, equal));
 };
