@@ -8,19 +8,15 @@
  * once per record, not once per view); each call returns a fresh array.
  *
  * The cache must never show a stale row. The store reports every record it writes or deletes
- * (`touch`) and how many rows each of its write statements changed (`wrote`). Before every
- * read the cache compares, with SQLite:
- * - `PRAGMA data_version`, which moves when another connection commits (a second instance of
- *   the app on the same files);
- * - `total_changes()`, the rows changed through this connection, with the rows the store
- *   says it changed: any difference is a writer the store did not see (a second instance
- *   sharing the connection, SQL run by a hook);
- * and on any difference forgets everything and reads whole lists again. A transaction rolled
+ * (`touch`). Before every read the cache asks whether anything but the store wrote since its
+ * last read (foreign-writes.ts: another connection's commit, a writer on the store's own
+ * connection), and if so forgets everything and reads whole lists again. A transaction rolled
  * back leaves touched records that did not change: re-reading them costs a little and is
  * right. A kill closes the connection and the store with it; a restart starts empty.
  */
 import type Database from 'better-sqlite3';
 import type { LocalRecord, RecordStatus } from '../contract.ts';
+import { ForeignWrites } from './foreign-writes.ts';
 import { pooledShown } from './shown-pool.ts';
 
 type Row = Record<string, unknown>;
@@ -73,8 +69,6 @@ function shown(row: Row): LocalRecord {
 interface Statements {
   all: Database.Statement;
   some: Database.Statement;
-  dataVersion: Database.Statement;
-  totalChanges: Database.Statement;
 }
 
 export class ShownCache {
@@ -91,16 +85,14 @@ export class ShownCache {
    */
   private pending = new Map<Map<string, Written | undefined>, Map<string, Written>>();
   private statements: Statements | undefined;
-  /** Rows the store's write statements changed, in all. */
-  private ownChanges = 0;
-  /** `data_version`, `total_changes()` and `ownChanges` at the last check. */
-  private checked: { dataVersion: number; totalChanges: number; ownChanges: number } | undefined;
+  private readonly foreign: ForeignWrites;
 
-  constructor(private readonly db: Database.Database) {}
-
-  /** A write statement of the store changed `changes` rows. */
-  wrote(changes: number): void {
-    this.ownChanges += changes;
+  /** `ownChanges`: rows the store's write statements have changed, in all. */
+  constructor(
+    private readonly db: Database.Database,
+    ownChanges: () => number,
+  ) {
+    this.foreign = new ForeignWrites(db, ownChanges);
   }
 
   /**
@@ -137,7 +129,7 @@ export class ShownCache {
   list(collection: string): LocalRecord[] {
     // Inside an open transaction the rows may yet roll back: read them, keep nothing.
     if (this.db.inTransaction) return (this.prepared().all.all(collection) as Row[]).map(shown);
-    if (!this.nothingElseWrote()) {
+    if (!this.foreign.onlyOwnSinceLastLook()) {
       this.lists.clear();
       this.touched.clear();
     }
@@ -193,28 +185,12 @@ export class ShownCache {
     return out;
   }
 
-  /** True when, since the last check, only the store's own writes changed the database. */
-  private nothingElseWrote(): boolean {
-    const statements = this.prepared();
-    const dataVersion = statements.dataVersion.get() as number;
-    const totalChanges = statements.totalChanges.get() as number;
-    const before = this.checked;
-    this.checked = { dataVersion, totalChanges, ownChanges: this.ownChanges };
-    return (
-      before !== undefined &&
-      before.dataVersion === dataVersion &&
-      totalChanges - before.totalChanges === this.ownChanges - before.ownChanges
-    );
-  }
-
   private prepared(): Statements {
     this.statements ??= {
       all: this.db.prepare(`SELECT ${COLUMNS} FROM records WHERE collection = ? AND deleted = 0 ORDER BY id`),
       some: this.db.prepare(
         `SELECT ${COLUMNS} FROM records WHERE collection = ? AND deleted = 0 AND id IN (SELECT value FROM json_each(?))`,
       ),
-      dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
-      totalChanges: this.db.prepare('SELECT total_changes()').pluck(),
     };
     return this.statements;
   }

@@ -83,14 +83,15 @@ export class Store {
   constructor(readonly db: Database.Database) {
     migrate(db);
     this.inTransaction = db.transaction((fn: () => unknown) => fn());
-    this.shown = new ShownCache(db);
+    this.shown = new ShownCache(db, () => this.ownChanges);
     this.known = new KnownIds(db, () => this.ownChanges);
   }
 
   /**
-   * A prepared statement, prepared once per connection. A write statement tells the shown
-   * cache how many rows it changed (so the cache can tell writes of others from its own);
-   * every write to `records` goes through putRecord or deleteRecord, which name the row.
+   * A prepared statement, prepared once per connection. A write statement counts the rows it
+   * changed in `ownChanges` (so the caches can tell writes of others from the store's own,
+   * foreign-writes.ts); every write to `records` goes through putRecord or deleteRecord,
+   * which name the row.
    */
   private sql(text: string): Database.Statement {
     let statement = this.statements.get(text);
@@ -98,10 +99,8 @@ export class Store {
       statement = this.db.prepare(text);
       if (!statement.reader) {
         const run = statement.run.bind(statement);
-        const shown = this.shown;
         statement.run = (...params: unknown[]) => {
           const result = run(...params);
-          shown.wrote(result.changes);
           this.ownChanges += result.changes;
           return result;
         };
