@@ -17,6 +17,7 @@
  * items frozen, an item unchanged since the stream's previous list the very same object.
  */
 
+import { deltaLine } from './delta-line.ts';
 import { deepFreeze, isFrozenData } from './frozen.ts';
 import { jsonValue, jsonValueWith } from './json-value.ts';
 
@@ -76,7 +77,11 @@ interface ListDelta {
  * stream's previous list) has the same key: it is taken from there, not made again (at 1,000
  * devices a view lists thousands of records, nearly all of them unchanged).
  */
-function ascendingKeys(spec: ListDeltaSpec, items: readonly unknown[], before?: EncodedList): string[] | undefined {
+function ascendingKeys(
+  keyOf: (item: unknown) => string | undefined,
+  items: readonly unknown[],
+  before?: EncodedList,
+): string[] | undefined {
   const keys: string[] = [];
   let previous: string | undefined;
   let old = 0;
@@ -85,7 +90,7 @@ function ascendingKeys(spec: ListDeltaSpec, items: readonly unknown[], before?: 
     if (before !== undefined && before.items[old] === item && before.frozen[old] && old < before.keys.length)
       key = before.keys[old++];
     else {
-      key = spec.key(item);
+      key = keyOf(item);
       if (key !== undefined && before !== undefined)
         while (old < before.keys.length && (before.keys[old] as string) <= key) old++;
     }
@@ -125,6 +130,14 @@ export interface EncodedEvent {
   written: Record<string, unknown>;
   /** Undefined unless the encoder keeps events. */
   kept: Record<string, unknown> | undefined;
+  /** `JSON.stringify(written)`, when the encoder wrote it from JSON it held (kernel/delta-line). */
+  line?: string;
+}
+
+/** What stays true of a frozen item for good: its key, and its JSON once taken. */
+interface FrozenItem {
+  key: string | undefined;
+  json: string | undefined;
 }
 
 /** An item as the decoder gives it back: its JSON value, frozen. */
@@ -132,19 +145,16 @@ function keptItem(item: unknown): unknown {
   return deepFreeze(jsonValue(item));
 }
 
-/** The JSON of item `index` of `list` as it was recorded. */
-function jsonAt(list: EncodedList, index: number): string {
-  let json = list.jsons[index];
-  if (json === undefined) {
-    json = JSON.stringify(list.items[index]) ?? 'null';
-    list.jsons[index] = json;
-  }
-  return json;
-}
-
 /** Record time: replaces a list by its change since the stream's previous list. */
 export class ListDeltaEncoder {
   private readonly previous = new Map<string, EncodedList>();
+  /**
+   * Key and JSON of each frozen item met, taken once per object. At 1,000 devices one shared
+   * record (client/reference/shown-pool) is put in the views of every device: its key and
+   * JSON were made again for each.
+   */
+  private readonly frozenItems = new WeakMap<object, FrozenItem>();
+  private readonly keyOf = (item: unknown): string | undefined => this.frozenItem(item)?.key ?? this.spec.key(item);
 
   /** `keep`: also give each event as the decoder would give it back (`EncodedEvent.kept`). */
   constructor(
@@ -182,12 +192,41 @@ export class ListDeltaEncoder {
     return this.keep ? (jsonValue(event) as Record<string, unknown>) : undefined;
   }
 
+  /** What is known of `item` for good, when it is a frozen data object (kernel/frozen); else undefined. */
+  private frozenItem(item: unknown): FrozenItem | undefined {
+    if (typeof item !== 'object' || item === null) return undefined;
+    let known = this.frozenItems.get(item);
+    if (known === undefined && isFrozenData(item)) {
+      known = { key: this.spec.key(item), json: undefined };
+      this.frozenItems.set(item, known);
+    }
+    return known;
+  }
+
+  /** The JSON of `item`, frozen data: it can never change, so it is taken once per object. */
+  private frozenJson(item: unknown): string {
+    const known = this.frozenItem(item);
+    if (known === undefined) return JSON.stringify(item) ?? 'null';
+    known.json ??= JSON.stringify(item) ?? 'null';
+    return known.json;
+  }
+
+  /** The JSON of item `index` of `list` as it was recorded. */
+  private jsonAt(list: EncodedList, index: number): string {
+    let json = list.jsons[index];
+    if (json === undefined) {
+      json = this.frozenJson(list.items[index]);
+      list.jsons[index] = json;
+    }
+    return json;
+  }
+
   /** `event` (or an embedded entry) with its list diffed against `stream`'s previous one. */
   private encodeIn(event: Record<string, unknown>, stream: string): EncodedEvent {
     const { spec, keep } = this;
     const items = event[spec.list];
     const before = this.previous.get(stream);
-    const keys = Array.isArray(items) ? ascendingKeys(spec, items, before) : undefined;
+    const keys = Array.isArray(items) ? ascendingKeys(this.keyOf, items, before) : undefined;
     if (keys === undefined) {
       this.previous.delete(stream);
       return { written: event, kept: this.kept(event) };
@@ -203,6 +242,8 @@ export class ListDeltaEncoder {
     this.previous.set(stream, now);
     // Both lists ascend: one walk finds what was put (new or changed) and dropped.
     const put: unknown[] = [];
+    // The JSON of each put item while every one is frozen (the line is then written from them).
+    let putJsons: string[] | undefined = [];
     const drop: string[] = [];
     let old = 0;
     for (let index = 0; index < keys.length; index++) {
@@ -221,23 +262,25 @@ export class ListDeltaEncoder {
       const frozen = isFrozenData(item);
       now.frozen[index] = frozen;
       if (!frozen) now.jsons[index] = JSON.stringify(item) ?? 'null';
-      if (before !== undefined && before.keys[old] === key) {
-        if (jsonAt(before, old) !== jsonAt(now, index)) {
-          put.push(item);
-          if (now.kept !== undefined) now.kept[index] = keptItem(item);
-        } else if (now.kept !== undefined) now.kept[index] = before.kept?.[old];
+      if (before !== undefined && before.keys[old] === key && this.jsonAt(before, old) === this.jsonAt(now, index)) {
+        if (now.kept !== undefined) now.kept[index] = before.kept?.[old];
         old++;
-      } else {
-        put.push(item);
-        if (now.kept !== undefined) now.kept[index] = keptItem(item);
+        continue;
       }
+      if (before !== undefined && before.keys[old] === key) old++;
+      put.push(item);
+      if (now.kept !== undefined) now.kept[index] = keptItem(item);
+      if (!frozen) putJsons = undefined;
+      else putJsons?.push(this.jsonAt(now, index));
     }
     // A reader that sorts its list must not reorder the list the next event is diffed against.
     const kept = now.kept === undefined ? undefined : jsonValueWith(event, spec.list, now.kept.slice());
     if (before === undefined) return { written: event, kept };
     while (old < before.keys.length) drop.push(before.keys[old++] as string);
     const delta: ListDelta = { put, drop };
-    return { written: renamed(event, spec.list, deltaField(spec), delta), kept };
+    const written = renamed(event, spec.list, deltaField(spec), delta);
+    const line = putJsons === undefined ? undefined : deltaLine(written, deltaField(spec), putJsons, drop);
+    return line === undefined ? { written, kept } : { written, kept, line };
   }
 }
 
@@ -268,7 +311,7 @@ export class ListDeltaDecoder {
     const delta = event[field] as ListDelta | undefined;
     if (delta === undefined) {
       const items = event[spec.list];
-      const keys = Array.isArray(items) ? ascendingKeys(spec, items) : undefined;
+      const keys = Array.isArray(items) ? ascendingKeys(spec.key, items) : undefined;
       if (keys === undefined) this.previous.delete(stream);
       else this.previous.set(stream, { keys, items: (items as unknown[]).map(deepFreeze) });
       return event;

@@ -65,7 +65,7 @@ export class Trace {
     const encoded = this.encoder?.encode(event);
     const written = encoded === undefined ? event : encoded.written;
     // Each line is hashed as it is recorded, line then newline: the same digest as the whole text.
-    const line = JSON.stringify(written);
+    const line = encoded?.line ?? JSON.stringify(written);
     if (this.fd !== undefined) writeSync(this.fd, `${written === event ? line : JSON.stringify(event)}\n`);
     this.digest.update(line);
     this.digest.update('\n');

@@ -12,7 +12,8 @@
  * second time), and any change that takes another path (a deferral, a rebase, a moved-out
  * record, which may open conflicts or enqueue ops) drops every fact left (`forget`).
  * Rows are read only for ids that may have one (known-ids.ts): a record new to the device
- * has none, and at 1,000 devices nearly every pulled record is.
+ * has none, and at 1,000 devices nearly every pulled record is (those few rows are read by
+ * key, store.recordsIn).
  * Ids the JSON round trip through SQLite might not give back unchanged (a lone surrogate, a
  * control character) are not read ahead: their change reads them itself.
  */
@@ -57,7 +58,7 @@ export class PageReads {
         byId.set(id, { local: undefined, pendingOps: counts.get(id) ?? 0, contested: contested.has(id) });
       // Only ids that may have a row are looked up: a record new to the device has none.
       const existing = store.mayExist(collection, ids);
-      const rows = existing.length === 0 ? [] : store.recordsIn(collection, JSON.stringify(existing));
+      const rows = existing.length === 0 ? [] : store.recordsIn(collection, existing);
       for (const row of rows) {
         const known = byId.get(row.id);
         if (known !== undefined) known.local = row;
