@@ -39,6 +39,7 @@ import {
   type PlainResponse,
   plainBytes,
   plainOfResponse,
+  plainResponseBodyBytes,
 } from './plain.ts';
 import type { RuleBook } from './rules.ts';
 import type { TrafficStats } from './stats.ts';
@@ -295,7 +296,7 @@ export class Transport {
         response = rebuiltResponse(answer, buffer);
       }
     } else if (answer !== undefined) {
-      bytes = plainBytes(answer.body);
+      bytes = plainResponseBodyBytes(answer);
     }
     this.context.traffic.response(exchange.device, bytes);
     this.context.trace.record('net.respond', {

@@ -13,7 +13,7 @@ import type { ChangesMode } from './protocol.ts';
 import { type Reply, textReply } from './responses.ts';
 import type { CheckpointKey, StoredRecord } from './store.ts';
 import { inSubscription, type Subscription } from './subscription.ts';
-import { wireJson } from './wire-json.ts';
+import { wireText } from './wire-json.ts';
 
 export type PageQuery =
   | { mode: 'cursor'; since: number }
@@ -168,7 +168,8 @@ export function buildPage(
   const next = encode(nextPosition);
   const hasMore = pageHasRecords(context, nextPosition, subscription);
   const since = query.mode === 'snapshot' ? encodeSeqCursor(query.position.startSeq) : undefined;
-  return textReply(200, pageJson(handedOut, next, hasMore, since));
+  const page = pageText(handedOut, next, hasMore, since);
+  return textReply(200, page.text, page.bytes);
 }
 
 /**
@@ -177,9 +178,24 @@ export function buildPage(
  * each record's text made once per version (wire-json.ts) rather than once per device.
  */
 export function pageJson(records: readonly StoredRecord[], next: string, hasMore: boolean, since?: string): string {
+  return pageText(records, next, hasMore, since).text;
+}
+
+/** `pageJson` and its UTF-8 byte length, counted from the parts (the text is not flattened to measure it). */
+export function pageText(
+  records: readonly StoredRecord[],
+  next: string,
+  hasMore: boolean,
+  since?: string,
+): { text: string; bytes: number } {
+  const head = '{"changes":[';
   let changes = '';
-  for (let index = 0; index < records.length; index++)
-    changes += (index === 0 ? '' : ',') + wireJson(records[index] as StoredRecord);
-  const tail = since === undefined ? '' : `,"since":${JSON.stringify(since)}`;
-  return `{"changes":[${changes}],"next":${JSON.stringify(next)},"hasMore":${hasMore}${tail}}`;
+  let bytes = head.length + Math.max(0, records.length - 1);
+  for (let index = 0; index < records.length; index++) {
+    const wire = wireText(records[index] as StoredRecord);
+    changes += (index === 0 ? '' : ',') + wire.text;
+    bytes += wire.bytes;
+  }
+  const tail = `],"next":${JSON.stringify(next)},"hasMore":${hasMore}${since === undefined ? '' : `,"since":${JSON.stringify(since)}`}}`;
+  return { text: head + changes + tail, bytes: bytes + Buffer.byteLength(tail) };
 }

@@ -4,7 +4,7 @@
  * a route computes (status, body, extra headers) before it becomes a Response, so that the
  * pipeline can record rejections in one place and batches can embed per-op replies.
  */
-import { PlainHeaders, type PlainResponse } from '../net/plain.ts';
+import { PlainHeaders, type PlainResponse, withBodyBytes } from '../net/plain.ts';
 import type { ErrorBody, ErrorCode } from './protocol.ts';
 
 export interface Reply {
@@ -18,13 +18,16 @@ export interface Reply {
    * wire JSON: wire-json.ts); sent as is instead of stringifying `body`.
    */
   text?: string;
+  /** The UTF-8 byte length of `text`, when the route counted it (pages: without flattening it). */
+  textBytes?: number;
 }
 
 /** A reply whose body is `text`, already JSON; `body` parses it back for whoever reads it. */
-export function textReply(status: number, text: string): Reply {
+export function textReply(status: number, text: string, textBytes?: number): Reply {
   return {
     status,
     text,
+    ...(textBytes === undefined ? {} : { textBytes }),
     get body(): unknown {
       return JSON.parse(text);
     },
@@ -43,7 +46,10 @@ export function toPlainResponse(reply: Reply): PlainResponse {
   const headers = new PlainHeaders(JSON_HEADERS);
   if (reply.headers !== undefined)
     for (const name of Object.keys(reply.headers)) headers.set(name, reply.headers[name] as string);
-  return { status: reply.status, headers, body: reply.text ?? JSON.stringify(reply.body) };
+  const response = { status: reply.status, headers, body: reply.text ?? JSON.stringify(reply.body) };
+  return reply.text === undefined || reply.textBytes === undefined
+    ? response
+    : withBodyBytes(response, reply.textBytes);
 }
 
 export function errorReply(status: number, error: ErrorCode, reason: string, path?: string): Reply {

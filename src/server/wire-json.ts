@@ -9,15 +9,27 @@
  */
 import { type StoredRecord, toWire } from './store.ts';
 
-const texts = new WeakMap<StoredRecord, string>();
+interface WireText {
+  text: string;
+  /** Its UTF-8 byte length. */
+  bytes: number;
+}
+
+const texts = new WeakMap<StoredRecord, WireText>();
+
+/** `JSON.stringify(toWire(record))` and its UTF-8 length, computed once per frozen record object. */
+export function wireText(record: StoredRecord): WireText {
+  let wire = texts.get(record);
+  if (wire === undefined) {
+    const text = JSON.stringify(toWire(record));
+    wire = { text, bytes: Buffer.byteLength(text) };
+    // An object that could still change (none the store makes) is never remembered.
+    if (Object.isFrozen(record) && Object.isFrozen(record.fields)) texts.set(record, wire);
+  }
+  return wire;
+}
 
 /** `JSON.stringify(toWire(record))`, computed once per frozen record object. */
 export function wireJson(record: StoredRecord): string {
-  let text = texts.get(record);
-  if (text === undefined) {
-    text = JSON.stringify(toWire(record));
-    // An object that could still change (none the store makes) is never remembered.
-    if (Object.isFrozen(record) && Object.isFrozen(record.fields)) texts.set(record, text);
-  }
-  return text;
+  return wireText(record).text;
 }

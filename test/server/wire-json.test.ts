@@ -2,11 +2,14 @@
  * Goal: the page JSON built from each record version's cached wire text is byte for byte what
  * stringifying the page's wire records gives, and a new rev is never answered with the old
  * version's text.
+ * version's text, and a page's byte length counted from its parts is its UTF-8 length.
  * Method: commit records (set fields, a tombstone, a moved-out stub) to a RecordStore, compare
- * wireJson and pageJson with JSON.stringify of toWire; commit a new rev and compare again.
+ * wireJson and pageJson with JSON.stringify of toWire; commit a new rev and compare again;
+ * compare the counted length with Buffer.byteLength, also after the body was replaced.
  */
 import { describe, expect, test } from 'vitest';
-import { pageJson } from '../../src/server/pages.ts';
+import { plainResponseBodyBytes } from '../../src/net/plain.ts';
+import { pageJson, pageText } from '../../src/server/pages.ts';
 import { textReply, toPlainResponse } from '../../src/server/responses.ts';
 import { RecordStore, type StoredRecord, toWire } from '../../src/server/store.ts';
 import { wireJson } from '../../src/server/wire-json.ts';
@@ -69,5 +72,22 @@ describe('wire JSON', () => {
     const reply = textReply(200, pageJson(store().all(), 'n', false));
     expect(toPlainResponse(reply).body).toBe(reply.text);
     expect(reply.body).toEqual({ changes: store().all().map(toWire), next: 'n', hasMore: false });
+  });
+
+  test('a page counts its UTF-8 bytes from its parts, and its answer carries them while its body is that page', () => {
+    const records = store().all();
+    for (const list of [records, records.slice(1), []])
+      for (const since of [undefined, 'é:\u2028']) {
+        const page = pageText(list, 'n"é', list.length > 1, since);
+        expect(page.text).toBe(pageJson(list, 'n"é', list.length > 1, since));
+        expect(page.bytes).toBe(Buffer.byteLength(page.text));
+        const answer = toPlainResponse(textReply(200, page.text, page.bytes));
+        expect(plainResponseBodyBytes(answer)).toBe(page.bytes);
+      }
+    const answer = toPlainResponse(textReply(200, pageJson(records, 'n', false), 1));
+    // Counted as 1 by its maker: believed while the body is that text, measured once it is not.
+    expect(plainResponseBodyBytes(answer)).toBe(1);
+    answer.body = '"é"';
+    expect(plainResponseBodyBytes(answer)).toBe(4);
   });
 });
