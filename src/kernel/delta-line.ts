@@ -1,18 +1,42 @@
 /**
  * @module kernel/delta-line
- * The hashed line of an event whose list was diffed (kernel/trace-delta), written from the
- * JSON of each put item as the encoder already holds it, instead of serialising every item
- * again. At 1,000 devices every device's views put every record, the same shared frozen
- * record in a thousand devices' views: JSON.stringify of those lines wrote ≈ 120 MB per run,
- * while the distinct records' JSON is well under 1 MB (bench/README.md, session 10).
+ * A trace line written from JSON texts already held, instead of serialising the same records
+ * again: the items put by a diffed list (kernel/trace-delta) and the items of a list of
+ * frozen records (the records a server hands out). At 1,000 devices every device's views
+ * put every record and every page hands it out again, the same frozen object each time: the
+ * lines held ≈ 190 MB of such records per run, while the distinct records' JSON is well under
+ * 1 MB (bench/README.md, session 10).
  *
- * The line is exactly `JSON.stringify(written)`: its fields in JSON.stringify's own order
+ * A line is exactly `JSON.stringify(event)`: its fields in JSON.stringify's own order
  * (Object.keys: integer keys first, then insertion order), each other field written by
  * JSON.stringify of a one-field object (so `toJSON` gets its field name, as in the whole
- * object), the delta as `{"put":[…],"drop":[…]}` with `put` from the given JSON texts.
- * The caller gives JSON texts only for items whose JSON does not depend on where they
- * stand (frozen plain data, kernel/frozen: no `toJSON`).
+ * object), and the one field given as text. Texts are used only for items whose JSON does
+ * not depend on where they stand (frozen plain data, kernel/frozen: no `toJSON`).
  */
+import { frozenJson } from './frozen-json.ts';
+
+/** Lists shorter than this are written by JSON.stringify (the texts would save little). */
+const LIST_MIN = 8;
+
+/**
+ * `JSON.stringify(event)` with `event[field]` written as `fieldText` (which the caller
+ * guarantees is JSON.stringify of that value there); undefined when `event` could serialise
+ * otherwise (a `toJSON` of its own).
+ */
+export function lineWithField(event: Record<string, unknown>, field: string, fieldText: string): string | undefined {
+  if ('toJSON' in event) return undefined;
+  const parts: string[] = [];
+  for (const key of Object.keys(event)) {
+    if (key === field) {
+      parts.push(`${JSON.stringify(key)}:${fieldText}`);
+      continue;
+    }
+    // A computed key is an own property even when it is `__proto__`.
+    const one = JSON.stringify({ [key]: event[key] });
+    if (one !== '{}') parts.push(one.slice(1, -1));
+  }
+  return `{${parts.join(',')}}`;
+}
 
 /**
  * `JSON.stringify(written)`, where `written[field]` is `{ put, drop }` and `putJsons[i]` is
@@ -25,18 +49,33 @@ export function deltaLine(
   putJsons: readonly string[],
   drop: readonly string[],
 ): string | undefined {
-  if ('toJSON' in written) return undefined;
   const delta = written[field] as Record<string, unknown> | undefined;
   if (delta === undefined || Object.keys(delta).join() !== 'put,drop') return undefined;
-  const parts: string[] = [];
-  for (const key of Object.keys(written)) {
-    if (key === field) {
-      parts.push(`${JSON.stringify(key)}:{"put":[${putJsons.join(',')}],"drop":${JSON.stringify(drop)}}`);
-      continue;
-    }
-    // A computed key is an own property even when it is `__proto__`.
-    const one = JSON.stringify({ [key]: written[key] });
-    if (one !== '{}') parts.push(one.slice(1, -1));
+  return lineWithField(written, field, `{"put":[${putJsons.join(',')}],"drop":${JSON.stringify(drop)}}`);
+}
+
+/** The JSON of `list` from its items' texts, when it is a plain array of at least LIST_MIN frozen objects. */
+function frozenListText(list: unknown): string | undefined {
+  if (!Array.isArray(list) || list.length < LIST_MIN || Object.getPrototypeOf(list) !== Array.prototype)
+    return undefined;
+  if (Object.hasOwn(list, 'toJSON')) return undefined;
+  const texts: string[] = new Array(list.length);
+  for (let index = 0; index < list.length; index++) {
+    const text = frozenJson(list[index]);
+    if (text === undefined) return undefined;
+    texts[index] = text;
   }
-  return `{${parts.join(',')}}`;
+  return `[${texts.join(',')}]`;
+}
+
+/**
+ * `JSON.stringify(event)`, its first long list of frozen records written from their texts
+ * (kernel/frozen-json); the plain JSON.stringify when it has none.
+ */
+export function eventLine(event: Record<string, unknown>): string {
+  for (const key of Object.keys(event)) {
+    const text = frozenListText(event[key]);
+    if (text !== undefined) return lineWithField(event, key, text) ?? JSON.stringify(event);
+  }
+  return JSON.stringify(event);
 }

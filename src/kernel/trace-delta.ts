@@ -19,6 +19,7 @@
 
 import { deltaLine } from './delta-line.ts';
 import { deepFreeze, isFrozenData } from './frozen.ts';
+import { frozenJson } from './frozen-json.ts';
 import { jsonValue, jsonValueWith } from './json-value.ts';
 
 /** Which events carry a list to diff, and how its items are keyed. */
@@ -134,10 +135,9 @@ export interface EncodedEvent {
   line?: string;
 }
 
-/** What stays true of a frozen item for good: its key, and its JSON once taken. */
+/** What stays true of a frozen item for good: its key. */
 interface FrozenItem {
   key: string | undefined;
-  json: string | undefined;
 }
 
 /** An item as the decoder gives it back: its JSON value, frozen. */
@@ -149,9 +149,9 @@ function keptItem(item: unknown): unknown {
 export class ListDeltaEncoder {
   private readonly previous = new Map<string, EncodedList>();
   /**
-   * Key and JSON of each frozen item met, taken once per object. At 1,000 devices one shared
-   * record (client/reference/shown-pool) is put in the views of every device: its key and
-   * JSON were made again for each.
+   * The key of each frozen item met, taken once per object (its JSON too: kernel/frozen-json).
+   * At 1,000 devices one shared record (client/reference/shown-pool) is put in the views of
+   * every device: its key and JSON were made again for each.
    */
   private readonly frozenItems = new WeakMap<object, FrozenItem>();
   private readonly keyOf = (item: unknown): string | undefined => this.frozenItem(item)?.key ?? this.spec.key(item);
@@ -197,25 +197,17 @@ export class ListDeltaEncoder {
     if (typeof item !== 'object' || item === null) return undefined;
     let known = this.frozenItems.get(item);
     if (known === undefined && isFrozenData(item)) {
-      known = { key: this.spec.key(item), json: undefined };
+      known = { key: this.spec.key(item) };
       this.frozenItems.set(item, known);
     }
     return known;
-  }
-
-  /** The JSON of `item`, frozen data: it can never change, so it is taken once per object. */
-  private frozenJson(item: unknown): string {
-    const known = this.frozenItem(item);
-    if (known === undefined) return JSON.stringify(item) ?? 'null';
-    known.json ??= JSON.stringify(item) ?? 'null';
-    return known.json;
   }
 
   /** The JSON of item `index` of `list` as it was recorded. */
   private jsonAt(list: EncodedList, index: number): string {
     let json = list.jsons[index];
     if (json === undefined) {
-      json = this.frozenJson(list.items[index]);
+      json = frozenJson(list.items[index]) ?? JSON.stringify(list.items[index]) ?? 'null';
       list.jsons[index] = json;
     }
     return json;

@@ -6,6 +6,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { eventLine } from './delta-line.ts';
 import { jsonValue } from './json-value.ts';
 import { ListDeltaEncoder, type ListDeltaSpec } from './trace-delta.ts';
 
@@ -65,7 +66,7 @@ export class Trace {
     const encoded = this.encoder?.encode(event);
     const written = encoded === undefined ? event : encoded.written;
     // Each line is hashed as it is recorded, line then newline: the same digest as the whole text.
-    const line = encoded?.line ?? JSON.stringify(written);
+    const line = encoded?.line ?? eventLine(written);
     if (this.fd !== undefined) writeSync(this.fd, `${written === event ? line : JSON.stringify(event)}\n`);
     this.digest.update(line);
     this.digest.update('\n');

@@ -12,6 +12,29 @@
 import type { Trace } from '../kernel/trace.ts';
 import type { ChangesMode, Fields, OpKind, ServerRecord } from './protocol.ts';
 
+/** What server.changes says of a record handed out. */
+type Handed = Readonly<Pick<ServerRecord, 'collection' | 'id' | 'rev' | 'deleted' | 'movedOut'>>;
+
+/**
+ * Per stored record version (frozen: server/store replaces, never mutates), what
+ * server.changes says of it: one frozen object for every page that hands that version out.
+ * At 1,000 devices each version is handed to every device; the trace then keeps and writes
+ * one object per version (kernel/json-value, kernel/frozen-json) instead of one per device.
+ */
+const handed = new WeakMap<ServerRecord, Handed>();
+
+function handedOut(record: ServerRecord): Handed {
+  let summary = handed.get(record);
+  if (summary === undefined) {
+    const { collection, id, rev, deleted, movedOut } = record;
+    const fresh = movedOut === true ? { collection, id, rev, deleted, movedOut } : { collection, id, rev, deleted };
+    if (!Object.isFrozen(record)) return fresh;
+    summary = Object.freeze(fresh);
+    handed.set(record, summary);
+  }
+  return summary;
+}
+
 export interface ApplyEvent {
   device: string;
   opId: string;
@@ -66,13 +89,7 @@ export class ServerHistory {
   }
 
   changes(device: string, mode: ChangesMode, records: readonly ServerRecord[]): void {
-    this.trace.record('server.changes', {
-      device,
-      mode,
-      records: records.map(({ collection, id, rev, deleted, movedOut }) =>
-        movedOut === true ? { collection, id, rev, deleted, movedOut } : { collection, id, rev, deleted },
-      ),
-    });
+    this.trace.record('server.changes', { device, mode, records: records.map(handedOut) });
   }
 
   fault(device: string, rule: string, effect: string): void {

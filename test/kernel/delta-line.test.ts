@@ -1,11 +1,11 @@
-// Goal: a diffed event's line written from its put items' JSON is exactly what
-// JSON.stringify writes for the event. Method: drawn events with awkward fields (integer-like
+// Goal: a diffed event's line written from its put items' JSON, and an event's line written
+// from the JSON of a list of frozen records, are exactly what JSON.stringify writes. Method: drawn events with awkward fields (integer-like
 // keys, `__proto__`, undefined, functions, a `toJSON` that reads its key, nested data, strings
 // that look like JSON) around a drawn delta, compared with JSON.stringify; then the encoder's
 // lines for drawn frozen views, compared with JSON.stringify of what it wrote.
 
 import { describe, expect, test } from 'vitest';
-import { deltaLine } from '../../src/kernel/delta-line.ts';
+import { deltaLine, eventLine } from '../../src/kernel/delta-line.ts';
 import { deepFreeze } from '../../src/kernel/frozen.ts';
 import { ListDeltaEncoder } from '../../src/kernel/trace-delta.ts';
 import { VIEW_DELTA } from '../../src/sim/view-delta.ts';
@@ -103,5 +103,49 @@ describe('delta lines', () => {
       }
     }
     expect(lines).toBeGreaterThan(500);
+  });
+
+  test('an event with long lists of frozen records, or lists that are not, is written as JSON.stringify writes it', () => {
+    const next = draws(13);
+    const shared = Array.from({ length: 30 }, (_, index) =>
+      deepFreeze({ collection: 'notes', id: `r"${index}`, rev: index, deleted: index % 4 === 0 }),
+    );
+    let written = 0;
+    for (let round = 0; round < 2_000; round++) {
+      const { written: event } = drawnWritten(next);
+      delete event.recordsDelta;
+      const length = Math.floor(next() * 20);
+      let list: unknown[] = Array.from({ length }, () => shared[Math.floor(next() * shared.length)]);
+      const odd = next();
+      if (odd < 0.1) list = [...list, { collection: 'notes', id: 'mutable', rev: 1, deleted: false }];
+      else if (odd < 0.15) list = [...list, undefined];
+      else if (odd < 0.2) list = [...list, deepFreeze({ toJSON: () => 'x' })];
+      else if (odd < 0.25) list = Object.assign([...list], { toJSON: () => 'own' });
+      const at = Math.floor(next() * 3);
+      const keys = Object.keys(event);
+      const withList: Record<string, unknown> = {};
+      for (const [index, key] of keys.entries()) {
+        if (index === at) withList.records = list;
+        Object.defineProperty(withList, key, {
+          value: event[key],
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      }
+      if (!('records' in withList)) withList.records = list;
+      expect(eventLine(withList)).toBe(JSON.stringify(withList));
+      if (list.length >= 8 && odd >= 0.25) written++;
+    }
+    expect(written).toBeGreaterThan(500);
+  });
+
+  test('a list of records that may still change is written as they are now, every time', () => {
+    const records = Array.from({ length: 10 }, (_, index) => ({ collection: 'notes', id: `r${index}`, rev: 1 }));
+    const event = { seq: 0, type: 'server.changes', records };
+    expect(eventLine(event)).toBe(JSON.stringify(event));
+    (records[3] as { rev: number }).rev = 2;
+    expect(eventLine(event)).toBe(JSON.stringify(event));
+    expect(eventLine(event)).toContain('"id":"r3","rev":2');
   });
 });
