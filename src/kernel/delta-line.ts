@@ -19,23 +19,42 @@ import { frozenJson } from './frozen-json.ts';
 const LIST_MIN = 8;
 
 /**
- * `JSON.stringify(event)` with `event[field]` written as `fieldText` (which the caller
- * guarantees is JSON.stringify of that value there); undefined when `event` could serialise
- * otherwise (a `toJSON` of its own).
+ * `JSON.stringify(event)` with `event[field]` written as `open`, the `items` joined by
+ * commas, then `close` (which the caller guarantees is JSON.stringify of that value there);
+ * undefined when `event` could serialise otherwise (a `toJSON` of its own). The line is made
+ * by one join, into one flat string: the digest reads it with no further copy.
  */
-export function lineWithField(event: Record<string, unknown>, field: string, fieldText: string): string | undefined {
+export function lineWithField(
+  event: Record<string, unknown>,
+  field: string,
+  open: string,
+  items: readonly string[],
+  close: string,
+): string | undefined {
   if ('toJSON' in event) return undefined;
-  const parts: string[] = [];
+  const pieces: string[] = [];
   for (const key of Object.keys(event)) {
-    if (key === field) {
-      parts.push(`${JSON.stringify(key)}:${fieldText}`);
+    if (key !== field) {
+      // A computed key is an own property even when it is `__proto__`.
+      const one = JSON.stringify({ [key]: event[key] });
+      if (one !== '{}') pieces.push(one.slice(1, -1));
       continue;
     }
-    // A computed key is an own property even when it is `__proto__`.
-    const one = JSON.stringify({ [key]: event[key] });
-    if (one !== '{}') parts.push(one.slice(1, -1));
+    const head = `${JSON.stringify(key)}:${open}`;
+    if (items.length === 0) {
+      pieces.push(head + close);
+      continue;
+    }
+    // The items' commas are the join's own.
+    const first = pieces.length;
+    for (const item of items) pieces.push(item);
+    pieces[first] = head + pieces[first];
+    pieces[pieces.length - 1] += close;
   }
-  return `{${parts.join(',')}}`;
+  if (pieces.length === 0) return '{}';
+  pieces[0] = `{${pieces[0]}`;
+  pieces[pieces.length - 1] += '}';
+  return pieces.join(',');
 }
 
 /**
@@ -51,11 +70,11 @@ export function deltaLine(
 ): string | undefined {
   const delta = written[field] as Record<string, unknown> | undefined;
   if (delta === undefined || Object.keys(delta).join() !== 'put,drop') return undefined;
-  return lineWithField(written, field, `{"put":[${putJsons.join(',')}],"drop":${JSON.stringify(drop)}}`);
+  return lineWithField(written, field, '{"put":[', putJsons, `],"drop":${JSON.stringify(drop)}}`);
 }
 
-/** The JSON of `list` from its items' texts, when it is a plain array of at least LIST_MIN frozen objects. */
-function frozenListText(list: unknown): string | undefined {
+/** Its items' texts, when `list` is a plain array of at least LIST_MIN frozen objects. */
+function frozenListTexts(list: unknown): string[] | undefined {
   if (!Array.isArray(list) || list.length < LIST_MIN || Object.getPrototypeOf(list) !== Array.prototype)
     return undefined;
   if (Object.hasOwn(list, 'toJSON')) return undefined;
@@ -65,7 +84,7 @@ function frozenListText(list: unknown): string | undefined {
     if (text === undefined) return undefined;
     texts[index] = text;
   }
-  return `[${texts.join(',')}]`;
+  return texts;
 }
 
 /**
@@ -74,8 +93,8 @@ function frozenListText(list: unknown): string | undefined {
  */
 export function eventLine(event: Record<string, unknown>): string {
   for (const key of Object.keys(event)) {
-    const text = frozenListText(event[key]);
-    if (text !== undefined) return lineWithField(event, key, text) ?? JSON.stringify(event);
+    const texts = frozenListTexts(event[key]);
+    if (texts !== undefined) return lineWithField(event, key, '[', texts, ']') ?? JSON.stringify(event);
   }
   return JSON.stringify(event);
 }
