@@ -11,7 +11,8 @@
  */
 import type { LocalRecord } from '../client/contract.ts';
 import type { DeviceHistory, DeviceView } from './history.ts';
-import { type RecordKey, recordKey } from './values.ts';
+import { keyOf } from './record-keys.ts';
+import type { RecordKey } from './values.ts';
 
 export interface ViewChange {
   view: DeviceView;
@@ -80,7 +81,7 @@ function compute(device: DeviceHistory): DeviceViewChanges {
   device.views.forEach((view, index) => {
     const { added, removed } = diffByIdentity(before, view.records);
     for (const record of removed) {
-      const key = recordKey(record.collection, record.id);
+      const key = keyOf(record);
       const count = counts.get(key)! - 1;
       if (count === 1) duplicated--;
       if (count === 0) {
@@ -89,7 +90,7 @@ function compute(device: DeviceHistory): DeviceViewChanges {
       } else counts.set(key, count);
     }
     for (const record of added) {
-      const key = recordKey(record.collection, record.id);
+      const key = keyOf(record);
       const count = (counts.get(key) ?? 0) + 1;
       counts.set(key, count);
       if (count === 2) duplicated++;

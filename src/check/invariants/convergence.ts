@@ -11,6 +11,7 @@ import type { ServerRecord } from '../../server/protocol.ts';
 import { inSubscription, type Subscription } from '../../server/subscription.ts';
 import type { FinalDeviceState, History, SimFinal } from '../history.ts';
 import { storageDevice } from '../instances.ts';
+import { keyOf } from '../record-keys.ts';
 import { differingFields, type RecordKey, recordKey, show } from '../values.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
 
@@ -59,7 +60,7 @@ function checkDevice(
   const contested = new Set(state.conflicts.map((conflict) => recordKey(conflict.collection, conflict.recordId)));
   const shown = new Map<RecordKey, LocalRecord>();
   for (const record of state.records) {
-    const key = recordKey(record.collection, record.id);
+    const key = keyOf(record);
     if (live.has(key) || inSubscription(subscription, record.collection, record.fields)) shown.set(key, record);
   }
   // Every key live or shown, live ones first (the order of a Set of both key lists), without
@@ -122,7 +123,7 @@ export const checkConvergence: Checker = (history) => {
   const scope = collectionsInScope(history, final);
   const live = new Map<RecordKey, ServerRecord>();
   for (const record of final.server) {
-    if (!record.deleted && scope.has(record.collection)) live.set(recordKey(record.collection, record.id), record);
+    if (!record.deleted && scope.has(record.collection)) live.set(keyOf(record), record);
   }
   const equal: EqualTo = new Map();
   return [...final.devices].flatMap(([device, state]) => checkDevice(history, final, device, state, live, equal));

@@ -7,6 +7,7 @@
 import type { LocalRecord } from '../../client/contract.ts';
 import { counterMax, counterTallies } from '../counters.ts';
 import type { DeviceView, History } from '../history.ts';
+import { keyOf } from '../record-keys.ts';
 import { type RecordKey, recordKey, show, tokensOfFields } from '../values.ts';
 import { viewChanges } from '../view-changes.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
@@ -95,7 +96,7 @@ export function viewDuplicates(view: DeviceView): Violation[] {
   const ids = new Set<RecordKey>();
   const owners = new Map<unknown, RecordKey>();
   for (const record of view.records) {
-    const key = recordKey(record.collection, record.id);
+    const key = keyOf(record);
     if (ids.has(key)) {
       const message = `${view.device}'s ${view.reason} view (seq ${view.seq}) lists ${key} twice`;
       violations.push(
@@ -169,7 +170,7 @@ function sharingRecords(history: History): Set<LocalRecord> {
       for (const record of view.records) {
         if (seen.has(record)) continue;
         seen.add(record);
-        const key = recordKey(record.collection, record.id);
+        const key = keyOf(record);
         claimedValues(record, (value) => {
           const owner = owners.get(value);
           if (owner === undefined) owners.set(value, key);

@@ -13,9 +13,10 @@
  */
 import type { Fields, LocalRecord } from '../../client/contract.ts';
 import type { DeviceHistory, DeviceView, History, RecordHistory } from '../history.ts';
+import { keyOf } from '../record-keys.ts';
 import { applyAtRev } from '../server-facts.ts';
 import { OpenWrites } from '../unsettled-writes.ts';
-import { differingFields, type RecordKey, recordKey, show } from '../values.ts';
+import { differingFields, type RecordKey, show } from '../values.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
 
 /** True when the device received any response with a seq strictly between `from` and `until`. */
@@ -138,7 +139,7 @@ function checkView(
     // with no open write it meets none of the conditions below but the last: skipped first,
     // without its key.
     if (open.length === 0 && honest.has(shown)) continue;
-    const key = recordKey(shown.collection, shown.id);
+    const key = keyOf(shown);
     if (reported.has(key)) continue;
     if (shown.status === 'pending' && view.pending === 0) {
       reported.add(key);
