@@ -6,6 +6,7 @@
  */
 import type { Conflict, LocalRecord } from '../client/contract.ts';
 import type { FinalDeviceState, RecordHistory, ServerApply, SimFinal } from './history.ts';
+import { keyOf } from './record-keys.ts';
 import { fieldHolds, holds, type RecordKey, recordKey } from './values.ts';
 
 const applyByRevCache = new WeakMap<RecordHistory, Map<number, ServerApply>>();
@@ -94,7 +95,7 @@ const viewKeysCache = new WeakMap<LocalRecord[], Set<RecordKey>>();
 export function shownKeys(records: LocalRecord[]): Set<RecordKey> {
   let keys = viewKeysCache.get(records);
   if (keys === undefined) {
-    keys = new Set(records.map((record) => recordKey(record.collection, record.id)));
+    keys = new Set(records.map((record) => keyOf(record)));
     viewKeysCache.set(records, keys);
   }
   return keys;

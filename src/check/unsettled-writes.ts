@@ -21,6 +21,7 @@
  */
 import type { DeviceHistory, DeviceView, RecordHistory, UserWrite } from './history.ts';
 import { writeKey } from './history-index.ts';
+import { keyOf } from './record-keys.ts';
 import { type RecordKey, recordKey } from './values.ts';
 
 /** A write of the device, with its record. */
@@ -66,9 +67,7 @@ function deleteMoot(record: RecordHistory | undefined, at: number): boolean {
 function shownAsUnsettled(view: DeviceView, key: RecordKey): boolean {
   if (view.conflicts.some((conflict) => recordKey(conflict.collection, conflict.recordId) === key)) return true;
   return view.records.some(
-    (record) =>
-      recordKey(record.collection, record.id) === key &&
-      (record.status === 'error' || record.status === 'needs-review'),
+    (record) => keyOf(record) === key && (record.status === 'error' || record.status === 'needs-review'),
   );
 }
 

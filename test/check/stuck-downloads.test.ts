@@ -12,7 +12,12 @@ const FIELDS = { title: 'x' };
 
 /** d2 creates r1 (and d1 shows r0) before heal; `inHeal` adds events to the heal phase. */
 function world(
-  options: { deleted?: boolean; before?: (b: TraceBuilder) => void; inHeal?: (b: TraceBuilder) => void } = {},
+  options: {
+    deleted?: boolean;
+    before?: (b: TraceBuilder) => void;
+    inHeal?: (b: TraceBuilder) => void;
+    after?: (b: TraceBuilder) => void;
+  } = {},
 ) {
   const b = new TraceBuilder();
   options.before?.(b);
@@ -24,6 +29,7 @@ function world(
   const heal = b.at(20).event('sim.phase', { phase: 'heal' });
   options.inHeal?.(b);
   const quiet = b.at(30).event('sim.quiet', { ms: 60_000 });
+  options.after?.(b);
   return { history: b.build(), applied, heal, quiet };
 }
 
@@ -47,6 +53,14 @@ describe('stuck downloads (liveness)', () => {
   it('passes a device handed the change, or an empty page, during heal', () => {
     expect(stuckDownloads(world({ inHeal: page([{ id: 'r1', rev: 1 }]) }).history)).toEqual([]);
     expect(stuckDownloads(world({ inHeal: page([]) }).history)).toEqual([]);
+  });
+
+  // An empty page settles a device before its other pages are looked at: only one inside
+  // the heal phase does (world's empty page at seq 5 is before it).
+  it('still names a device whose only empty page came after heal ended', () => {
+    const late = (b: TraceBuilder) => b.at(40).event('server.changes', { device: 'd1', mode: 'cursor', records: [] });
+    const { history } = world({ after: late });
+    expect(stuckDownloads(history)).toEqual([expect.objectContaining({ device: 'd1' })]);
   });
 
   it('still names a device whose heal pages only repeat what it had', () => {

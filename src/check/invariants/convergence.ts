@@ -11,6 +11,7 @@ import type { ServerRecord } from '../../server/protocol.ts';
 import { inSubscription, type Subscription } from '../../server/subscription.ts';
 import type { FinalDeviceState, History, SimFinal } from '../history.ts';
 import { storageDevice } from '../instances.ts';
+import { keyOf } from '../record-keys.ts';
 import { differingFields, type RecordKey, recordKey, show } from '../values.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
 
@@ -39,6 +40,25 @@ function lastApplySeq(history: History, key: RecordKey): number[] {
  */
 type EqualTo = Map<LocalRecord, ServerRecord>;
 
+/**
+ * A device's final records (the very objects, in order) and subscription that were judged
+ * with no contested record and found to match the server. Another device with the same
+ * records and the same subscription matches too, whatever it contests: its judgement reads
+ * nothing else of the device. At 1,000 devices 983 final record lists are, object for
+ * object, the previous device's (the reference client's devices share their records): a
+ * walk of pointer comparisons instead of 628 key lookups each.
+ */
+interface Matched {
+  records: readonly LocalRecord[];
+  subscription: Subscription | null | undefined;
+}
+
+function sameObjects(a: readonly LocalRecord[], b: readonly LocalRecord[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
+}
+
 function checkDevice(
   history: History,
   final: SimFinal,
@@ -46,6 +66,8 @@ function checkDevice(
   state: FinalDeviceState,
   everything: Map<RecordKey, ServerRecord>,
   equal: EqualTo,
+  matched: Matched[],
+  share: boolean,
 ): Violation[] {
   const violations: Violation[] = [];
   const subscription = final.subscriptions.get(storageDevice(history, device));
@@ -56,16 +78,23 @@ function checkDevice(
     const message = `${device} still has ${state.pending} pending op(s) after heal`;
     violations.push(violation('convergence', message, base, { device, expected: 0, actual: state.pending }));
   }
+  const known = matched.find(
+    (entry) => entry.subscription === subscription && sameObjects(entry.records, state.records),
+  );
+  if (known !== undefined) return violations;
   const contested = new Set(state.conflicts.map((conflict) => recordKey(conflict.collection, conflict.recordId)));
   const shown = new Map<RecordKey, LocalRecord>();
   for (const record of state.records) {
-    const key = recordKey(record.collection, record.id);
+    const key = keyOf(record);
     if (live.has(key) || inSubscription(subscription, record.collection, record.fields)) shown.set(key, record);
   }
   // Every key live or shown, live ones first (the order of a Set of both key lists), without
   // building that Set: a device at 1,000 devices shows thousands of records.
+  const before = violations.length;
   for (const key of live.keys()) judge(key);
   for (const key of shown.keys()) if (!live.has(key)) judge(key);
+  if (violations.length === before && contested.size === 0 && share)
+    matched.splice(0, matched.length, { records: state.records, subscription });
   return violations;
 
   function judge(key: RecordKey): void {
@@ -112,7 +141,7 @@ function subscribed(
   return out;
 }
 
-export const checkConvergence: Checker = (history) => {
+export function convergenceOf(history: History, share: boolean): Violation[] {
   const final = history.final;
   if (final === undefined) {
     const last = history.events.at(-1);
@@ -122,8 +151,14 @@ export const checkConvergence: Checker = (history) => {
   const scope = collectionsInScope(history, final);
   const live = new Map<RecordKey, ServerRecord>();
   for (const record of final.server) {
-    if (!record.deleted && scope.has(record.collection)) live.set(recordKey(record.collection, record.id), record);
+    if (!record.deleted && scope.has(record.collection)) live.set(keyOf(record), record);
   }
   const equal: EqualTo = new Map();
-  return [...final.devices].flatMap(([device, state]) => checkDevice(history, final, device, state, live, equal));
-};
+  const matched: Matched[] = [];
+  return [...final.devices].flatMap(([device, state]) =>
+    checkDevice(history, final, device, state, live, equal, matched, share),
+  );
+}
+
+/** convergence; `share: false` judges every device's records anew (for the tests' comparison). */
+export const checkConvergence: Checker = (history) => convergenceOf(history, true);

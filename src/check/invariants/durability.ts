@@ -7,12 +7,13 @@
  */
 import type { LocalRecord } from '../../client/contract.ts';
 import type { DeviceHistory, DeviceKill, DeviceView, History } from '../history.ts';
-import { differingFields, type RecordKey, recordKey, show } from '../values.ts';
+import { keyOf } from '../record-keys.ts';
+import { differingFields, type RecordKey, show } from '../values.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
 import { acknowledgedWritesLost } from './durability-acknowledged.ts';
 
 function byKey(records: readonly LocalRecord[]): Map<RecordKey, LocalRecord> {
-  return new Map(records.map((record) => [recordKey(record.collection, record.id), record]));
+  return new Map(records.map((record) => [keyOf(record), record]));
 }
 
 function conflictKeys(view: DeviceView): string[] {

@@ -7,6 +7,7 @@
 import type { LocalRecord } from '../../client/contract.ts';
 import { counterMax, counterTallies } from '../counters.ts';
 import type { DeviceView, History } from '../history.ts';
+import { keyOf } from '../record-keys.ts';
 import { type RecordKey, recordKey, show, tokensOfFields } from '../values.ts';
 import { viewChanges } from '../view-changes.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
@@ -95,7 +96,7 @@ export function viewDuplicates(view: DeviceView): Violation[] {
   const ids = new Set<RecordKey>();
   const owners = new Map<unknown, RecordKey>();
   for (const record of view.records) {
-    const key = recordKey(record.collection, record.id);
+    const key = keyOf(record);
     if (ids.has(key)) {
       const message = `${view.device}'s ${view.reason} view (seq ${view.seq}) lists ${key} twice`;
       violations.push(
@@ -164,12 +165,14 @@ function sharingRecords(history: History): Set<LocalRecord> {
   const seen = new Set<LocalRecord>();
   const owners = new Map<unknown, RecordKey>();
   const shared = new Set<unknown>();
+  // Every record of every view is in the device's first view or added by a later one
+  // (check/view-changes): 683,000 records to look at instead of 1.4 million at 1,000 devices.
   for (const device of history.byDevice.values())
-    for (const view of device.views)
-      for (const record of view.records) {
+    for (const change of viewChanges(device).changes)
+      for (const record of change.added) {
         if (seen.has(record)) continue;
         seen.add(record);
-        const key = recordKey(record.collection, record.id);
+        const key = keyOf(record);
         claimedValues(record, (value) => {
           const owner = owners.get(value);
           if (owner === undefined) owners.set(value, key);

@@ -8,6 +8,7 @@
 import type { LocalRecord } from '../../client/contract.ts';
 import type { DeviceHistory, DeviceView } from '../history.ts';
 import { writeKey } from '../history-index.ts';
+import { keyOf } from '../record-keys.ts';
 import { differingFields, type RecordKey, recordKey, show } from '../values.ts';
 import { type ViewChange, viewChanges } from '../view-changes.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
@@ -60,7 +61,7 @@ function checkDevice(device: DeviceHistory): Violation[] {
   const last = new Map<RecordKey, Last>();
   // Each record compared with the one its key showed last, in the last view that showed it.
   const visit = (record: LocalRecord, view: DeviceView) => {
-    const key = recordKey(record.collection, record.id);
+    const key = keyOf(record);
     const previous = last.get(key);
     const current = { record, view, live: true };
     if (previous !== undefined && previous.view.seq !== view.seq) {
@@ -76,8 +77,7 @@ function checkDevice(device: DeviceHistory): Violation[] {
       // Every record, in view order, as ever; the entries of the previous view's records first
       // get that view as their last one.
       if (before !== undefined)
-        for (const record of before.view.records)
-          settle(last.get(recordKey(record.collection, record.id)), record, before.view);
+        for (const record of before.view.records) settle(last.get(keyOf(record)), record, before.view);
       for (const record of view.records) visit(record, view);
     } else {
       // Both views list each key once. A record carried over (the same object) is compared
@@ -85,8 +85,7 @@ function checkDevice(device: DeviceHistory): Violation[] {
       // A removed record's entry gets the previous view as its last. An added record's key
       // then has no live entry (its previous record was removed, or the key was not shown),
       // so the comparison below is the one the full walk makes, in view order.
-      for (const record of change.removed)
-        settle(last.get(recordKey(record.collection, record.id)), record, before.view);
+      for (const record of change.removed) settle(last.get(keyOf(record)), record, before.view);
       for (const record of change.added) visit(record, view);
     }
     before = change;

@@ -6,6 +6,7 @@
  * showing it again. See docs/invariants.md.
  */
 import type { DeviceView, History, RecordHistory, SimFinal, UserDelete } from '../history.ts';
+import { keyOf } from '../record-keys.ts';
 import { type Deletion, knowingRestore } from '../restores.ts';
 import { conflictsOn, shownKeys } from '../server-facts.ts';
 import { recordKey, SERVER_DEVICE } from '../values.ts';
@@ -129,7 +130,7 @@ function serverStillLive(deletion: InformedDeletion, device: string, view: Devic
   if (latest === undefined || latest.deleted) return false;
   if (device !== deletion.by || deletion.seenRev === undefined) return true;
   if (deletion.seenRev === null || latest.revAfter > deletion.seenRev) return true;
-  const shown = view.records.find((record) => recordKey(record.collection, record.id) === deletion.record.key);
+  const shown = view.records.find((record) => keyOf(record) === deletion.record.key);
   return shown?.status === 'error' || shown?.status === 'needs-review';
 }
 

@@ -11,11 +11,12 @@
  * on its pending count only. One violation per device and record (the first view showing it).
  * See docs/invariants.md.
  */
-import type { Fields, LocalRecord } from '../../client/contract.ts';
-import type { DeviceHistory, DeviceView, History, RecordHistory } from '../history.ts';
+import type { LocalRecord } from '../../client/contract.ts';
+import type { DeviceHistory, DeviceView, History, RecordHistory, ServerApply } from '../history.ts';
+import { keyOf } from '../record-keys.ts';
 import { applyAtRev } from '../server-facts.ts';
 import { OpenWrites } from '../unsettled-writes.ts';
-import { differingFields, type RecordKey, recordKey, show } from '../values.ts';
+import { differingFields, type RecordKey, show } from '../values.ts';
 import { type Checker, type Violation, violation } from '../violation.ts';
 
 /** True when the device received any response with a seq strictly between `from` and `until`. */
@@ -52,24 +53,28 @@ function someAcknowledgedState(
 }
 
 /**
- * Per shown record object, the fields of the server state found equal to it. The views of
- * many devices show the very same record object (the trace keeps a frozen record once, and
- * the reference client shares one between devices): its fields are compared with a server
- * state once, not once per device. Objects, not values: within one check nothing changes.
+ * Per shown record object, the server apply at its rev, found to hold the same fields. The
+ * views of many devices show the very same record object (the trace keeps a frozen record
+ * once, and the reference client shares one between devices): its record history and apply
+ * are looked up and its fields compared once, not once per device (at 1,000 devices 628,000
+ * first showings of 830 objects). Objects, not values: within one check nothing changes.
  */
-type EqualFields = Map<LocalRecord, Fields>;
+type EqualFields = Map<LocalRecord, ServerApply>;
 
 /** Why a `synced` record is not a state the server had acknowledged to the device, or undefined. */
 function syncedProblem(
   device: DeviceHistory,
-  record: RecordHistory | undefined,
+  records: History['byRecord'],
+  key: RecordKey,
   shown: LocalRecord,
   view: DeviceView,
   equal: EqualFields,
 ): { message: string; witness: number[]; expected?: unknown } | undefined {
   const rev = shown.rev;
   if (rev === null) return { message: 'with no server rev', witness: [] };
-  const apply = record === undefined ? undefined : applyAtRev(record, rev);
+  const known = equal.get(shown);
+  const history = known === undefined ? records.get(key) : undefined;
+  const apply = known ?? (history === undefined ? undefined : applyAtRev(history, rev));
   if (apply === undefined || apply.seq > view.seq)
     return { message: `at rev ${rev}, which the server had not produced by then`, witness: [] };
   if (apply.deleted)
@@ -78,8 +83,8 @@ function syncedProblem(
       witness: [apply.seq],
       expected: 'deleted',
     };
-  const fields = equal.get(shown) === apply.fields ? [] : differingFields(apply.fields, shown.fields);
-  if (fields.length === 0) equal.set(shown, apply.fields);
+  const fields = known === apply ? [] : differingFields(apply.fields, shown.fields);
+  if (fields.length === 0) equal.set(shown, apply);
   else {
     const server = show(Object.fromEntries(fields.map((field) => [field, apply.fields[field] ?? null])));
     const local = show(Object.fromEntries(fields.map((field) => [field, shown.fields[field] ?? null])));
@@ -132,14 +137,15 @@ function checkView(
     );
   }
   if (!recordStatus) return violations;
-  const openKeys = new Map(open.map((entry) => [entry.key, entry]));
+  // Most views have no open write, and most devices nothing reported: their lookups are skipped.
+  const openKeys = open.length === 0 ? undefined : new Map(open.map((entry) => [entry.key, entry]));
   for (const shown of view.records) {
     // A record an earlier view showed honestly (the same object: see below) is synced, so
     // with no open write it meets none of the conditions below but the last: skipped first,
     // without its key.
     if (open.length === 0 && honest.has(shown)) continue;
-    const key = recordKey(shown.collection, shown.id);
-    if (reported.has(key)) continue;
+    const key = keyOf(shown);
+    if (reported.size > 0 && reported.has(key)) continue;
     if (shown.status === 'pending' && view.pending === 0) {
       reported.add(key);
       const message = `${when} shows ${key} pending while reporting 0 pending`;
@@ -153,7 +159,7 @@ function checkView(
       continue;
     }
     if (shown.status !== 'synced') continue;
-    const openWrite = openKeys.get(key);
+    const openWrite = openKeys?.get(key);
     if (openWrite !== undefined) {
       reported.add(key);
       const message = `${when} shows ${key} synced while its ${openWrite.write.type.slice(5)} (seq ${openWrite.write.seq}) has not reached the server`;
@@ -170,9 +176,8 @@ function checkView(
     // shares unchanged records between a device's views) is honest now: every condition
     // below holds for a later view once it held for an earlier one.
     if (honest.has(shown)) continue;
-    const record = history.byRecord.get(key);
-    const problem = syncedProblem(device, record, shown, view, equal);
-    if (problem === undefined || someAcknowledgedState(device, record, shown, view)) {
+    const problem = syncedProblem(device, history.byRecord, key, shown, view, equal);
+    if (problem === undefined || someAcknowledgedState(device, history.byRecord.get(key), shown, view)) {
       if (view.synthesized !== true) honest.add(shown);
       continue;
     }

@@ -93,6 +93,10 @@ export function stuckDownloads(history: History): Violation[] {
   for (const device of history.byDevice.values()) {
     if (instances.has(device.device)) continue;
     const handed = handedByDevice.get(device.device) ?? [];
+    // An empty page in heal settles it (see below) before anything else is looked at: at
+    // 1,000 devices the device's earlier pages hold some 700 records each, 700,000 in all.
+    if (handed.some((page) => page.page && page.seq > healStart && page.seq < healEnd && page.records.length === 0))
+      continue;
     const collections = new Set(device.writes.map((write) => ('collection' in write ? write.collection : '')));
     // Every record any view shows is in the first view or added by a later one (check/view-changes).
     for (const change of viewChanges(device).changes)
