@@ -29,9 +29,6 @@ export interface Written {
   deleted: boolean;
 }
 
-/** Ids written since a list was brought up to date: what each row shows (null: none; undefined: read it). */
-type Touched = Map<string, LocalRecord | null | undefined>;
-
 const COLUMNS = 'collection, id, fields, status, rev';
 
 /**
@@ -79,19 +76,14 @@ export class ShownCache {
   private readonly lists = new Map<string, LocalRecord[]>();
   /**
    * Per cached collection, ids written since its list was last brought up to date, each with
-   * what the row as written shows (null: nothing, it is deleted) when that write is known
-   * committed (undefined: read it again). What a row shows is taken when it is written, not
-   * kept as the row until the next list: at 1,000 devices a device applies pages of dozens of
-   * records between two lists, and those rows outlived young-generation collections (≈ 690 k
-   * objects and their fields JSON per run, promoted and collected later); the shown record is
-   * the pool's, alive anyway.
+   * the row as written when that write is known committed (undefined: read it again).
    */
-  private readonly touched = new Map<string, Touched>();
+  private readonly touched = new Map<string, Map<string, Written | undefined>>();
   /**
-   * What the rows written inside the store's outermost open transaction show, per touched map
-   * and id (the last write of each): they count once it commits.
+   * Rows written inside the store's outermost open transaction, per touched map and id (the
+   * last write of each): they count once it commits.
    */
-  private pending = new Map<Touched, Map<string, LocalRecord | null>>();
+  private pending = new Map<Map<string, Written | undefined>, Map<string, Written>>();
   private statements: Statements | undefined;
   private readonly foreign: ForeignWrites;
 
@@ -119,12 +111,11 @@ export class ShownCache {
     }
     ids.set(id, undefined);
     this.pending.get(ids)?.delete(id);
-    if (row === undefined || (this.db.inTransaction && !inOwn)) return;
-    const shows = row.deleted ? null : pooledShown(collection, id, row.fields, row.status as RecordStatus, row.rev);
-    if (!this.db.inTransaction) ids.set(id, shows);
-    else {
-      const rows = this.pending.get(ids) ?? new Map<string, LocalRecord | null>();
-      this.pending.set(ids, rows.set(id, shows));
+    if (row === undefined) return;
+    if (!this.db.inTransaction) ids.set(id, row);
+    else if (inOwn) {
+      const rows = this.pending.get(ids) ?? new Map<string, Written>();
+      this.pending.set(ids, rows.set(id, row));
     }
   }
 
@@ -158,12 +149,17 @@ export class ShownCache {
   }
 
   /** `cached` with the rows of `ids` as written, or read again (changed, added or gone), in order. */
-  private refreshed(collection: string, cached: readonly LocalRecord[], ids: Touched): LocalRecord[] {
+  private refreshed(
+    collection: string,
+    cached: readonly LocalRecord[],
+    ids: ReadonlyMap<string, Written | undefined>,
+  ): LocalRecord[] {
     const now = new Map<string, LocalRecord | null>();
     const unknown: string[] = [];
-    for (const [id, shows] of ids) {
-      if (shows === undefined) unknown.push(id);
-      else now.set(id, shows);
+    for (const [id, row] of ids) {
+      if (row === undefined) unknown.push(id);
+      else
+        now.set(id, row.deleted ? null : pooledShown(collection, id, row.fields, row.status as RecordStatus, row.rev));
     }
     if (unknown.length > 0) {
       for (const id of unknown) now.set(id, null);
